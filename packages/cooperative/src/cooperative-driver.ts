@@ -1,0 +1,125 @@
+/**
+ * The cooperative driver: tasks run as async calls on the caller's event loop, at most `concurrency` at
+ * once (p-limit). No isolation at all — same heap, same process — but the same semantics as the other
+ * drivers: arguments and results are snapshots, failures are data, the timeout fires the task's signal.
+ * It cannot preempt synchronous code: a `while (true) {}` blocks the whole process.
+ */
+import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
+import { makeFailure } from '@isolane/core';
+import { createRuntime, type Runtime } from '@isolane/core/runtime';
+import pLimit, { type LimitFunction } from 'p-limit';
+
+/** Options of the cooperative driver (it has no driver-specific options). */
+export type CooperativeDriverOptions = Pick<DriverSettings, 'concurrency' | 'bootstrap'>;
+
+/**
+ * Runs tasks on the current event loop.
+ *
+ * @example
+ * ```ts
+ * const driver = new CooperativeDriver({ concurrency: 4 });
+ * await using wg = new WaitGroup({ driver });
+ * wg.go(async (ms: number) => { await new Promise((r) => setTimeout(r, ms)); return ms; }, 10);
+ * await wg.wait();
+ * await driver.close();
+ * ```
+ */
+export class CooperativeDriver implements Driver {
+  readonly name = 'cooperative';
+  readonly #limit: LimitFunction;
+  readonly #runtime: Runtime;
+  readonly #running = new Set<() => void>();
+  #nextId = 1;
+  #closed = false;
+
+  constructor(settings: CooperativeDriverOptions) {
+    this.#limit = pLimit(settings.concurrency);
+    this.#runtime = createRuntime({ bootstrap: settings.bootstrap });
+  }
+
+  start(job: Job, sink: JobSink): JobHandle {
+    let settled = false;
+    let controller: AbortController | undefined;
+    let release: (() => void) | undefined;
+    let startedAt = 0;
+    const finish = (result: Result<unknown>): void => {
+      if (settled) return;
+      settled = true;
+      sink.settle(result);
+      // Free the concurrency slot now: work that ignores its signal must not starve the queue.
+      release?.();
+    };
+    if (this.#closed) {
+      finish({ ok: false, error: makeFailure('aborted', 'the cooperative driver is closed'), ms: 0 });
+      return { abort() {} };
+    }
+    const id = this.#nextId++;
+    void this.#limit(
+      () =>
+        new Promise<void>((resolve) => {
+          if (settled) return resolve();
+          release = resolve;
+          this.#running.add(resolve);
+          controller = new AbortController();
+          startedAt = performance.now();
+          let timer: NodeJS.Timeout | undefined;
+          if (job.timeout) {
+            timer = setTimeout(() => {
+              const failure = makeFailure('timeout', `the task ran longer than its ${job.timeout} ms timeout`, {
+                name: 'TimeoutError',
+              });
+              finish({ ok: false, error: failure, ms: performance.now() - startedAt });
+              controller?.abort(failure);
+            }, job.timeout);
+          }
+          this.#runtime.run(job.task, job.args, { id, signal: controller.signal }).then((result) => {
+            if (timer) clearTimeout(timer);
+            this.#running.delete(resolve);
+            finish(snapshotResult(result));
+            resolve();
+          });
+        }),
+    );
+    return {
+      abort: (failure: TaskFailure) => {
+        finish({ ok: false, error: failure, ms: startedAt ? performance.now() - startedAt : 0 });
+        controller?.abort(failure);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#limit.clearQueue();
+    for (const release of this.#running) release();
+    this.#running.clear();
+  }
+}
+
+/** Results are snapshots too: the caller never shares an object with the task. */
+function snapshotResult(result: Result<unknown>): Result<unknown> {
+  if (!result.ok) return result;
+  const v = result.value;
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return result;
+  try {
+    return { ok: true, value: structuredClone(v), ms: result.ms };
+  } catch (err) {
+    return {
+      ok: false,
+      error: makeFailure('unserializable', `the result cannot be cloned: ${(err as Error).message}`),
+      ms: result.ms,
+    };
+  }
+}
+
+/**
+ * Factory used when a WaitGroup names `driver: 'cooperative'`.
+ *
+ * @example
+ * ```ts
+ * const driver = createDriver({ concurrency: 8 });
+ * ```
+ */
+export function createDriver(settings: DriverSettings): Driver {
+  return new CooperativeDriver(settings);
+}

@@ -1,0 +1,163 @@
+/**
+ * Process-wide drivers: every group that names the same driver and settings shares one driver (like a
+ * global worker pool), so a per-request group costs a round trip, not a pool start. Driver packages are
+ * resolved lazily from the application (they are not dependencies of core), so an app that only uses
+ * `cooperative` never loads piscina.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DriverName } from './config.js';
+import type { Driver, DriverFactory, DriverSettings } from './driver.js';
+
+const STATE_KEY = Symbol.for('isolane.driverRegistry');
+
+interface RegistryState {
+  readonly shared: Map<string, Driver>;
+  readonly factories: Map<string, DriverFactory>;
+  readonly loading: Map<string, Promise<DriverFactory>>;
+}
+
+function state(): RegistryState {
+  const holder = globalThis as unknown as Record<symbol, RegistryState | undefined>;
+  let s = holder[STATE_KEY];
+  if (!s) {
+    s = { shared: new Map(), factories: new Map(), loading: new Map() };
+    holder[STATE_KEY] = s;
+  }
+  return s;
+}
+
+/**
+ * The package that implements a driver.
+ *
+ * @example
+ * ```ts
+ * driverPackage('thread'); // '@isolane/thread'
+ * ```
+ */
+export function driverPackage(name: DriverName): string {
+  return `@isolane/${name}`;
+}
+
+/**
+ * Registers a factory for a driver name (driver packages do this when imported, so an app that imports
+ * `@isolane/pool` itself never needs the lazy lookup).
+ *
+ * @example
+ * ```ts
+ * registerDriver('pool', (settings) => new PoolDriver(settings));
+ * ```
+ */
+export function registerDriver(name: DriverName, factory: DriverFactory): void {
+  state().factories.set(name, factory);
+}
+
+/**
+ * Resolves a driver package from the application: first from core itself, then from the working
+ * directory and the main script's directory. Throws an Error saying which package to install.
+ */
+function resolveDriverPackage(name: DriverName): string {
+  const pkg = driverPackage(name);
+  const bases = [import.meta.url, pathToFileURL(join(process.cwd(), 'noop.js')).href];
+  const main = process.argv[1];
+  if (main) bases.push(pathToFileURL(main).href);
+  for (const base of bases) {
+    try {
+      return pathToFileURL(createRequire(base).resolve(pkg)).href;
+    } catch {
+      // try the next base
+    }
+  }
+  const err = new Error(
+    `driver "${name}" needs the package ${pkg}, which cannot be found from ${process.cwd()}: install it (pnpm add ${pkg}, or npm i ${pkg})`,
+  );
+  err.name = 'DriverNotInstalledError';
+  throw err;
+}
+
+/**
+ * The factory of a driver if it is already loaded, else a promise that loads it. Throws synchronously
+ * when the driver's package is not installed.
+ *
+ * @example
+ * ```ts
+ * const factory = await loadDriverFactory('cooperative');
+ * ```
+ */
+export function loadDriverFactory(name: DriverName): DriverFactory | Promise<DriverFactory> {
+  const s = state();
+  const known = s.factories.get(name);
+  if (known) return known;
+  let loading = s.loading.get(name);
+  if (!loading) {
+    const url = resolveDriverPackage(name);
+    loading = (import(url) as Promise<{ createDriver?: unknown }>).then((mod) => {
+      if (typeof mod.createDriver !== 'function') {
+        throw new TypeError(`${driverPackage(name)} does not export createDriver(settings)`);
+      }
+      const factory = mod.createDriver as DriverFactory;
+      s.factories.set(name, factory);
+      return factory;
+    });
+    loading.catch(() => s.loading.delete(name));
+    s.loading.set(name, loading);
+  }
+  return loading;
+}
+
+/** Stable key for a driver name + settings. */
+function keyOf(name: string, settings: DriverSettings): string {
+  return JSON.stringify([
+    name,
+    settings.concurrency,
+    settings.bootstrap ?? null,
+    settings.memoryLimitMb ?? null,
+    settings.options ? sortKeys(settings.options) : null,
+  ]);
+}
+
+function sortKeys(obj: Readonly<Record<string, unknown>>): unknown {
+  return Object.keys(obj)
+    .sort()
+    .map((k) => [k, obj[k]]);
+}
+
+/**
+ * The process-wide driver for a name and settings, created on first use.
+ *
+ * @example
+ * ```ts
+ * const driver = await sharedDriver('pool', { concurrency: 4 });
+ * ```
+ */
+export function sharedDriver(name: DriverName, settings: DriverSettings): Driver | Promise<Driver> {
+  const s = state();
+  const key = keyOf(name, settings);
+  const existing = s.shared.get(key);
+  if (existing) return existing;
+  const factory = loadDriverFactory(name);
+  const create = (f: DriverFactory): Driver => {
+    const again = s.shared.get(key);
+    if (again) return again;
+    const driver = f(settings);
+    s.shared.set(key, driver);
+    return driver;
+  };
+  return typeof factory === 'function' ? create(factory) : factory.then(create);
+}
+
+/**
+ * Closes every shared driver of the process (their workers and child processes exit).
+ *
+ * @example
+ * ```ts
+ * process.on('SIGTERM', () => shutdown().then(() => process.exit(0)));
+ * ```
+ */
+export async function shutdown(): Promise<void> {
+  const s = state();
+  const drivers = [...s.shared.values()];
+  s.shared.clear();
+  await Promise.all(drivers.map((d) => d.close()));
+}

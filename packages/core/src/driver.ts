@@ -1,0 +1,89 @@
+/**
+ * The driver contract: start a job, get exactly one outcome, abort it, close. Drivers never reject for
+ * task failures; they settle with a failure.
+ */
+import type { TransferListItem } from 'node:worker_threads';
+import type { TaskFailure } from './failure.js';
+import type { Result } from './result.js';
+import type { TaskSpec } from './task.js';
+
+/** Settings a driver is created with. Shared drivers are keyed by these (plus the driver name). */
+export interface DriverSettings {
+  /** Max tasks running at once in this driver. */
+  readonly concurrency: number;
+  /** Module URL (href) loaded once per worker before its first task. */
+  readonly bootstrap?: string;
+  /** Per task/worker memory limit, where the model can enforce it. */
+  readonly memoryLimitMb?: number;
+  /** Driver-specific options (from the config file's `drivers.<name>` or the caller). */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/** One task to run. */
+export interface Job {
+  readonly task: TaskSpec;
+  /** Already snapshotted by the group: the driver may send them as they are. */
+  readonly args: readonly unknown[];
+  /** Buffers to move rather than copy (from `transfer()`). */
+  readonly transfer?: readonly TransferListItem[];
+  /** Milliseconds, counted from the moment the task starts running; the work is stopped past it. */
+  readonly timeout?: number;
+}
+
+/** Where a driver reports a job's outcome. */
+export interface JobSink {
+  /** Called exactly once per job. */
+  settle(result: Result<unknown>): void;
+  /**
+   * A failure the job's task caused after it settled (e.g. a timer it left behind threw). Never blamed
+   * on another job; the group routes it to its error handler.
+   */
+  stray(failure: TaskFailure): void;
+}
+
+/** Returned by `Driver.start`: stops one job. */
+export interface JobHandle {
+  /**
+   * Stops the job (dequeues it, or stops the work that runs it). The driver settles it with `failure`
+   * unless it already settled.
+   */
+  abort(failure: TaskFailure): void;
+}
+
+/**
+ * A runtime for tasks: one isolation model.
+ *
+ * @example
+ * ```ts
+ * const driver: Driver = createDriver({ concurrency: 4 });
+ * driver.start({ task, args: [1] }, { settle: (r) => console.log(r), stray: console.error });
+ * await driver.close();
+ * ```
+ */
+export interface Driver {
+  /** The model's name ('fork', 'thread', 'cooperative', 'pool', or a custom one). */
+  readonly name: string;
+  /** Starts (or queues) a job. Must not throw for task failures. */
+  start(job: Job, sink: JobSink): JobHandle;
+  /** Aborts what is left and releases every worker; resolves when none remains. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What a driver package exports so core can load it by name. */
+export type DriverFactory = (settings: DriverSettings) => Driver;
+
+const DRIVER_BRAND = Symbol.for('isolane.driver');
+
+/**
+ * True for an object that implements {@link Driver}.
+ *
+ * @example
+ * ```ts
+ * if (isDriver(option)) useIt(option);
+ * ```
+ */
+export function isDriver(value: unknown): value is Driver {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string | symbol, unknown>;
+  return v[DRIVER_BRAND] === true || (typeof v.start === 'function' && typeof v.close === 'function');
+}

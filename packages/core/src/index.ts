@@ -1,0 +1,53 @@
+/**
+ * `@isolane/core`: one Go-style API over four isolation models.
+ *
+ * @example
+ * ```ts
+ * import { WaitGroup } from '@isolane/core';
+ * await using wg = new WaitGroup({ driver: 'cooperative' });
+ * wg.go((a: number, b: number) => a + b, 1, 2);
+ * const [r] = await wg.wait(); // { ok: true, value: 3, ms: … }
+ * ```
+ */
+export {
+  CONFIG_FILES,
+  clearConfigCache,
+  DEFAULT_DRIVER,
+  DRIVER_ENV,
+  type DriverName,
+  findConfigFile,
+  type IsolaneConfig,
+  KNOWN_DRIVERS,
+  type LoadedConfig,
+  loadConfig,
+} from './config.js';
+export { type TaskContext, taskContext } from './context.js';
+export type { Driver, DriverFactory, DriverSettings, Job, JobHandle, JobSink } from './driver.js';
+export { isDriver } from './driver.js';
+export { driverPackage, registerDriver, sharedDriver, shutdown } from './driver-registry.js';
+export { CaptureError, type CaptureProblem, isCaptureError, isSpawnError, SpawnError } from './errors.js';
+export {
+  FAILURE_KINDS,
+  type FailureKind,
+  failureToError,
+  isTaskFailure,
+  makeFailure,
+  type TaskFailure,
+  toFailure,
+} from './failure.js';
+export {
+  aggregateFailures,
+  defer,
+  deferred,
+  map,
+  onDeferredError,
+  type ResultsOf,
+  run,
+  settle,
+  type TaskAggregateError,
+  type TaskEntry,
+  type ValuesOf,
+} from './helpers.js';
+export { isOk, type Result } from './result.js';
+export { defineTask, isTransfer, type ModuleTask, moduleTaskSpec, type TaskSpec, transfer } from './task.js';
+export { type AnyTask, type Completion, WaitGroup, type WaitGroupOptions } from './wait-group.js';

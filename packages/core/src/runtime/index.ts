@@ -1,0 +1,16 @@
+/**
+ * `@isolane/core/runtime`: what driver entries (worker threads, child processes) use to run tasks.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from '@isolane/core/runtime';
+ * const runtime = createRuntime({ bootstrap: workerData.bootstrap });
+ * parentPort.on('message', async (m) => parentPort.postMessage(await runtime.run(m.task, m.args)));
+ * ```
+ */
+export { taskStorage, type TaskStore } from '../context.js';
+export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
+export { findUnportable } from '../portable.js';
+export type { Result } from '../result.js';
+export type { TaskSpec } from '../task.js';
+export { compileInline, createRuntime, type RunOptions, type Runtime, type RuntimeOptions } from './runtime.js';

@@ -1,0 +1,136 @@
+/**
+ * The worker-side runtime shared by every driver: load the bootstrap once, resolve a module or inline
+ * task, run it inside its task context, and encode the value or the failure as plain data. The `fork`,
+ * `thread` and `pool` entries and the in-process `cooperative` driver all run tasks through this.
+ */
+import { taskStorage } from '../context.js';
+import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
+import { findUnportable } from '../portable.js';
+import type { Result } from '../result.js';
+import type { TaskSpec } from '../task.js';
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** Module URL loaded once, before the first task. A default-exported function is awaited. */
+  readonly bootstrap?: string | undefined;
+}
+
+/** Per-run options. */
+export interface RunOptions {
+  /** Identifies the job in the task's context, so late errors can be attributed to it. */
+  readonly id?: number;
+  /** Fires when the job is aborted or timed out; visible to the task through `taskContext()`. */
+  readonly signal?: AbortSignal;
+  /** Check the value for portability and report `'unserializable'` (default true). */
+  readonly checkResult?: boolean;
+}
+
+/** Runs tasks in the current thread. */
+export interface Runtime {
+  /** Loads the bootstrap (once); resolves with its failure, or undefined when it loaded. */
+  ready(): Promise<TaskFailure | undefined>;
+  /** Runs one task. Never rejects: every failure is encoded in the result. */
+  run(task: TaskSpec, args: readonly unknown[], options?: RunOptions): Promise<Result<unknown>>;
+}
+
+const NEVER = new AbortController().signal;
+
+/**
+ * Creates the runtime a worker uses to run tasks.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ bootstrap: 'file:///app/boot.js' });
+ * const result = await runtime.run({ kind: 'inline', source: '(a, b) => a + b' }, [1, 2]);
+ * // { ok: true, value: 3, ms: 0.01 }
+ * ```
+ */
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  let bootstrapped: Promise<TaskFailure | undefined> | undefined;
+  const modules = new Map<string, Promise<Record<string, unknown>>>();
+  const storage = taskStorage();
+
+  function ready(): Promise<TaskFailure | undefined> {
+    bootstrapped ??= loadBootstrap(options.bootstrap);
+    return bootstrapped;
+  }
+
+  async function resolve(task: TaskSpec): Promise<Function> {
+    if (task.kind === 'inline') return compileInline(task.source);
+    let loading = modules.get(task.module);
+    if (!loading) {
+      loading = import(task.module) as Promise<Record<string, unknown>>;
+      modules.set(task.module, loading);
+    }
+    const mod = await loading;
+    const fn = mod[task.name];
+    if (typeof fn !== 'function') {
+      const err = new Error(
+        fn === undefined
+          ? `module ${task.module} has no export named "${task.name}"`
+          : `export "${task.name}" of ${task.module} is not a function (${typeof fn})`,
+      );
+      err.name = 'SpawnError';
+      throw err;
+    }
+    return fn;
+  }
+
+  async function run(task: TaskSpec, args: readonly unknown[], opts: RunOptions = {}): Promise<Result<unknown>> {
+    const bootFailure = await ready();
+    if (bootFailure) return { ok: false, error: bootFailure, ms: 0 };
+    let fn: Function;
+    try {
+      fn = await resolve(task);
+    } catch (err) {
+      return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
+    }
+    const store = { id: opts.id ?? 0, signal: opts.signal ?? NEVER };
+    const started = performance.now();
+    try {
+      const value = await storage.run(store, () => fn(...args));
+      const ms = performance.now() - started;
+      if (opts.checkResult !== false) {
+        const problems = findUnportable(value, 'result');
+        if (problems.length > 0) {
+          const first = problems[0]!;
+          return {
+            ok: false,
+            error: makeFailure('unserializable', `${first.what} cannot be sent back: ${first.hint}`),
+            ms,
+          };
+        }
+      }
+      return { ok: true, value, ms };
+    } catch (err) {
+      return { ok: false, error: toFailure(err, 'threw'), ms: performance.now() - started };
+    }
+  }
+
+  return { ready, run };
+}
+
+async function loadBootstrap(url: string | undefined): Promise<TaskFailure | undefined> {
+  if (!url) return undefined;
+  try {
+    const mod = (await import(url)) as { default?: unknown };
+    if (typeof mod.default === 'function') await (mod.default as () => unknown)();
+    return undefined;
+  } catch (err) {
+    const cause = toFailure(err, 'bootstrap');
+    return makeFailure('bootstrap', `bootstrap ${url} failed: ${cause.message}`, { cause, name: 'BootstrapError' });
+  }
+}
+
+const compiled = new Map<string, Function>();
+
+/** Rebuilds an inline task from its source, in the worker's global scope (cached by source). */
+export function compileInline(source: string): Function {
+  let fn = compiled.get(source);
+  if (!fn) {
+    fn = new Function(`return (${source});`)() as Function;
+    if (typeof fn !== 'function') throw new TypeError('inline task source did not evaluate to a function');
+    compiled.set(source, fn);
+  }
+  return fn;
+}
