@@ -3,23 +3,287 @@
  * anything it would reject or silently change (functions, symbols, weak collections, promises, class
  * instances whose prototype would be dropped, host objects) is reported with its path.
  *
- * TODO(helper): implement fully.
+ * "Faithfully" means under every driver: the fork driver uses V8's serializer, the thread drivers
+ * structured clone, and the cooperative driver must behave like them, so a value passes only when all
+ * of them would give the task the same thing.
  */
 import { CaptureError, type CaptureProblem } from './errors.js';
+import { isTransfer } from './task.js';
+
+/** How a value with a given prototype is cloned. */
+type Kind = 'plain' | 'array' | 'map' | 'set' | 'leaf' | 'error' | 'buffer';
+
+const MAX_PROBLEMS = 20;
+
+const KIND_BY_NAME = new Map<string, Kind>([
+  ['Object', 'plain'],
+  ['Array', 'array'],
+  ['Map', 'map'],
+  ['Set', 'set'],
+  ['Error', 'error'],
+  ['EvalError', 'error'],
+  ['RangeError', 'error'],
+  ['ReferenceError', 'error'],
+  ['SyntaxError', 'error'],
+  ['TypeError', 'error'],
+  ['URIError', 'error'],
+  ...[
+    'Date',
+    'RegExp',
+    'Boolean',
+    'Number',
+    'String',
+    'BigInt',
+    'ArrayBuffer',
+    'SharedArrayBuffer',
+    'DataView',
+    'Int8Array',
+    'Uint8Array',
+    'Uint8ClampedArray',
+    'Int16Array',
+    'Uint16Array',
+    'Int32Array',
+    'Uint32Array',
+    'Float16Array',
+    'Float32Array',
+    'Float64Array',
+    'BigInt64Array',
+    'BigUint64Array',
+  ].map((name): [string, Kind] => [name, 'leaf']),
+]);
+
+/** Prototypes of this realm whose instances clone faithfully, and how to walk them. */
+const KIND_BY_PROTOTYPE = new Map<object, Kind>();
+for (const [name, kind] of KIND_BY_NAME) {
+  const ctor = (globalThis as Record<string, unknown>)[name];
+  if (typeof ctor === 'function' && typeof ctor.prototype === 'object')
+    KIND_BY_PROTOTYPE.set(ctor.prototype, kind);
+}
+if (typeof Buffer === 'function') KIND_BY_PROTOTYPE.set(Buffer.prototype, 'buffer');
+
+const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const fnToString = Function.prototype.toString;
+
+const FUNCTION_HINT =
+  'functions cannot cross an isolation boundary: pass data, or reference a module task (defineTask) and call it inside the task';
+const SYMBOL_HINT = 'symbols cannot be cloned: pass a string instead (e.g. the symbol description)';
+const SYMBOL_KEY_HINT =
+  'symbol-keyed properties are dropped silently by structured clone: use a string key, or pass the value separately';
+
+/** Class-specific advice; any other class gets the generic class-instance hint. */
+const HINT_BY_CLASS = new Map<string, string>([
+  ['Promise', 'a Promise cannot be cloned: await it first and pass the value'],
+  ['WeakMap', 'weak collections cannot be cloned: pass a Map (or the data itself)'],
+  ['WeakSet', 'weak collections cannot be cloned: pass a Set (or the data itself)'],
+  ['WeakRef', 'a WeakRef cannot be cloned: pass the data it refers to'],
+  ['FinalizationRegistry', 'a FinalizationRegistry cannot be cloned: it belongs to this process'],
+  [
+    'AggregateError',
+    'an AggregateError arrives as a plain Error and loses its `errors`: pass { message, errors } as plain data',
+  ],
+  [
+    'Blob',
+    'a Blob cannot be sent to a child process (the fork driver rejects it): pass `await blob.arrayBuffer()` and its type',
+  ],
+  [
+    'File',
+    'a File cannot be sent to a child process (the fork driver rejects it): pass `await file.arrayBuffer()` and its name/type',
+  ],
+  [
+    'MessagePort',
+    'a MessagePort is a live resource of this process; it cannot be copied (and not at all to a child process)',
+  ],
+]);
 
 /**
  * Lists what in `value` cannot cross an isolation boundary faithfully, each with its path
- * (`args[1].db`). Empty when the value is portable.
+ * (`args[1].db`). Empty when the value is portable. Cycles are fine; getters are evaluated, as clone
+ * would; at most 20 problems are listed.
  *
  * @example
  * ```ts
  * findUnportable({ db: new Database() }, 'args[0]'); // [{ what: 'args[0].db', ... }]
+ * findUnportable(new Map([['k', () => 1]]), 'args[0]'); // [{ what: 'args[0].get("k")', ... }]
  * ```
  */
 export function findUnportable(value: unknown, path: string): CaptureProblem[] {
-  void value;
-  void path;
-  return [];
+  const problems: CaptureProblem[] = [];
+  if (
+    value === null ||
+    (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
+  ) {
+    return problems;
+  }
+  const walk = new Walk(problems);
+  walk.visit(value, path);
+  // Breadth-first: problems come out shallow-first and in key order; no recursion, so depth is unlimited.
+  for (let head = 0; head < walk.values.length && problems.length < MAX_PROBLEMS; head++) {
+    const next = walk.values[head]!;
+    const nextPath = walk.paths[head]!;
+    try {
+      walk.expand(next, nextPath);
+    } catch (err) {
+      // A throwing getter or proxy trap: clone would throw too.
+      walk.report(
+        nextPath,
+        `reading it threw (${err instanceof Error ? err.message : String(err)}): pass plain data`,
+      );
+    }
+  }
+  return problems;
+}
+
+class Walk {
+  readonly values: object[] = [];
+  readonly paths: string[] = [];
+  private readonly seen = new Set<object>();
+  constructor(private readonly problems: CaptureProblem[]) {}
+
+  report(path: string, hint: string): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ what: path, where: path, hint });
+  }
+
+  /** Checks a non-primitive-looking value; objects are queued (once: cycles are portable). */
+  visit(value: unknown, path: string): void {
+    if (typeof value === 'function') this.report(path, FUNCTION_HINT);
+    else if (typeof value === 'symbol') this.report(path, SYMBOL_HINT);
+    else if (typeof value === 'object' && value !== null && !this.seen.has(value)) {
+      this.seen.add(value);
+      this.values.push(value);
+      this.paths.push(path);
+    }
+  }
+
+  expand(value: object, path: string): void {
+    const proto: unknown = Object.getPrototypeOf(value);
+    const kind =
+      proto === null ? 'plain' : (KIND_BY_PROTOTYPE.get(proto as object) ?? foreignKind(proto as object));
+    switch (kind) {
+      case 'plain': {
+        if (isTransfer(value)) {
+          this.visit(value.value, path);
+          return;
+        }
+        const record = value as Record<string, unknown>;
+        for (const key of Object.keys(record)) {
+          const child = record[key];
+          if (isComposite(child)) this.visit(child, path + propertySegment(key));
+        }
+        for (const sym of Object.getOwnPropertySymbols(value)) {
+          if (Object.prototype.propertyIsEnumerable.call(value, sym))
+            this.report(`${path}[${String(sym)}]`, SYMBOL_KEY_HINT);
+        }
+        return;
+      }
+      case 'array': {
+        const array = value as unknown[];
+        for (let i = 0; i < array.length; i++) {
+          const child = array[i];
+          if (isComposite(child)) this.visit(child, `${path}[${i}]`);
+        }
+        return;
+      }
+      case 'map': {
+        let i = 0;
+        for (const [key, child] of value as Map<unknown, unknown>) {
+          if (isComposite(key)) this.visit(key, `${path}.keys()[${i}]`);
+          if (isComposite(child)) this.visit(child, `${path}.get(${keyLabel(key, i)})`);
+          i++;
+        }
+        return;
+      }
+      case 'set': {
+        let i = 0;
+        for (const item of value as Set<unknown>) {
+          if (isComposite(item)) this.visit(item, `${path}.values()[${i}]`);
+          i++;
+        }
+        return;
+      }
+      case 'leaf':
+        return;
+      case 'error': {
+        // Clone keeps message, stack and cause (and the standard class); every own enumerable property,
+        // a custom `name` or `code` included, is dropped.
+        const record = value as Record<string, unknown>;
+        for (const key of Object.keys(record)) {
+          this.report(
+            path + propertySegment(key),
+            `structured clone keeps only an Error's class, message, stack and cause, so \`${key}\` would be dropped: pass a plain object ({ name, message, ${key} }) instead`,
+          );
+        }
+        if (Object.hasOwn(value, 'cause')) {
+          const cause = record.cause;
+          if (isComposite(cause)) this.visit(cause, `${path}.cause`);
+        }
+        return;
+      }
+      case 'buffer':
+        this.report(
+          path,
+          'a Buffer arrives as a plain Uint8Array (its Buffer methods are lost, and drivers differ): pass a Uint8Array (or new Uint8Array(buf.buffer, buf.byteOffset, buf.length))',
+        );
+        return;
+      default:
+        this.report(path, classHint(value, proto as object));
+    }
+  }
+}
+
+function isComposite(value: unknown): boolean {
+  return typeof value === 'object'
+    ? value !== null
+    : typeof value === 'function' || typeof value === 'symbol';
+}
+
+function propertySegment(key: string): string {
+  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+function keyLabel(key: unknown, index: number): string {
+  switch (typeof key) {
+    case 'string':
+      return JSON.stringify(key);
+    case 'bigint':
+      return `${key}n`;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+    case 'symbol':
+      return String(key);
+    default:
+      return key === null ? 'null' : `<key #${index}>`;
+  }
+}
+
+function constructorOf(proto: object): Function | undefined {
+  const ctor: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  return typeof ctor === 'function' ? ctor : undefined;
+}
+
+/** Built-ins of another realm (a `vm` context) clone like ours: recognise their native constructors. */
+function foreignKind(proto: object): Kind | undefined {
+  const ctor = constructorOf(proto);
+  if (!ctor || !NATIVE.test(fnToString.call(ctor))) return undefined;
+  return KIND_BY_NAME.get(ctor.name);
+}
+
+function classHint(value: object, proto: object): string {
+  const name = constructorOf(proto)?.name || 'an anonymous class';
+  const special = HINT_BY_CLASS.get(name);
+  if (special) return special;
+  if (value instanceof Error) {
+    return `instance of ${name} (an Error subclass) arrives as a plain Error: its class and own properties are lost; pass { name, message, ... } as a plain object`;
+  }
+  const record = value as Record<string, unknown>;
+  if (
+    typeof record.pipe === 'function' ||
+    (typeof record.on === 'function' && typeof record.emit === 'function')
+  ) {
+    return `${name} is a live resource of this process (a stream, socket or event emitter): pass the recipe (a path, URL or config) and open it inside the task, or pass the data it would produce`;
+  }
+  return `class instance of ${name}: its prototype would be lost (it arrives as a plain object without methods, or is rejected); pass the recipe (e.g. a path or config) and build it inside the task, or pass plain data`;
 }
 
 /**
@@ -28,16 +292,20 @@ export function findUnportable(value: unknown, path: string): CaptureProblem[] {
  * @example
  * ```ts
  * assertPortableArgs([1, { ok: true }]); // passes
+ * assertPortableArgs([() => 1]); // throws CaptureError: args[0]: functions cannot cross ...
  * ```
  */
 export function assertPortableArgs(args: readonly unknown[]): void {
   const problems: CaptureProblem[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === null || (typeof arg !== 'object' && typeof arg !== 'function' && typeof arg !== 'symbol')) continue;
+    if (arg === null || (typeof arg !== 'object' && typeof arg !== 'function' && typeof arg !== 'symbol'))
+      continue;
     problems.push(...findUnportable(arg, `args[${i}]`));
   }
   if (problems.length > 0) {
-    throw new CaptureError(problems.map((p) => `${p.what}: ${p.hint}`).join('\n'), problems);
+    const lines = problems.map((p) => `  ${p.what}: ${p.hint}`);
+    const head = `${problems.length === 1 ? 'an argument' : `${problems.length} argument values`} cannot cross an isolation boundary faithfully (arguments are structured-cloned under every driver):`;
+    throw new CaptureError([head, ...lines].join('\n'), problems);
   }
 }
