@@ -90,17 +90,28 @@ function parseWrapped(code: string, sourceType: 'script' | 'module'): AstNode {
   return parse(code, options) as AcornNode as unknown as AstNode;
 }
 
-function singleExpression(program: AstNode): AstNode | undefined {
+// The text is parsed inside a function body, as the worker compiles it (`new Function`), so `new.target`
+// in a top-level arrow parses; it is reported as a capture later.
+const PREFIX = '(function(){return (';
+const SUFFIX = ')})';
+
+/** The expression of `PREFIX + inner + SUFFIX`, or undefined when the text did not parse to one expression. */
+function wrappedExpression(program: AstNode): AstNode | undefined {
   const body = program.body as AstNode[];
   const statement = body.length === 1 ? body[0] : undefined;
   if (statement?.type !== 'ExpressionStatement') return undefined;
-  return statement.expression as AstNode;
+  const wrapper = statement.expression as AstNode;
+  if (wrapper.type !== 'FunctionExpression') return undefined;
+  const inner = (wrapper.body as AstNode).body as AstNode[];
+  const ret = inner.length === 1 ? inner[0] : undefined;
+  if (ret?.type !== 'ReturnStatement') return undefined;
+  return (ret.argument as AstNode | null) ?? undefined;
 }
 
 function parseExpression(text: string, sourceType: 'script' | 'module'): ParsedFunction | undefined {
-  const program = parseWrapped(`(${text})`, sourceType);
-  const expr = singleExpression(program);
-  if (expr?.start !== 1 || expr.end !== text.length + 1) return undefined;
+  const offset = PREFIX.length;
+  const expr = wrappedExpression(parseWrapped(PREFIX + text + SUFFIX, sourceType));
+  if (expr?.start !== offset || expr.end !== text.length + offset) return undefined;
   if (expr.type === 'ClassExpression') {
     const id = expr.id as AstNode | null;
     const name = id ? ` ${String(id.name)}` : '';
@@ -110,7 +121,7 @@ function parseExpression(text: string, sourceType: 'script' | 'module'): ParsedF
     );
   }
   if (expr.type !== 'ArrowFunctionExpression' && expr.type !== 'FunctionExpression') return undefined;
-  return { text, root: expr, offset: 1, source: text, method: false };
+  return { text, root: expr, offset, source: text, method: false };
 }
 
 function parseMethod(
@@ -118,11 +129,12 @@ function parseMethod(
   text: string,
   sourceType: 'script' | 'module',
 ): ParsedFunction | undefined {
-  const program = parseWrapped(`({${text}})`, sourceType);
-  const expr = singleExpression(program);
+  const offset = PREFIX.length + 1;
+  const expr = wrappedExpression(parseWrapped(`${PREFIX}{${text}}${SUFFIX}`, sourceType));
   const props = expr?.type === 'ObjectExpression' ? (expr.properties as AstNode[]) : [];
   const prop = props.length === 1 ? props[0] : undefined;
-  if (prop?.type !== 'Property' || prop.start !== 2 || prop.end !== text.length + 2) return undefined;
+  if (prop?.type !== 'Property' || prop.start !== offset || prop.end !== text.length + offset)
+    return undefined;
   if (prop.kind === 'get' || prop.kind === 'set') {
     throw new SpawnError(
       `inline task ${describe(fn.name)} is a ${prop.kind}ter (${text.slice(0, 40)}...): an accessor is not a ` +
@@ -138,7 +150,7 @@ function parseMethod(
     // The key expression is evaluated in the caller's scope and may not exist in the worker; only the
     // function's name depends on it, so the key is replaced by that name as a string literal.
     name = fn.name;
-    body = text.slice(0, key.start - 2) + JSON.stringify(name) + text.slice(key.end - 2);
+    body = text.slice(0, key.start - offset) + JSON.stringify(name) + text.slice(key.end - offset);
   } else if (key.type === 'Identifier') {
     name = String(key.name);
   } else {
@@ -146,5 +158,5 @@ function parseMethod(
   }
   // An object-literal method keeps the method's semantics exactly: no self-binding of its name (unlike
   // `function foo() {}`), async/generator flags as written, and `fn.name` unchanged.
-  return { text, root: value, offset: 2, source: `({${body}})[${JSON.stringify(name)}]`, method: true };
+  return { text, root: value, offset, source: `({${body}})[${JSON.stringify(name)}]`, method: true };
 }
