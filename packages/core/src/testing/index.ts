@@ -1,0 +1,19 @@
+/**
+ * `@isolane/core/testing`: the shared conformance suite every driver runs, and the probes it uses to
+ * check that nothing is left behind.
+ *
+ * @example
+ * ```ts
+ * import { runConformance } from '@isolane/core/testing';
+ * runConformance({ name: 'mine', createDriver: (s) => new MyDriver(s), driverModule: import.meta.resolve('../dist/index.js') });
+ * ```
+ */
+export { CASE_IDS, type CaseContext, type CaseId, CONFORMANCE_CASES, type ConformanceCase, runCase } from './cases.js';
+export { childPids, countThreads, eventually, isAlive } from './os-probes.js';
+export {
+  type ChildOutcome,
+  type ConformanceOptions,
+  runCaseInChild,
+  runConformance,
+  type Unsupported,
+} from './run-conformance.js';
