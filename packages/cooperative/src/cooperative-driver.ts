@@ -65,9 +65,13 @@ export class CooperativeDriver implements Driver {
           let timer: NodeJS.Timeout | undefined;
           if (job.timeout) {
             timer = setTimeout(() => {
-              const failure = makeFailure('timeout', `the task ran longer than its ${job.timeout} ms timeout`, {
-                name: 'TimeoutError',
-              });
+              const failure = makeFailure(
+                'timeout',
+                `the task ran longer than its ${job.timeout} ms timeout`,
+                {
+                  name: 'TimeoutError',
+                },
+              );
               finish({ ok: false, error: failure, ms: performance.now() - startedAt });
               controller?.abort(failure);
             }, job.timeout);

@@ -9,12 +9,24 @@ runConformance({
   driverModule: new URL('../dist/index.js', import.meta.url).href,
   manyTasks: 10_000,
   unsupported: {
-    'timeout-stops-sync-work': { reason: `${sameProcess}: nothing can preempt a synchronous loop; it blocks the process` },
-    'timeout-preempts-cpu': { reason: `${sameProcess}: a synchronous task runs to its end before any timer fires` },
+    'timeout-stops-sync-work': {
+      reason: `${sameProcess}: nothing can preempt a synchronous loop; it blocks the process`,
+    },
+    'timeout-preempts-cpu': {
+      reason: `${sameProcess}: a synchronous task runs to its end before any timer fires`,
+    },
     'process-exit': { reason: `${sameProcess}: process.exit() ends the caller` },
-    'uncaught-async-throw': { reason: `${sameProcess}: an uncaught exception is the caller’s uncaught exception` },
-    'unhandled-rejection': { reason: `${sameProcess}: an unhandled rejection is the caller’s (Node exits on it by default)` },
-    'out-of-memory': { reason: `${sameProcess}: memoryLimitMb cannot be enforced; the caller runs out of memory` },
-    'late-throw': { reason: `${sameProcess}: a throw from a left-behind timer is the caller’s uncaught exception` },
+    'uncaught-async-throw': {
+      reason: `${sameProcess}: an uncaught exception is the caller’s uncaught exception`,
+    },
+    'unhandled-rejection': {
+      reason: `${sameProcess}: an unhandled rejection is the caller’s (Node exits on it by default)`,
+    },
+    'out-of-memory': {
+      reason: `${sameProcess}: memoryLimitMb cannot be enforced; the caller runs out of memory`,
+    },
+    'late-throw': {
+      reason: `${sameProcess}: a throw from a left-behind timer is the caller’s uncaught exception`,
+    },
   },
 });

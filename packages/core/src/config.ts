@@ -21,7 +21,12 @@ export const DEFAULT_DRIVER: DriverName = 'pool';
 export const DRIVER_ENV = 'ISOLANE_DRIVER';
 
 /** Config file names, searched in this order in each directory from the working directory upward. */
-export const CONFIG_FILES = ['isolane.config.json', 'isolane.config.js', 'isolane.config.mjs', 'isolane.config.ts'];
+export const CONFIG_FILES = [
+  'isolane.config.json',
+  'isolane.config.js',
+  'isolane.config.mjs',
+  'isolane.config.ts',
+];
 
 /**
  * The shape of `isolane.config.*`.
@@ -83,7 +88,9 @@ const cache = new Map<string, LoadedConfig | undefined | Promise<LoadedConfig | 
  * console.log(loaded?.file, loaded?.config.driver);
  * ```
  */
-export function loadConfig(from: string = process.cwd()): LoadedConfig | undefined | Promise<LoadedConfig | undefined> {
+export function loadConfig(
+  from: string = process.cwd(),
+): LoadedConfig | undefined | Promise<LoadedConfig | undefined> {
   const key = resolve(from);
   if (cache.has(key)) return cache.get(key);
   const file = findConfigFile(key);
@@ -153,22 +160,38 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
   }
   const input = raw as Record<string, unknown>;
   const out: IsolaneConfig = {};
-  const allowed = new Set(['$schema', 'driver', 'concurrency', 'timeout', 'memoryLimitMb', 'bootstrap', 'globals', 'drivers']);
+  const allowed = new Set([
+    '$schema',
+    'driver',
+    'concurrency',
+    'timeout',
+    'memoryLimitMb',
+    'bootstrap',
+    'globals',
+    'drivers',
+  ]);
   for (const key of Object.keys(input)) {
     if (!allowed.has(key)) {
-      throw new TypeError(`${file}: unknown field "${key}" (known: ${[...allowed].filter((k) => k !== '$schema').join(', ')})`);
+      throw new TypeError(
+        `${file}: unknown field "${key}" (known: ${[...allowed].filter((k) => k !== '$schema').join(', ')})`,
+      );
     }
   }
   if (input.driver !== undefined) out.driver = checkDriverName(input.driver, `${file}: "driver"`);
-  if (input.concurrency !== undefined) out.concurrency = checkConcurrency(input.concurrency, `${file}: "concurrency"`);
+  if (input.concurrency !== undefined)
+    out.concurrency = checkConcurrency(input.concurrency, `${file}: "concurrency"`);
   if (input.timeout !== undefined) out.timeout = checkTimeout(input.timeout, `${file}: "timeout"`);
-  if (input.memoryLimitMb !== undefined) out.memoryLimitMb = checkMemoryLimit(input.memoryLimitMb, `${file}: "memoryLimitMb"`);
+  if (input.memoryLimitMb !== undefined)
+    out.memoryLimitMb = checkMemoryLimit(input.memoryLimitMb, `${file}: "memoryLimitMb"`);
   if (input.bootstrap !== undefined) {
     if (typeof input.bootstrap !== 'string' || input.bootstrap === '') {
       throw new TypeError(`${file}: "bootstrap" must be a path or URL string`);
     }
     const b = input.bootstrap;
-    out.bootstrap = /^[a-z][a-z0-9+.-]*:/i.test(b) && !/^[a-z]:[\\/]/i.test(b) ? b : pathToFileURL(resolve(dirname(file), b)).href;
+    out.bootstrap =
+      /^[a-z][a-z0-9+.-]*:/i.test(b) && !/^[a-z]:[\\/]/i.test(b)
+        ? b
+        : pathToFileURL(resolve(dirname(file), b)).href;
   }
   if (input.globals !== undefined) out.globals = checkGlobals(input.globals, `${file}: "globals"`);
   if (input.drivers !== undefined) {
@@ -197,8 +220,11 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
  * ```
  */
 export function checkDriverName(value: unknown, label: string): DriverName {
-  if (typeof value === 'string' && (KNOWN_DRIVERS as readonly string[]).includes(value)) return value as DriverName;
-  throw new TypeError(`${label} must be one of ${KNOWN_DRIVERS.map((d) => `"${d}"`).join(', ')}; got ${describe(value)}`);
+  if (typeof value === 'string' && (KNOWN_DRIVERS as readonly string[]).includes(value))
+    return value as DriverName;
+  throw new TypeError(
+    `${label} must be one of ${KNOWN_DRIVERS.map((d) => `"${d}"`).join(', ')}; got ${describe(value)}`,
+  );
 }
 
 /**
@@ -226,8 +252,10 @@ export function checkConcurrency(value: unknown, label: string): number {
  * ```
  */
 export function checkTimeout(value: unknown, label: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${label} must be a number of milliseconds, got ${describe(value)}`);
-  if (Number.isNaN(value) || value < 0) throw new RangeError(`${label} must be >= 0 milliseconds (0 = none), got ${value}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${label} must be a number of milliseconds, got ${describe(value)}`);
+  if (Number.isNaN(value) || value < 0)
+    throw new RangeError(`${label} must be >= 0 milliseconds (0 = none), got ${value}`);
   if (value === Number.POSITIVE_INFINITY) return 0;
   if (value > 2 ** 31 - 1) throw new RangeError(`${label} must be at most 2147483647 ms, got ${value}`);
   return value;
@@ -242,8 +270,10 @@ export function checkTimeout(value: unknown, label: string): number {
  * ```
  */
 export function checkMemoryLimit(value: unknown, label: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${label} must be a number of MiB, got ${describe(value)}`);
-  if (!Number.isFinite(value) || value < 8) throw new RangeError(`${label} must be a finite number >= 8 (MiB), got ${value}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${label} must be a number of MiB, got ${describe(value)}`);
+  if (!Number.isFinite(value) || value < 8)
+    throw new RangeError(`${label} must be a finite number >= 8 (MiB), got ${value}`);
   return value;
 }
 
@@ -256,7 +286,10 @@ export function checkMemoryLimit(value: unknown, label: string): number {
  * ```
  */
 export function checkGlobals(value: unknown, label: string): string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(v))) {
+  if (
+    !Array.isArray(value) ||
+    value.some((v) => typeof v !== 'string' || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(v))
+  ) {
     throw new TypeError(`${label} must be an array of identifier names, got ${describe(value)}`);
   }
   return value as string[];

@@ -60,7 +60,9 @@ export class SpawnError extends TypeError {
  * ```
  */
 export function isCaptureError(value: unknown): value is CaptureError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CAPTURE_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CAPTURE_BRAND] === true
+  );
 }
 
 /**
@@ -72,5 +74,7 @@ export function isCaptureError(value: unknown): value is CaptureError {
  * ```
  */
 export function isSpawnError(value: unknown): value is SpawnError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SPAWN_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SPAWN_BRAND] === true
+  );
 }

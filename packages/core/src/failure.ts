@@ -4,7 +4,14 @@
  */
 
 /** Why a task's slot failed. */
-export type FailureKind = 'threw' | 'crashed' | 'timeout' | 'aborted' | 'oom' | 'unserializable' | 'bootstrap';
+export type FailureKind =
+  | 'threw'
+  | 'crashed'
+  | 'timeout'
+  | 'aborted'
+  | 'oom'
+  | 'unserializable'
+  | 'bootstrap';
 
 /** Every kind, in a stable order (useful for exhaustive tables). */
 export const FAILURE_KINDS: readonly FailureKind[] = [
@@ -148,7 +155,10 @@ export function isTaskFailure(value: unknown): value is TaskFailure {
  */
 export function failureToError(failure: TaskFailure): Error & { failure: TaskFailure } {
   const options = failure.cause ? { cause: failureToError(failure.cause) } : undefined;
-  const error = new Error(failure.message, options) as Error & { failure: TaskFailure; code?: string | number };
+  const error = new Error(failure.message, options) as Error & {
+    failure: TaskFailure;
+    code?: string | number;
+  };
   error.name = failure.name;
   if (failure.code !== undefined) error.code = failure.code;
   if (failure.stack !== undefined) error.stack = failure.stack;

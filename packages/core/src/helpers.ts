@@ -59,7 +59,10 @@ async function collect<T>(options: WaitGroupOptions, fill: (wg: WaitGroup) => vo
  * if (!b.ok) console.error(b.error.kind);
  * ```
  */
-export function settle<const T extends readonly TaskEntry[]>(tasks: T, options: WaitGroupOptions = {}): Promise<ResultsOf<T>> {
+export function settle<const T extends readonly TaskEntry[]>(
+  tasks: T,
+  options: WaitGroupOptions = {},
+): Promise<ResultsOf<T>> {
   return collect(options, (wg) => startAll(wg, tasks)) as Promise<ResultsOf<T>>;
 }
 
@@ -98,7 +101,10 @@ export function aggregateFailures(results: readonly Result<unknown>[]): TaskAggr
  * }
  * ```
  */
-export async function run<const T extends readonly TaskEntry[]>(tasks: T, options: WaitGroupOptions = {}): Promise<ValuesOf<T>> {
+export async function run<const T extends readonly TaskEntry[]>(
+  tasks: T,
+  options: WaitGroupOptions = {},
+): Promise<ValuesOf<T>> {
   const results = await collect(options, (wg) => startAll(wg, tasks));
   if (results.some((r) => !r.ok)) throw aggregateFailures(results);
   return results.map((r) => (r as { value: unknown }).value) as ValuesOf<T>;
@@ -143,10 +149,7 @@ const inFlight = new Set<Promise<void>>();
  * ```
  */
 export function defer<A extends unknown[], R>(task: (...args: A) => R, ...args: A): void;
-export function defer<A extends unknown[], R>(
-  task: (...args: A) => R,
-  ...args: A
-): void {
+export function defer<A extends unknown[], R>(task: (...args: A) => R, ...args: A): void {
   const wg = new WaitGroup();
   wg.go(task, ...args);
   const done: Promise<void> = wg
@@ -168,7 +171,9 @@ function report(failure: TaskFailure): void {
   if (deferHandler) {
     reportStray((f) => deferHandler?.(f), failure, 0);
   } else {
-    process.stderr.write(`isolane: a deferred task failed (${failure.kind}): ${failure.name}: ${failure.message}\n`);
+    process.stderr.write(
+      `isolane: a deferred task failed (${failure.kind}): ${failure.name}: ${failure.message}\n`,
+    );
   }
 }
 
@@ -181,7 +186,8 @@ function report(failure: TaskFailure): void {
  * ```
  */
 export function onDeferredError(handler: ((failure: TaskFailure) => void) | undefined): void {
-  if (handler !== undefined && typeof handler !== 'function') throw new TypeError('onDeferredError(handler): handler must be a function');
+  if (handler !== undefined && typeof handler !== 'function')
+    throw new TypeError('onDeferredError(handler): handler must be a function');
   deferHandler = handler;
 }
 

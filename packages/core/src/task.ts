@@ -139,5 +139,7 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePort>(
  * ```
  */
 export function isTransfer(value: unknown): value is Transfer<unknown> {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRANSFER_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRANSFER_BRAND] === true
+  );
 }

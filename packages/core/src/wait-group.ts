@@ -2,8 +2,9 @@
  * WaitGroup: the Go-style front door. `go()` starts a task and returns its slot; `wait()` resolves with
  * one result per slot, in `go()` order, and never rejects for task failures.
  */
-import type { TransferListItem } from 'node:worker_threads';
+
 import { availableParallelism } from 'node:os';
+import type { TransferListItem } from 'node:worker_threads';
 import { inlineTaskSpec } from './capture/inline-task.js';
 import {
   checkBootstrap,
@@ -19,7 +20,14 @@ import {
   type LoadedConfig,
   loadConfig,
 } from './config.js';
-import { type Driver, type DriverSettings, isDriver, type Job, type JobHandle, type JobSink } from './driver.js';
+import {
+  type Driver,
+  type DriverSettings,
+  isDriver,
+  type Job,
+  type JobHandle,
+  type JobSink,
+} from './driver.js';
 import { sharedDriver } from './driver-registry.js';
 import { SpawnError } from './errors.js';
 import { makeFailure, type TaskFailure, toFailure } from './failure.js';
@@ -123,7 +131,9 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
 
   constructor(options: WaitGroupOptions = {}) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`WaitGroup options must be an object, got ${options === null ? 'null' : typeof options}`);
+      throw new TypeError(
+        `WaitGroup options must be an object, got ${options === null ? 'null' : typeof options}`,
+      );
     }
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.has(key)) {
@@ -139,26 +149,40 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
     if (options.cwd !== undefined && typeof options.cwd !== 'string') {
       throw new TypeError('options.cwd must be a directory path string');
     }
-    if (options.driverOptions !== undefined && (typeof options.driverOptions !== 'object' || options.driverOptions === null)) {
+    if (
+      options.driverOptions !== undefined &&
+      (typeof options.driverOptions !== 'object' || options.driverOptions === null)
+    ) {
       throw new TypeError('options.driverOptions must be an object');
     }
     if (options.driver !== undefined && typeof options.driver !== 'string' && !isDriver(options.driver)) {
-      throw new TypeError('options.driver must be a driver name or a Driver instance (with start() and close())');
+      throw new TypeError(
+        'options.driver must be a driver name or a Driver instance (with start() and close())',
+      );
     }
     // Explicit options are validated eagerly, before any config is read.
     const concurrency =
-      options.concurrency === undefined ? undefined : checkConcurrency(options.concurrency, 'options.concurrency');
-    const timeout = options.timeout === undefined ? undefined : checkTimeout(options.timeout, 'options.timeout');
+      options.concurrency === undefined
+        ? undefined
+        : checkConcurrency(options.concurrency, 'options.concurrency');
+    const timeout =
+      options.timeout === undefined ? undefined : checkTimeout(options.timeout, 'options.timeout');
     const memoryLimitMb =
-      options.memoryLimitMb === undefined ? undefined : checkMemoryLimit(options.memoryLimitMb, 'options.memoryLimitMb');
-    const bootstrap = options.bootstrap === undefined ? undefined : checkBootstrap(options.bootstrap, 'options.bootstrap');
-    const globals = options.globals === undefined ? undefined : checkGlobals(options.globals, 'options.globals');
+      options.memoryLimitMb === undefined
+        ? undefined
+        : checkMemoryLimit(options.memoryLimitMb, 'options.memoryLimitMb');
+    const bootstrap =
+      options.bootstrap === undefined ? undefined : checkBootstrap(options.bootstrap, 'options.bootstrap');
+    const globals =
+      options.globals === undefined ? undefined : checkGlobals(options.globals, 'options.globals');
     const explicitName =
       typeof options.driver === 'string' ? checkDriverName(options.driver, 'options.driver') : undefined;
     if (isDriver(options.driver)) {
       for (const key of ['bootstrap', 'concurrency', 'memoryLimitMb', 'driverOptions'] as const) {
         if (options[key] !== undefined) {
-          throw new TypeError(`options.${key} belongs to the driver when options.driver is a Driver instance: pass it to the driver`);
+          throw new TypeError(
+            `options.${key} belongs to the driver when options.driver is a Driver instance: pass it to the driver`,
+          );
         }
       }
     }
@@ -179,7 +203,9 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
       const driverOptions = { ...(config.drivers?.[name] ?? {}), ...(options.driverOptions ?? {}) };
       const settings: DriverSettings = {
         concurrency: concurrency ?? config.concurrency ?? availableParallelism(),
-        ...((bootstrap ?? config.bootstrap) !== undefined ? { bootstrap: (bootstrap ?? config.bootstrap) as string } : {}),
+        ...((bootstrap ?? config.bootstrap) !== undefined
+          ? { bootstrap: (bootstrap ?? config.bootstrap) as string }
+          : {}),
         ...((memoryLimitMb ?? config.memoryLimitMb) !== undefined
           ? { memoryLimitMb: (memoryLimitMb ?? config.memoryLimitMb) as number }
           : {}),
@@ -223,9 +249,14 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
     }
   }
 
-  #applyConfigDefaults(loaded: LoadedConfig | undefined, timeout: number | undefined, globals: string[] | undefined) {
+  #applyConfigDefaults(
+    loaded: LoadedConfig | undefined,
+    timeout: number | undefined,
+    globals: string[] | undefined,
+  ) {
     if (!loaded) return;
-    if (timeout === undefined && loaded.config.timeout !== undefined) this.#configTimeout = loaded.config.timeout;
+    if (timeout === undefined && loaded.config.timeout !== undefined)
+      this.#configTimeout = loaded.config.timeout;
     if (globals === undefined && loaded.config.globals) this.#configGlobals = new Set(loaded.config.globals);
   }
 
@@ -301,15 +332,22 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
 
   #specOf(task: Function): TaskSpec {
     if (typeof task !== 'function') {
-      throw new SpawnError(`WaitGroup.go(): the task must be a function or a module task, got ${task === null ? 'null' : typeof task}`);
+      throw new SpawnError(
+        `WaitGroup.go(): the task must be a function or a module task, got ${task === null ? 'null' : typeof task}`,
+      );
     }
     const cached = specCache.get(task);
     if (cached) return cached;
     let spec = moduleTaskSpec(task);
     if (spec?.kind === 'module') assertModuleExists(spec.module);
-    else spec = inlineTaskSpec(task, this.#configGlobals && this.#globals.size === 0 ? this.#configGlobals : this.#globals);
+    else
+      spec = inlineTaskSpec(
+        task,
+        this.#configGlobals && this.#globals.size === 0 ? this.#configGlobals : this.#globals,
+      );
     // Only cache specs that do not depend on this group's allowed globals.
-    if (spec.kind === 'module' || (this.#globals.size === 0 && !this.#configGlobals)) specCache.set(task, spec);
+    if (spec.kind === 'module' || (this.#globals.size === 0 && !this.#configGlobals))
+      specCache.set(task, spec);
     return spec;
   }
 
@@ -452,9 +490,14 @@ function collectTransferables(value: unknown[], expected: number): TransferListI
         found.push(v.buffer);
       }
     } else if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v instanceof Map) for (const [k, x] of v) (visit(k), visit(x));
-    else if (v instanceof Set) for (const x of v) visit(x);
-    else if (Object.getPrototypeOf(v) === Object.prototype) for (const k in v) visit((v as Record<string, unknown>)[k]);
+    else if (v instanceof Map) {
+      for (const [k, x] of v) {
+        visit(k);
+        visit(x);
+      }
+    } else if (v instanceof Set) for (const x of v) visit(x);
+    else if (Object.getPrototypeOf(v) === Object.prototype)
+      for (const k in v) visit((v as Record<string, unknown>)[k]);
   };
   visit(value);
   return found;

@@ -8,9 +8,15 @@
  * parentPort.on('message', async (m) => parentPort.postMessage(await runtime.run(m.task, m.args)));
  * ```
  */
-export { taskStorage, type TaskStore } from '../context.js';
+export { type TaskStore, taskStorage } from '../context.js';
 export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
-export { compileInline, createRuntime, type RunOptions, type Runtime, type RuntimeOptions } from './runtime.js';
+export {
+  compileInline,
+  createRuntime,
+  type RunOptions,
+  type Runtime,
+  type RuntimeOptions,
+} from './runtime.js';

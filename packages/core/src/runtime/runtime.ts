@@ -76,7 +76,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     return fn;
   }
 
-  async function run(task: TaskSpec, args: readonly unknown[], opts: RunOptions = {}): Promise<Result<unknown>> {
+  async function run(
+    task: TaskSpec,
+    args: readonly unknown[],
+    opts: RunOptions = {},
+  ): Promise<Result<unknown>> {
     const bootFailure = await ready();
     if (bootFailure) return { ok: false, error: bootFailure, ms: 0 };
     let fn: Function;
@@ -118,7 +122,10 @@ async function loadBootstrap(url: string | undefined): Promise<TaskFailure | und
     return undefined;
   } catch (err) {
     const cause = toFailure(err, 'bootstrap');
-    return makeFailure('bootstrap', `bootstrap ${url} failed: ${cause.message}`, { cause, name: 'BootstrapError' });
+    return makeFailure('bootstrap', `bootstrap ${url} failed: ${cause.message}`, {
+      cause,
+      name: 'BootstrapError',
+    });
   }
 }
 

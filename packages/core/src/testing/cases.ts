@@ -37,7 +37,7 @@ function failureOf(r: Result<unknown> | undefined): TaskFailure {
   return (r as { error: TaskFailure }).error;
 }
 
-function valueOf(r: Result<unknown> | undefined): unknown {
+function valueIn(r: Result<unknown> | undefined): unknown {
   assert.ok(r, 'missing result');
   assert.equal(r.ok, true, `expected a value, got the failure ${safeJson(r.ok ? undefined : r.error)}`);
   return (r as { value: unknown }).value;
@@ -45,7 +45,9 @@ function valueOf(r: Result<unknown> | undefined): unknown {
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))?.slice(0, 500) ?? 'undefined';
+    return (
+      JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))?.slice(0, 500) ?? 'undefined'
+    );
   } catch {
     return String(value);
   }
@@ -60,12 +62,16 @@ async function assertStillServing(driver: Driver): Promise<void> {
   const wg = await group(driver);
   wg.go(t.add, 20, 22);
   const [r] = await wg.wait();
-  assert.equal(valueOf(r), 42, 'the driver must keep serving new tasks after a failure');
+  assert.equal(valueIn(r), 42, 'the driver must keep serving new tasks after a failure');
   await wg.close();
 }
 
 /** Runs a crashing task next to healthy siblings; returns the crash's failure. */
-async function crashWithSiblings(ctx: CaseContext, crash: (wg: WaitGroup) => void, settings: Partial<DriverSettings> = {}) {
+async function crashWithSiblings(
+  ctx: CaseContext,
+  crash: (wg: WaitGroup) => void,
+  settings: Partial<DriverSettings> = {},
+) {
   const driver = ctx.driver({ concurrency: 3, ...settings });
   const wg = await group(driver, { timeout: 20_000 });
   wg.go(t.sleepThen, 300, 'sibling-a');
@@ -73,9 +79,9 @@ async function crashWithSiblings(ctx: CaseContext, crash: (wg: WaitGroup) => voi
   wg.go(t.sleepThen, 300, 'sibling-b');
   wg.go(t.add, 1, 2);
   const results = await wg.wait();
-  assert.equal(valueOf(results[0]), 'sibling-a');
-  assert.equal(valueOf(results[2]), 'sibling-b');
-  assert.equal(valueOf(results[3]), 3);
+  assert.equal(valueIn(results[0]), 'sibling-a');
+  assert.equal(valueIn(results[2]), 'sibling-b');
+  assert.equal(valueIn(results[3]), 3);
   await assertStillServing(driver);
   return failureOf(results[1]);
 }
@@ -118,7 +124,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const wg = await group(ctx.driver());
       wg.go(t.echo, value);
       const [r] = await wg.wait();
-      assert.deepEqual(valueOf(r), value);
+      assert.deepEqual(valueIn(r), value);
       await wg.close();
     },
   },
@@ -136,8 +142,8 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const [sum, made] = await wg.wait();
       let expected = 0;
       for (let i = 0; i < size; i += 4096) expected = (expected + bytes[i]! * (i + 1)) % 1_000_000_007;
-      assert.deepEqual(valueOf(sum), { length: size, sum: expected });
-      const out = valueOf(made) as Uint8Array;
+      assert.deepEqual(valueIn(sum), { length: size, sum: expected });
+      const out = valueIn(made) as Uint8Array;
       assert.ok(out instanceof Uint8Array, 'the result must still be a Uint8Array');
       assert.equal(out.length, size);
       assert.equal(out[0], 7);
@@ -153,9 +159,13 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const bytes = new Uint8Array(1024 * 1024).fill(3);
       const wg = await group(ctx.driver());
       wg.go(t.checksum, transfer(bytes));
-      assert.equal(bytes.byteLength, 0, 'a transferred buffer must be detached in the caller right after go()');
+      assert.equal(
+        bytes.byteLength,
+        0,
+        'a transferred buffer must be detached in the caller right after go()',
+      );
       const [r] = await wg.wait();
-      assert.equal((valueOf(r) as { length: number }).length, 1024 * 1024);
+      assert.equal((valueIn(r) as { length: number }).length, 1024 * 1024);
       await wg.close();
     },
   },
@@ -169,12 +179,12 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       for (const [i, ms] of delays.entries()) wg.go(t.sleepThen, ms, i);
       const completions: number[] = [];
       for await (const { index, result } of wg) {
-        assert.equal(valueOf(result), index);
+        assert.equal(valueIn(result), index);
         completions.push(index);
       }
       const results = await wg.wait();
       assert.deepEqual(
-        results.map((r) => valueOf(r)),
+        results.map((r) => valueIn(r)),
         [0, 1, 2, 3],
       );
       assert.deepEqual(completions, [1, 3, 2, 0]);
@@ -217,7 +227,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       wg.go(t.add, 2, 3);
       wg.go(realName, 1);
       const [ok, missing] = await wg.wait();
-      assert.equal(valueOf(ok), 5);
+      assert.equal(valueIn(ok), 5);
       const f = failureOf(missing);
       assert.equal(f.name, 'SpawnError');
       assert.match(f.message, /otherName/);
@@ -287,7 +297,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const [fn, cls, ok] = await wg.wait();
       assert.equal(failureOf(fn).kind, 'unserializable');
       assert.equal(failureOf(cls).kind, 'unserializable');
-      assert.equal(valueOf(ok), 2);
+      assert.equal(valueIn(ok), 2);
       await wg.close();
     },
   },
@@ -303,7 +313,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       arg.n = 999;
       arg.list.push(3);
       const [, r] = await wg.wait();
-      assert.deepEqual(valueOf(r), { n: 1, list: [1, 2] });
+      assert.deepEqual(valueIn(r), { n: 1, list: [1, 2] });
       await wg.close();
     },
   },
@@ -333,7 +343,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       assert.throws(() => wg.go(ghost), isSpawnError);
       assert.equal(wg.size, 0, 'a rejected go() takes no slot');
       wg.go((a: number, b: number) => a * b, 6, 7);
-      assert.equal(valueOf((await wg.wait())[0]), 42);
+      assert.equal(valueIn((await wg.wait())[0]), 42);
       await wg.close();
     },
   },
@@ -343,12 +353,17 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     timeout: 30_000,
     async run(ctx) {
       const wg = await group(ctx.driver());
-      wg.go(async ({ a, b = 2 }: { a: number; b?: number }, ...rest: number[]) => {
-        const { setTimeout: wait } = await import('node:timers/promises');
-        await wait(5);
-        return a + b + rest.reduce((x, y) => x + y, 0);
-      }, { a: 1 }, 3, 4);
-      assert.equal(valueOf((await wg.wait())[0]), 10);
+      wg.go(
+        async ({ a, b = 2 }: { a: number; b?: number }, ...rest: number[]) => {
+          const { setTimeout: wait } = await import('node:timers/promises');
+          await wait(5);
+          return a + b + rest.reduce((x, y) => x + y, 0);
+        },
+        { a: 1 },
+        3,
+        4,
+      );
+      assert.equal(valueIn((await wg.wait())[0]), 10);
       await wg.close();
     },
   },
@@ -363,7 +378,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const [slow, fast] = await wg.wait();
       const f = failureOf(slow);
       assert.equal(f.kind, 'timeout');
-      assert.equal(valueOf(fast), 'fast');
+      assert.equal(valueIn(fast), 'fast');
       await wg.close();
     },
   },
@@ -376,8 +391,8 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       wg.go(t.sleepThen, 1_000, 'first');
       wg.go(t.sleepThen, 1_000, 'second'); // waits ~1 s in the queue, then runs 1 s: within its own 1.5 s
       const [a, b] = await wg.wait();
-      assert.equal(valueOf(a), 'first');
-      assert.equal(valueOf(b), 'second');
+      assert.equal(valueIn(a), 'first');
+      assert.equal(valueIn(b), 'second');
       await wg.close();
     },
   },
@@ -392,7 +407,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       wg.go(t.sleepThen, 50, 'sibling');
       const [spin, sibling] = await wg.wait();
       assert.equal(failureOf(spin).kind, 'timeout');
-      assert.equal(valueOf(sibling), 'sibling');
+      assert.equal(valueIn(sibling), 'sibling');
       await assertStillServing(driver);
       await wg.close();
     },
@@ -408,7 +423,10 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const [r] = await wg.wait();
       const elapsed = performance.now() - started;
       assert.equal(failureOf(r).kind, 'timeout');
-      assert.ok(elapsed < 1_500, `the slot settled after ${Math.round(elapsed)} ms, not near its 200 ms timeout`);
+      assert.ok(
+        elapsed < 1_500,
+        `the slot settled after ${Math.round(elapsed)} ms, not near its 200 ms timeout`,
+      );
       await wg.close();
     },
   },
@@ -420,14 +438,14 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       const wg = await group(ctx.driver({ concurrency: 1 }));
       wg.go(t.add, 1, 2);
       const [first] = await wg.wait();
-      assert.equal(valueOf(first), 3);
+      assert.equal(valueIn(first), 3);
       wg.go(t.sleepThen, 10_000, 'running');
       wg.go(t.sleepThen, 10_000, 'queued');
       const started = performance.now();
       setTimeout(() => wg.abort('user pressed stop'), 200);
       const results = await wg.wait();
       assert.ok(performance.now() - started < 5_000, 'abort must not wait for the work to finish');
-      assert.equal(valueOf(results[0]), 3);
+      assert.equal(valueIn(results[0]), 3);
       for (const r of results.slice(1)) {
         const f = failureOf(r);
         assert.equal(f.kind, 'aborted');
@@ -469,7 +487,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     async run(ctx) {
       const wg = await group(ctx.driver({ concurrency: 2 }));
       for (let i = 0; i < 6; i++) wg.go(t.span, 300);
-      const spans = (await wg.wait()).map((r) => valueOf(r) as { start: number; end: number });
+      const spans = (await wg.wait()).map((r) => valueIn(r) as { start: number; end: number });
       const events = spans.flatMap((s) => [
         [s.start, 1],
         [s.end, -1],
@@ -492,8 +510,9 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     async run(ctx) {
       const wg = await group(ctx.driver({ concurrency: 2, bootstrap: fixture('boot-count.js') }));
       for (let i = 0; i < 6; i++) wg.go(t.bootInfo, 30);
-      const infos = (await wg.wait()).map((r) => valueOf(r) as { worker: string; boots: number });
-      for (const info of infos) assert.equal(info.boots, 1, `worker ${info.worker} ran the bootstrap ${info.boots} times`);
+      const infos = (await wg.wait()).map((r) => valueIn(r) as { worker: string; boots: number });
+      for (const info of infos)
+        assert.equal(info.boots, 1, `worker ${info.worker} ran the bootstrap ${info.boots} times`);
       await wg.close();
     },
   },
@@ -521,7 +540,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       for (let i = 0; i < ctx.manyTasks; i++) wg.go(t.add, i, 1);
       const results = await wg.wait();
       assert.equal(results.length, ctx.manyTasks);
-      results.forEach((r, i) => assert.equal(valueOf(r), i + 1));
+      for (const [i, r] of results.entries()) assert.equal(valueIn(r), i + 1);
       await wg.close();
     },
   },
@@ -575,8 +594,12 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       wg.go(t.lateThrow, 100, 'late boom');
       wg.go(t.sleepThen, 400, 'innocent'); // may share the worker with the late throw
       const [early, innocent] = await wg.wait();
-      assert.equal(valueOf(early), 'returned');
-      assert.equal(valueOf(innocent), 'innocent', 'a task must never be blamed for another task’s late error');
+      assert.equal(valueIn(early), 'returned');
+      assert.equal(
+        valueIn(innocent),
+        'innocent',
+        'a task must never be blamed for another task’s late error',
+      );
       const deadline = Date.now() + 5_000;
       while (strays.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.equal(strays.length, 1, 'the late error must reach the group’s error handler');

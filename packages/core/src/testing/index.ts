@@ -8,7 +8,14 @@
  * runConformance({ name: 'mine', createDriver: (s) => new MyDriver(s), driverModule: import.meta.resolve('../dist/index.js') });
  * ```
  */
-export { CASE_IDS, type CaseContext, type CaseId, CONFORMANCE_CASES, type ConformanceCase, runCase } from './cases.js';
+export {
+  CASE_IDS,
+  type CaseContext,
+  type CaseId,
+  CONFORMANCE_CASES,
+  type ConformanceCase,
+  runCase,
+} from './cases.js';
 export { childPids, countThreads, eventually, isAlive } from './os-probes.js';
 export {
   type ChildOutcome,

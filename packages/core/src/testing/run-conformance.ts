@@ -48,7 +48,12 @@ export interface ChildOutcome {
  * const outcome = await runCaseInChild('process-exit', 'cooperative', driverUrl, 20_000);
  * ```
  */
-export function runCaseInChild(id: string, name: string, driverModule: string, limitMs: number): Promise<ChildOutcome> {
+export function runCaseInChild(
+  id: string,
+  name: string,
+  driverModule: string,
+  limitMs: number,
+): Promise<ChildOutcome> {
   const casesUrl = new URL('./cases.js', import.meta.url).href;
   const script = `
     const { runCase } = await import(${JSON.stringify(casesUrl)});
@@ -62,7 +67,9 @@ export function runCaseInChild(id: string, name: string, driverModule: string, l
       process.exit(1);
     }`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -108,7 +115,8 @@ export function runCaseInChild(id: string, name: string, driverModule: string, l
 export function runConformance(options: ConformanceOptions): void {
   const unsupported = options.unsupported ?? {};
   for (const id of Object.keys(unsupported)) {
-    if (!CASE_IDS.includes(id)) throw new TypeError(`expectation table of ${options.name}: unknown case "${id}"`);
+    if (!CASE_IDS.includes(id))
+      throw new TypeError(`expectation table of ${options.name}: unknown case "${id}"`);
   }
   describe(`conformance: ${options.name}`, () => {
     // Start libuv's thread pool before any baseline is taken, so its threads are not counted as leaks.
@@ -118,28 +126,44 @@ export function runConformance(options: ConformanceOptions): void {
     for (const c of CONFORMANCE_CASES) {
       const skipReason = unsupported[c.id]?.reason;
       if (skipReason) {
-        it(`${c.id}: ${c.title} — NOT supported by ${options.name}: ${skipReason} (shown to fail in a child process)`, async () => {
-          const outcome = await runCaseInChild(c.id, options.name, options.driverModule, Math.min(c.timeout, 30_000));
-          expect(outcome.kind, `the case passed, so the expectation table is wrong: ${outcome.detail}`).not.toBe('pass');
-        }, c.timeout + 10_000);
+        it(
+          `${c.id}: ${c.title} — NOT supported by ${options.name}: ${skipReason} (shown to fail in a child process)`,
+          async () => {
+            const outcome = await runCaseInChild(
+              c.id,
+              options.name,
+              options.driverModule,
+              Math.min(c.timeout, 30_000),
+            );
+            expect(
+              outcome.kind,
+              `the case passed, so the expectation table is wrong: ${outcome.detail}`,
+            ).not.toBe('pass');
+          },
+          c.timeout + 10_000,
+        );
         continue;
       }
-      it(`${c.id}: ${c.title}`, async () => {
-        const threads = countThreads();
-        await runCase(c.id, {
-          name: options.name,
-          createDriver: options.createDriver,
-          ...(options.manyTasks !== undefined ? { manyTasks: options.manyTasks } : {}),
-        });
-        if (options.checkLeftovers !== false) {
-          const noChildren = await eventually(() => childPids().length === 0, 10_000);
-          expect(noChildren, `child processes left after close(): ${childPids().join(', ')}`).toBe(true);
-          if (threads !== undefined) {
-            const back = await eventually(() => (countThreads() ?? 0) <= threads, 10_000);
-            expect(back, `threads left after close(): before ${threads}, now ${countThreads()}`).toBe(true);
+      it(
+        `${c.id}: ${c.title}`,
+        async () => {
+          const threads = countThreads();
+          await runCase(c.id, {
+            name: options.name,
+            createDriver: options.createDriver,
+            ...(options.manyTasks !== undefined ? { manyTasks: options.manyTasks } : {}),
+          });
+          if (options.checkLeftovers !== false) {
+            const noChildren = await eventually(() => childPids().length === 0, 10_000);
+            expect(noChildren, `child processes left after close(): ${childPids().join(', ')}`).toBe(true);
+            if (threads !== undefined) {
+              const back = await eventually(() => (countThreads() ?? 0) <= threads, 10_000);
+              expect(back, `threads left after close(): before ${threads}, now ${countThreads()}`).toBe(true);
+            }
           }
-        }
-      }, c.timeout);
+        },
+        c.timeout,
+      );
     }
   });
 }
