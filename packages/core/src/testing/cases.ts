@@ -3,6 +3,7 @@
  * in a sacrificial child process (which is how a case a model cannot pass is shown to really fail).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import type { Driver, DriverSettings } from '../driver.js';
 import { isCaptureError, isSpawnError } from '../errors.js';
 import type { TaskFailure } from '../failure.js';
@@ -18,6 +19,8 @@ export interface CaseContext {
   driver(settings?: Partial<DriverSettings>): Driver;
   /** How many tasks the `many-tasks` case runs. */
   readonly manyTasks: number;
+  /** URL of the module exporting `createDriver(settings)`, for cases that need a fresh process. */
+  readonly driverModule?: string;
 }
 
 /** One conformance case. */
@@ -609,6 +612,41 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       await wg.close();
     },
   },
+  {
+    id: 'idle-exits',
+    title: 'an idle driver that was never closed does not keep its process alive',
+    timeout: 60_000,
+    async run(ctx) {
+      assert.ok(ctx.driverModule, 'this case needs the driver module URL');
+      const script = `
+        const { WaitGroup } = await import(${JSON.stringify(new URL('../index.js', import.meta.url).href)});
+        const { createDriver } = await import(${JSON.stringify(ctx.driverModule)});
+        const { add } = await import(${JSON.stringify(fixture('tasks.js'))});
+        const wg = new WaitGroup({ driver: createDriver({ concurrency: 2 }) });
+        wg.go(add, 2, 2);
+        const [r] = await wg.wait();
+        console.log('RESULT', JSON.stringify(r.ok ? r.value : r.error));`;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      const exited = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve(null);
+        }, 10_000);
+        child.on('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      });
+      assert.match(out, /RESULT 4/, 'the task must have run');
+      assert.equal(exited, 0, 'the process must exit on its own within 10 s once its work is done');
+    },
+  },
 ];
 
 /**
@@ -634,7 +672,12 @@ export type CaseId = (typeof CONFORMANCE_CASES)[number]['id'];
  */
 export async function runCase(
   id: string,
-  options: { name: string; createDriver: (settings: DriverSettings) => Driver; manyTasks?: number },
+  options: {
+    name: string;
+    createDriver: (settings: DriverSettings) => Driver;
+    manyTasks?: number;
+    driverModule?: string;
+  },
 ): Promise<void> {
   const found = CONFORMANCE_CASES.find((c) => c.id === id);
   if (!found) throw new TypeError(`unknown conformance case "${id}" (known: ${CASE_IDS.join(', ')})`);
@@ -642,6 +685,7 @@ export async function runCase(
   const ctx: CaseContext = {
     name: options.name,
     manyTasks: options.manyTasks ?? 1_000,
+    ...(options.driverModule ? { driverModule: options.driverModule } : {}),
     driver(settings = {}) {
       const driver = options.createDriver({ concurrency: 2, ...settings });
       drivers.push(driver);

@@ -59,7 +59,7 @@ export function runCaseInChild(
     const { runCase } = await import(${JSON.stringify(casesUrl)});
     const { createDriver } = await import(${JSON.stringify(driverModule)});
     try {
-      await runCase(${JSON.stringify(id)}, { name: ${JSON.stringify(name)}, createDriver });
+      await runCase(${JSON.stringify(id)}, { name: ${JSON.stringify(name)}, createDriver, driverModule: ${JSON.stringify(driverModule)} });
       process.stdout.write('\\nISOLANE_CASE_PASS\\n');
       process.exit(0);
     } catch (err) {
@@ -151,6 +151,7 @@ export function runConformance(options: ConformanceOptions): void {
           await runCase(c.id, {
             name: options.name,
             createDriver: options.createDriver,
+            driverModule: options.driverModule,
             ...(options.manyTasks !== undefined ? { manyTasks: options.manyTasks } : {}),
           });
           if (options.checkLeftovers !== false) {
