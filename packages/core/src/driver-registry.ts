@@ -54,14 +54,16 @@ export function registerDriver(name: DriverName, factory: DriverFactory): void {
 }
 
 /**
- * Resolves a driver package from the application: first from core itself, then from the working
- * directory and the main script's directory. Throws an Error saying which package to install.
+ * Resolves a driver package from the application: first from core itself (drivers are its optional
+ * peers), then from the working directory and the main script's directory. Throws an Error saying
+ * which package to install.
+ *
+ * @example
+ * ```ts
+ * resolveDriverPackage('@isolane/thread'); // 'file:///app/node_modules/@isolane/thread/dist/index.js'
+ * ```
  */
-function resolveDriverPackage(name: DriverName): string {
-  const pkg = driverPackage(name);
-  const bases = [import.meta.url, pathToFileURL(join(process.cwd(), 'noop.js')).href];
-  const main = process.argv[1];
-  if (main) bases.push(pathToFileURL(main).href);
+export function resolveDriverPackage(pkg: string, bases: readonly string[] = defaultBases()): string {
   for (const base of bases) {
     try {
       return pathToFileURL(createRequire(base).resolve(pkg)).href;
@@ -70,10 +72,17 @@ function resolveDriverPackage(name: DriverName): string {
     }
   }
   const err = new Error(
-    `driver "${name}" needs the package ${pkg}, which cannot be found from ${process.cwd()}: install it (pnpm add ${pkg}, or npm i ${pkg})`,
+    `the driver package ${pkg} cannot be found from ${process.cwd()}: install it (pnpm add ${pkg}, or npm i ${pkg})`,
   );
   err.name = 'DriverNotInstalledError';
   throw err;
+}
+
+function defaultBases(): string[] {
+  const bases = [import.meta.url, pathToFileURL(join(process.cwd(), 'noop.js')).href];
+  const main = process.argv[1];
+  if (main) bases.push(pathToFileURL(main).href);
+  return bases;
 }
 
 /**
@@ -91,7 +100,7 @@ export function loadDriverFactory(name: DriverName): DriverFactory | Promise<Dri
   if (known) return known;
   let loading = s.loading.get(name);
   if (!loading) {
-    const url = resolveDriverPackage(name);
+    const url = resolveDriverPackage(driverPackage(name));
     loading = (import(url) as Promise<{ createDriver?: unknown }>).then((mod) => {
       if (typeof mod.createDriver !== 'function') {
         throw new TypeError(`${driverPackage(name)} does not export createDriver(settings)`);

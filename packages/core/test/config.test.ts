@@ -133,3 +133,12 @@ describe('malformed config names the file and the field', () => {
     await expect(wg.wait()).rejects.toThrow(/isolane\.config\.mjs: "driver" must be one of/);
   });
 });
+
+describe('driver packages are resolved from the application', () => {
+  it('says which package to install when a driver package is missing', async () => {
+    const { resolveDriverPackage } = await import('../src/driver-registry.js');
+    expect(() => resolveDriverPackage('@isolane/not-a-driver', [`file://${dir}/noop.js`])).toThrow(
+      /the driver package @isolane\/not-a-driver cannot be found .*install it \(pnpm add @isolane\/not-a-driver/,
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import { run, shutdown, taskContext, WaitGroup } from '@isolane/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CooperativeDriver } from '../src/index.js';
+// @ts-expect-error: a plain JS fixture without types
+import { waitForAbort } from './fixtures/wait-for-abort.js';
+
+afterEach(async () => {
+  delete process.env.ISOLANE_DRIVER;
+  await shutdown();
+});
+
+describe('cooperative driver', () => {
+  it('is loaded lazily by name, and through ISOLANE_DRIVER', async () => {
+    const wg = new WaitGroup({ driver: 'cooperative' });
+    wg.go((a: number, b: number) => a + b, 2, 3);
+    expect(await wg.wait()).toMatchObject([{ ok: true, value: 5 }]);
+    process.env.ISOLANE_DRIVER = 'cooperative';
+    expect(await run([() => process.pid])).toEqual([process.pid]);
+  });
+
+  it('fires the task’s signal on timeout so async work can stop', async () => {
+    const driver = new CooperativeDriver({ concurrency: 1 });
+    const seen: unknown[] = [];
+    (globalThis as { __seen?: unknown[] }).__seen = seen;
+    const wg = new WaitGroup({ driver, timeout: 100 });
+    wg.go(waitForAbort);
+    const [r] = await wg.wait();
+    expect(r).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['timeout']);
+    await driver.close();
+    expect(taskContext().signal.aborted).toBe(false);
+  });
+
+  it('frees the concurrency slot of a timed-out task that ignores its signal', async () => {
+    const driver = new CooperativeDriver({ concurrency: 1 });
+    const wg = new WaitGroup({ driver, timeout: 100 });
+    wg.go(() => new Promise(() => {})); // never settles, ignores the signal
+    wg.go(() => 'next');
+    const [stuck, next] = await wg.wait();
+    expect(stuck).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    expect(next).toMatchObject({ ok: true, value: 'next' });
+    await driver.close();
+  });
+
+  it('returns snapshots: the caller never shares an object with the task', async () => {
+    const driver = new CooperativeDriver({ concurrency: 2 });
+    const shared = { n: 1 };
+    (globalThis as { __shared?: unknown }).__shared = shared;
+    const wg = new WaitGroup({ driver, globals: ['__shared'] });
+    wg.go(() => __shared);
+    const [r] = await wg.wait();
+    expect(r?.ok && r.value).toEqual({ n: 1 });
+    expect(r?.ok && r.value).not.toBe(shared);
+    await driver.close();
+  });
+
+  it('settles queued jobs as aborted after close()', async () => {
+    const driver = new CooperativeDriver({ concurrency: 1 });
+    await driver.close();
+    const wg = new WaitGroup({ driver });
+    wg.go(() => 1);
+    expect(await wg.wait()).toMatchObject([{ ok: false, error: { kind: 'aborted' } }]);
+  });
+});
+
+declare const __shared: unknown;
