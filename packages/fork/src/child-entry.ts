@@ -1,0 +1,123 @@
+/**
+ * The entry of every fork child: load the bootstrap, wait for the one job, run it through the shared
+ * runtime, send the result over IPC, then linger until the event loop drains so an error thrown by a
+ * timer the task left behind still reaches the parent (as a stray) instead of vanishing. The child
+ * exits as soon as its parent goes away.
+ *
+ * Everything here is on the cold-start clock: the entry has no static imports, listens for its job at
+ * once, and loads the runtime (by the URL the parent already resolved) while the job's task module
+ * loads in parallel.
+ */
+import type * as RuntimeModule from '@isolane/core/runtime';
+import type { Result, TaskFailure } from '@isolane/core/runtime';
+import type { ChildConfig, ChildMessage, JobMessage } from './protocol.js';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+const loading = import(config.runtime ?? '@isolane/core/runtime') as Promise<typeof RuntimeModule>;
+let runtimeModule: typeof RuntimeModule | undefined;
+let runtime: RuntimeModule.Runtime | undefined;
+const booted: Promise<TaskFailure | undefined> = loading.then(
+  (mod) => {
+    runtimeModule = mod;
+    runtime = mod.createRuntime({ bootstrap: config.bootstrap });
+    return runtime.ready();
+  },
+  (err: unknown) => bootstrapFailure(`the isolane runtime could not be loaded: ${describe(err)}`),
+);
+
+/** 'idle' until the job arrives, 'running' while the task runs, 'done' once its result is sent. */
+let phase: 'idle' | 'running' | 'done' = 'idle';
+let startedAt = 0;
+
+function send(message: ChildMessage, then?: () => void): void {
+  if (!process.connected || !process.send) {
+    then?.();
+    return;
+  }
+  process.send(message, undefined, {}, () => then?.());
+}
+
+/** Sends the result; a value the channel cannot carry becomes an 'unserializable' failure. */
+function finish(result: Result<unknown>, fatal: boolean): void {
+  if (phase === 'done') return;
+  phase = 'done';
+  const after = fatal ? () => process.exit(1) : linger;
+  try {
+    send(fatal ? { t: 'result', result, fatal } : { t: 'result', result }, after);
+  } catch (err) {
+    const error: TaskFailure = {
+      kind: 'unserializable',
+      name: 'DataCloneError',
+      message: `the result cannot be sent back: ${describe(err)}`,
+    };
+    send({ t: 'result', result: { ok: false, error, ms: result.ms }, ...(fatal ? { fatal } : {}) }, after);
+  }
+}
+
+/** The job is done: stop holding the event loop open, so the child exits once the task's leftovers end. */
+function linger(): void {
+  process.off('message', onMessage);
+  process.channel?.unref();
+}
+
+/** An uncaught exception or unhandled rejection: it belongs to this child's one task, whenever it fires. */
+function onFatal(thrown: unknown): void {
+  const failure: TaskFailure = runtimeModule
+    ? runtimeModule.toFailure(thrown, 'threw')
+    : { kind: 'threw', name: 'Error', message: describe(thrown) };
+  if (phase === 'done') {
+    send({ t: 'stray', failure }, () => process.exit(1));
+  } else if (phase === 'running') {
+    finish({ ok: false, error: failure, ms: performance.now() - startedAt }, true);
+  } else {
+    // Before any task: the bootstrap left something broken behind.
+    const error = bootstrapFailure(`the child failed before its task started: ${failure.message}`);
+    finish({ ok: false, error: { ...error, cause: failure }, ms: 0 }, true);
+  }
+}
+
+async function onMessage(message: unknown): Promise<void> {
+  const job = message as JobMessage;
+  if (phase !== 'idle' || typeof job !== 'object' || job === null || job.t !== 'job') return;
+  phase = 'running';
+  // Load the task's module while the runtime and bootstrap finish loading; the runtime resolves the
+  // same URL from the module cache, and reports a failing import itself.
+  if (job.task.kind === 'module') import(job.task.module).catch(() => {});
+  const bootFailure = await booted;
+  if (bootFailure || !runtime) {
+    return finish({ ok: false, error: bootFailure ?? bootstrapFailure('no runtime'), ms: 0 }, false);
+  }
+  send({ t: 'start' });
+  startedAt = performance.now();
+  finish(await runtime.run(job.task, job.args, { id: job.id }), false);
+}
+
+function bootstrapFailure(message: string): TaskFailure {
+  return { kind: 'bootstrap', name: 'BootstrapError', message };
+}
+
+function describe(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}
+
+process.on('uncaughtException', onFatal);
+process.on('unhandledRejection', onFatal);
+process.on('message', onMessage);
+// The parent went away (even by SIGKILL: the channel closes): nobody is left to read a result.
+process.on('disconnect', () => process.exit(0));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 500).unref();
+
+if (config.warm && config.warm.length > 0) {
+  // Idle time of a prespawned child: import the task modules it will most likely need. A module that
+  // fails here fails the same way when its task resolves it, so errors are left to that moment.
+  void booted.then(async (failure) => {
+    if (failure) return;
+    for (const url of config.warm ?? []) {
+      if (phase !== 'idle') return;
+      await import(url).catch(() => {});
+    }
+  });
+}

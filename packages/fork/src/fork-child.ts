@@ -1,0 +1,215 @@
+/**
+ * One child process as the parent sees it: spawned with execa's `execaNode` (IPC with advanced
+ * serialization, `cleanup` so a parent that exits kills it), its output forwarded or captured, its stderr
+ * watched for V8's out-of-memory marker (a V8 heap OOM is an abort, indistinguishable by exit status
+ * alone), stopped with SIGTERM then SIGKILL, and referenced only while the parent must wait for it.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { execaNode } from 'execa';
+import type { ForkStdio } from './fork-options.js';
+import { type ChildConfig, type ChildMessage, isChildMessage, type JobMessage } from './protocol.js';
+
+const ENTRY = fileURLToPath(new URL('./child-entry.js', import.meta.url));
+const OOM_MARKER = /JavaScript heap out of memory|Fatal (?:JavaScript|process) out of memory/;
+/** How much of the end of stderr is kept to explain a death. */
+const TAIL_CHARS = 2048;
+/** How long a dead child's stderr may still drain before its death is classified without it. */
+const STDERR_DRAIN_MS = 200;
+
+/** How a child ended. */
+export interface ChildExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** V8 reported that the heap ran out of memory. */
+  readonly oom: boolean;
+  /** The last characters the child wrote to stderr. */
+  readonly stderrTail: string;
+  /** Set when the process could not be spawned at all. */
+  readonly spawnError?: string;
+}
+
+/** How to start a child. */
+export interface ForkChildOptions {
+  readonly nodeFlags: readonly string[];
+  readonly config: ChildConfig;
+  readonly stdio: ForkStdio;
+  readonly onOutput: ((stream: 'stdout' | 'stderr', text: string, child: ForkChild) => void) | undefined;
+}
+
+/**
+ * A child process that runs at most one job.
+ *
+ * @example
+ * ```ts
+ * const child = new ForkChild({ nodeFlags: [], config: {}, stdio: 'inherit', onOutput: undefined });
+ * child.onMessage = (m) => console.log(m);
+ * child.send({ t: 'job', id: 1, task, args: [] });
+ * ```
+ */
+export class ForkChild {
+  /** Called for every message of the protocol the child sends. */
+  onMessage: (message: ChildMessage) => void = () => {};
+  /** Called once when the child is gone. */
+  onExit: (exit: ChildExit) => void = () => {};
+  /** The job this child runs, for output attribution. */
+  jobId: number | undefined;
+  readonly #process: ChildProcess;
+  readonly #stderr: Readable | null;
+  readonly #stdout: Readable | null;
+  #alive = true;
+  #oom = false;
+  #tail = '';
+  #killTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
+  #held = true;
+
+  constructor(options: ForkChildOptions) {
+    const subprocess = execaNode(ENTRY, [JSON.stringify(options.config)], {
+      nodeOptions: [...options.nodeFlags],
+      serialization: 'advanced',
+      cleanup: true,
+      // Results arrive on the IPC channel; execa must not keep copies of messages or output.
+      buffer: false,
+      reject: false,
+      forceKillAfterDelay: false,
+      stdin: 'ignore',
+      stdout: options.stdio === 'capture' ? 'pipe' : options.stdio,
+      stderr: 'pipe',
+    });
+    this.#process = subprocess;
+    // With reject: false the promise never rejects; deaths are observed through the events below.
+    void subprocess.then(undefined, () => {});
+    this.#stderr = subprocess.stderr;
+    this.#stdout = options.stdio === 'capture' ? subprocess.stdout : null;
+    subprocess.on('message', (message: unknown) => {
+      if (isChildMessage(message)) this.onMessage(message);
+    });
+    subprocess.once('exit', (code, signal) => this.#exited(code, signal));
+    subprocess.on('error', (err) => {
+      if (subprocess.pid === undefined)
+        this.#finish({ exitCode: null, signal: null, spawnError: err.message });
+    });
+    this.#watchStderr(options);
+    if (this.#stdout && options.onOutput) {
+      const onOutput = options.onOutput;
+      this.#stdout.setEncoding('utf8');
+      this.#stdout.on('data', (text: string) => onOutput('stdout', text, this));
+    }
+  }
+
+  /** The process id (undefined if it could not be spawned). */
+  get pid(): number | undefined {
+    return this.#process.pid;
+  }
+
+  /** False once the process has exited. */
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  /** Sends the job. Errors (a child that just died) surface as its exit, not here. */
+  send(job: JobMessage): void {
+    if (!this.#alive || !this.#process.connected) return;
+    this.#process.send(job, undefined, {}, () => {});
+  }
+
+  /** Keeps the parent's event loop alive while this child works for it. */
+  hold(): void {
+    this.#setRef(true);
+  }
+
+  /** Lets the parent exit even though this child is still there (idle or lingering). */
+  release(): void {
+    this.#setRef(false);
+  }
+
+  /** SIGTERM now, SIGKILL after `graceMs` unless it is gone by then. */
+  stop(graceMs: number): void {
+    if (!this.#alive || this.#stopping) return;
+    this.#stopping = true;
+    this.#process.kill('SIGTERM');
+    this.#killTimer = setTimeout(() => this.#process.kill('SIGKILL'), graceMs);
+    // A released child (idle or lingering) must not keep the parent alive through its kill timer either.
+    if (!this.#held) this.#killTimer.unref();
+  }
+
+  /** True once `stop()` was called: the death that follows is expected. */
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  #setRef(on: boolean): void {
+    this.#held = on;
+    if (on) this.#killTimer?.ref();
+    else this.#killTimer?.unref();
+    const p = this.#process;
+    const channel = p.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (on) {
+      p.ref();
+      channel?.ref?.();
+      (this.#stderr as { ref?: () => void } | null)?.ref?.();
+      (this.#stdout as { ref?: () => void } | null)?.ref?.();
+    } else {
+      p.unref();
+      channel?.unref?.();
+      (this.#stderr as { unref?: () => void } | null)?.unref?.();
+      (this.#stdout as { unref?: () => void } | null)?.unref?.();
+    }
+  }
+
+  #watchStderr(options: ForkChildOptions): void {
+    const stderr = this.#stderr;
+    if (!stderr) return;
+    const onOutput = options.stdio === 'capture' ? options.onOutput : undefined;
+    const forward = options.stdio === 'inherit';
+    stderr.on('data', (chunk: Buffer) => {
+      if (forward) process.stderr.write(chunk);
+      const text = chunk.toString('utf8');
+      if (onOutput) onOutput('stderr', text, this);
+      // The marker may straddle two chunks: scan it together with the end of the previous one.
+      const window = this.#tail.slice(-64) + text;
+      if (!this.#oom && OOM_MARKER.test(window)) this.#oom = true;
+      this.#tail = (this.#tail + text).slice(-TAIL_CHARS);
+    });
+  }
+
+  #exited(code: number | null, signal: NodeJS.Signals | null): void {
+    // Node may report the exit before it has read the child's last IPC messages and stderr (V8's OOM
+    // report): wait for both to end, but not forever, since a grandchild may hold the pipe open.
+    const subprocess = this.#process;
+    const stderr = this.#stderr;
+    let waiting = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      if (--waiting > 0) return;
+      if (timer) clearTimeout(timer);
+      waiting = 0;
+      this.#finish({ exitCode: code, signal });
+    };
+    if (stderr && !stderr.readableEnded && !stderr.destroyed) {
+      waiting++;
+      stderr.once('close', done);
+    }
+    if (subprocess.connected) {
+      waiting++;
+      subprocess.once('disconnect', done);
+    }
+    if (waiting === 0) {
+      this.#finish({ exitCode: code, signal });
+      return;
+    }
+    timer = setTimeout(() => {
+      waiting = 1;
+      done();
+    }, STDERR_DRAIN_MS);
+  }
+
+  #finish(exit: { exitCode: number | null; signal: string | null; spawnError?: string }): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    if (this.#killTimer) clearTimeout(this.#killTimer);
+    this.onExit({ ...exit, oom: this.#oom, stderrTail: this.#tail });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The fork driver's options and their eager validation: a wrong value is a TypeError/RangeError naming
+ * the option at construction time, never a surprise in the middle of a run.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Where the children's stdout/stderr go. */
+export type ForkStdio = 'inherit' | 'capture' | 'ignore';
+
+/** A chunk of output a child wrote, as given to `onOutput` when `stdio` is `'capture'`. */
+export interface ForkOutput {
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+  /** The job the child was running (see `ForkJobHandle.id`); undefined while a prespawned child is idle. */
+  readonly jobId: number | undefined;
+  /** The child's process id. */
+  readonly pid: number | undefined;
+}
+
+/** Fork-specific options (also accepted from `settings.options`, e.g. a config file's `drivers.fork`). */
+export interface ForkOptions {
+  /** Children kept started, bootstrap loaded, waiting for a task (each still runs exactly one). Default 0. */
+  readonly prespawn?: number;
+  /** How long a child that sent its result may live on to finish what its task left behind. Default 1000. */
+  readonly lingerMs?: number;
+  /** Between SIGTERM and SIGKILL when a child is stopped (timeout, abort, close). Default 2000. */
+  readonly killGraceMs?: number;
+  /**
+   * `'inherit'` (default): children write to this process's stdout/stderr. `'capture'`: their output goes
+   * to `onOutput` only. `'ignore'`: it is dropped. Results never travel on these streams.
+   */
+  readonly stdio?: ForkStdio;
+  /** Receives captured output; setting it alone implies `stdio: 'capture'`. */
+  readonly onOutput?: (output: ForkOutput) => void;
+  /**
+   * Let a prespawned child import, while idle, the task modules recent tasks used, so its task does not
+   * load them on the clock. The modules' top-level code then runs in a child that may end up running
+   * another task. Default true.
+   */
+  readonly warmModules?: boolean;
+}
+
+/** Options of `new ForkDriver()`. */
+export interface ForkDriverOptions extends ForkOptions {
+  /** Max tasks running at once; more are queued. Default: available parallelism. */
+  readonly concurrency?: number;
+  /** Module (URL or absolute path) loaded in each child before its task. */
+  readonly bootstrap?: string | URL;
+  /** Old-space limit of each child (`--max-old-space-size`); exceeding it fails the slot with `'oom'`. */
+  readonly memoryLimitMb?: number;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedForkOptions {
+  readonly concurrency: number;
+  readonly bootstrap: string | undefined;
+  readonly memoryLimitMb: number | undefined;
+  readonly prespawn: number;
+  readonly lingerMs: number;
+  readonly killGraceMs: number;
+  readonly stdio: ForkStdio;
+  readonly onOutput: ((output: ForkOutput) => void) | undefined;
+  readonly warmModules: boolean;
+}
+
+const FORK_KEYS = ['prespawn', 'lingerMs', 'killGraceMs', 'stdio', 'onOutput', 'warmModules'] as const;
+const DRIVER_KEYS = ['concurrency', 'bootstrap', 'memoryLimitMb', ...FORK_KEYS] as const;
+
+/**
+ * Validates the options of a fork driver and fills in defaults.
+ *
+ * @example
+ * ```ts
+ * resolveForkOptions({ prespawn: 2 }).lingerMs; // 1000
+ * resolveForkOptions({ stdio: 'loud' });         // TypeError: options.stdio must be 'inherit', 'capture' or 'ignore'
+ * ```
+ */
+export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'options'): ResolvedForkOptions {
+  if (typeof input !== 'object' || input === null) {
+    throw new TypeError(`${label} must be an object, got ${input === null ? 'null' : typeof input}`);
+  }
+  for (const key of Object.keys(input)) {
+    if (!(DRIVER_KEYS as readonly string[]).includes(key)) {
+      throw new TypeError(`unknown fork driver option ${label}.${key} (known: ${DRIVER_KEYS.join(', ')})`);
+    }
+  }
+  const onOutput = input.onOutput;
+  if (onOutput !== undefined && typeof onOutput !== 'function') {
+    throw new TypeError(`${label}.onOutput must be a function`);
+  }
+  const stdio = input.stdio ?? (onOutput ? 'capture' : 'inherit');
+  if (stdio !== 'inherit' && stdio !== 'capture' && stdio !== 'ignore') {
+    throw new TypeError(`${label}.stdio must be 'inherit', 'capture' or 'ignore', got ${String(stdio)}`);
+  }
+  if (stdio === 'capture' && !onOutput)
+    throw new TypeError(`${label}.stdio 'capture' needs ${label}.onOutput`);
+  if (stdio !== 'capture' && onOutput) {
+    throw new TypeError(
+      `${label}.onOutput only receives output with ${label}.stdio 'capture', not '${stdio}'`,
+    );
+  }
+  if (input.warmModules !== undefined && typeof input.warmModules !== 'boolean') {
+    throw new TypeError(`${label}.warmModules must be a boolean`);
+  }
+  return {
+    concurrency: integer(input.concurrency, `${label}.concurrency`, 1) ?? availableParallelism(),
+    bootstrap: input.bootstrap === undefined ? undefined : moduleHref(input.bootstrap, `${label}.bootstrap`),
+    memoryLimitMb: integer(input.memoryLimitMb, `${label}.memoryLimitMb`, 1),
+    prespawn: integer(input.prespawn, `${label}.prespawn`, 0) ?? 0,
+    lingerMs: integer(input.lingerMs, `${label}.lingerMs`, 0) ?? 1000,
+    killGraceMs: integer(input.killGraceMs, `${label}.killGraceMs`, 0) ?? 2000,
+    stdio,
+    onOutput,
+    warmModules: input.warmModules ?? true,
+  };
+}
+
+function integer(value: unknown, label: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(
+      `${label} must be an integer, got ${typeof value === 'number' ? value : typeof value}`,
+    );
+  }
+  if (value < min) throw new RangeError(`${label} must be >= ${min}, got ${value}`);
+  return value;
+}
+
+function moduleHref(value: unknown, label: string): string {
+  if (value instanceof URL) return value.href;
+  if (typeof value === 'string' && value.startsWith('file:')) return pathToFileURL(fileURLToPath(value)).href;
+  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
+    return new URL(value).href;
+  }
+  if (typeof value === 'string' && (value.startsWith('/') || /^[a-z]:[\\/]/i.test(value))) {
+    return pathToFileURL(value).href;
+  }
+  throw new TypeError(`${label} must be a URL or an absolute path, got ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,52 @@
+// How a child's death becomes its task's failure.
+import { describe, expect, it } from 'vitest';
+import { deathFailure, describeExit } from '../src/child-death.js';
+
+const exit = { exitCode: null, signal: null, oom: false, stderrTail: '' };
+
+describe('deathFailure', () => {
+  it('is crashed with the exit code or the signal once the task started', () => {
+    expect(deathFailure({ ...exit, exitCode: 3 }, { started: true, memoryLimitMb: undefined })).toMatchObject(
+      {
+        kind: 'crashed',
+        exitCode: 3,
+      },
+    );
+    const f = deathFailure({ ...exit, signal: 'SIGKILL' }, { started: true, memoryLimitMb: undefined });
+    expect(f).toMatchObject({
+      kind: 'crashed',
+      signal: 'SIGKILL',
+      message: expect.stringMatching(/killed by SIGKILL/),
+    });
+    expect(f.exitCode).toBeUndefined();
+  });
+
+  it('is oom when V8 reported the heap exhausted, whatever the status', () => {
+    const tail =
+      '<--- JS stacktrace --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n';
+    const f = deathFailure(
+      { ...exit, signal: 'SIGABRT', oom: true, stderrTail: tail },
+      { started: true, memoryLimitMb: 64 },
+    );
+    expect(f).toMatchObject({ kind: 'oom', name: 'OutOfMemoryError', signal: 'SIGABRT' });
+    expect(f.message).toMatch(/64 MB.*FATAL ERROR: Reached heap limit/);
+  });
+
+  it('is bootstrap when the child died before its task started, with the end of its stderr', () => {
+    const f = deathFailure(
+      { ...exit, exitCode: 1, stderrTail: 'Error: cannot find module x\n' },
+      { started: false, memoryLimitMb: undefined },
+    );
+    expect(f).toMatchObject({ kind: 'bootstrap', exitCode: 1 });
+    expect(f.message).toContain('cannot find module x');
+    expect(
+      deathFailure({ ...exit, spawnError: 'spawn ENOMEM' }, { started: false, memoryLimitMb: undefined })
+        .kind,
+    ).toBe('bootstrap');
+  });
+
+  it('describes exits', () => {
+    expect(describeExit({ exitCode: 2, signal: null })).toBe('exited with code 2');
+    expect(describeExit({ exitCode: null, signal: 'SIGTERM' })).toBe('was killed by SIGTERM');
+  });
+});
