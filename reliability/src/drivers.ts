@@ -1,0 +1,50 @@
+/**
+ * The four shipped drivers, loaded by name the way core loads them, so every reliability check covers
+ * each model with the same code. Loading is lazy (a dynamic import) so a check of one driver never
+ * pays for the others.
+ */
+import type { Driver, DriverName, DriverSettings } from '@isolane/core';
+
+/** Every shipped driver, in the order the checks report them. */
+export const DRIVERS: readonly DriverName[] = ['cooperative', 'pool', 'thread', 'fork'];
+
+/** True for a shipped driver name. */
+export function isDriverName(value: string): value is DriverName {
+  return (DRIVERS as readonly string[]).includes(value);
+}
+
+/**
+ * Creates a private driver instance of a shipped model (the caller closes it).
+ *
+ * @example
+ * ```ts
+ * const driver = await createNamedDriver('thread', { concurrency: 2 });
+ * await driver.close();
+ * ```
+ */
+export async function createNamedDriver(name: DriverName, settings: DriverSettings): Promise<Driver> {
+  const mod = (await import(`@isolane/${name}`)) as { createDriver?: unknown };
+  if (typeof mod.createDriver !== 'function') {
+    throw new TypeError(`@isolane/${name} does not export createDriver(settings)`);
+  }
+  return (mod.createDriver as (s: DriverSettings) => Driver)(settings);
+}
+
+/**
+ * Parses a `--drivers a,b` style list (default: every driver), rejecting unknown names.
+ *
+ * @example
+ * ```ts
+ * parseDriverList('pool,fork'); // ['pool', 'fork']
+ * ```
+ */
+export function parseDriverList(list: string | undefined): DriverName[] {
+  if (list === undefined || list === '') return [...DRIVERS];
+  const names = list.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!isDriverName(name)) {
+      throw new TypeError(`unknown driver "${name}" (known: ${DRIVERS.join(', ')})`);
+    }
+  }
+  return names as DriverName[];
+}
