@@ -1,0 +1,176 @@
+/**
+ * The thread driver's options: their types, defaults and eager validation. A bad option is a
+ * `TypeError`/`RangeError` naming it when the driver is created, never a surprise at the first task.
+ */
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { DriverSettings } from '@isolane/core';
+
+/**
+ * Options of a {@link ThreadDriver}.
+ *
+ * @example
+ * ```ts
+ * const options: ThreadDriverOptions = { concurrency: 4, memoryLimitMb: 256, prespawn: 2, lingerMs: 500 };
+ * ```
+ */
+export interface ThreadDriverOptions {
+  /** Max tasks running at once; more are queued. Default: available parallelism. */
+  readonly concurrency?: number;
+  /** Module (URL, href or absolute path) each worker loads before its task. */
+  readonly bootstrap?: string | URL;
+  /** Old-generation heap limit of each worker; exceeding it fails the task with `kind: 'oom'`. */
+  readonly memoryLimitMb?: number;
+  /**
+   * Fresh workers kept started so a task does not wait for a spawn. Default 0. Each still runs exactly
+   * one task and is then discarded. While it waits, a prespawned worker loads the bootstrap, then the
+   * task modules this driver ran most recently (their top-level code runs there, ahead of the task).
+   * Idle prespawned workers never keep the process alive.
+   */
+  readonly prespawn?: number;
+  /**
+   * How long a worker may keep running after its task's outcome was sent (a timer the task left
+   * behind) before it is terminated; errors it throws meanwhile are reported as strays. Default 1000.
+   */
+  readonly lingerMs?: number;
+}
+
+/** Driver-specific keys accepted in `settings.options` (config file `drivers.thread`, `driverOptions`). */
+export type ThreadDriverExtraOptions = Pick<ThreadDriverOptions, 'prespawn' | 'lingerMs'>;
+
+/** Options with defaults applied. */
+export interface ResolvedThreadOptions {
+  readonly concurrency: number;
+  readonly bootstrap: string | undefined;
+  readonly memoryLimitMb: number | undefined;
+  readonly prespawn: number;
+  readonly lingerMs: number;
+}
+
+/** Default time a worker may linger after its task settled. */
+export const DEFAULT_LINGER_MS = 1000;
+
+const OPTION_KEYS = new Set(['concurrency', 'bootstrap', 'memoryLimitMb', 'prespawn', 'lingerMs']);
+const EXTRA_KEYS = new Set(['prespawn', 'lingerMs']);
+
+/**
+ * Validates options and applies defaults.
+ *
+ * @example
+ * ```ts
+ * resolveThreadOptions({ prespawn: 2 }); // { concurrency: 2, prespawn: 2, lingerMs: 1000, ... }
+ * resolveThreadOptions({ prespawn: -1 }); // throws RangeError naming "prespawn"
+ * ```
+ */
+export function resolveThreadOptions(options: ThreadDriverOptions = {}): ResolvedThreadOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `thread driver options must be an object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new TypeError(`unknown thread driver option "${key}" (known: ${[...OPTION_KEYS].join(', ')})`);
+    }
+  }
+  return {
+    concurrency:
+      options.concurrency === undefined
+        ? availableParallelism()
+        : integer(options.concurrency, 'concurrency', 1),
+    bootstrap: options.bootstrap === undefined ? undefined : moduleHref(options.bootstrap, 'bootstrap'),
+    memoryLimitMb:
+      options.memoryLimitMb === undefined ? undefined : positive(options.memoryLimitMb, 'memoryLimitMb'),
+    prespawn: options.prespawn === undefined ? 0 : integer(options.prespawn, 'prespawn', 0),
+    lingerMs: options.lingerMs === undefined ? DEFAULT_LINGER_MS : duration(options.lingerMs, 'lingerMs'),
+  };
+}
+
+/**
+ * Turns core's driver settings into thread driver options; `settings.options` may hold only the
+ * thread-specific keys.
+ *
+ * @example
+ * ```ts
+ * optionsFromSettings({ concurrency: 4, options: { prespawn: 1 } }); // { concurrency: 4, prespawn: 1 }
+ * ```
+ */
+export function optionsFromSettings(settings: DriverSettings): ThreadDriverOptions {
+  const extra = settings.options ?? {};
+  for (const key of Object.keys(extra)) {
+    if (!EXTRA_KEYS.has(key)) {
+      throw new TypeError(
+        `unknown option "${key}" for the thread driver (driver options: ${[...EXTRA_KEYS].join(', ')})`,
+      );
+    }
+  }
+  return {
+    concurrency: settings.concurrency,
+    ...(settings.bootstrap !== undefined ? { bootstrap: settings.bootstrap } : {}),
+    ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
+    ...(extra.prespawn !== undefined ? { prespawn: extra.prespawn as number } : {}),
+    ...(extra.lingerMs !== undefined ? { lingerMs: extra.lingerMs as number } : {}),
+  };
+}
+
+/**
+ * The worker resource limits for a memory limit: the old generation gets the limit; the young generation
+ * stays small enough that the worker's total heap does not dwarf it.
+ *
+ * @example
+ * ```ts
+ * resourceLimitsFor(256); // { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 }
+ * ```
+ */
+export function resourceLimitsFor(memoryLimitMb: number | undefined): ResourceLimits | undefined {
+  if (memoryLimitMb === undefined) return undefined;
+  return {
+    maxOldGenerationSizeMb: memoryLimitMb,
+    maxYoungGenerationSizeMb: Math.max(1, Math.min(48, Math.floor(memoryLimitMb / 4))),
+  };
+}
+
+function integer(value: unknown, name: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`thread driver option "${name}" must be an integer, got ${describe(value)}`);
+  }
+  if (value < min) throw new RangeError(`thread driver option "${name}" must be >= ${min}, got ${value}`);
+  return value;
+}
+
+function positive(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`thread driver option "${name}" must be a finite number, got ${describe(value)}`);
+  }
+  if (value <= 0) throw new RangeError(`thread driver option "${name}" must be > 0, got ${value}`);
+  return value;
+}
+
+function duration(value: unknown, name: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(
+      `thread driver option "${name}" must be a number of milliseconds, got ${describe(value)}`,
+    );
+  }
+  if (value < 0) throw new RangeError(`thread driver option "${name}" must be >= 0, got ${value}`);
+  return value;
+}
+
+function moduleHref(value: unknown, name: string): string {
+  if (value instanceof URL) return value.href;
+  if (typeof value === 'string' && value.length > 0) {
+    if (value.startsWith('/') || /^[a-z]:[\\/]/i.test(value)) return pathToFileURL(value).href;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return new URL(value).href;
+  }
+  throw new TypeError(
+    `thread driver option "${name}" must be a module URL or an absolute path, got ${typeof value === 'string' ? `"${value}"` : describe(value)}`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value;
+}

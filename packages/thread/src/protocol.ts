@@ -1,0 +1,41 @@
+/**
+ * The messages a thread driver and its worker entry exchange, kept apart so both sides agree on one
+ * shape. Types only: importing it costs the worker nothing at run time.
+ */
+import type { Result, TaskFailure, TaskSpec } from '@isolane/core/runtime';
+
+/** One job, as the worker receives it (in `workerData` when spawned for it, else as its first message). */
+export interface JobMessage {
+  readonly task: TaskSpec;
+  readonly args: readonly unknown[];
+  readonly id: number;
+  /** The parent enforces a timeout, so it needs to hear when the task starts. */
+  readonly timed: boolean;
+}
+
+/** What a worker is started with. */
+export interface WorkerInit {
+  /** Href of `@isolane/core/runtime`, resolved once by the parent (a cold worker saves the lookup). */
+  readonly runtime: string;
+  readonly bootstrap?: string;
+  /** Href of tsx's ESM API, when the parent runs under tsx and tsx does not hook workers itself. */
+  readonly tsx?: string;
+  /**
+   * Task modules a prespawned worker loads (after the bootstrap) while it waits: the ones its driver ran
+   * recently, so the task that takes it does not wait for its module either.
+   */
+  readonly warm?: readonly string[];
+  /** Absent for a prespawned worker, which waits for its job as a message. */
+  readonly job?: JobMessage;
+}
+
+/**
+ * A message from a worker to its parent: `started` (bootstrap loaded, the task's timeout starts now; sent
+ * only when the job has a timeout), `result` (the task's outcome), `stray` (a failure the task caused
+ * after its outcome was sent, e.g. a timer it left behind threw). Tags are strings so this module stays
+ * types-only and costs a cold worker no extra module load.
+ */
+export type WorkerMessage =
+  | { readonly t: 'started' }
+  | { readonly t: 'result'; readonly r: Result<unknown> }
+  | { readonly t: 'stray'; readonly f: TaskFailure };

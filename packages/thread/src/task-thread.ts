@@ -1,0 +1,272 @@
+/**
+ * One worker thread and the one job it runs, seen from the parent: turns the worker's messages and its
+ * death (exit code, out-of-memory error, termination) into exactly one outcome for the job, enforces the
+ * timeout from the task's start, and reports what the task's leftovers do after the outcome (strays)
+ * until the worker exits by itself or has lingered too long.
+ */
+import { type ResourceLimits, type TransferListItem, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
+import { makeFailure, toFailure } from '@isolane/core';
+import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
+import { rejectedFlags, workerExecArgv } from './worker-flags.js';
+
+const ENTRY = new URL('./worker-entry.js', import.meta.url);
+// Resolved once here, so no cold worker pays for the package lookup.
+const RUNTIME = import.meta.resolve('@isolane/core/runtime');
+
+/** How a thread is started. */
+export interface TaskThreadOptions {
+  readonly bootstrap: string | undefined;
+  readonly tsx: string | undefined;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly lingerMs: number;
+  /** The job's outcome is known: its concurrency slot is free (the worker may still be lingering). */
+  readonly onRelease: (thread: TaskThread) => void;
+  /** The worker is gone. */
+  readonly onExit: (thread: TaskThread) => void;
+}
+
+/** A job as a thread runs it. */
+export interface AssignedJob {
+  readonly job: Job;
+  readonly sink: JobSink;
+  readonly id: number;
+}
+
+/**
+ * A worker thread that runs at most one job. Created either with its job (sent in `workerData`, no extra
+ * round trip) or empty and unref'd (prespawned), to receive its job later with {@link TaskThread.run}.
+ *
+ * @example
+ * ```ts
+ * const thread = new TaskThread(options, { job, sink, id: 1 });
+ * thread.abort(makeFailure('aborted', 'stop')); // settles the job and terminates the worker
+ * await thread.exited;
+ * ```
+ */
+export class TaskThread {
+  readonly #options: TaskThreadOptions;
+  readonly #worker: Worker;
+  /** Resolves once the worker has exited. */
+  readonly exited: Promise<void>;
+  #assigned: AssignedJob | undefined;
+  #launchedAt = 0;
+  #startedAt = 0;
+  #settled = false;
+  #terminating = false;
+  /** The worker already reported how it failed after the outcome (no second report from its exit). */
+  #reported = false;
+  #timeoutTimer: NodeJS.Timeout | undefined;
+  #lingerTimer: NodeJS.Timeout | undefined;
+
+  /** Throws (e.g. a `DataCloneError` for the job's arguments) when the worker cannot be started. */
+  constructor(options: TaskThreadOptions, assigned?: AssignedJob, warm?: readonly string[]) {
+    this.#options = options;
+    const init: WorkerInit = {
+      runtime: RUNTIME,
+      ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
+      ...(options.tsx !== undefined ? { tsx: options.tsx } : {}),
+      ...(assigned ? { job: jobMessage(assigned) } : {}),
+      ...(warm && warm.length > 0 ? { warm } : {}),
+    };
+    this.#worker = startWorker({
+      workerData: init,
+      ...(assigned?.job.transfer ? { transferList: assigned.job.transfer as TransferListItem[] } : {}),
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    this.exited = new Promise((resolve) => {
+      this.#worker.once('exit', (code: number) => {
+        this.#onExit(code);
+        resolve();
+      });
+    });
+    this.#worker.on('message', (m: WorkerMessage) => this.#onMessage(m));
+    this.#worker.on('error', (err: unknown) => this.#onError(err));
+    if (assigned) this.#assign(assigned);
+    // A prespawned worker waiting for a job never keeps the process alive.
+    else this.#worker.unref();
+  }
+
+  /** True while no job was given to this (prespawned) thread. */
+  get idle(): boolean {
+    return this.#assigned === undefined;
+  }
+
+  /**
+   * Gives a prespawned thread its job (sent as its first message). Throws, leaving the thread idle, if
+   * the arguments cannot be posted.
+   */
+  run(assigned: AssignedJob): void {
+    if (this.#assigned) throw new Error('TaskThread.run(): this worker already ran a task');
+    this.#worker.postMessage(jobMessage(assigned), assigned.job.transfer as TransferListItem[] | undefined);
+    this.#worker.ref();
+    this.#assign(assigned);
+  }
+
+  /** Settles the job with `failure` (unless it already settled) and stops the worker. */
+  abort(failure: TaskFailure): void {
+    this.#settle({ ok: false, error: failure, ms: this.#elapsed() });
+    this.terminate();
+  }
+
+  /** Stops the worker whatever it is doing (even a synchronous infinite loop). */
+  terminate(): void {
+    if (this.#terminating) return;
+    this.#terminating = true;
+    this.#clearTimers();
+    this.#worker.terminate().catch(() => {
+      // The worker is already gone; its 'exit' event settles everything.
+    });
+  }
+
+  #assign(assigned: AssignedJob): void {
+    this.#assigned = assigned;
+    this.#launchedAt = performance.now();
+  }
+
+  #elapsed(): number {
+    const from = this.#startedAt || this.#launchedAt;
+    return from ? performance.now() - from : 0;
+  }
+
+  #onMessage(message: WorkerMessage): void {
+    switch (message.t) {
+      case 'started':
+        this.#startedAt = performance.now();
+        this.#armTimeout();
+        return;
+      case 'result':
+        this.#settle(message.r);
+        this.#linger();
+        return;
+      case 'stray':
+        this.#reported = true;
+        this.#assigned?.sink.stray(message.f);
+        return;
+    }
+  }
+
+  #armTimeout(): void {
+    const timeout = this.#assigned?.job.timeout;
+    if (!timeout || this.#settled) return;
+    this.#timeoutTimer = setTimeout(() => {
+      this.#timeoutTimer = undefined;
+      const failure = makeFailure(
+        'timeout',
+        `the task ran longer than its ${timeout} ms timeout; its worker thread was terminated`,
+        { name: 'TimeoutError' },
+      );
+      this.abort(failure);
+    }, timeout);
+  }
+
+  /** After the outcome: let the worker drain its leftovers by itself, for at most `lingerMs`. */
+  #linger(): void {
+    const { lingerMs } = this.#options;
+    if (lingerMs === 0) this.terminate();
+    else if (Number.isFinite(lingerMs) && !this.#terminating) {
+      this.#lingerTimer = setTimeout(() => {
+        this.#lingerTimer = undefined;
+        this.terminate();
+      }, lingerMs);
+    }
+  }
+
+  #onError(err: unknown): void {
+    const failure = deathFailure(err);
+    if (!this.#assigned) return; // an idle worker died: its exit removes it from the pool
+    if (this.#settled) {
+      if (!this.#terminating) this.#assigned.sink.stray(failure);
+    } else {
+      this.#settle({ ok: false, error: failure, ms: this.#elapsed() });
+    }
+    this.#reported = true;
+  }
+
+  #onExit(code: number): void {
+    this.#clearTimers();
+    const assigned = this.#assigned;
+    if (assigned && !this.#settled) {
+      const message =
+        code === 0
+          ? 'the worker thread exited (code 0) before its task settled: the task called process.exit(0), or its promise was left with nothing that could ever settle it'
+          : `the worker thread exited with code ${code} before its task settled`;
+      this.#settle({
+        ok: false,
+        error: makeFailure('crashed', message, { name: 'CrashError', exitCode: code }),
+        ms: this.#elapsed(),
+      });
+    } else if (assigned && !this.#terminating && !this.#reported && code !== 0) {
+      assigned.sink.stray(
+        makeFailure('crashed', `the worker thread exited with code ${code} after its task settled`, {
+          name: 'CrashError',
+          exitCode: code,
+        }),
+      );
+    }
+    this.#options.onExit(this);
+  }
+
+  #settle(result: Result<unknown>): void {
+    if (this.#settled || !this.#assigned) return;
+    this.#settled = true;
+    if (this.#timeoutTimer) {
+      clearTimeout(this.#timeoutTimer);
+      this.#timeoutTimer = undefined;
+    }
+    this.#assigned.sink.settle(result);
+    this.#options.onRelease(this);
+  }
+
+  #clearTimers(): void {
+    if (this.#timeoutTimer) clearTimeout(this.#timeoutTimer);
+    if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
+    this.#timeoutTimer = undefined;
+    this.#lingerTimer = undefined;
+  }
+}
+
+/** The parent's flags as workers accept them (narrowed once if Node refuses some); null: inherit them. */
+let execArgv: string[] | null | undefined;
+
+/**
+ * Starts a worker with the parent's flags, so loaders (tsx, `--conditions`, type stripping) apply to task
+ * modules too, minus what a worker must not or cannot get.
+ */
+function startWorker(options: WorkerOptions): Worker {
+  for (;;) {
+    const flags: string[] | null = execArgv === undefined ? workerExecArgv() : execArgv;
+    execArgv = flags;
+    try {
+      return new Worker(ENTRY, flags === null ? options : { ...options, execArgv: flags });
+    } catch (err) {
+      // Node refuses V8 and per-process flags for a thread before it starts anything (nothing moved yet).
+      const rejected = rejectedFlags(err);
+      if (!rejected || flags === null) throw err;
+      const narrowed = flags.filter((flag) => !rejected.includes(flag));
+      execArgv = narrowed.length < flags.length ? narrowed : null;
+    }
+  }
+}
+
+function jobMessage({ job, id }: AssignedJob): JobMessage {
+  return { task: job.task, args: job.args, id, timed: job.timeout !== undefined && job.timeout > 0 };
+}
+
+/** What a worker's 'error' event means for its task. */
+function deathFailure(err: unknown): TaskFailure {
+  const cause = toFailure(err, 'crashed');
+  if (cause.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return makeFailure('oom', `the task exhausted its worker's memory limit: ${cause.message}`, {
+      name: 'OutOfMemoryError',
+      code: cause.code,
+    });
+  }
+  // The entry catches every error a task throws, so this is the worker itself failing.
+  return makeFailure('crashed', `the worker thread failed: ${cause.message}`, {
+    name: 'CrashError',
+    ...(cause.code !== undefined ? { code: cause.code } : {}),
+    ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
+    cause,
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * The entry of every worker thread the thread driver starts. A worker runs exactly one task through
+ * core's runtime, sends its outcome, then lets its own event loop drain (so a timer the task left behind
+ * can still throw and be reported as a stray, attributed to this task only) and exits by itself; the
+ * parent terminates it if it lingers too long. Its load time is paid by every cold task, so it starts
+ * every module load at once and imports nothing it does not need.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Result, TaskFailure } from '@isolane/core/runtime';
+import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
+
+type RuntimeModule = typeof import('@isolane/core/runtime');
+type TransferablesModule = typeof import('./transferables.js');
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+
+// 'waiting' (prespawned, no job yet) → 'running' → 'done' (outcome sent).
+let phase: 'waiting' | 'running' | 'done' = 'waiting';
+let startedAt = 0;
+// An error thrown while a prespawned worker waits (a timer its bootstrap left behind) poisons the worker.
+let waitingFailure: TaskFailure | undefined;
+let core: RuntimeModule | undefined;
+
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
+
+const loadingCore = import(init.runtime) as Promise<RuntimeModule>;
+const loadingTransferables = import('./transferables.js') as Promise<TransferablesModule>;
+if (init.tsx) {
+  // Node 20's loader hooks do not reach workers and tsx only hooks the main thread there: hook this one.
+  ((await import(init.tsx)) as { register: () => unknown }).register();
+}
+const job = init.job;
+if (job && job.task.kind === 'module' && !init.bootstrap) {
+  // Nothing has to load first, so the task's module graph loads alongside the runtime's. Its failure,
+  // if any, is reported by the runtime, which imports the same module.
+  import(job.task.module).catch(() => {});
+}
+core = await loadingCore;
+const runtime = core.createRuntime({ bootstrap: init.bootstrap });
+
+if (job) void execute(job);
+else {
+  void warmUp(init.warm ?? []);
+  port.once('message', (message: JobMessage) => void execute(message));
+}
+
+/** A prespawned worker gets ready: the bootstrap first (it must precede any task module), then modules. */
+async function warmUp(modules: readonly string[]): Promise<void> {
+  if ((await runtime.ready()) !== undefined) return;
+  for (const url of modules) {
+    if (phase !== 'waiting') return;
+    // A module that fails to load fails the task that uses it, reported by the runtime's own import.
+    await import(url).catch(() => {});
+  }
+}
+
+async function execute(message: JobMessage): Promise<void> {
+  phase = 'running';
+  // Nothing but the task may keep this worker alive: a task whose promise can never settle ends the
+  // worker instead of hanging it, and the parent reports that.
+  port.unref();
+  if (message.timed) {
+    // The timeout counts from the task's start, not from the worker's spawn or the bootstrap.
+    await runtime.ready();
+    post({ t: 'started' });
+  }
+  startedAt = performance.now();
+  const result: Result<unknown> = waitingFailure
+    ? { ok: false, error: waitingFailure, ms: 0 }
+    : await runtime.run(message.task, message.args, { id: message.id });
+  if (phase !== 'running') return; // an uncaught error already failed this task
+  phase = 'done';
+  const transfer =
+    result.ok && typeof result.value === 'object' && result.value !== null
+      ? (await loadingTransferables).resultTransferList(result.value)
+      : undefined;
+  sendResult(result, transfer);
+}
+
+function sendResult(result: Result<unknown>, transfer: ArrayBuffer[] | undefined): void {
+  const message: WorkerMessage = { t: 'result', r: result };
+  try {
+    port.postMessage(message, transfer);
+    return;
+  } catch (err) {
+    if (transfer) {
+      try {
+        // A buffer that refuses to move (e.g. WebAssembly memory) can still be copied.
+        port.postMessage(message);
+        return;
+      } catch {
+        // the value itself cannot be cloned
+      }
+    }
+    const why = err instanceof Error ? err.message : String(err);
+    post({
+      t: 'result',
+      r: {
+        ok: false,
+        error: failure('unserializable', `the task's result cannot be sent back: ${why}`, 'DataCloneError'),
+        ms: result.ms,
+      },
+    });
+  }
+}
+
+function post(message: WorkerMessage): void {
+  port.postMessage(message);
+}
+
+function failure(kind: TaskFailure['kind'], message: string, name: string, cause?: TaskFailure): TaskFailure {
+  if (core) return core.makeFailure(kind, message, cause ? { name, cause } : { name });
+  return cause ? { kind, name, message, cause } : { kind, name, message };
+}
+
+function encode(thrown: unknown): TaskFailure {
+  if (core) return core.toFailure(thrown, 'threw');
+  // Before the runtime loaded (only the entry's own loading can fail then): the essentials.
+  const err = thrown as { name?: unknown; message?: unknown; stack?: unknown } | undefined;
+  const encoded: TaskFailure = {
+    kind: 'threw',
+    name: typeof err?.name === 'string' ? err.name : 'Error',
+    message: typeof err?.message === 'string' ? err.message : String(thrown),
+  };
+  if (typeof err?.stack === 'string') encoded.stack = err.stack;
+  return encoded;
+}
+
+function onUncaught(thrown: unknown): void {
+  const encoded = encode(thrown);
+  if (phase === 'waiting') {
+    waitingFailure ??= failure(
+      'bootstrap',
+      `an error was thrown before the task started: ${encoded.message}`,
+      'BootstrapError',
+      encoded,
+    );
+    return;
+  }
+  if (phase === 'running') {
+    phase = 'done';
+    post({ t: 'result', r: { ok: false, error: encoded, ms: performance.now() - startedAt } });
+  } else {
+    post({ t: 'stray', f: encoded });
+  }
+  // Like Node's default for an uncaught error, the thread ends; messages already posted still arrive.
+  process.exit(0);
+}
