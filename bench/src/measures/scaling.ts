@@ -1,0 +1,91 @@
+/**
+ * Scaling: CPU-bound tasks submitted at once, wall time against the same tasks run one after the other
+ * on one thread — the "OS-level parallelism" column, measured. The CPU task is a fixed amount of work
+ * calibrated on this machine (not a wall-clock spin, which would fake parallelism when tasks outnumber
+ * cores). Also the many-small-CPU-tasks batch that holds the pool driver's overhead against raw piscina.
+ */
+import type { Plan } from '../plan.js';
+import type { Subject } from '../subjects/subject.js';
+import { cpu } from '../workers/tasks.js';
+
+/**
+ * Iterations of the catalogue's `cpu` task that take about one millisecond on one core here.
+ *
+ * @example
+ * ```ts
+ * const perMs = calibrateCpu(); // e.g. 350_000
+ * ```
+ */
+export function calibrateCpu(): number {
+  // Let the JIT optimize the loop before timing it.
+  cpu(2_000_000);
+  let iterations = 1_000_000;
+  for (;;) {
+    const t0 = performance.now();
+    cpu(iterations);
+    const ms = performance.now() - t0;
+    if (ms >= 100) return Math.max(1, Math.round(iterations / ms));
+    iterations *= ms > 5 ? Math.ceil(120 / ms) : 20;
+  }
+}
+
+/**
+ * Runs the tasks serially on this thread: the reference every speedup divides.
+ *
+ * @example
+ * ```ts
+ * const serialMs = measureSerial(makePlan(true), 60 * perMs);
+ * ```
+ */
+export function measureSerial(plan: Plan, iterations: number): number {
+  cpu(iterations); // the workers get no warm JIT either, but one optimized run keeps the reference honest
+  const t0 = performance.now();
+  for (let i = 0; i < plan.scaling.tasks; i++) cpu(iterations);
+  return performance.now() - t0;
+}
+
+/**
+ * Wall time of `plan.scaling.tasks` CPU tasks submitted at once (runs inside a unit host).
+ *
+ * @example
+ * ```ts
+ * const ms = await measureParallel(piscinaSubject(), plan, iterations);
+ * ```
+ */
+export async function measureParallel(subject: Subject, plan: Plan, iterations: number): Promise<number> {
+  const session = await subject.open({ concurrency: plan.concurrency });
+  try {
+    // Workers started and the task module loaded: speedup is about running, not about opening.
+    await session.runMany('noop', 0, plan.concurrency);
+    const t0 = performance.now();
+    const ok = await session.runMany('cpu', iterations, plan.scaling.tasks);
+    const ms = performance.now() - t0;
+    if (ok !== plan.scaling.tasks) throw new Error(`${plan.scaling.tasks - ok} CPU tasks failed`);
+    return ms;
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * Wall time of `plan.cpuBatch.tasks` tasks of about `plan.cpuBatch.taskMs` CPU each (runs inside a unit
+ * host): per-task overhead under real work, where a layer over a pool shows what it adds.
+ *
+ * @example
+ * ```ts
+ * const ms = await measureCpuBatch(poolSubject, plan, iterationsPerMs);
+ * ```
+ */
+export async function measureCpuBatch(subject: Subject, plan: Plan, iterations: number): Promise<number> {
+  const session = await subject.open({ concurrency: plan.concurrency });
+  try {
+    await session.runMany('cpu', iterations, plan.concurrency * 20);
+    const t0 = performance.now();
+    const ok = await session.runMany('cpu', iterations, plan.cpuBatch.tasks);
+    const ms = performance.now() - t0;
+    if (ok !== plan.cpuBatch.tasks) throw new Error(`${plan.cpuBatch.tasks - ok} CPU tasks failed`);
+    return ms;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The comparison table's cells, derived from a result once for every renderer: one row per subject with
+ * measured parallelism, cold/warm latency (with ratios to the same run's baselines), throughput, the
+ * state and crash probe verdicts condensed, and memory per worker.
+ */
+import type { BenchResult, ProbeRow, SubjectInfo } from '../result.js';
+import { formatMs, formatRate, formatRatio } from './format.js';
+
+/** One row of the comparison table, as text cells. */
+export interface SummaryRow {
+  readonly subject: SubjectInfo;
+  readonly parallelism: string;
+  readonly cold: string;
+  readonly warm: string;
+  readonly throughput: string;
+  readonly state: string;
+  readonly crash: string;
+  readonly memory: string;
+}
+
+const SHORT_VERDICT: Record<string, string> = {
+  'host killed': 'host killed',
+  'siblings failed': 'sibling failed',
+  'stopped serving': 'stopped serving',
+  'not detected': 'not detected',
+  hung: 'hung',
+  error: 'error',
+};
+
+/** The short names of probes in condensed cells. */
+export const PROBE_SHORT: Record<string, string> = {
+  global: 'global',
+  prototype: 'proto',
+  env: 'env',
+  argument: 'args',
+  exit: 'exit',
+  'async-throw': 'throw',
+  'unhandled-rejection': 'reject',
+  'late-throw': 'late',
+  oom: 'oom',
+  loop: 'loop',
+  memory: 'memory',
+};
+
+function withRatio(value: string, r: { ratio: number; baseline: string } | undefined): string {
+  return r ? `${value} (${formatRatio(r.ratio)})` : value;
+}
+
+function stateCell(rows: readonly ProbeRow[]): string {
+  if (rows.length === 0) return 'n/a';
+  const unsafe = rows.filter((r) => r.safe !== true);
+  if (unsafe.length === 0) return `isolated (${rows.length}/${rows.length})`;
+  const leaks = unsafe.filter((r) => r.verdict === 'leaks').map((r) => PROBE_SHORT[r.probe] ?? r.probe);
+  const parts: string[] = [];
+  if (leaks.length > 0) parts.push(`leaks ${leaks.join(',')}`);
+  for (const r of unsafe) {
+    if (r.verdict === 'leaks') continue;
+    parts.push(r.verdict === 'shared' ? 'args shared' : `${PROBE_SHORT[r.probe] ?? r.probe}: ${r.verdict}`);
+  }
+  return parts.join('; ');
+}
+
+function crashCell(rows: readonly ProbeRow[]): string {
+  if (rows.length === 0) return 'n/a';
+  const contained = rows.filter((r) => r.safe === true).length;
+  const others = rows
+    .filter((r) => r.safe !== true)
+    .map((r) => `${PROBE_SHORT[r.probe] ?? r.probe}: ${SHORT_VERDICT[r.verdict] ?? r.verdict}`);
+  return others.length === 0
+    ? `contained (${contained}/${rows.length})`
+    : `${contained}/${rows.length}; ${others.join(', ')}`;
+}
+
+/**
+ * The comparison rows of a result, in subject order, unavailable subjects included (with the reason).
+ *
+ * @example
+ * ```ts
+ * summarizeResult(result).map((r) => [r.subject.label, r.cold]);
+ * ```
+ */
+export function summarizeResult(result: BenchResult): SummaryRow[] {
+  return result.subjects.map((subject) => {
+    if (!subject.available) {
+      const why = `unavailable: ${subject.unavailableReason ?? 'unknown reason'}`;
+      return {
+        subject,
+        parallelism: why,
+        cold: '',
+        warm: '',
+        throughput: '',
+        state: '',
+        crash: '',
+        memory: '',
+      };
+    }
+    const lat = result.latency?.find((r) => r.subject === subject.id);
+    const thr = result.throughput?.find((r) => r.subject === subject.id);
+    const sc = result.scaling?.rows.find((r) => r.subject === subject.id);
+    const probes = result.isolation?.rows.filter((r) => r.subject === subject.id) ?? [];
+    const mem = probes.find((r) => r.probe === 'memory');
+    const dash = (measured: boolean): string => (measured ? 'error' : '-');
+    return {
+      subject,
+      parallelism: sc ? (sc.error ? 'error' : formatRatio(sc.speedup)) : '-',
+      cold: lat
+        ? lat.error
+          ? 'error'
+          : lat.cold
+            ? withRatio(formatMs(lat.cold.p50), lat.coldVs)
+            : 'n/a'
+        : '-',
+      warm: lat
+        ? lat.error
+          ? 'error'
+          : lat.warm
+            ? `${withRatio(formatMs(lat.warm.p50), lat.warmVs)}${lat.warmMode === 'prespawned' ? ' *' : ''}`
+            : dash(true)
+        : '-',
+      throughput: thr ? (thr.error ? 'error' : withRatio(formatRate(thr.tasksPerSecond), thr.vs)) : '-',
+      state: result.isolation
+        ? subject.features.noProbes
+          ? 'n/a'
+          : stateCell(probes.filter((r) => probeCategory(result, r) === 'state'))
+        : '-',
+      crash: result.isolation
+        ? subject.features.noProbes
+          ? 'n/a'
+          : crashCell(probes.filter((r) => probeCategory(result, r) === 'crash'))
+        : '-',
+      memory: mem ? (mem.value !== undefined ? `${mem.value.toFixed(1)} MB` : mem.verdict) : '-',
+    };
+  });
+}
+
+function probeCategory(result: BenchResult, row: ProbeRow): string | undefined {
+  return result.isolation?.probes.find((p) => p.id === row.probe)?.category;
+}
+
+/** The legend printed under the comparison table. */
+export const SUMMARY_NOTES: readonly string[] = [
+  'parallelism: speedup of CPU-bound tasks submitted at once over the same tasks run serially on one thread',
+  'cold: open + first trivial task, p50; warm: sequential round trip p50 on a warm session',
+  '* warm for per-task models = a prespawned worker, one task every 150 ms',
+  '(n.nn×) = ratio to the baseline row of the same run: raw new Worker / raw fork for cold, raw ping-pong for warm pools, raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (above 1 = faster)',
+  'state: global/prototype/env leaks to the next task and argument snapshots; crash: process.exit, async throw, unhandled rejection, throw after return, OOM, infinite loop + timeout',
+];

@@ -1,0 +1,170 @@
+/**
+ * The shape of a bench run, as written by `--json` and described by `schema/bench-result.v1.json`
+ * (version 1). The renderers (table, Markdown, SVG) read only this, so a saved JSON can be re-rendered
+ * and compared across machines. Times are milliseconds unless a field says otherwise.
+ */
+import type { Plan } from './plan.js';
+import type { Stats } from './stats.js';
+import type { SubjectFeatures } from './subjects/subject.js';
+
+/** The measures of a run, in the order `all` runs them. */
+export const MEASURES = ['latency', 'throughput', 'scaling', 'isolation'] as const;
+export type MeasureName = (typeof MEASURES)[number];
+
+/** The machine and runtime a run was measured on. */
+export interface MachineInfo {
+  readonly platform: string;
+  readonly arch: string;
+  readonly osRelease: string;
+  readonly cpuModel: string;
+  /** `os.availableParallelism()`. */
+  readonly cores: number;
+  readonly totalMemoryMb: number;
+  readonly node: string;
+  readonly v8: string;
+}
+
+/** A subject as listed in the result, available or not. */
+export interface SubjectInfo {
+  readonly id: string;
+  readonly family: string;
+  readonly label: string;
+  readonly kind: 'driver' | 'peer' | 'baseline';
+  readonly model: string;
+  readonly features: SubjectFeatures;
+  readonly available: boolean;
+  /** Why a subject could not be measured (e.g. its package is not built). */
+  readonly unavailableReason?: string;
+}
+
+/** A figure next to the same figure of a baseline row of the same run. */
+export interface Comparison {
+  readonly baseline: string;
+  /** This row's value divided by the baseline's. */
+  readonly ratio: number;
+}
+
+export interface LatencyRow {
+  readonly subject: string;
+  /** Open (pool/driver/worker) + first trivial task, each sample from scratch. */
+  readonly cold: Stats | null;
+  readonly coldNote?: string;
+  /** Warm per-task round trip; what "warm" means depends on `warmMode`. */
+  readonly warm: Stats | null;
+  /** `sequential`: one task after the other on a warm session; `prespawned`: per-task models with a
+   * worker started ahead, one task every `warmIntervalMs`. */
+  readonly warmMode: 'sequential' | 'prespawned' | null;
+  readonly warmIntervalMs?: number;
+  readonly warmNote?: string;
+  readonly coldVs?: Comparison;
+  readonly warmVs?: Comparison;
+  readonly error?: string;
+}
+
+export interface ThroughputRow {
+  readonly subject: string;
+  readonly tasks: number;
+  /** Tasks that succeeded (should equal `tasks`). */
+  readonly ok: number;
+  readonly ms: number;
+  readonly tasksPerSecond: number;
+  readonly vs?: Comparison;
+  readonly error?: string;
+}
+
+export interface ScalingRow {
+  readonly subject: string;
+  /** Wall time of all tasks submitted at once. */
+  readonly ms: number;
+  /** Serial time / this row's time. */
+  readonly speedup: number;
+  readonly error?: string;
+}
+
+export interface CpuBatchRow {
+  readonly subject: string;
+  readonly ms: number;
+  readonly tasksPerSecond: number;
+  /** Time relative to raw piscina's (1.05 = 5% slower). */
+  readonly vs?: Comparison;
+  readonly error?: string;
+}
+
+export interface ScalingResult {
+  readonly tasks: number;
+  readonly taskMs: number;
+  /** Iterations of the CPU task calibrated to `taskMs` on one core. */
+  readonly iterations: number;
+  /** The same tasks one after the other on one thread. */
+  readonly serialMs: number;
+  readonly rows: readonly ScalingRow[];
+  readonly cpuBatch: {
+    readonly tasks: number;
+    readonly taskMs: number;
+    readonly iterations: number;
+    /** tasks x taskMs / cores: what perfect parallelism with zero overhead would take. */
+    readonly idealMs: number;
+    readonly rows: readonly CpuBatchRow[];
+  };
+}
+
+/** What happened to the sacrificial process that hosted a probe. */
+export type HostOutcome = 'ok' | 'killed' | 'hung' | 'error';
+
+export interface ProbeInfo {
+  readonly id: string;
+  readonly category: 'state' | 'crash' | 'memory';
+  readonly title: string;
+  readonly description: string;
+}
+
+export interface ProbeRow {
+  readonly subject: string;
+  readonly probe: string;
+  /** A word from the probe's vocabulary: isolated/leaks, snapshot/shared, contained/host killed/hung/..., or a size. */
+  readonly verdict: string;
+  /** True when the verdict is the protective outcome (isolated, snapshot, contained). Null for memory. */
+  readonly safe: boolean | null;
+  readonly detail: string;
+  readonly host: HostOutcome;
+  /** The measured quantity, when the probe measures one (MB per worker). */
+  readonly value?: number;
+  readonly ms: number;
+}
+
+export interface IsolationResult {
+  readonly probes: readonly ProbeInfo[];
+  readonly rows: readonly ProbeRow[];
+}
+
+/** A speed target from the driver issues, checked against this run's figures. */
+export interface TargetRow {
+  readonly id: string;
+  readonly issue: number;
+  readonly description: string;
+  readonly measured: number | null;
+  readonly comparator: '<=' | '>=';
+  readonly limit: number;
+  readonly unit: string;
+  /** Null when a figure it needs was not measured in this run. */
+  readonly met: boolean | null;
+  readonly note?: string;
+}
+
+export interface BenchResult {
+  readonly schema: 'isolane-bench-result';
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly command: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly mode: 'full' | 'quick';
+  readonly machine: MachineInfo;
+  readonly plan: Plan;
+  readonly subjects: readonly SubjectInfo[];
+  readonly latency?: readonly LatencyRow[];
+  readonly throughput?: readonly ThroughputRow[];
+  readonly scaling?: ScalingResult;
+  readonly isolation?: IsolationResult;
+  readonly targets: readonly TargetRow[];
+}

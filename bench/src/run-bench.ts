@@ -1,0 +1,263 @@
+/**
+ * The bench run: select subjects, find out which drivers can load, run every unit of the chosen measures
+ * in its own child process (timed units strictly one at a time, so they never compete for the cores;
+ * probes a few at a time, since they are observed, not timed), then assemble one result with the
+ * ratios against the same run's baselines and the issues' targets.
+ */
+import { readFileSync } from 'node:fs';
+import { type ChildOutcome, runInChild } from './child/run-in-child.js';
+import type { Unit } from './child/unit.js';
+import { compareCpuBatch, compareLatency, compareThroughput } from './compare.js';
+import { machineInfo } from './machine.js';
+import { probesFor, runProbe } from './measures/isolation.js';
+import { calibrateCpu } from './measures/scaling.js';
+import { makePlan, type Plan } from './plan.js';
+import { PROBES, type ProbeDef, probeById } from './probes/probe-list.js';
+import { type Progress, silentProgress } from './progress.js';
+import type {
+  BenchResult,
+  CpuBatchRow,
+  LatencyRow,
+  MeasureName,
+  ProbeRow,
+  ScalingResult,
+  ScalingRow,
+  SubjectInfo,
+  ThroughputRow,
+} from './result.js';
+import { selectSubjects, subjectById } from './subjects/catalogue.js';
+import { DRIVER_IDS, type DriverId, loadDriverFactory } from './subjects/isolane.js';
+import type { Subject } from './subjects/subject.js';
+import { checkTargets } from './targets.js';
+
+/** What to run. */
+export interface BenchOptions {
+  /** The subcommand, recorded in the result. */
+  readonly command: string;
+  readonly measures: readonly MeasureName[];
+  readonly quick: boolean;
+  /** Driver families to include (undefined = all, [] = none). */
+  readonly drivers?: readonly string[];
+  /** Peer families to include (undefined = all, [] = none). */
+  readonly peers?: readonly string[];
+  /** Probe ids to run (undefined = all). */
+  readonly probes?: readonly string[];
+  readonly progress?: Progress;
+}
+
+const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+async function availability(subjects: readonly Subject[]): Promise<SubjectInfo[]> {
+  return Promise.all(
+    subjects.map(async (s): Promise<SubjectInfo> => {
+      const info = {
+        id: s.id,
+        family: s.family,
+        label: s.label,
+        kind: s.kind,
+        model: s.model,
+        features: s.features,
+      };
+      if (s.kind !== 'driver' || !(DRIVER_IDS as readonly string[]).includes(s.family))
+        return { ...info, available: true };
+      try {
+        await loadDriverFactory(s.family as DriverId);
+        return { ...info, available: true };
+      } catch (err) {
+        return { ...info, available: false, unavailableReason: (err as Error).message };
+      }
+    }),
+  );
+}
+
+function failureText(outcome: Exclude<ChildOutcome, { status: 'ok' }>, timeoutMs: number): string {
+  const tail =
+    'stderr' in outcome && outcome.stderr
+      ? `: ${outcome.stderr.split('\n').filter(Boolean).slice(-2).join(' | ')}`
+      : '';
+  switch (outcome.status) {
+    case 'error':
+      return `${outcome.message}${tail}`.slice(0, 400);
+    case 'killed':
+      return `the measuring process died (${outcome.signal ?? `exit code ${outcome.exitCode}`})${tail}`.slice(
+        0,
+        400,
+      );
+    case 'hung':
+      return `did not finish within ${timeoutMs / 1000} s${tail}`.slice(0, 400);
+  }
+}
+
+/** Runs a timed unit in its own process; resolves with its data or an error text. */
+async function timed<T>(unit: Unit, plan: Plan): Promise<{ data: T } | { error: string }> {
+  const timeoutMs = plan.quick ? 45_000 : 150_000;
+  const outcome = await runInChild(unit, { timeoutMs });
+  return outcome.status === 'ok' ? { data: outcome.data as T } : { error: failureText(outcome, timeoutMs) };
+}
+
+const fmt = (ms: number): string =>
+  ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`;
+
+/**
+ * Runs the bench and returns its result (progress goes to `options.progress`).
+ *
+ * @example
+ * ```ts
+ * const result = await runBench({ command: 'all', measures: MEASURES, quick: true });
+ * ```
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const plan = makePlan(options.quick);
+  const progress = options.progress ?? silentProgress();
+  const selected = selectSubjects({
+    ...(options.drivers ? { drivers: options.drivers } : {}),
+    ...(options.peers ? { peers: options.peers } : {}),
+  });
+  const subjects = await availability(selected);
+  const measured = selected.filter((s) => subjects.find((i) => i.id === s.id)?.available);
+  const probeIds = options.probes ?? plan.probes.only;
+  for (const id of options.probes ?? []) probeById(id); // unknown names fail before anything runs
+  const probes: readonly ProbeDef[] = probeIds ? PROBES.filter((p) => probeIds.includes(p.id)) : PROBES;
+  const want = new Set(options.measures);
+
+  const batchSubjects = measured.filter((s) => !s.features.perTask && !s.features.inProcess);
+  const probePairs = want.has('isolation')
+    ? measured.flatMap((s) => probesFor(s, probes).map((p) => ({ s, p })))
+    : [];
+  const total =
+    (want.has('latency') ? measured.length : 0) +
+    (want.has('throughput') ? measured.length : 0) +
+    (want.has('scaling') ? 1 + measured.length + batchSubjects.length : 0) +
+    probePairs.length;
+  progress.start(total);
+
+  let latency: LatencyRow[] | undefined;
+  if (want.has('latency')) {
+    latency = [];
+    for (const s of measured) {
+      const out = await timed<LatencyRow>({ kind: 'latency', subject: s.id, plan }, plan);
+      const row: LatencyRow =
+        'data' in out
+          ? out.data
+          : { subject: s.id, cold: null, warm: null, warmMode: null, error: out.error };
+      latency.push(row);
+      progress.tick(
+        `latency ${s.id}`,
+        row.error
+          ? 'error'
+          : `cold ${row.cold ? fmt(row.cold.p50) : '-'} warm ${row.warm ? fmt(row.warm.p50) : '-'}`,
+      );
+    }
+    latency = compareLatency(latency, (id) => subjectById(id).baselines);
+  }
+
+  let throughput: ThroughputRow[] | undefined;
+  if (want.has('throughput')) {
+    throughput = [];
+    for (const s of measured) {
+      const out = await timed<ThroughputRow>({ kind: 'throughput', subject: s.id, plan }, plan);
+      const row: ThroughputRow =
+        'data' in out
+          ? out.data
+          : { subject: s.id, tasks: 0, ok: 0, ms: 0, tasksPerSecond: 0, error: out.error };
+      throughput.push(row);
+      progress.tick(`throughput ${s.id}`, row.error ? 'error' : `${Math.round(row.tasksPerSecond)} tasks/s`);
+    }
+    throughput = compareThroughput(throughput, (id) => subjectById(id).baselines);
+  }
+
+  let scaling: ScalingResult | undefined;
+  if (want.has('scaling')) {
+    const perMs = calibrateCpu();
+    const iterations = Math.round(perMs * plan.scaling.taskMs);
+    const batchIterations = Math.max(1, Math.round(perMs * plan.cpuBatch.taskMs));
+    const serial = await timed<number>({ kind: 'serial', plan, iterations }, plan);
+    if (!('data' in serial)) throw new Error(`the serial reference failed: ${serial.error}`);
+    const serialMs = serial.data;
+    progress.tick('scaling serial', fmt(serialMs));
+    const rows: ScalingRow[] = [];
+    for (const s of measured) {
+      const out = await timed<number>({ kind: 'scaling', subject: s.id, plan, iterations }, plan);
+      const row: ScalingRow =
+        'data' in out
+          ? { subject: s.id, ms: out.data, speedup: serialMs / out.data }
+          : { subject: s.id, ms: 0, speedup: 0, error: out.error };
+      rows.push(row);
+      progress.tick(`scaling ${s.id}`, row.error ? 'error' : `${row.speedup.toFixed(2)}x`);
+    }
+    const batchRows: CpuBatchRow[] = [];
+    for (const s of batchSubjects) {
+      const out = await timed<number>(
+        { kind: 'cpu-batch', subject: s.id, plan, iterations: batchIterations },
+        plan,
+      );
+      const row: CpuBatchRow =
+        'data' in out
+          ? { subject: s.id, ms: out.data, tasksPerSecond: (plan.cpuBatch.tasks / out.data) * 1_000 }
+          : { subject: s.id, ms: 0, tasksPerSecond: 0, error: out.error };
+      batchRows.push(row);
+      progress.tick(`cpu batch ${s.id}`, row.error ? 'error' : fmt(row.ms));
+    }
+    scaling = {
+      tasks: plan.scaling.tasks,
+      taskMs: plan.scaling.taskMs,
+      iterations,
+      serialMs,
+      rows,
+      cpuBatch: {
+        tasks: plan.cpuBatch.tasks,
+        taskMs: plan.cpuBatch.taskMs,
+        iterations: batchIterations,
+        idealMs: (plan.cpuBatch.tasks * plan.cpuBatch.taskMs) / plan.concurrency,
+        rows: compareCpuBatch(batchRows),
+      },
+    };
+  }
+
+  let isolation: BenchResult['isolation'];
+  if (want.has('isolation')) {
+    const rows: (ProbeRow | undefined)[] = new Array(probePairs.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < probePairs.length) {
+        const i = next++;
+        const { s, p } = probePairs[i]!;
+        const row = await runProbe(s, p.id, plan);
+        rows[i] = row;
+        progress.tick(`probe ${p.id} ${s.id}`, row.verdict);
+      }
+    };
+    await Promise.all(Array.from({ length: plan.probes.parallel }, worker));
+    isolation = {
+      probes: probes.map(({ id, category, title, description }) => ({ id, category, title, description })),
+      rows: rows.filter((r): r is ProbeRow => r !== undefined),
+    };
+  }
+  progress.stop();
+
+  const machine = machineInfo();
+  const figures = {
+    machine,
+    ...(latency ? { latency } : {}),
+    ...(throughput ? { throughput } : {}),
+    ...(scaling ? { scaling } : {}),
+  };
+  return {
+    schema: 'isolane-bench-result',
+    schemaVersion: 1,
+    tool: { name: '@isolane/bench', version: VERSION },
+    command: options.command,
+    startedAt,
+    durationMs: performance.now() - started,
+    mode: options.quick ? 'quick' : 'full',
+    plan,
+    subjects,
+    ...figures,
+    ...(isolation ? { isolation } : {}),
+    targets: checkTargets(figures),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The isolane drivers as bench subjects. Each session owns a private driver instance (created by the
+ * driver package's own `createDriver`, as `new WaitGroup({ driver: name })` would) so a cold start is
+ * really cold and `close()` really releases it; every task goes through a `WaitGroup`, the public API.
+ */
+import {
+  type Driver,
+  type DriverFactory,
+  type DriverSettings,
+  type TaskFailure,
+  WaitGroup,
+} from '@isolane/core';
+import { MODULE_TASKS } from '../workers/isolane-tasks.js';
+import type { TaskName } from '../workers/tasks.js';
+import { bounded, type Session, type SessionOptions, type Subject, type SubjectFeatures } from './subject.js';
+
+/** The isolane driver names the bench knows. */
+export const DRIVER_IDS = ['cooperative', 'thread', 'fork', 'pool'] as const;
+export type DriverId = (typeof DRIVER_IDS)[number];
+
+const factories = new Map<DriverId, Promise<DriverFactory>>();
+
+/**
+ * Loads a driver package's `createDriver`. Rejects with a readable reason when the package is missing,
+ * not built, or exports no factory: the bench reports the driver as unavailable instead of crashing.
+ *
+ * @example
+ * ```ts
+ * const factory = await loadDriverFactory('thread');
+ * ```
+ */
+export function loadDriverFactory(id: DriverId): Promise<DriverFactory> {
+  let loading = factories.get(id);
+  if (!loading) {
+    const specifier: string = `@isolane/${id}`;
+    loading = (import(specifier) as Promise<{ createDriver?: unknown }>).then(
+      (mod) => {
+        if (typeof mod.createDriver !== 'function') {
+          throw new Error(`${specifier} does not export createDriver(settings)`);
+        }
+        return mod.createDriver as DriverFactory;
+      },
+      (err: unknown) => {
+        const e = err as { code?: string; message?: string };
+        const why = e.code === 'ERR_MODULE_NOT_FOUND' ? 'not built or not installed' : 'fails to load';
+        throw new Error(`${specifier} ${why}: ${String(e.message ?? err).split('\n')[0]}`);
+      },
+    );
+    factories.set(id, loading);
+  }
+  return loading;
+}
+
+/** An error for a failed slot that keeps the failure's kind visible to the probes. */
+function failureError(failure: TaskFailure): Error {
+  const err = new Error(`${failure.kind}: ${failure.name}: ${failure.message}`);
+  err.name = 'TaskFailure';
+  return err;
+}
+
+class IsolaneSession implements Session {
+  readonly #driver: Driver;
+  readonly #groupOptions: ConstructorParameters<typeof WaitGroup>[0];
+  readonly lateErrors: string[] = [];
+
+  constructor(driver: Driver, options: SessionOptions) {
+    this.#driver = driver;
+    this.#groupOptions = {
+      driver,
+      timeout: options.timeoutMs ?? 0,
+      globals: [],
+      onError: (failure: TaskFailure) => this.lateErrors.push(`${failure.kind}: ${failure.message}`),
+    };
+  }
+
+  run(name: TaskName, arg?: unknown): Promise<unknown> {
+    // A group per call, as a per-request group in a server would use it.
+    const wg = new WaitGroup(this.#groupOptions);
+    wg.go(MODULE_TASKS[name], arg);
+    return wg.wait().then(([result]) => {
+      if (!result) throw new Error('the group returned no result');
+      if (result.ok) return result.value;
+      throw failureError(result.error);
+    });
+  }
+
+  async runMany(name: TaskName, arg: unknown, count: number): Promise<number> {
+    const wg = new WaitGroup(this.#groupOptions);
+    const task = MODULE_TASKS[name];
+    for (let i = 0; i < count; i++) wg.go(task, arg);
+    const results = await wg.wait();
+    let ok = 0;
+    for (const r of results) if (r.ok) ok++;
+    return ok;
+  }
+
+  async close(): Promise<void> {
+    await bounded(this.#driver.close(), 10_000);
+  }
+}
+
+interface IsolaneSubjectSpec {
+  readonly id: string;
+  readonly driver: DriverId;
+  readonly label: string;
+  readonly model: string;
+  readonly features: SubjectFeatures;
+  readonly baselines: Subject['baselines'];
+  /** Driver-specific options always passed (e.g. pool recycling). */
+  readonly driverOptions?: Readonly<Record<string, unknown>>;
+}
+
+function isolaneSubject(spec: IsolaneSubjectSpec): Subject {
+  return {
+    id: spec.id,
+    family: spec.driver,
+    label: spec.label,
+    kind: 'driver',
+    model: spec.model,
+    features: spec.features,
+    baselines: spec.baselines,
+    async open(options: SessionOptions): Promise<Session> {
+      const factory = await loadDriverFactory(spec.driver);
+      const driverOptions: Record<string, unknown> = { ...(spec.driverOptions ?? {}) };
+      if (options.prespawn !== undefined && (spec.driver === 'thread' || spec.driver === 'fork'))
+        driverOptions.prespawn = options.prespawn;
+      const settings: DriverSettings = {
+        concurrency: options.concurrency,
+        ...(options.memoryLimitMb !== undefined && spec.features.memoryLimit
+          ? { memoryLimitMb: options.memoryLimitMb }
+          : {}),
+        ...(Object.keys(driverOptions).length > 0 ? { options: driverOptions } : {}),
+      };
+      return new IsolaneSession(factory(settings), options);
+    },
+  };
+}
+
+/**
+ * The isolane subjects: the four drivers plus the pool with a fresh worker per task (the setting that
+ * removes the state the pool otherwise shares between tasks).
+ *
+ * @example
+ * ```ts
+ * const thread = isolaneSubjects().find((s) => s.id === 'thread');
+ * ```
+ */
+export function isolaneSubjects(): Subject[] {
+  return [
+    isolaneSubject({
+      id: 'cooperative',
+      driver: 'cooperative',
+      label: 'isolane cooperative',
+      model: 'async call on the caller event loop (p-limit)',
+      features: {
+        timeout: 'abort signal only (cannot preempt)',
+        memoryLimit: false,
+        perTask: false,
+        processes: false,
+        inProcess: true,
+      },
+      baselines: { throughput: 'poolifier' },
+    }),
+    isolaneSubject({
+      id: 'thread',
+      driver: 'thread',
+      label: 'isolane thread',
+      model: 'fresh worker_threads Worker per task',
+      features: {
+        timeout: 'worker terminated',
+        memoryLimit: true,
+        perTask: true,
+        processes: false,
+        inProcess: false,
+      },
+      baselines: { cold: 'raw-worker', warm: 'raw-worker', throughput: 'raw-worker' },
+    }),
+    isolaneSubject({
+      id: 'fork',
+      driver: 'fork',
+      label: 'isolane fork',
+      model: 'fresh child process per task (execa)',
+      features: {
+        timeout: 'process killed',
+        memoryLimit: true,
+        perTask: true,
+        processes: true,
+        inProcess: false,
+      },
+      baselines: { cold: 'raw-fork', warm: 'raw-fork', throughput: 'raw-fork' },
+    }),
+    isolaneSubject({
+      id: 'pool',
+      driver: 'pool',
+      label: 'isolane pool',
+      model: 'warm reusable worker threads (piscina)',
+      features: {
+        timeout: 'worker terminated',
+        memoryLimit: true,
+        perTask: false,
+        processes: false,
+        inProcess: false,
+      },
+      baselines: { cold: 'raw-worker', warm: 'raw-ping-pong', throughput: 'poolifier' },
+    }),
+    isolaneSubject({
+      id: 'pool-recycle',
+      driver: 'pool',
+      label: 'isolane pool, maxTasksPerWorker 1',
+      model: 'worker threads, each replaced after one task (replacement started ahead)',
+      features: {
+        timeout: 'worker terminated',
+        memoryLimit: true,
+        perTask: true,
+        processes: false,
+        inProcess: false,
+      },
+      baselines: { cold: 'raw-worker', warm: 'raw-worker', throughput: 'raw-worker' },
+      driverOptions: { maxTasksPerWorker: 1 },
+    }),
+  ];
+}

@@ -1,0 +1,122 @@
+/**
+ * The speed targets the driver issues set (issue 3: thread and fork; issue 4: pool), checked against the
+ * figures of one run. A target whose figures were not measured (driver unavailable or filtered out) is
+ * listed with `met: null` rather than dropped, so a missing driver cannot pass silently.
+ */
+import type { BenchResult, TargetRow } from './result.js';
+
+type Figures = Pick<BenchResult, 'latency' | 'throughput' | 'scaling' | 'machine'>;
+
+function row(
+  id: string,
+  issue: number,
+  description: string,
+  measured: number | null | undefined,
+  comparator: '<=' | '>=',
+  limit: number,
+  unit: string,
+  note?: string,
+): TargetRow {
+  const value = measured === undefined || measured === null || !Number.isFinite(measured) ? null : measured;
+  const met = value === null ? null : comparator === '<=' ? value <= limit : value >= limit;
+  return { id, issue, description, measured: value, comparator, limit, unit, met, ...(note ? { note } : {}) };
+}
+
+/**
+ * Checks every target against a run's figures.
+ *
+ * @example
+ * ```ts
+ * checkTargets(result).filter((t) => t.met === false); // the targets this run missed
+ * ```
+ */
+export function checkTargets(result: Figures): TargetRow[] {
+  const lat = (id: string) => result.latency?.find((r) => r.subject === id && !r.error);
+  const thr = (id: string) => result.throughput?.find((r) => r.subject === id && !r.error);
+  const scale = (id: string) => result.scaling?.rows.find((r) => r.subject === id && !r.error);
+  const batch = (id: string) => result.scaling?.cpuBatch.rows.find((r) => r.subject === id && !r.error);
+  const gain = (id: string): number | null => {
+    const r = lat(id);
+    return r?.cold && r.warm ? r.cold.p50 / r.warm.p50 : null;
+  };
+  const ratioOf = (a: number | undefined, b: number | undefined): number | null =>
+    a === undefined || b === undefined || !(b > 0) ? null : a / b;
+  const cores = result.machine.cores;
+  return [
+    row(
+      'thread-cold',
+      3,
+      'thread cold per-task latency p50 vs raw new Worker',
+      lat('thread')?.coldVs?.ratio,
+      '<=',
+      1.1,
+      'x',
+    ),
+    row(
+      'fork-cold',
+      3,
+      'fork cold per-task latency p50 vs raw child_process.fork',
+      lat('fork')?.coldVs?.ratio,
+      '<=',
+      1.1,
+      'x',
+    ),
+    row(
+      'thread-prespawn',
+      3,
+      'thread prespawned p50, one task every 150 ms',
+      lat('thread')?.warm?.p50,
+      '<=',
+      2,
+      'ms',
+    ),
+    row(
+      'fork-prespawn',
+      3,
+      'fork prespawned p50, one task every 150 ms',
+      lat('fork')?.warm?.p50,
+      '<=',
+      3,
+      'ms',
+    ),
+    row('thread-prespawn-gain', 3, 'thread: cold p50 / prespawned p50', gain('thread'), '>=', 10, 'x'),
+    row('fork-prespawn-gain', 3, 'fork: cold p50 / prespawned p50', gain('fork'), '>=', 10, 'x'),
+    row(
+      'pool-warm',
+      4,
+      'pool sequential warm round trip p50 vs raw postMessage ping-pong',
+      lat('pool')?.warmVs?.ratio,
+      '<=',
+      1.1,
+      'x',
+    ),
+    row(
+      'pool-throughput',
+      4,
+      'pool throughput (trivial tasks through one WaitGroup) vs poolifier',
+      ratioOf(thr('pool')?.tasksPerSecond, thr('poolifier')?.tasksPerSecond),
+      '>=',
+      3,
+      'x',
+    ),
+    row(
+      'pool-overhead',
+      4,
+      'pool time on many 1 ms CPU tasks vs raw piscina',
+      ratioOf(batch('pool')?.ms, batch('piscina')?.ms),
+      '<=',
+      1.1,
+      'x',
+    ),
+    row(
+      'pool-scaling',
+      4,
+      'pool speedup over serial on CPU-bound tasks',
+      scale('pool')?.speedup,
+      '>=',
+      1.85,
+      'x',
+      cores === 2 ? undefined : `the target is stated for 2 cores; this machine has ${cores}`,
+    ),
+  ];
+}
