@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { REGENERATE, renderMarkdown } from '../../src/report/markdown.js';
+import { sampleResult } from '../fixtures/sample-result.js';
+
+describe('renderMarkdown', () => {
+  const md = renderMarkdown(sampleResult, { mdFile: 'docs/isolation-models.md', svgDir: 'docs/charts' });
+
+  it('starts with the run header: machine, Node version, date and the regenerate command', () => {
+    expect(md.startsWith('# Isolation models, measured\n')).toBe(true);
+    expect(md).toContain('2026-01-02 03:04:05 UTC');
+    expect(md).toContain('Node v20.20.2');
+    expect(md).toContain('2 cores');
+    expect(md).toContain(REGENERATE);
+  });
+
+  it('prints one comparison row per subject with ratios next to absolute figures', () => {
+    const row = md.split('\n').find((l) => l.startsWith('| isolane thread |'));
+    expect(row).toBeDefined();
+    expect(row).toContain('30.0 ms (1.20×)');
+    expect(row).toContain('1.50 ms (1.25×) *');
+    expect(row).toContain('1.90×');
+    expect(row).toContain('isolated (1/1)');
+    expect(row).toContain('contained (1/1)');
+    expect(row).toContain('9.5 MB');
+    const pLimit = md.split('\n').find((l) => l.startsWith('| p-limit 7 |'));
+    expect(pLimit).toContain('leaks global');
+    expect(pLimit).toContain('exit: host killed');
+  });
+
+  it('says why an unavailable subject was not measured', () => {
+    expect(md).toContain('unavailable: @isolane/fork not built or not installed');
+    expect(md).toContain('## Not measured');
+  });
+
+  it('escapes pipes in cells and links charts relative to the document', () => {
+    expect(md).toContain('failed \\| ok');
+    expect(md).toContain('](charts/latency-cold.svg)');
+    expect(md).toContain('](charts/scaling.svg)');
+    expect(md).not.toContain('](charts/cpu-batch.svg)'); // no rows, no chart
+  });
+
+  it('reports measure errors and targets, marking misses and unmeasured ones', () => {
+    expect(md).toContain('error: the measuring process died (exit code 1)');
+    expect(md).toMatch(/\| #3 \| thread cold vs raw new Worker \| 1\.20× \| <= 1\.10× \| \*\*no\*\* \|/);
+    expect(md).toMatch(/\| #3 \| fork cold vs raw fork \| not measured \| <= 1\.10× \| - \|/);
+  });
+
+  it('omits chart links when no SVG directory is given', () => {
+    expect(renderMarkdown(sampleResult)).not.toContain('.svg)');
+  });
+});
