@@ -36,10 +36,25 @@ export interface ThreadDriverOptions {
   readonly lingerMs?: number;
 }
 
-/** Driver-specific keys accepted in `settings.options` (config file `drivers.thread`, `driverOptions`). */
+/**
+ * Driver-specific keys accepted in `settings.options` (config file `drivers.thread`, `driverOptions`).
+ *
+ * @example
+ * ```ts
+ * const extra: ThreadDriverExtraOptions = { prespawn: 2, lingerMs: 250 };
+ * new WaitGroup({ driver: 'thread', driverOptions: extra });
+ * ```
+ */
 export type ThreadDriverExtraOptions = Pick<ThreadDriverOptions, 'prespawn' | 'lingerMs'>;
 
-/** Options with defaults applied. */
+/**
+ * Options with defaults applied, as `ThreadDriver.options` reports them.
+ *
+ * @example
+ * ```ts
+ * const { concurrency, prespawn }: ResolvedThreadOptions = new ThreadDriver({ prespawn: 1 }).options;
+ * ```
+ */
 export interface ResolvedThreadOptions {
   readonly concurrency: number;
   readonly bootstrap: string | undefined;
@@ -48,7 +63,14 @@ export interface ResolvedThreadOptions {
   readonly lingerMs: number;
 }
 
-/** Default time a worker may linger after its task settled. */
+/**
+ * Default time (ms) a worker may linger after its task settled.
+ *
+ * @example
+ * ```ts
+ * new ThreadDriver({ lingerMs: DEFAULT_LINGER_MS * 2 });
+ * ```
+ */
 export const DEFAULT_LINGER_MS = 1000;
 
 const OPTION_KEYS = new Set(['concurrency', 'bootstrap', 'memoryLimitMb', 'prespawn', 'lingerMs']);

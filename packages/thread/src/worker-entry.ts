@@ -26,7 +26,6 @@ process.on('uncaughtException', onUncaught);
 process.on('unhandledRejection', onUncaught);
 
 const loadingCore = import(init.runtime) as Promise<RuntimeModule>;
-const loadingTransferables = import('./transferables.js') as Promise<TransferablesModule>;
 if (init.tsx) {
   // Node 20's loader hooks do not reach workers and tsx only hooks the main thread there: hook this one.
   ((await import(init.tsx)) as { register: () => unknown }).register();
@@ -74,7 +73,7 @@ async function execute(message: JobMessage): Promise<void> {
   phase = 'done';
   const transfer =
     result.ok && typeof result.value === 'object' && result.value !== null
-      ? (await loadingTransferables).resultTransferList(result.value)
+      ? ((await import('./transferables.js')) as TransferablesModule).resultTransferList(result.value)
       : undefined;
   sendResult(result, transfer);
 }
