@@ -83,7 +83,7 @@ async function onMessage(message: unknown): Promise<void> {
   // Load the task's module while the runtime and bootstrap finish loading; the runtime resolves the
   // same URL from the module cache, and reports a failing import itself.
   if (job.task.kind === 'module') import(job.task.module).catch(() => {});
-  const bootFailure = await booted;
+  const [bootFailure] = await Promise.all([booted, watchdog]);
   if (bootFailure || !runtime) {
     return finish({ ok: false, error: bootFailure ?? bootstrapFailure('no runtime'), ms: 0 }, false);
   }
@@ -99,6 +99,31 @@ function bootstrapFailure(message: string): TaskFailure {
 function describe(value: unknown): string {
   return value instanceof Error ? value.message : String(value);
 }
+
+/**
+ * A task stuck in synchronous code never lets this thread see the parent go away, so a tiny thread
+ * watches the parent pid and kills the whole process when it changes (Node has no parent-death signal).
+ * It is started before the task runs and never keeps the process alive.
+ */
+const WATCHDOG_SOURCE = `const { workerData } = require('node:worker_threads');
+setInterval(() => {
+  if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL');
+}, workerData.everyMs);`;
+const watchdog: Promise<unknown> = config.watchdogMs
+  ? import('node:worker_threads').then(
+      ({ Worker }) => {
+        const worker = new Worker(WATCHDOG_SOURCE, {
+          eval: true,
+          execArgv: [],
+          workerData: { parent: process.ppid, everyMs: config.watchdogMs },
+          resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
+        });
+        worker.unref();
+        worker.on('error', () => {});
+      },
+      () => {},
+    )
+  : Promise.resolve();
 
 process.on('uncaughtException', onFatal);
 process.on('unhandledRejection', onFatal);

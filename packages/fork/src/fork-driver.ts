@@ -24,6 +24,9 @@ const RUNTIME_URL = import.meta.resolve('@isolane/core/runtime');
 /** How long a job may run before the prespawned child it took is replaced anyway. */
 const REFILL_DELAY_MS = 25;
 
+/** How often a child's watchdog thread checks that its parent is still there. */
+const WATCHDOG_MS = 250;
+
 /** How many recently used task modules a prespawned child imports while idle. */
 const WARM_MODULES = 4;
 
@@ -200,11 +203,12 @@ export class ForkDriver implements Driver {
   }
 
   #spawn(prespawned: boolean): ForkChild {
-    const { bootstrap, warmModules, stdio, onOutput } = this.#options;
+    const { bootstrap, warmModules, stdio, onOutput, watchdog } = this.#options;
     const warm =
       prespawned && warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
     const config: ChildConfig = {
       runtime: RUNTIME_URL,
+      ...(watchdog ? { watchdogMs: WATCHDOG_MS } : {}),
       ...(bootstrap !== undefined ? { bootstrap } : {}),
       ...(warm ? { warm } : {}),
     };

@@ -11,6 +11,8 @@ export interface ChildConfig {
   readonly runtime?: string;
   /** Module URL loaded before the task. */
   readonly bootstrap?: string;
+  /** Poll the parent pid from a watchdog thread every this many ms (0 or absent: no watchdog). */
+  readonly watchdogMs?: number;
   /** Task modules to import while idle, so a prespawned child does not load them on the clock. */
   readonly warm?: readonly string[];
 }

@@ -13,6 +13,7 @@ describe('fork driver options', () => {
       stdio: 'inherit',
     });
     expect(d.options.warmModules).toBe(true);
+    expect(d.options.watchdog).toBe(true);
     expect(d.name).toBe('fork');
   });
 
@@ -30,6 +31,7 @@ describe('fork driver options', () => {
     expect(() => new ForkDriver({ stdio: 'capture' })).toThrow(/needs options\.onOutput/);
     expect(() => new ForkDriver({ stdio: 'inherit', onOutput: () => {} })).toThrow(/only receives output/);
     expect(() => new ForkDriver({ lingerMs: '5' as unknown as number })).toThrow(/options\.lingerMs/);
+    expect(() => new ForkDriver({ watchdog: 'yes' as unknown as boolean })).toThrow(/options\.watchdog must be a boolean/);
     expect(() => new ForkDriver({ nope: 1 } as never)).toThrow(/unknown fork driver option options\.nope/);
   });
 

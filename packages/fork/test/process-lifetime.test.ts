@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { childPids, isAlive } from '@isolane/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { until } from './helpers.js';
+import { delay, until } from './helpers.js';
 
 const fixturePath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -40,23 +40,26 @@ afterEach(() => {
 });
 
 describe('process lifetime', () => {
-  it('children exit within 2 s when their parent is killed with SIGKILL', async () => {
-    const { child: parent, output } = start([fixturePath('parent.js')]);
-    const pid = parent.pid!;
-    expect(await until(() => /CHILD (\d+)/.test(output()), 20_000), output()).toBe(true);
-    const running = Number(/CHILD (\d+)/.exec(output())?.[1]);
-    expect(await until(() => childPids(pid).length === 2, 10_000)).toBe(true); // running + prespawned
-    const children = childPids(pid);
-    expect(children).toContain(running);
-    parent.kill('SIGKILL');
-    await exitOf(parent, 5_000);
-    const gone = await until(() => children.every((c) => !isAlive(c)), 2_000);
-    if (!gone) for (const c of children) if (isAlive(c)) process.kill(c, 'SIGKILL');
-    expect(
-      gone,
-      `children still alive 2 s after the parent died: ${children.filter(isAlive).join(', ')}`,
-    ).toBe(true);
-  });
+  for (const mode of ['wait', 'spin']) {
+    it(`children exit within 2 s when their parent is killed with SIGKILL (task ${mode === 'spin' ? 'stuck in synchronous code' : 'asleep'})`, async () => {
+      const { child: parent, output } = start([fixturePath('parent.js'), mode]);
+      const pid = parent.pid!;
+      expect(await until(() => /CHILD (\d+)/.test(output()), 20_000), output()).toBe(true);
+      const running = Number(/CHILD (\d+)/.exec(output())?.[1]);
+      expect(await until(() => childPids(pid).length === 2, 10_000)).toBe(true); // running + prespawned
+      const children = childPids(pid);
+      expect(children).toContain(running);
+      await delay(300); // a spinning child is now deaf to its IPC channel
+      parent.kill('SIGKILL');
+      await exitOf(parent, 5_000);
+      const gone = await until(() => children.every((c) => !isAlive(c)), 2_000);
+      if (!gone) for (const c of children) if (isAlive(c)) process.kill(c, 'SIGKILL');
+      expect(
+        gone,
+        `children still alive 2 s after the parent died: ${children.filter(isAlive).join(', ')}`,
+      ).toBe(true);
+    });
+  }
 
   it('an idle driver (prespawned and lingering children) never keeps its parent alive', async () => {
     const { child, output } = start([fixturePath('idle-parent.js')]);
