@@ -31,7 +31,9 @@ describe('fork driver options', () => {
     expect(() => new ForkDriver({ stdio: 'capture' })).toThrow(/needs options\.onOutput/);
     expect(() => new ForkDriver({ stdio: 'inherit', onOutput: () => {} })).toThrow(/only receives output/);
     expect(() => new ForkDriver({ lingerMs: '5' as unknown as number })).toThrow(/options\.lingerMs/);
-    expect(() => new ForkDriver({ watchdog: 'yes' as unknown as boolean })).toThrow(/options\.watchdog must be a boolean/);
+    expect(() => new ForkDriver({ watchdog: 'yes' as unknown as boolean })).toThrow(
+      /options\.watchdog must be a boolean/,
+    );
     expect(() => new ForkDriver({ nope: 1 } as never)).toThrow(/unknown fork driver option options\.nope/);
   });
 
