@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { loadavg } from 'node:os';
 /**
  * `http-fanout-load`: measures `/health` while `/report` is under load, once per driver, on loopback,
  * for a bounded time, and prints the table (optionally writing it as Markdown into a document).
@@ -18,18 +19,29 @@ function integer(label: string, min: number, max: number) {
   };
 }
 
-function drivers(value: string): DriverName[] {
-  const list = value.split(',').map((d) => d.trim());
-  for (const d of list) {
-    if (!(KNOWN_DRIVERS as readonly string[]).includes(d)) {
-      throw new InvalidArgumentError(`unknown driver "${d}" (known: ${KNOWN_DRIVERS.join(', ')})`);
+/** One server to measure: a driver, optionally with its task concurrency (`pool:1`). */
+interface Target {
+  readonly driver: DriverName;
+  readonly concurrency?: number;
+}
+
+function drivers(value: string): Target[] {
+  return value.split(',').map((entry) => {
+    const [name = '', cap] = entry.trim().split(':');
+    if (!(KNOWN_DRIVERS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown driver "${name}" (known: ${KNOWN_DRIVERS.join(', ')})`);
     }
-  }
-  return list as DriverName[];
+    if (cap === undefined) return { driver: name as DriverName };
+    const concurrency = Number(cap);
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new InvalidArgumentError(`"${entry}": the concurrency after ":" must be an integer >= 1`);
+    }
+    return { driver: name as DriverName, concurrency };
+  });
 }
 
 interface LoadFlags {
-  drivers: DriverName[];
+  drivers: Target[];
   duration: number;
   connections: number;
   healthRate: number;
@@ -39,7 +51,12 @@ interface LoadFlags {
 
 const program = new Command('http-fanout-load')
   .description('/health latency while /report is under load, per isolane driver (loopback, bounded)')
-  .option('--drivers <list>', 'comma-separated drivers', drivers, ['cooperative', 'thread', 'pool', 'fork'])
+  .option(
+    '--drivers <list>',
+    "comma-separated drivers, each optionally with the server's task concurrency (pool:1)",
+    drivers,
+    [{ driver: 'cooperative' }, { driver: 'thread' }, { driver: 'pool' }, { driver: 'fork' }] as Target[],
+  )
   .option(
     '--duration <s>',
     'seconds of load per driver',
@@ -67,18 +84,24 @@ const program = new Command('http-fanout-load')
       reportConnections: flags.connections,
       healthRate: flags.healthRate,
     };
+    const meta = {
+      when: new Date(),
+      loadAverage: loadavg()[0] ?? 0,
+      command: ['node apps/http-fanout/dist/load.js', ...process.argv.slice(2)].join(' '),
+    };
     const rows: LoadRow[] = [];
-    const plan: [DriverName, boolean][] = [
-      ...(flags.baseline ? [[flags.drivers[0]!, false] as [DriverName, boolean]] : []),
-      ...flags.drivers.map((d): [DriverName, boolean] => [d, true]),
+    const plan: [Target, boolean][] = [
+      ...(flags.baseline ? [[flags.drivers[0]!, false] as [Target, boolean]] : []),
+      ...flags.drivers.map((t): [Target, boolean] => [t, true]),
     ];
-    for (const [driver, loaded] of plan) {
-      process.stderr.write(`measuring ${loaded ? driver : 'idle baseline'} for ${settings.durationS} s…\n`);
-      rows.push(await measureDriver(driver, settings, loaded));
+    for (const [{ driver, concurrency }, loaded] of plan) {
+      const label = loaded ? `${driver}${concurrency ? `:${concurrency}` : ''}` : 'idle baseline';
+      process.stderr.write(`measuring ${label} for ${settings.durationS} s…\n`);
+      rows.push(await measureDriver(driver, settings, loaded, loaded ? concurrency : undefined));
     }
     console.log(textTable(rows));
     if (flags.md) {
-      writeSection(flags.md, markdownSection(rows, settings, new Date()));
+      writeSection(flags.md, markdownSection(rows, settings, meta));
       process.stderr.write(`wrote ${flags.md}\n`);
     }
   });

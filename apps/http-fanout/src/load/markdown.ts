@@ -14,7 +14,11 @@ const f = (n: number) => (Number.isNaN(n) ? '–' : n < 10 ? n.toFixed(2) : n.to
 
 function cells(row: LoadRow): string[] {
   return [
-    row.loaded ? row.driver : 'none (idle baseline)',
+    row.loaded
+      ? row.concurrency
+        ? `${row.driver} (concurrency ${row.concurrency})`
+        : row.driver
+      : 'none (idle baseline)',
     row.loaded ? row.report.perSecond.toFixed(1) : '–',
     row.loaded ? f(row.report.p50) : '–',
     row.loaded ? f(row.report.p99) : '–',
@@ -59,21 +63,31 @@ export function textTable(rows: readonly LoadRow[]): string {
     .join('\n');
 }
 
+/** When and in what conditions a run was made. */
+export interface RunMeta {
+  readonly when: Date;
+  /** The 1-minute load average when the run started: other work competes for the same cores. */
+  readonly loadAverage: number;
+  /** The command line that produced the run, to reproduce it. */
+  readonly command: string;
+}
+
 /**
  * The Markdown section: how it was measured, then the table.
  *
  * @example
  * ```ts
- * const md = markdownSection(rows, DEFAULT_LOAD, new Date());
+ * const md = markdownSection(rows, DEFAULT_LOAD, { when: new Date(), loadAverage: os.loadavg()[0] });
  * ```
  */
-export function markdownSection(rows: readonly LoadRow[], settings: LoadSettings, when: Date): string {
+export function markdownSection(rows: readonly LoadRow[], settings: LoadSettings, meta: RunMeta): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const lines = [
-    `Measured ${when.toISOString().slice(0, 10)} with \`node apps/http-fanout/dist/load.js\`: Node ${process.version}, ` +
+    `Measured ${meta.when.toISOString().slice(0, 10)} with \`${meta.command}\`: Node ${process.version}, ` +
       `${availableParallelism()} cores (${cpu}), loopback. Per driver: ${settings.durationS} s of \`/report\` on ` +
       `${settings.reportConnections} connections (each request counts the primes below 24,000,000 in 4 tasks of ` +
-      `~20-50 ms), while \`/health\` is polled ${settings.healthRate} times a second; every response time is kept.`,
+      `~20-50 ms), while \`/health\` is polled ${settings.healthRate} times a second; every response time is kept. ` +
+      `1-minute load average when the run started: ${meta.loadAverage.toFixed(1)}.`,
     '',
     `| ${HEAD.join(' | ')} |`,
     `|${HEAD.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,

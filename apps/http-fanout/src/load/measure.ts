@@ -32,6 +32,8 @@ export const DEFAULT_LOAD: LoadSettings = {
 /** What a run measured. */
 export interface LoadRow {
   readonly driver: DriverName;
+  /** The server's task concurrency, when set (default: available parallelism). */
+  readonly concurrency?: number;
   /** False for the baseline run, where `/report` gets no load. */
   readonly loaded: boolean;
   readonly report: {
@@ -64,7 +66,8 @@ function fire(options: autocannon.Options): Promise<Fire> {
 
 /**
  * Starts a server with `driver` in a child process, warms it, measures, and stops it.
- * With `loaded: false` only `/health` is measured (the baseline).
+ * With `loaded: false` only `/health` is measured (the baseline); `concurrency` caps the server's tasks
+ * running at once (default: available parallelism).
  *
  * @example
  * ```ts
@@ -76,8 +79,9 @@ export async function measureDriver(
   driver: DriverName,
   settings: LoadSettings,
   loaded = true,
+  concurrency?: number,
 ): Promise<LoadRow> {
-  const server = await startServerProcess(driver);
+  const server = await startServerProcess(driver, concurrency ? ['--concurrency', String(concurrency)] : []);
   try {
     const report = new URL('/report', server.url);
     for (let i = 0; i < settings.warmupRequests; i++) {
@@ -104,6 +108,7 @@ export async function measureDriver(
     const reportSummary = summarize(reportRun?.samples ?? []);
     return {
       driver,
+      ...(concurrency ? { concurrency } : {}),
       loaded,
       report: {
         requests: reportSummary.count,

@@ -29,8 +29,16 @@ describe('the load report', () => {
     expect(text.split('\n')).toHaveLength(4);
     expect(text).toMatch(/^none \(idle baseline\) +– +– +– +0\.30 +2\.00 +3\.00 +1000 +0$/m);
     expect(text).toMatch(/^pool +2\.0 +400 +900 +0\.30 +3\.50 +4\.50 +1000 +0$/m);
-    const md = markdownSection([row('pool', true, 3.5)], DEFAULT_LOAD, new Date('2025-01-02T00:00:00Z'));
-    expect(md).toContain('Measured 2025-01-02');
+    expect(textTable([{ ...row('pool', true, 1), concurrency: 1 }])).toMatch(
+      /^pool \(concurrency 1\) +2\.0 /m,
+    );
+    const md = markdownSection([row('pool', true, 3.5)], DEFAULT_LOAD, {
+      when: new Date('2025-01-02T00:00:00Z'),
+      loadAverage: 3.14,
+      command: 'node load.js --duration 1',
+    });
+    expect(md).toContain('Measured 2025-01-02 with `node load.js --duration 1`: Node');
+    expect(md).toContain('1-minute load average when the run started: 3.1.');
     expect(md).toContain('| pool | 2.0 | 400 | 900 | 0.30 | 3.50 | 4.50 | 1000 | 0 |');
   });
 
