@@ -1,0 +1,15 @@
+/**
+ * Prints docs/bad-input.md: runs every bad-input case and renders what each entry point said. Exits
+ * non-zero (after printing) when a case did not give its documented error.
+ *
+ * Usage: node reliability/dist/bad-input-table.js > docs/bad-input.md
+ */
+import { runBadInputCases } from './bad-input/run-cases.js';
+import { renderTable } from './bad-input/table.js';
+
+const { outcomes, scratch } = await runBadInputCases();
+process.stdout.write(renderTable(outcomes, scratch));
+const failed = outcomes.filter((o) => o.problems.length > 0);
+for (const o of failed)
+  process.stderr.write(`bad input: ${o.c.entry} / ${o.c.input}: ${o.problems.join('; ')}\n`);
+process.exitCode = failed.length > 0 ? 1 : 0;
