@@ -38,7 +38,9 @@ const onRejection = (reason: unknown) => unhandled.push(`unhandledRejection: ${S
 const onException = (err: unknown) => unhandled.push(`uncaughtException: ${String(err)}`);
 
 beforeAll(async () => {
-  console.log(`fuzz: seed ${seed} (replay with FUZZ_SEED=${seed}), up to ${maxSteps} steps per program`);
+  console.log(
+    `fuzz: node ${process.version}, seed ${seed} (replay with FUZZ_SEED=${seed}), up to ${maxSteps} steps per program`,
+  );
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
   await warmThreadPool();
