@@ -12,6 +12,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    server: { deps: { external: [/\/packages\/[^/]+\/dist\//, /node_modules/] } },
+    server: { deps: { external: [/\/dist\//, /node_modules/] } },
   },
 });

@@ -115,15 +115,36 @@ export function loadDriverFactory(name: DriverName): DriverFactory | Promise<Dri
   return loading;
 }
 
-/** Stable key for a driver name + settings. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+
+/**
+ * Stable key for a driver name + settings. Functions and other non-JSON values (an `onOutput`
+ * callback, say) count by identity, so groups with different callbacks never share a driver.
+ */
 function keyOf(name: string, settings: DriverSettings): string {
-  return JSON.stringify([
-    name,
-    settings.concurrency,
-    settings.bootstrap ?? null,
-    settings.memoryLimitMb ?? null,
-    settings.options ? sortKeys(settings.options) : null,
-  ]);
+  return JSON.stringify(
+    [
+      name,
+      settings.concurrency,
+      settings.bootstrap ?? null,
+      settings.memoryLimitMb ?? null,
+      settings.options ? sortKeys(settings.options) : null,
+    ],
+    (_key, value: unknown) => {
+      if (typeof value === 'function' || typeof value === 'symbol') {
+        if (typeof value === 'symbol') return `symbol:${String(value)}`;
+        let id = identities.get(value);
+        if (!id) {
+          id = nextIdentity++;
+          identities.set(value, id);
+        }
+        return `function#${id}`;
+      }
+      if (typeof value === 'bigint') return `${value}n`;
+      return value;
+    },
+  );
 }
 
 function sortKeys(obj: Readonly<Record<string, unknown>>): unknown {

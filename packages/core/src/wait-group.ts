@@ -112,7 +112,7 @@ class Slot implements JobSink {
  * for (const r of await wg.wait()) r.ok ? console.log(r.value) : console.error(r.error.kind);
  * ```
  */
-export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
+export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Completion<T>> {
   readonly #results: (Result<unknown> | undefined)[] = [];
   readonly #slots: (Slot | undefined)[] = [];
   readonly #order: number[] = [];
@@ -121,6 +121,7 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
   readonly #onError: ((failure: TaskFailure, slot: number) => void) | undefined;
   #outstanding = 0;
   #driver: Driver | undefined;
+  #driverName: string | undefined;
   #driverError: unknown;
   #queued: { index: number; job: Job }[] = [];
   #waiters: (() => void)[] = [];
@@ -200,6 +201,7 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
       if (isDriver(options.driver)) return options.driver;
       const config: IsolaneConfig = loaded?.config ?? {};
       const name = explicitName ?? envName ?? config.driver ?? DEFAULT_DRIVER;
+      this.#driverName = name;
       const driverOptions = { ...(config.drivers?.[name] ?? {}), ...(options.driverOptions ?? {}) };
       const settings: DriverSettings = {
         concurrency: concurrency ?? config.concurrency ?? availableParallelism(),
@@ -263,6 +265,14 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
   #configTimeout = 0;
   #configGlobals: ReadonlySet<string> | undefined;
 
+  /**
+   * The driver this group runs on ('pool', 'thread', …, or a Driver instance's name); undefined only
+   * while a JS/TS config file is still loading.
+   */
+  get driverName(): string | undefined {
+    return this.#driverName ?? this.#driver?.name;
+  }
+
   /** Number of slots not settled yet. */
   get count(): number {
     return this.#outstanding;
@@ -277,7 +287,7 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
    * Starts a task and returns its slot index. Never blocks. Throws `CaptureError` / `SpawnError` /
    * `TypeError` at the call site for tasks that cannot cross the boundary.
    */
-  go<A extends unknown[], R>(task: (...args: A) => R, ...args: A): number {
+  go<A extends unknown[], R extends T | PromiseLike<T>>(task: (...args: A) => R, ...args: A): number {
     if (this.#closed) throw new Error('WaitGroup.go(): the group is closed');
     const spec = this.#specOf(task);
     let transfer: TransferListItem[] | undefined;
@@ -414,21 +424,21 @@ export class WaitGroup implements AsyncDisposable, AsyncIterable<Completion> {
    * Resolves with every slot's result, in `go()` order, once all are settled. Never rejects for task
    * failures (it rejects only if the driver itself could not be loaded).
    */
-  async wait(): Promise<Result<unknown>[]> {
+  async wait(): Promise<Result<T>[]> {
     if (this.#outstanding > 0) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     if (this.#driverError !== undefined && !this.#driver) throw this.#driverError;
-    return this.#results.slice() as Result<unknown>[];
+    return this.#results.slice() as Result<T>[];
   }
 
   /** Yields `{ index, result }` in completion order, for every slot (including ones started later). */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Completion> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Completion<T>> {
     let cursor = 0;
     for (;;) {
       while (cursor < this.#order.length) {
         const index = this.#order[cursor++]!;
-        yield { index, result: this.#results[index]! };
+        yield { index, result: this.#results[index] as Result<T> };
       }
       if (this.#outstanding === 0) return;
       await new Promise<void>((resolve) => this.#iterWaiters.push(resolve));

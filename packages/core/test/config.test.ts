@@ -79,6 +79,23 @@ describe('driver choice: option > ISOLANE_DRIVER > config file > pool', () => {
     expect(created.map((x) => x.settings.concurrency)).toEqual([2, 3]);
   });
 
+  it('tells which driver a group runs on', () => {
+    writeJson('isolane.config.json', { driver: 'fork' });
+    expect(new WaitGroup({ cwd: dir }).driverName).toBe('fork');
+    expect(new WaitGroup({ cwd: dir, driver: 'thread' }).driverName).toBe('thread');
+    expect(new WaitGroup({ driver: new InProcessDriver() }).driverName).toBe('in-process');
+  });
+
+  it('never shares a driver between groups whose driver options hold different functions', async () => {
+    const onOutput = () => {};
+    const groups = [onOutput, onOutput, () => {}].map(
+      (fn) => new WaitGroup({ cwd: dir, driver: 'fork', concurrency: 1, driverOptions: { onOutput: fn } }),
+    );
+    for (const wg of groups) wg.go(() => 1);
+    await Promise.all(groups.map((wg) => wg.wait()));
+    expect(created).toHaveLength(2);
+  });
+
   it('applies timeout, bootstrap (relative to the file) and globals from the config', async () => {
     writeFileSync(join(dir, 'boot.mjs'), 'globalThis.fromBoot = 5;');
     writeJson('isolane.config.json', {

@@ -29,3 +29,12 @@ test('settle types each position', async () => {
   expectTypeOf(a).toEqualTypeOf<Result<{ id: number; deep: boolean }>>();
   expectTypeOf(b).toEqualTypeOf<Result<string>>();
 });
+
+test('a typed group accepts only tasks of its result type and types wait()', async () => {
+  const wg = new WaitGroup<number>();
+  wg.go((a: number) => a * 2, 2);
+  wg.go(async () => 3);
+  // @ts-expect-error: a group of numbers refuses a task returning a string
+  wg.go(() => 'x');
+  expectTypeOf(await wg.wait()).toEqualTypeOf<Result<number>[]>();
+});
