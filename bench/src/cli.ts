@@ -29,8 +29,8 @@ const MEASURE_HELP: Record<MeasureName, string> = {
     '100,000 for pools and in-process subjects, 200 (thread) / 60 (process) for per-task models.',
   scaling:
     'CPU-bound tasks (8 x ~250 ms of calibrated work) submitted at once; speedup over the same tasks run ' +
-    'serially on one thread (the "OS-level parallelism" column). Also 10,000 tasks of ~1 ms CPU through ' +
-    'every pool, compared with raw piscina (the cost of the layer over it).',
+    'serially on one thread (the "OS-level parallelism" column), best of 2. Also 10,000 tasks of ~1 ms CPU ' +
+    'through the pool driver and through raw piscina with the same thread count (what the layer adds).',
   isolation:
     'probes, each in a sacrificial child process with a hard timeout: global / prototype / process.env ' +
     'leaks between tasks, argument snapshot, process.exit, async uncaught throw, unhandled rejection, ' +
@@ -101,7 +101,10 @@ async function run(command: string, measures: readonly MeasureName[], flags: Run
 
 function addRunOptions(cmd: Command, withProbes: boolean): Command {
   cmd
-    .option('--quick', 'a smoke run under a minute (fewer samples and tasks, shorter CPU tasks)')
+    .option(
+      '--quick',
+      'a smoke run under a minute: fewer samples and tasks, shorter CPU tasks, and only the global, argument, exit, async-throw and memory probes (unless --probes)',
+    )
     .addOption(
       new Option(
         '--drivers <list>',

@@ -33,7 +33,8 @@ export interface Plan {
     /** A process spawned per task. */
     readonly processTasks: number;
   };
-  readonly scaling: { readonly tasks: number; readonly taskMs: number };
+  /** `repeats`: each wall time is the best of this many runs (less noise from whatever else runs). */
+  readonly scaling: { readonly tasks: number; readonly taskMs: number; readonly repeats: number };
   readonly cpuBatch: { readonly tasks: number; readonly taskMs: number };
   readonly probes: {
     /** The probes this plan runs by default (null = all); quick keeps one or two per category. */
@@ -73,7 +74,7 @@ export function makePlan(quick: boolean): Plan {
         prespawnIntervalMs: 150,
       },
       throughput: { pooledTasks: 5_000, threadTasks: 12, processTasks: 6 },
-      scaling: { tasks: 4, taskMs: 60 },
+      scaling: { tasks: 4, taskMs: 60, repeats: 1 },
       cpuBatch: { tasks: 300, taskMs: 1 },
       probes: {
         only: ['global', 'argument', 'exit', 'async-throw', 'memory'],
@@ -96,7 +97,7 @@ export function makePlan(quick: boolean): Plan {
       prespawnIntervalMs: 150,
     },
     throughput: { pooledTasks: 100_000, threadTasks: 200, processTasks: 60 },
-    scaling: { tasks: 8, taskMs: 250 },
+    scaling: { tasks: 8, taskMs: 250, repeats: 2 },
     cpuBatch: { tasks: 10_000, taskMs: 1 },
     probes: {
       only: null,

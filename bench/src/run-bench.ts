@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { type ChildOutcome, runInChild } from './child/run-in-child.js';
 import type { Unit } from './child/unit.js';
-import { compareCpuBatch, compareLatency, compareThroughput } from './compare.js';
+import { CPU_BATCH_BASELINE, compareCpuBatch, compareLatency, compareThroughput } from './compare.js';
 import { machineInfo } from './machine.js';
 import { probesFor, runProbe } from './measures/isolation.js';
 import { calibrateCpu } from './measures/scaling.js';
@@ -124,7 +124,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const probes: readonly ProbeDef[] = probeIds ? PROBES.filter((p) => probeIds.includes(p.id)) : PROBES;
   const want = new Set(options.measures);
 
-  const batchSubjects = measured.filter((s) => !s.features.perTask && !s.features.inProcess);
+  // The 1 ms CPU batch answers one question — what the WaitGroup layer adds over raw piscina — and costs
+  // ~10 s a row at full size, so it runs for those two only.
+  const batchSubjects = measured.filter((s) => s.id === 'pool' || s.id === CPU_BATCH_BASELINE);
   const probePairs = want.has('isolation')
     ? measured.flatMap((s) => probesFor(s, probes).map((p) => ({ s, p })))
     : [];

@@ -187,7 +187,8 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
       '## Scaling: OS-level parallelism',
       '',
       `${sc.tasks} CPU-bound tasks of ~${sc.taskMs} ms each (a fixed, calibrated amount of work: ${sc.iterations} iterations), submitted at once. ` +
-        `Serial reference on one thread: ${formatMs(sc.serialMs)}. Speedup = serial / wall time; the ceiling is ${m.cores} on this machine.`,
+        `Serial reference on one thread: ${formatMs(sc.serialMs)}. Speedup = serial / wall time (each the best of ${result.plan.scaling.repeats} run${result.plan.scaling.repeats === 1 ? '' : 's'}); the ceiling is ${m.cores} on this machine. ` +
+        'Pools run the loop already optimized by a warm-up; per-task models start every task in a fresh isolate, spawn included.',
       '',
       table(
         ['subject', 'wall time', 'speedup'],
@@ -204,7 +205,8 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
         '',
         `### ${sc.cpuBatch.tasks} tasks of ~${sc.cpuBatch.taskMs} ms CPU`,
         '',
-        `What a layer adds per task under real work. Ideal (no overhead, ${m.cores} cores): ${formatMs(sc.cpuBatch.idealMs)}.`,
+        'What the WaitGroup layer of the pool driver adds over calling piscina directly (default settings, the same thread count), under real work. ' +
+          `Ideal (no overhead, ${m.cores} cores): ${formatMs(sc.cpuBatch.idealMs)}.`,
         '',
         table(
           ['subject', 'wall time', 'tasks/s', 'vs'],

@@ -37,7 +37,7 @@ const WIDTH = 760;
 const LABEL_W = 250;
 const TEXT_W = 110;
 const ROW_H = 24;
-const TOP = 58;
+const TOP = 74;
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

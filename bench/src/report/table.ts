@@ -5,31 +5,50 @@
 import Table from 'cli-table3';
 import type { BenchResult } from '../result.js';
 import { formatMs, formatRatio } from './format.js';
-import { PROBE_SHORT, SUMMARY_NOTES, summarizeResult } from './summary.js';
+import { PROBE_SHORT, SUMMARY_NOTES, type SummaryRow, summarizeResult } from './summary.js';
 
 const plain = { head: [] as string[], border: [] as string[] };
 
+/** The comparison columns a result has figures for (a single-measure run shows only its own). */
+function columns(result: BenchResult): { head: string; width: number; cell: (r: SummaryRow) => string }[] {
+  const cols: { head: string; width: number; cell: (r: SummaryRow) => string }[] = [];
+  if (result.scaling) cols.push({ head: 'parallelism', width: 13, cell: (r) => r.parallelism });
+  if (result.latency) {
+    cols.push(
+      { head: 'cold p50', width: 20, cell: (r) => r.cold },
+      { head: 'warm p50', width: 22, cell: (r) => r.warm },
+    );
+  }
+  if (result.throughput) cols.push({ head: 'throughput', width: 18, cell: (r) => r.throughput });
+  if (result.isolation) {
+    cols.push(
+      { head: 'state isolation', width: 26, cell: (r) => r.state },
+      { head: 'crash containment', width: 34, cell: (r) => r.crash },
+      { head: 'mem/worker', width: 12, cell: (r) => r.memory },
+    );
+  }
+  return cols;
+}
+
 function comparisonTable(result: BenchResult): string {
+  const cols = columns(result);
   const table = new Table({
-    head: [
-      'subject',
-      'parallelism',
-      'cold p50',
-      'warm p50',
-      'throughput',
-      'state isolation',
-      'crash containment',
-      'mem/worker',
-    ],
+    head: ['subject', ...cols.map((c) => c.head)],
     style: plain,
     wordWrap: true,
-    colWidths: [28, 13, 20, 22, 18, 26, 34, 12],
+    colWidths: [28, ...cols.map((c) => c.width)],
   });
   for (const r of summarizeResult(result)) {
     if (!r.subject.available) {
-      table.push([r.subject.label, { colSpan: 7, content: r.parallelism }]);
+      table.push([
+        r.subject.label,
+        {
+          colSpan: Math.max(1, cols.length),
+          content: `unavailable: ${r.subject.unavailableReason ?? 'unknown reason'}`,
+        },
+      ]);
     } else {
-      table.push([r.subject.label, r.parallelism, r.cold, r.warm, r.throughput, r.state, r.crash, r.memory]);
+      table.push([r.subject.label, ...cols.map((c) => c.cell(r))]);
     }
   }
   return table.toString();
