@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { normalizeModuleUrl } from './task.js';
+import { normalizeModuleUrl } from './module-url.js';
 
 /** The drivers isolane ships, each in its own package `@isolane/<name>`. */
 export const KNOWN_DRIVERS = ['pool', 'thread', 'fork', 'cooperative'] as const;

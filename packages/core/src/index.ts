@@ -49,5 +49,6 @@ export {
   type ValuesOf,
 } from './helpers.js';
 export { isOk, type Result } from './result.js';
-export { defineTask, isTransfer, type ModuleTask, moduleTaskSpec, type TaskSpec, transfer } from './task.js';
+export { defineTask, type ModuleTask, moduleTaskSpec, type TaskSpec } from './task.js';
+export { isTransfer, type Transfer, transfer } from './transfer.js';
 export { type AnyTask, type Completion, WaitGroup, type WaitGroupOptions } from './wait-group.js';

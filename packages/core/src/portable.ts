@@ -8,7 +8,7 @@
  * of them would give the task the same thing.
  */
 import { CaptureError, type CaptureProblem } from './errors.js';
-import { isTransfer } from './task.js';
+import { isTransfer } from './transfer.js';
 
 /** How a value with a given prototype is cloned. */
 type Kind = 'plain' | 'array' | 'map' | 'set' | 'leaf' | 'error' | 'buffer';

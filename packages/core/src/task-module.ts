@@ -15,4 +15,5 @@ export { type TaskContext, taskContext } from './context.js';
 export { CaptureError, isCaptureError, isSpawnError, SpawnError } from './errors.js';
 export { type FailureKind, makeFailure, type TaskFailure } from './failure.js';
 export type { Result } from './result.js';
-export { defineTask, isTransfer, type ModuleTask, type TaskSpec, transfer } from './task.js';
+export { defineTask, type ModuleTask, type TaskSpec } from './task.js';
+export { isTransfer, type Transfer, transfer } from './transfer.js';

@@ -2,10 +2,6 @@
  * Task descriptions that every driver understands: module tasks (a named export of a module, fully typed)
  * and inline functions (source text, checked for captures at `go()` time).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { MessagePort, TransferListItem } from 'node:worker_threads';
-import { SpawnError } from './errors.js';
 
 /** What a worker needs to find a task. Plain data: it is sent to workers as is. */
 export type TaskSpec =
@@ -42,7 +38,7 @@ export function defineTask<A extends unknown[], R>(
   if (typeof exportName !== 'string' || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(exportName)) {
     throw new TypeError(`defineTask: "exportName" must be the name of the export, got ${String(exportName)}`);
   }
-  const module = normalizeModuleUrl(moduleUrl, 'defineTask: "moduleUrl"');
+  const module = taskModuleUrl(moduleUrl);
   Object.defineProperty(fn, TASK_BRAND, {
     value: Object.freeze({ kind: 'module', module, name: exportName }),
     enumerable: false,
@@ -63,83 +59,11 @@ export function moduleTaskSpec(fn: unknown): TaskSpec | undefined {
   return (fn as unknown as Record<symbol, TaskSpec | undefined>)[TASK_BRAND];
 }
 
-const checkedModules = new Map<string, boolean>();
-
-/**
- * Checks, once per module, that a module task's file exists, so a typo is a `SpawnError` at `go()`.
- *
- * @example
- * ```ts
- * assertModuleExists('file:///app/tasks.js');
- * ```
- */
-export function assertModuleExists(moduleUrl: string): void {
-  let exists = checkedModules.get(moduleUrl);
-  if (exists === undefined) {
-    exists = !moduleUrl.startsWith('file:') || existsSync(fileURLToPath(moduleUrl));
-    checkedModules.set(moduleUrl, exists);
-  }
-  if (!exists) throw new SpawnError(`task module not found: ${moduleUrl}`);
-}
-
-/**
- * Normalizes a module reference (URL, `file:` href or absolute path) to an href.
- *
- * @example
- * ```ts
- * normalizeModuleUrl('/app/boot.js', 'bootstrap'); // 'file:///app/boot.js'
- * ```
- */
-export function normalizeModuleUrl(value: string | URL, label: string): string {
+/** defineTask takes `import.meta.url` (or any URL); checked without loading `node:url`. */
+function taskModuleUrl(value: string | URL): string {
   if (value instanceof URL) return value.href;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(`${label} must be a URL or an absolute path, got ${typeof value}`);
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) return new URL(value).href;
-  if (value.startsWith('/') || /^[a-z]:[\\/]/i.test(value)) return pathToFileURL(value).href;
-  throw new TypeError(`${label} must be a URL or an absolute path, got the relative path "${value}"`);
-}
-
-const TRANSFER_BRAND = Symbol.for('isolane.transfer');
-
-/** An argument wrapped by {@link transfer}. */
-export interface Transfer<T> {
-  readonly [TRANSFER_BRAND]: true;
-  readonly value: T;
-  readonly list: readonly TransferListItem[];
-}
-
-/**
- * Marks an argument whose buffers move to the worker instead of being copied. The caller's buffer
- * becomes detached (length 0) once the task is sent.
- *
- * @example
- * ```ts
- * const buf = new Uint8Array(16 << 20);
- * wg.go(checksum, transfer(buf)); // the task receives the Uint8Array; no 16 MiB copy
- * ```
- */
-export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePort>(
-  value: T,
-  list?: readonly TransferListItem[],
-): T {
-  let buffers: readonly TransferListItem[];
-  if (list) buffers = list;
-  else if (ArrayBuffer.isView(value)) buffers = [value.buffer as ArrayBuffer];
-  else buffers = [value as TransferListItem];
-  return { [TRANSFER_BRAND]: true, value, list: buffers } as unknown as T;
-}
-
-/**
- * True for an argument wrapped by {@link transfer}.
- *
- * @example
- * ```ts
- * isTransfer(transfer(new ArrayBuffer(8))); // true
- * ```
- */
-export function isTransfer(value: unknown): value is Transfer<unknown> {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRANSFER_BRAND] === true
+  if (typeof value === 'string' && URL.canParse(value)) return new URL(value).href;
+  throw new TypeError(
+    `defineTask: "moduleUrl" must be the module's URL (pass import.meta.url), got ${typeof value === 'string' ? `"${value}"` : typeof value}`,
   );
 }

@@ -31,9 +31,11 @@ import {
 import { sharedDriver } from './driver-registry.js';
 import { SpawnError } from './errors.js';
 import { makeFailure, type TaskFailure, toFailure } from './failure.js';
+import { assertModuleExists } from './module-url.js';
 import { assertPortableArgs } from './portable.js';
 import type { Result } from './result.js';
-import { assertModuleExists, isTransfer, moduleTaskSpec, type TaskSpec } from './task.js';
+import { moduleTaskSpec, type TaskSpec } from './task.js';
+import { isTransfer } from './transfer.js';
 
 /** Options of a {@link WaitGroup}. Every field is optional; config and environment fill the gaps. */
 export interface WaitGroupOptions {

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { type CaptureError, isCaptureError } from '../src/errors.js';
 import { assertPortableArgs, findUnportable } from '../src/portable.js';
-import { transfer } from '../src/task.js';
+import { transfer } from '../src/transfer.js';
 
 const paths = (value: unknown, path = 'args[0]') => findUnportable(value, path).map((p) => p.what);
 const hintAt = (value: unknown, what: string) =>

@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { isCaptureError } from '../src/errors.js';
 import { makeFailure } from '../src/failure.js';
-import { transfer } from '../src/task.js';
+import { transfer } from '../src/transfer.js';
 import { WaitGroup } from '../src/wait-group.js';
 import { InProcessDriver } from './fixtures/in-process-driver.js';
 import { add, fail, shape, slow } from './fixtures/tasks.js';

@@ -8,7 +8,8 @@ import type { Driver, DriverSettings } from '../driver.js';
 import { isCaptureError, isSpawnError } from '../errors.js';
 import type { TaskFailure } from '../failure.js';
 import type { Result } from '../result.js';
-import { defineTask, transfer } from '../task.js';
+import { defineTask } from '../task.js';
+import { transfer } from '../transfer.js';
 import { WaitGroup, type WaitGroupOptions } from '../wait-group.js';
 import * as t from './fixtures/tasks.js';
 
