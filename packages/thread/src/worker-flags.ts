@@ -10,36 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inheritedFlags } from '@isolane/core/runtime';
 
 const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader']);
-
-/** Flags about the main script only; the worker's entry is a file of its own. */
-const MAIN_ONLY = new Set([
-  '-e',
-  '--eval',
-  '-p',
-  '--print',
-  '--input-type',
-  '-c',
-  '--check',
-  '-i',
-  '--interactive',
-  '--test',
-  '--watch',
-  '--watch-path',
-  '--watch-preserve-output',
-  '--run',
-]);
-/** Of those, the ones that take a value as the next argument. */
-const MAIN_ONLY_WITH_VALUE = new Set([
-  '-e',
-  '--eval',
-  '-p',
-  '--print',
-  '--input-type',
-  '--watch-path',
-  '--run',
-]);
 
 /**
  * The parent's flags minus those about the main script.
@@ -50,18 +23,7 @@ const MAIN_ONLY_WITH_VALUE = new Set([
  * ```
  */
 export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (MAIN_ONLY.has(name) || name.startsWith('--test-')) {
-      if (eq < 0 && (MAIN_ONLY_WITH_VALUE.has(name) || name === '--test-name-pattern')) i++;
-      continue;
-    }
-    kept.push(arg);
-  }
-  return kept;
+  return inheritedFlags(execArgv);
 }
 
 /**
