@@ -103,7 +103,7 @@ function addRunOptions(cmd: Command, withProbes: boolean): Command {
   cmd
     .option(
       '--quick',
-      'a smoke run under a minute: fewer samples and tasks, shorter CPU tasks, and only the global, argument, exit, async-throw and memory probes (unless --probes)',
+      'a smoke run under a minute: fewer samples and tasks, shorter CPU tasks, and only the global, argument, exit and memory probes (unless --probes)',
     )
     .addOption(
       new Option(

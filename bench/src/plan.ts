@@ -43,6 +43,8 @@ export interface Plan {
     readonly timeoutMs: number;
     /** The per-worker heap limit the OOM probe sets (in-process hosts get a small heap instead). */
     readonly memoryLimitMb: number;
+    /** How long the memory probe keeps one task per worker in flight (RSS is sampled at 70%). */
+    readonly memoryHoldMs: number;
     /** How long a probe waits inside its host for tasks to settle before calling the driver hung. */
     readonly deadlineMs: number;
     /** How long the bench waits for a probe host before killing it and calling it hung. */
@@ -77,12 +79,13 @@ export function makePlan(quick: boolean): Plan {
       scaling: { tasks: 4, taskMs: 60, repeats: 1 },
       cpuBatch: { tasks: 300, taskMs: 1 },
       probes: {
-        only: ['global', 'argument', 'exit', 'async-throw', 'memory'],
+        only: ['global', 'argument', 'exit', 'memory'],
         timeoutMs: 1_500,
         memoryLimitMb: 64,
-        deadlineMs: 3_000,
+        memoryHoldMs: 600,
+        deadlineMs: 2_000,
         hardTimeoutMs: 8_000,
-        parallel: 2,
+        parallel: 3,
       },
     };
   }
@@ -103,9 +106,10 @@ export function makePlan(quick: boolean): Plan {
       only: null,
       timeoutMs: 1_500,
       memoryLimitMb: 64,
+      memoryHoldMs: 1_000,
       deadlineMs: 5_000,
       hardTimeoutMs: 15_000,
-      parallel: 2,
+      parallel: 3,
     },
   };
 }

@@ -8,8 +8,6 @@ import type { Subject } from '../subjects/subject.js';
 import type { ProbeReport } from './probe-report.js';
 import { TREE_RSS_SUPPORTED, treeRssMb } from './tree-rss.js';
 
-const HOLD_MS = 1_000;
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function collect(): void {
@@ -30,13 +28,14 @@ function collect(): void {
  */
 export async function memoryProbe(subject: Subject, plan: Plan): Promise<ProbeReport> {
   const workers = plan.concurrency;
+  const hold = plan.probes.memoryHoldMs;
   collect();
   await sleep(50);
   const before = treeRssMb();
   const session = await subject.open({ concurrency: workers });
   try {
-    const holding = session.runMany('sleep', HOLD_MS, workers);
-    await sleep(HOLD_MS * 0.7);
+    const holding = session.runMany('sleep', hold, workers);
+    await sleep(hold * 0.7);
     const during = treeRssMb();
     const ok = await holding;
     if (ok !== workers) throw new Error(`${workers - ok} of the holding tasks failed`);
