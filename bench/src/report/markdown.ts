@@ -240,6 +240,11 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
       '',
       ...iso.probes.map((p) => `- **${p.title}** (\`${p.id}\`): ${p.description}`),
       '',
+      "Verdicts: **isolated** / **leaks** (the next task saw the change or not); **snapshot** / **shared** (the task saw the argument as submitted, or the caller's later mutation); " +
+        '**contained**; **siblings failed** (a task that did nothing wrong failed or was blamed); **stopped serving** (a new task failed or never settled); ' +
+        '**not detected** (the failing task was reported as a success); **hung** (a task never settled, or the host stopped responding, within the deadline); ' +
+        '**host killed** (the process that ran the subject died).',
+      '',
       table(
         ['subject', ...probes.map((p) => PROBE_SHORT[p.id] ?? p.id)],
         subjects.map((s: SubjectInfo) => [
