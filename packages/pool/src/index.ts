@@ -1,0 +1,14 @@
+/**
+ * `@isolane/pool`: warm, reusable worker threads — the fastest way to run many small tasks off the main
+ * thread — with the same failure semantics as the fresh-isolate drivers.
+ *
+ * @example
+ * ```ts
+ * import { WaitGroup } from '@isolane/core';
+ * await using wg = new WaitGroup({ driver: 'pool', concurrency: 4 });
+ * wg.go((n: number) => n * 2, 21);
+ * const [r] = await wg.wait(); // { ok: true, value: 42, ms: … }
+ * ```
+ */
+export type { PoolDriverOptions, PoolRecycleOptions } from './options.js';
+export { createDriver, PoolDriver } from './pool-driver.js';

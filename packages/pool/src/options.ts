@@ -1,0 +1,162 @@
+/**
+ * The pool driver's options and their eager validation: a bad value is a TypeError/RangeError naming the
+ * option, at construction, never a surprise in a worker later.
+ */
+
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DriverSettings } from '@isolane/core';
+
+/** Recycling options, accepted in `PoolDriver`'s options or in `DriverSettings.options`. */
+export interface PoolRecycleOptions {
+  /**
+   * Replace a worker after it has run this many tasks. `1` gives every task a fresh isolate (no state
+   * shared between tasks) while keeping warm cost: the replacement starts while the task runs.
+   * Default: no limit.
+   */
+  readonly maxTasksPerWorker?: number;
+  /** Replace a worker after a task when its V8 heap exceeds this many MiB. Default: never. */
+  readonly maxHeapMb?: number;
+  /**
+   * Terminate a worker after it has been idle this many ms. Default: `Infinity` (kept warm; an idle
+   * worker never keeps the process alive either way).
+   */
+  readonly idleTimeout?: number;
+}
+
+/**
+ * Options of a {@link PoolDriver}.
+ *
+ * @example
+ * ```ts
+ * const options: PoolDriverOptions = { concurrency: 4, maxTasksPerWorker: 1_000, idleTimeout: 30_000 };
+ * ```
+ */
+export interface PoolDriverOptions extends PoolRecycleOptions {
+  /** Worker threads, and so the max tasks running at once. Default: available parallelism. */
+  readonly concurrency?: number;
+  /** Module (URL, `file:` href or absolute path) loaded once per worker before its first task. */
+  readonly bootstrap?: string | URL;
+  /** Per-worker V8 old-generation limit in MiB (`resourceLimits`); exceeding it fails the task as `oom`. */
+  readonly memoryLimitMb?: number;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface ResolvedPoolOptions {
+  readonly concurrency: number;
+  readonly bootstrap: string | undefined;
+  readonly memoryLimitMb: number | undefined;
+  readonly maxTasksPerWorker: number;
+  readonly maxHeapMb: number;
+  readonly idleTimeout: number;
+}
+
+const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout'] as const;
+const OPTION_KEYS = new Set<string>(['concurrency', 'bootstrap', 'memoryLimitMb', ...RECYCLE_KEYS]);
+
+function positiveInteger(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${label} must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+function positiveNumber(value: unknown, label: string, allowInfinity: boolean): number {
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value <= 0 ||
+    (!allowInfinity && !Number.isFinite(value))
+  ) {
+    throw new RangeError(
+      `${label} must be a number > 0${allowInfinity ? ' (or Infinity)' : ''}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function moduleHref(value: unknown, label: string): string {
+  if (value instanceof URL) return value.href;
+  if (typeof value === 'string' && value.length > 0) {
+    if (value.startsWith('/')) return pathToFileURL(value).href;
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'file:') fileURLToPath(url);
+      return url.href;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  throw new TypeError(`${label} must be a URL or an absolute path, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Validates the options of a `PoolDriver` and fills in the defaults.
+ *
+ * @example
+ * ```ts
+ * resolvePoolOptions({ concurrency: 2 }, 2); // { concurrency: 2, maxTasksPerWorker: Infinity, … }
+ * ```
+ */
+export function resolvePoolOptions(
+  options: PoolDriverOptions,
+  defaultConcurrency: number,
+): ResolvedPoolOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `PoolDriver options must be an object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new TypeError(`unknown pool driver option "${key}" (known: ${[...OPTION_KEYS].join(', ')})`);
+    }
+  }
+  const o = options as Record<string, unknown>;
+  return {
+    concurrency:
+      o.concurrency === undefined
+        ? defaultConcurrency
+        : positiveInteger(o.concurrency, 'options.concurrency'),
+    bootstrap: o.bootstrap === undefined ? undefined : moduleHref(o.bootstrap, 'options.bootstrap'),
+    memoryLimitMb:
+      o.memoryLimitMb === undefined
+        ? undefined
+        : positiveNumber(o.memoryLimitMb, 'options.memoryLimitMb', false),
+    maxTasksPerWorker:
+      o.maxTasksPerWorker === undefined || o.maxTasksPerWorker === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : positiveInteger(o.maxTasksPerWorker, 'options.maxTasksPerWorker'),
+    maxHeapMb: o.maxHeapMb === undefined ? 0 : positiveNumber(o.maxHeapMb, 'options.maxHeapMb', false),
+    idleTimeout:
+      o.idleTimeout === undefined
+        ? Number.POSITIVE_INFINITY
+        : positiveNumber(o.idleTimeout, 'options.idleTimeout', true),
+  };
+}
+
+/**
+ * Turns the settings core passes to `createDriver` into pool options: the common settings plus the
+ * recycling options found in `settings.options` (an unknown key there is an error naming it).
+ *
+ * @example
+ * ```ts
+ * poolOptionsFromSettings({ concurrency: 4, options: { maxTasksPerWorker: 1 } });
+ * // { concurrency: 4, maxTasksPerWorker: 1 }
+ * ```
+ */
+export function poolOptionsFromSettings(settings: DriverSettings): PoolDriverOptions {
+  const extra = settings.options ?? {};
+  for (const key of Object.keys(extra)) {
+    if (!(RECYCLE_KEYS as readonly string[]).includes(key)) {
+      throw new TypeError(
+        `unknown option "${key}" for the pool driver (drivers.pool / driverOptions; known: ${RECYCLE_KEYS.join(', ')})`,
+      );
+    }
+  }
+  return {
+    ...extra,
+    concurrency: settings.concurrency,
+    ...(settings.bootstrap !== undefined ? { bootstrap: settings.bootstrap } : {}),
+    ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * One job's record in the pool. It is also the handle `start()` returns, so a job costs one object: no
+ * per-job closures or promises on the hot path.
+ */
+
+import type { TransferListItem } from 'node:worker_threads';
+import type { JobHandle, JobSink, TaskFailure } from '@isolane/core';
+import type { PoolWorker } from './pool-worker.js';
+
+/** Waiting in the driver's queue. */
+export const JOB_QUEUED = 0;
+/** Sent to a worker (running, or waiting in that worker's pipeline). */
+export const JOB_SENT = 1;
+/** Settled: its sink has its one result. */
+export const JOB_DONE = 2;
+
+/** What a job needs from its driver to abort itself. */
+export interface JobOwner {
+  abortJob(job: PoolJob, failure: TaskFailure): void;
+}
+
+/**
+ * A job of the pool driver, and its handle.
+ *
+ * @example
+ * ```ts
+ * const handle = driver.start(job, sink); // a PoolJob
+ * handle.abort(makeFailure('aborted', 'stop'));
+ * ```
+ */
+export class PoolJob implements JobHandle {
+  state = JOB_QUEUED;
+  /** The worker it was sent to. */
+  worker: PoolWorker | undefined = undefined;
+  /** Its position among the jobs sent to that worker (1-based), compared with the worker's start counter. */
+  seq = 0;
+
+  constructor(
+    readonly owner: JobOwner,
+    readonly id: number,
+    /** The driver's reference of its task spec. */
+    readonly ref: number,
+    readonly args: readonly unknown[],
+    readonly transfer: readonly TransferListItem[] | undefined,
+    /** Ms from its start, 0 for none. */
+    readonly timeout: number,
+    readonly sink: JobSink,
+  ) {}
+
+  abort(failure: TaskFailure): void {
+    this.owner.abortJob(this, failure);
+  }
+}

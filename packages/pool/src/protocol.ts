@@ -1,0 +1,56 @@
+/**
+ * The wire format between the pool and its workers. Messages are flat arrays tagged by a small integer:
+ * cheaper to clone than objects, and a batch of jobs is one message. Both sides import these constants
+ * so they cannot drift apart.
+ */
+
+import type { MessagePort } from 'node:worker_threads';
+import type { TaskSpec } from '@isolane/core';
+
+/** Parent → worker: `[TO_WORKER_JOBS, id, taskRef, args, id, taskRef, args, …]`. */
+export const TO_WORKER_JOBS = 0;
+/** Parent → worker: `[TO_WORKER_CANCEL, id]` — skip this job if it has not started. */
+export const TO_WORKER_CANCEL = 1;
+
+/** Worker → parent: `[FROM_WORKER_READY]` — the bootstrap has loaded (or failed: tasks will say so). */
+export const FROM_WORKER_READY = 0;
+/** Worker → parent: `[FROM_WORKER_OK, id, value, ms]`. */
+export const FROM_WORKER_OK = 1;
+/** Worker → parent: `[FROM_WORKER_FAIL, id, failure, ms]`. */
+export const FROM_WORKER_FAIL = 2;
+/** Worker → parent: `[FROM_WORKER_SKIPPED, id]` — a cancelled job that never started. */
+export const FROM_WORKER_SKIPPED = 3;
+/** Worker → parent: `[FROM_WORKER_BOUNCED, id]` — a retiring worker hands back a job it did not start. */
+export const FROM_WORKER_BOUNCED = 4;
+/**
+ * Worker → parent: `[FROM_WORKER_FAIL_RUNNING, id, failure]` — the running task caused an uncaught
+ * exception or unhandled rejection: its slot fails and the worker (now in an unknown state) must go.
+ */
+export const FROM_WORKER_FAIL_RUNNING = 5;
+/** Worker → parent: `[FROM_WORKER_STRAY, id, failure]` — a task that already returned caused an error. */
+export const FROM_WORKER_STRAY = 6;
+/** Worker → parent: `[FROM_WORKER_RETIRE, reason]` — the worker starts no more jobs (bounces them). */
+export const FROM_WORKER_RETIRE = 7;
+/** Worker → parent: `[FROM_WORKER_EXITING, id, code]` — `process.exit(code)` was called by job `id` (-1: none). */
+export const FROM_WORKER_EXITING = 8;
+
+/** A task spec sent with its reference the first time a worker sees it. */
+export interface SpecIntro {
+  readonly ref: number;
+  readonly spec: TaskSpec;
+}
+
+/** What the worker needs at start-up (its `workerData`). */
+export interface WorkerBoot {
+  /** The port all jobs and results travel on. */
+  readonly port: MessagePort;
+  /** Module URL loaded once before the first task. */
+  readonly bootstrap: string | undefined;
+  /** Int32Array view, slot 0: how many jobs the worker has started (so the parent knows after a death). */
+  readonly started: SharedArrayBuffer;
+  /** Retire the worker after a task when its V8 heap exceeds this many bytes (0: never). */
+  readonly maxHeapBytes: number;
+}
+
+/** Slot of the shared `started` counter. */
+export const STARTED_SLOT = 0;

@@ -1,0 +1,197 @@
+/**
+ * The code every pool worker runs. It loads the bootstrap once, then runs the jobs it receives one after
+ * another through core's runtime and answers each at once (a lone task never waits for a batch). It also
+ * catches what would otherwise kill a warm worker — uncaught exceptions and unhandled rejections — and
+ * attributes each to the task that caused it through the task's AsyncLocalStorage context, so a task that
+ * returned and then throws from a timer is reported as itself, never as the task running next.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import {
+  createRuntime,
+  makeFailure,
+  type Result,
+  type TaskSpec,
+  taskStorage,
+  toFailure,
+} from '@isolane/core/runtime';
+import {
+  FROM_WORKER_BOUNCED,
+  FROM_WORKER_EXITING,
+  FROM_WORKER_FAIL,
+  FROM_WORKER_FAIL_RUNNING,
+  FROM_WORKER_OK,
+  FROM_WORKER_READY,
+  FROM_WORKER_RETIRE,
+  FROM_WORKER_SKIPPED,
+  FROM_WORKER_STRAY,
+  type SpecIntro,
+  STARTED_SLOT,
+  TO_WORKER_CANCEL,
+  TO_WORKER_JOBS,
+  type WorkerBoot,
+} from './protocol.js';
+
+const boot = workerData as WorkerBoot;
+const port = boot.port;
+const startedCount = new Int32Array(boot.started);
+const runtime = createRuntime({ bootstrap: boot.bootstrap });
+const storage = taskStorage();
+
+/** Task specs by the reference the parent gave them. */
+const specs: TaskSpec[] = [];
+/** Pending jobs, flat: id, taskRef, args. */
+let queue: unknown[] = [];
+let head = 0;
+/** Ids the parent cancelled before they started. */
+const cancelled = new Set<number>();
+/** How many jobs this worker has received; the n-th job has sequence number n. */
+let received = 0;
+/** Sequence number and id of the job running now (-1: none). */
+let currentId = -1;
+let pumping = false;
+let retiring = false;
+
+function absorb(message: unknown[]): void {
+  if (message[0] === TO_WORKER_JOBS) {
+    for (let i = 1; i < message.length; i += 3) {
+      let ref = message[i + 1];
+      if (typeof ref !== 'number') {
+        const intro = ref as SpecIntro;
+        specs[intro.ref] = intro.spec;
+        ref = intro.ref;
+      }
+      queue.push(message[i], ref, message[i + 2]);
+    }
+  } else if (message[0] === TO_WORKER_CANCEL) {
+    cancelled.add(message[1] as number);
+  }
+}
+
+/** Takes in every message already waiting, so a cancel is seen before the job it cancels starts. */
+function poll(): void {
+  for (;;) {
+    const entry = receiveMessageOnPort(port);
+    if (entry === undefined) return;
+    absorb(entry.message as unknown[]);
+  }
+}
+
+function post(message: unknown[]): void {
+  port.postMessage(message);
+}
+
+function postResult(id: number, result: Result<unknown>): void {
+  if (result.ok) {
+    try {
+      port.postMessage([FROM_WORKER_OK, id, result.value, result.ms]);
+    } catch (err) {
+      const failure = makeFailure(
+        'unserializable',
+        `the result cannot be sent back: ${(err as Error).message}`,
+        {
+          name: 'DataCloneError',
+        },
+      );
+      port.postMessage([FROM_WORKER_FAIL, id, failure, result.ms]);
+    }
+  } else {
+    port.postMessage([FROM_WORKER_FAIL, id, result.error, result.ms]);
+  }
+}
+
+function retire(reason: string): void {
+  if (retiring) return;
+  retiring = true;
+  post([FROM_WORKER_RETIRE, reason]);
+}
+
+/** Id of the job whose result `finish` is waiting for. */
+let runningId = -1;
+
+/**
+ * Starts the next job, or stops when there is none. Written with a static continuation instead of
+ * async/await: on this path every promise costs (AsyncLocalStorage's promise hooks are on).
+ */
+function next(): void {
+  let polled = false;
+  for (;;) {
+    if (head >= queue.length) {
+      // Nothing left: new jobs arrive as message events (no need to poll for them).
+      queue = [];
+      head = 0;
+      pumping = false;
+      return;
+    }
+    // Take in cancels that arrived while the previous job ran, before the next one starts.
+    if (!polled && lastFinished) {
+      polled = true;
+      poll();
+    }
+    const id = queue[head] as number;
+    const ref = queue[head + 1] as number;
+    const args = queue[head + 2] as unknown[];
+    queue[head + 2] = undefined;
+    head += 3;
+    received++;
+    if (retiring) {
+      post([FROM_WORKER_BOUNCED, id]);
+      continue;
+    }
+    if (cancelled.size > 0 && cancelled.delete(id)) {
+      post([FROM_WORKER_SKIPPED, id]);
+      continue;
+    }
+    // Tells the parent, even after this thread dies, which job was the one running.
+    Atomics.store(startedCount, STARTED_SLOT, received);
+    currentId = id;
+    runningId = id;
+    lastFinished = false;
+    runtime.run(specs[ref]!, args, { id }).then(finish);
+    return;
+  }
+}
+
+/** The previous job of this pumping run has finished (so cancels may have queued up behind it). */
+let lastFinished = false;
+
+function finish(result: Result<unknown>): void {
+  currentId = -1;
+  lastFinished = true;
+  postResult(runningId, result);
+  if (boot.maxHeapBytes > 0 && getHeapStatistics().used_heap_size > boot.maxHeapBytes) retire('heap');
+  next();
+}
+
+port.on('message', (message: unknown[]) => {
+  absorb(message);
+  if (!pumping) {
+    pumping = true;
+    lastFinished = false;
+    next();
+  }
+});
+
+function onUncaught(thrown: unknown): void {
+  const store = storage.getStore();
+  const failure = toFailure(thrown, 'threw');
+  if (store !== undefined && store.id === currentId) {
+    // The running task broke itself: its slot fails now; what it left running is not worth keeping.
+    post([FROM_WORKER_FAIL_RUNNING, store.id, failure]);
+    retire('the running task caused an uncaught error');
+    return;
+  }
+  // A task that already returned (or code outside any task): report it as that task's, never as the one
+  // running now, and recycle this worker once its current task is done — its state is suspect.
+  post([FROM_WORKER_STRAY, store === undefined ? -1 : store.id, failure]);
+  retire('a task left an error behind');
+}
+
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
+process.on('exit', (code) => {
+  // process.exit() in a task: say who called it; the parent reads this before the worker's exit event.
+  post([FROM_WORKER_EXITING, storage.getStore()?.id ?? -1, code]);
+});
+
+void runtime.ready().then(() => post([FROM_WORKER_READY]));
