@@ -29,6 +29,7 @@ import {
 import { JOB_DONE, JOB_QUEUED, JOB_SENT, type JobOwner, PoolJob } from './pool-job.js';
 import { PoolWorker, type WorkerEvents } from './pool-worker.js';
 import {
+  FROM_WORKER_BOOTED,
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
   FROM_WORKER_FAIL,
@@ -41,6 +42,7 @@ import {
   type SpecIntro,
   TO_WORKER_CANCEL,
   TO_WORKER_JOBS,
+  TO_WORKER_WARM,
 } from './protocol.js';
 
 /** How much work (ms, by the running average) a worker's pipeline may hold. */
@@ -49,6 +51,8 @@ const PIPELINE_MS = 2;
 const MAX_DEPTH = 256;
 /** How many settled jobs are remembered, so a late error can still reach its own group. */
 const ROUTES = 4096;
+/** How many task modules a new worker loads before it is ready (the most recently first used). */
+const PRELOAD = 16;
 /** How long an aborted job may stay at the head of a worker before the worker is stopped. */
 const ABORT_GRACE_MS = 50;
 
@@ -79,6 +83,8 @@ export class PoolDriver implements Driver {
   readonly #specRefs = new WeakMap<TaskSpec, number>();
   readonly #specKeys = new Map<string, number>();
   readonly #specs: TaskSpec[] = [];
+  /** Module URLs of the tasks seen so far, most recent last (at most PRELOAD). */
+  readonly #modules: string[] = [];
   readonly #routeSinks: (JobSink | undefined)[] = new Array(ROUTES);
   readonly #routeIds: number[] = new Array(ROUTES).fill(-1);
   #nextId = 0;
@@ -100,6 +106,7 @@ export class PoolDriver implements Driver {
   };
   readonly #onDeadline = (worker: PoolWorker): void => this.#deadlineReached(worker);
   readonly #reap = (): void => this.#reapIdle();
+  readonly #replaceSoon = (): void => this.#replace();
 
   constructor(options: PoolDriverOptions = {}) {
     this.#options = resolvePoolOptions(options, availableParallelism());
@@ -256,7 +263,13 @@ export class PoolDriver implements Driver {
     const o = this.#options;
     this.#workers.push(
       new PoolWorker(
-        { bootstrap: o.bootstrap, memoryLimitMb: o.memoryLimitMb, maxHeapMb: o.maxHeapMb, keepAlive },
+        {
+          bootstrap: o.bootstrap,
+          memoryLimitMb: o.memoryLimitMb,
+          maxHeapMb: o.maxHeapMb,
+          keepAlive,
+          preload: this.#modules.slice(),
+        },
         this.#events,
       ),
     );
@@ -436,6 +449,8 @@ export class PoolDriver implements Driver {
           if (bounced === undefined) bounced = [];
           bounced.push(j);
         }
+      } else if (tag === FROM_WORKER_BOOTED) {
+        w.port.postMessage([TO_WORKER_WARM]);
       } else if (tag === FROM_WORKER_READY) {
         w.ready = true;
         this.#startFailures = 0;
@@ -460,7 +475,7 @@ export class PoolDriver implements Driver {
     }
     if (w.inflight.length === 0 && !w.dead) {
       w.idle(now);
-      if (w.retiring && !w.dying) w.terminate();
+      if (w.retiring && !w.dying) this.#drained(w);
       else if (w.usable) this.#armReaper(w);
     }
     if (this.#queue.length > 0 && !this.#flushQueued) this.#dispatch();
@@ -596,8 +611,22 @@ export class PoolDriver implements Driver {
   #retire(w: PoolWorker, replace: boolean): void {
     if (w.retiring || w.dying || w.dead) return;
     w.retiring = true;
-    if (w.inflight.length === 0) w.terminate();
-    if (replace) this.#replace();
+    if (replace && !this.#closing) {
+      // With work waiting the successor starts now. Otherwise it starts once `w` is done: starting a
+      // thread blocks this thread for about a millisecond, which the answer in flight should not wait for.
+      if (this.#queue.length > 0) this.#replace();
+      else w.replaceWhenDone = true;
+    }
+    if (w.inflight.length === 0) this.#drained(w);
+  }
+
+  /** A retiring worker answered its last job: it goes, and its successor (if due) starts soon. */
+  #drained(w: PoolWorker): void {
+    w.terminate();
+    if (w.replaceWhenDone) {
+      w.replaceWhenDone = false;
+      setImmediate(this.#replaceSoon);
+    }
   }
 
   /** Keeps the pool at the size it had: a replacement starts while the old worker winds down. */
@@ -684,6 +713,10 @@ export class PoolDriver implements Driver {
       ref = this.#specs.length;
       this.#specs.push(spec);
       this.#specKeys.set(key, ref);
+      if (spec.kind === 'module' && !this.#modules.includes(spec.module)) {
+        this.#modules.push(spec.module);
+        if (this.#modules.length > PRELOAD) this.#modules.shift();
+      }
     }
     this.#specRefs.set(spec, ref);
     return ref;

@@ -24,6 +24,8 @@ export interface SpawnOptions {
   readonly maxHeapMb: number;
   /** Work is waiting for it: keep the process alive while it starts. */
   readonly keepAlive: boolean;
+  /** Task modules to load before it is ready. */
+  readonly preload: readonly string[];
 }
 
 /**
@@ -48,6 +50,8 @@ export class PoolWorker {
   ready = false;
   /** Takes no new jobs; terminated once its jobs in flight are answered. */
   retiring = false;
+  /** Start a successor once it is terminated. */
+  replaceWhenDone = false;
   /** Being terminated on purpose: takes nothing more. */
   dying = false;
   /** The thread has exited. */
@@ -82,6 +86,7 @@ export class PoolWorker {
       bootstrap: options.bootstrap,
       started,
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
+      preload: options.preload,
     };
     this.exited = new Promise<void>((resolve) => {
       this.#resolveExited = resolve;

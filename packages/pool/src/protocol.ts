@@ -11,9 +11,13 @@ import type { TaskSpec } from '@isolane/core';
 export const TO_WORKER_JOBS = 0;
 /** Parent → worker: `[TO_WORKER_CANCEL, id]` — skip this job if it has not started. */
 export const TO_WORKER_CANCEL = 1;
+/** Parent → worker: `[TO_WORKER_WARM]` — answer to BOOTED: warm the task path, then say READY. */
+export const TO_WORKER_WARM = 2;
 
-/** Worker → parent: `[FROM_WORKER_READY]` — the bootstrap has loaded (or failed: tasks will say so). */
+/** Worker → parent: `[FROM_WORKER_READY]` — warm and ready for jobs (a failed bootstrap: tasks say so). */
 export const FROM_WORKER_READY = 0;
+/** Worker → parent: `[FROM_WORKER_BOOTED]` — the bootstrap and the preloads have loaded. */
+export const FROM_WORKER_BOOTED = 9;
 /** Worker → parent: `[FROM_WORKER_OK, id, value, ms]`. */
 export const FROM_WORKER_OK = 1;
 /** Worker → parent: `[FROM_WORKER_FAIL, id, failure, ms]`. */
@@ -50,6 +54,8 @@ export interface WorkerBoot {
   readonly started: SharedArrayBuffer;
   /** Retire the worker after a task when its V8 heap exceeds this many bytes (0: never). */
   readonly maxHeapBytes: number;
+  /** Task modules the pool used recently: a fresh worker loads them before it says it is ready. */
+  readonly preload: readonly string[];
 }
 
 /** Slot of the shared `started` counter. */

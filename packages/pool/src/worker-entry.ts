@@ -16,6 +16,7 @@ import {
   toFailure,
 } from '@isolane/core/runtime';
 import {
+  FROM_WORKER_BOOTED,
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
   FROM_WORKER_FAIL,
@@ -29,6 +30,7 @@ import {
   STARTED_SLOT,
   TO_WORKER_CANCEL,
   TO_WORKER_JOBS,
+  TO_WORKER_WARM,
   type WorkerBoot,
 } from './protocol.js';
 
@@ -65,6 +67,8 @@ function absorb(message: unknown[]): void {
     }
   } else if (message[0] === TO_WORKER_CANCEL) {
     cancelled.add(message[1] as number);
+  } else if (message[0] === TO_WORKER_WARM) {
+    void warm();
   }
 }
 
@@ -194,4 +198,24 @@ process.on('exit', (code) => {
   post([FROM_WORKER_EXITING, storage.getStore()?.id ?? -1, code]);
 });
 
-void runtime.ready().then(() => post([FROM_WORKER_READY]));
+async function start(): Promise<void> {
+  await runtime.ready();
+  // A replacement worker (recycling, a crash) is only warm if it does not load the pool's task modules on
+  // its first task: load them now. A module that fails to load fails its task later, as it would anyway.
+  await Promise.all(boot.preload.map((url) => import(url).catch(() => undefined)));
+  post([FROM_WORKER_BOOTED]);
+}
+
+/**
+ * The parent's first message has arrived (so both directions of the port have run once): run the task
+ * path once, and let the runtime resolve the preloaded modules (an export named '' never exists, so
+ * nothing runs), so that the first real task costs what every later one does.
+ */
+async function warm(): Promise<void> {
+  await runtime.run({ kind: 'inline', source: '() => 0' }, [], { id: -1, checkResult: false });
+  for (const url of boot.preload)
+    await runtime.run({ kind: 'module', module: url, name: '' }, [], { id: -1 });
+  post([FROM_WORKER_READY]);
+}
+
+void start();
