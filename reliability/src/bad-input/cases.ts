@@ -582,13 +582,17 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   {
     entry: 'defineTask(moduleUrl, exportName, fn)',
     input: 'moduleUrl = "./tasks.js" (relative)',
-    expected: throwsType(/defineTask: "moduleUrl" must be a URL or an absolute path, got the relative path/),
+    expected: throwsType(
+      /defineTask: "moduleUrl" must be the module's URL \(pass import\.meta\.url\), got "\.\/tasks\.js"/,
+    ),
     run: () => defineTask('./tasks.js', 'x', () => 0),
   },
   {
     entry: 'defineTask(moduleUrl, exportName, fn)',
     input: 'moduleUrl = 42',
-    expected: throwsType(/defineTask: "moduleUrl" must be a URL or an absolute path/),
+    expected: throwsType(
+      /defineTask: "moduleUrl" must be the module's URL \(pass import\.meta\.url\), got number/,
+    ),
     run: () => defineTask(42 as Loose, 'x', () => 0),
   },
   ctorCase(
