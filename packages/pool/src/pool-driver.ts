@@ -212,26 +212,28 @@ export class PoolDriver implements Driver {
     const queue = this.#queue;
     if (queue.length === 0 || this.#closing) return;
     const depth = this.#depth();
+    const concurrency = this.#options.concurrency;
     let busy = 0;
-    let idle = 0;
+    let serving = 0;
     for (const w of this.#workers) {
       if (w.inflight.length > 0 && !w.dead) busy++;
-      else if (w.usable) idle++;
+      if (w.usable) serving++;
     }
-    // Idle workers first, each with a fair share, within the concurrency limit.
+    // A burst is shared fairly among all the workers the pool will have (those not started yet too), so a
+    // stale "tasks are tiny" average never piles long tasks onto the one worker that happens to exist.
+    const fair = Math.ceil(queue.length / concurrency);
     for (const w of this.#workers) {
-      if (queue.length === 0 || busy >= this.#options.concurrency) break;
+      if (queue.length === 0 || busy >= concurrency) break;
       if (!w.usable || w.inflight.length > 0) continue;
-      const share = Math.min(depth, Math.ceil(queue.length / idle));
-      idle--;
-      if (this.#send(w, share) > 0) busy++;
+      if (this.#send(w, Math.min(depth, fair)) > 0) busy++;
     }
-    // Then top up the pipelines of busy workers that have drained to half.
-    if (queue.length > 0 && depth > 1) {
+    // Then, once every worker the pool may have is serving, top up the pipelines that have drained to
+    // half (before that, waiting work belongs to the workers still to come).
+    if (queue.length > 0 && depth > 1 && serving >= concurrency) {
       for (const w of this.#workers) {
         if (queue.length === 0) break;
         const n = w.inflight.length;
-        if (w.usable && n > 0 && n * 2 <= depth) this.#send(w, depth - n);
+        if (w.usable && n > 0 && n * 2 <= depth) this.#send(w, Math.min(depth - n, fair));
       }
     }
     if (queue.length > 0) this.#grow();

@@ -93,6 +93,20 @@ describe('PoolDriver: batches', () => {
     });
   });
 
+  it('shares a burst among all the workers the pool will have, even when only one exists yet', async () => {
+    const driver = pool({ concurrency: 2 });
+    for (let i = 0; i < 300; i++) value(await start(driver, t.add, [i, 1]).result); // one warm worker; "tasks are tiny"
+    expect(driver.threads).toBe(1);
+    const spans = (
+      await Promise.all(Array.from({ length: 4 }, () => start(driver, t.span, [300]).result))
+    ).map((r) => value(r) as { start: number; end: number });
+    const overlaps = spans.filter((a) => spans.some((b) => a !== b && b.start < a.end && a.start < b.end));
+    expect(
+      overlaps.length,
+      'the long tasks ran on both workers, not queued behind each other',
+    ).toBeGreaterThanOrEqual(2);
+  });
+
   it('sends a lone task at once: it runs while the caller is still busy', async () => {
     const driver = pool({ concurrency: 1 });
     await warm(driver);
