@@ -22,6 +22,8 @@ export interface MachineInfo {
   readonly totalMemoryMb: number;
   readonly node: string;
   readonly v8: string;
+  /** 1-minute load average when the run started and ended: other work on the machine skews timings. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
 }
 
 /** A subject as listed in the result, available or not. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { type ChildOutcome, runInChild } from './child/run-in-child.js';
 import type { Unit } from './child/unit.js';
 import { CPU_BATCH_BASELINE, compareCpuBatch, compareLatency, compareThroughput } from './compare.js';
-import { machineInfo } from './machine.js';
+import { loadAverage1m, machineInfo } from './machine.js';
 import { probesFor, runProbe } from './measures/isolation.js';
 import { calibrateCpu } from './measures/scaling.js';
 import { makePlan, type Plan } from './plan.js';
@@ -110,6 +110,7 @@ const fmt = (ms: number): string =>
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
+  const loadAtStart = loadAverage1m();
   const startedAt = new Date().toISOString();
   const plan = makePlan(options.quick);
   const progress = options.progress ?? silentProgress();
@@ -241,7 +242,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
   progress.stop();
 
-  const machine = machineInfo();
+  const machine = machineInfo(loadAtStart);
   const figures = {
     machine,
     ...(latency ? { latency } : {}),

@@ -5,6 +5,7 @@
  * except the sentences that explain what was measured.
  */
 import { dirname, join, relative } from 'node:path';
+import { wasBusy } from '../machine.js';
 import type { BenchResult, SubjectInfo } from '../result.js';
 import type { Stats } from '../stats.js';
 import { formatMs, formatRate, formatRatio } from './format.js';
@@ -66,6 +67,7 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
     `- **Run:** \`isolane-bench ${result.command}${result.mode === 'quick' ? ' --quick' : ''}\`, ${result.startedAt.replace('T', ' ').slice(0, 19)} UTC, ${(result.durationMs / 1000).toFixed(0)} s`,
     `- **Machine:** ${m.cpuModel}, ${m.cores} cores (available parallelism), ${m.totalMemoryMb} MB RAM, ${m.platform} ${m.osRelease} (${m.arch})`,
     `- **Runtime:** Node ${m.node} (V8 ${m.v8}); every subject runs ${result.plan.concurrency} workers/tasks at once`,
+    `- **Load average (1 min):** ${m.loadAverage.start} at start, ${m.loadAverage.end} at end${wasBusy(m) ? ' — **the machine was busy during this run: timings are noisy**' : ''}`,
     `- **Regenerate:** \`${REGENERATE}\` (\`--quick\` for a one-minute smoke run; \`--json FILE\` for the raw figures, schema \`bench/schema/bench-result.v1.json\`)`,
     '',
     'Every figure below was measured in this one run, each measurement in a fresh child process, one at a time; ratios compare rows of the same run. ' +

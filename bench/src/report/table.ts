@@ -3,6 +3,7 @@
  * printed on stdout at the end of a run.
  */
 import Table from 'cli-table3';
+import { wasBusy } from '../machine.js';
 import type { BenchResult } from '../result.js';
 import { formatMs, formatRatio } from './format.js';
 import { PROBE_SHORT, SUMMARY_NOTES, type SummaryRow, summarizeResult } from './summary.js';
@@ -92,6 +93,11 @@ export function renderTerminal(result: BenchResult): string {
   const m = result.machine;
   const out: string[] = [
     `isolane-bench ${result.command}${result.mode === 'quick' ? ' --quick' : ''} — ${m.cpuModel}, ${m.cores} cores, Node ${m.node}, ${new Date(result.startedAt).toISOString()} (${(result.durationMs / 1000).toFixed(0)} s)`,
+    ...(wasBusy(m)
+      ? [
+          `WARNING: the machine was busy (1-min load average ${m.loadAverage.start} at start, ${m.loadAverage.end} at end, ${m.cores} cores): timings are noisy.`,
+        ]
+      : []),
     '',
     comparisonTable(result),
     ...SUMMARY_NOTES.map((n) => `  ${n}`),

@@ -11,6 +11,16 @@ describe('renderMarkdown', () => {
     expect(md).toContain('Node v20.20.2');
     expect(md).toContain('2 cores');
     expect(md).toContain(REGENERATE);
+    expect(md).toContain('0.4 at start, 0.9 at end');
+    expect(md).not.toContain('the machine was busy');
+  });
+
+  it('warns when the load average says the machine was busy', () => {
+    const busy = {
+      ...sampleResult,
+      machine: { ...sampleResult.machine, loadAverage: { start: 0.5, end: 3.2 } },
+    };
+    expect(renderMarkdown(busy)).toContain('the machine was busy during this run: timings are noisy');
   });
 
   it('prints one comparison row per subject with ratios next to absolute figures', () => {
