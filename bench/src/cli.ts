@@ -26,7 +26,7 @@ const MEASURE_HELP: Record<MeasureName, string> = {
     'is with a prespawned worker and one task every 150 ms.',
   throughput:
     'many trivial tasks in flight at once through one session (one WaitGroup for isolane), tasks/s: ' +
-    '100,000 for pools and in-process subjects, 200 (thread) / 60 (process) for per-task models.',
+    '100,000 for pools and in-process subjects, 150 (thread) / 40 (process) for per-task models.',
   scaling:
     'CPU-bound tasks (8 x ~250 ms of calibrated work) submitted at once; speedup over the same tasks run ' +
     'serially on one thread (the "OS-level parallelism" column), best of 2. Also 10,000 tasks of ~1 ms CPU ' +

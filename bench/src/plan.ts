@@ -99,7 +99,7 @@ export function makePlan(quick: boolean): Plan {
       prespawnSamples: 30,
       prespawnIntervalMs: 150,
     },
-    throughput: { pooledTasks: 100_000, threadTasks: 200, processTasks: 60 },
+    throughput: { pooledTasks: 100_000, threadTasks: 150, processTasks: 40 },
     scaling: { tasks: 8, taskMs: 250, repeats: 2 },
     cpuBatch: { tasks: 10_000, taskMs: 1 },
     probes: {
@@ -107,8 +107,8 @@ export function makePlan(quick: boolean): Plan {
       timeoutMs: 1_500,
       memoryLimitMb: 64,
       memoryHoldMs: 1_000,
-      deadlineMs: 5_000,
-      hardTimeoutMs: 15_000,
+      deadlineMs: 4_000,
+      hardTimeoutMs: 12_000,
       parallel: 3,
     },
   };
