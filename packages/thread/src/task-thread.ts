@@ -4,11 +4,11 @@
  * timeout from the task's start, and reports what the task's leftovers do after the outcome (strays)
  * until the worker exits by itself or has lingered too long.
  */
-import { type ResourceLimits, type TransferListItem, Worker, type WorkerOptions } from 'node:worker_threads';
+import type { ResourceLimits, TransferListItem, Worker } from 'node:worker_threads';
 import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure, toFailure } from '@isolane/core';
+import { startWorkerThread } from '@isolane/core/driver-kit';
 import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
-import { rejectedFlags, workerExecArgv } from './worker-flags.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
 // Resolved once here, so no cold worker pays for the package lookup.
@@ -69,7 +69,7 @@ export class TaskThread {
       ...(assigned ? { job: jobMessage(assigned) } : {}),
       ...(warm && warm.length > 0 ? { warm } : {}),
     };
-    this.#worker = startWorker({
+    this.#worker = startWorkerThread(ENTRY, {
       workerData: init,
       ...(assigned?.job.transfer ? { transferList: assigned.job.transfer as TransferListItem[] } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
@@ -223,29 +223,6 @@ export class TaskThread {
     if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
     this.#timeoutTimer = undefined;
     this.#lingerTimer = undefined;
-  }
-}
-
-/** The parent's flags as workers accept them (narrowed once if Node refuses some); null: inherit them. */
-let execArgv: string[] | null | undefined;
-
-/**
- * Starts a worker with the parent's flags, so loaders (tsx, `--conditions`, type stripping) apply to task
- * modules too, minus what a worker must not or cannot get.
- */
-function startWorker(options: WorkerOptions): Worker {
-  for (;;) {
-    const flags: string[] | null = execArgv === undefined ? workerExecArgv() : execArgv;
-    execArgv = flags;
-    try {
-      return new Worker(ENTRY, flags === null ? options : { ...options, execArgv: flags });
-    } catch (err) {
-      // Node refuses V8 and per-process flags for a thread before it starts anything (nothing moved yet).
-      const rejected = rejectedFlags(err);
-      if (!rejected || flags === null) throw err;
-      const narrowed = flags.filter((flag) => !rejected.includes(flag));
-      execArgv = narrowed.length < flags.length ? narrowed : null;
-    }
   }
 }
 

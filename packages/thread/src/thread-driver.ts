@@ -6,6 +6,7 @@
  */
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, TaskFailure } from '@isolane/core';
 import { makeFailure, toFailure } from '@isolane/core';
+import { workerTsxHook } from '@isolane/core/driver-kit';
 import {
   optionsFromSettings,
   type ResolvedThreadOptions,
@@ -14,7 +15,6 @@ import {
   type ThreadDriverOptions,
 } from './options.js';
 import { type AssignedJob, TaskThread, type TaskThreadOptions } from './task-thread.js';
-import { workerTsxHook } from './worker-flags.js';
 
 /** How many recently used task modules a prespawned worker loads ahead of its task. */
 const WARM_MODULES = 8;

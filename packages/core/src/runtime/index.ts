@@ -13,7 +13,6 @@ export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
-export { inheritedFlags } from './inherited-flags.js';
 export {
   compileInline,
   createRuntime,

@@ -13,6 +13,11 @@ import type { TaskSpec } from '../task.js';
 export interface RuntimeOptions {
   /** Module URL loaded once, before the first task. A default-exported function is awaited. */
   readonly bootstrap?: string | undefined;
+  /**
+   * Module URL whose `register()` hooks this thread's module loader before anything loads (tsx's ESM
+   * API on Node versions where the parent's loader hooks do not reach worker threads).
+   */
+  readonly loaderHook?: string | undefined;
 }
 
 /** Per-run options. */
@@ -51,7 +56,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const storage = taskStorage();
 
   function ready(): Promise<TaskFailure | undefined> {
-    bootstrapped ??= loadBootstrap(options.bootstrap);
+    bootstrapped ??= hookLoader(options.loaderHook).then(
+      (failure) => failure ?? loadBootstrap(options.bootstrap),
+    );
     return bootstrapped;
   }
 
@@ -112,6 +119,21 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   }
 
   return { ready, run };
+}
+
+async function hookLoader(url: string | undefined): Promise<TaskFailure | undefined> {
+  if (!url) return undefined;
+  try {
+    const mod = (await import(url)) as { register?: unknown };
+    if (typeof mod.register === 'function') (mod.register as () => unknown)();
+    return undefined;
+  } catch (err) {
+    const cause = toFailure(err, 'bootstrap');
+    return makeFailure('bootstrap', `the loader hook ${url} failed: ${cause.message}`, {
+      cause,
+      name: 'BootstrapError',
+    });
+  }
 }
 
 async function loadBootstrap(url: string | undefined): Promise<TaskFailure | undefined> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedFlags } from '../../src/runtime/inherited-flags.js';
+import { inheritedFlags } from '../../src/driver-kit/inherited-flags.js';
 
 describe('inheritedFlags', () => {
   it('keeps loader flags and conditions', () => {

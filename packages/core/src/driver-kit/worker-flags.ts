@@ -1,5 +1,5 @@
 /**
- * The parent's Node flags, as its workers get them. Loader flags (`--import tsx`, `--conditions`, native
+ * Starting worker threads with the parent's Node flags. Loader flags (`--import tsx`, `--conditions`, native
  * type stripping) must reach workers so TypeScript task modules run without a build step; flags that only
  * make sense for the main script (`--input-type`, `-e`, `--test`, `--watch`) must not, or a worker's file
  * entry is refused. And on Node 20 (and older 22/24 lines) loader hooks registered in the main thread do
@@ -10,21 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { inheritedFlags } from '@isolane/core/runtime';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { inheritedFlags } from './inherited-flags.js';
 
 const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader']);
-
-/**
- * The parent's flags minus those about the main script.
- *
- * @example
- * ```ts
- * workerExecArgv(['--input-type=module', '--import', 'tsx', '-e', 'code']); // ['--import', 'tsx']
- * ```
- */
-export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  return inheritedFlags(execArgv);
-}
 
 /**
  * The flags Node refused for a worker, read from its `ERR_WORKER_INVALID_EXEC_ARGV` error (V8 and
@@ -154,4 +143,33 @@ export function workerTsxHook(
   }
   cached = { key, href };
   return href;
+}
+
+/** The parent's flags as workers accept them (narrowed once if Node refuses some); null: inherit them. */
+let accepted: string[] | null | undefined;
+
+/**
+ * Starts a worker thread with the parent's flags, so loaders (tsx, `--conditions`, type stripping) apply
+ * to task modules too, minus what a worker must not get (main-script flags) or cannot get (V8 and
+ * per-process flags Node refuses for a thread: learnt once from its error, then remembered).
+ *
+ * @example
+ * ```ts
+ * const worker = startWorkerThread(new URL('./worker-entry.js', import.meta.url), { workerData });
+ * ```
+ */
+export function startWorkerThread(entry: URL | string, options: WorkerOptions): Worker {
+  for (;;) {
+    const flags: string[] | null = accepted === undefined ? inheritedFlags(process.execArgv) : accepted;
+    accepted = flags;
+    try {
+      return new Worker(entry, flags === null ? options : { ...options, execArgv: flags });
+    } catch (err) {
+      // Node refuses V8 and per-process flags for a thread before it starts anything (nothing moved yet).
+      const refused = rejectedFlags(err);
+      if (!refused || flags === null) throw err;
+      const narrowed = flags.filter((flag) => !refused.some((r) => flag === r || flag.startsWith(`${r}=`)));
+      accepted = narrowed.length < flags.length ? narrowed : null;
+    }
+  }
 }
