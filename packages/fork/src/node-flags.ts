@@ -4,7 +4,7 @@
  * something else than run its entry (`--eval`, `--test`, `--watch`, inspector ports, ...), plus the
  * memory limit (which replaces the parent's own `--max-old-space-size`).
  */
-import { inheritedFlags } from '@isolane/core/runtime';
+import { inheritedFlags } from '@isolane/core/driver-kit';
 
 /**
  * The flags for a child, from the parent's `process.execArgv`.

@@ -4,10 +4,10 @@
  * idle, retiring or dead. It keeps the process alive only while it has work: an idle worker is unref'd.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { startWorkerThread, workerTsxHook } from '@isolane/core/driver-kit';
 import { Deque } from './deque.js';
 import type { PoolJob } from './pool-job.js';
 import { STARTED_SLOT, type WorkerBoot } from './protocol.js';
-import { startWorker } from './worker-flags.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
 
@@ -84,6 +84,7 @@ export class PoolWorker {
     const boot: WorkerBoot = {
       port: port2,
       bootstrap: options.bootstrap,
+      tsx: workerTsxHook(),
       started,
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
       preload: options.preload,
@@ -91,7 +92,7 @@ export class PoolWorker {
     this.exited = new Promise<void>((resolve) => {
       this.#resolveExited = resolve;
     });
-    this.thread = startWorker(ENTRY, {
+    this.thread = startWorkerThread(ENTRY, {
       workerData: boot,
       transferList: [port2],
       ...(options.memoryLimitMb !== undefined

@@ -50,6 +50,8 @@ export interface WorkerBoot {
   readonly port: MessagePort;
   /** Module URL loaded once before the first task. */
   readonly bootstrap: string | undefined;
+  /** tsx's ESM API when the parent runs under tsx and this Node does not hook workers itself. */
+  readonly tsx: string | undefined;
   /** Int32Array view, slot 0: how many jobs the worker has started (so the parent knows after a death). */
   readonly started: SharedArrayBuffer;
   /** Retire the worker after a task when its V8 heap exceeds this many bytes (0: never). */

@@ -37,7 +37,7 @@ import {
 const boot = workerData as WorkerBoot;
 const port = boot.port;
 const startedCount = new Int32Array(boot.started);
-const runtime = createRuntime({ bootstrap: boot.bootstrap });
+const runtime = createRuntime({ bootstrap: boot.bootstrap, loaderHook: boot.tsx });
 const storage = taskStorage();
 
 /** Task specs by the reference the parent gave them. */
