@@ -151,19 +151,29 @@ function next(): void {
     currentId = id;
     runningId = id;
     lastFinished = false;
-    runtime.run(specs[ref]!, args, { id }).then(finish);
-    return;
+    const outcome = runtime.runNow(specs[ref]!, args, { id });
+    if (outcome instanceof Promise) {
+      outcome.then(finish);
+      return;
+    }
+    // A synchronous task answered already: no microtask hop, and the loop goes on with the next job.
+    complete(outcome);
+    polled = false;
   }
 }
 
 /** The previous job of this pumping run has finished (so cancels may have queued up behind it). */
 let lastFinished = false;
 
-function finish(result: Result<unknown>): void {
+function complete(result: Result<unknown>): void {
   currentId = -1;
   lastFinished = true;
   postResult(runningId, result);
   if (boot.maxHeapBytes > 0 && getHeapStatistics().used_heap_size > boot.maxHeapBytes) retire('heap');
+}
+
+function finish(result: Result<unknown>): void {
+  complete(result);
   next();
 }
 
