@@ -91,7 +91,7 @@ const cache = new Map<string, LoadedConfig | undefined | Promise<LoadedConfig | 
 export function loadConfig(
   from: string = process.cwd(),
 ): LoadedConfig | undefined | Promise<LoadedConfig | undefined> {
-  const key = resolve(from);
+  const key = from === process.cwd() ? from : resolve(from);
   if (cache.has(key)) return cache.get(key);
   const file = findConfigFile(key);
   let loaded: LoadedConfig | undefined | Promise<LoadedConfig | undefined>;

@@ -88,6 +88,7 @@ const OPTION_KEYS = new Set([
 ]);
 
 const specCache = new WeakMap<Function, TaskSpec>();
+const NO_GLOBALS: ReadonlySet<string> = new Set();
 
 class Slot implements JobSink {
   handle: JobHandle | undefined;
@@ -197,7 +198,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
 
     this.#onError = options.onError;
     this.#timeout = timeout ?? 0;
-    this.#globals = new Set(globals ?? []);
+    this.#globals = globals === undefined || globals.length === 0 ? NO_GLOBALS : new Set(globals);
 
     const finish = (loaded: LoadedConfig | undefined): Driver | Promise<Driver> => {
       if (isDriver(options.driver)) return options.driver;
