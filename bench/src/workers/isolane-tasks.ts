@@ -2,7 +2,7 @@
  * The task catalogue as isolane module tasks: the drivers import this module by URL in their workers and
  * call the named export, exactly as an application's tasks would be run.
  */
-import { defineTask } from '@isolane/core';
+import { defineTask } from '@isolane/core/task';
 import { TASKS, type TaskName } from './tasks.js';
 
 const url = import.meta.url;

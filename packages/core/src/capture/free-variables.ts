@@ -3,8 +3,9 @@
  * scopes), plus `this`, `super`, `arguments`, `new.target` and `import.meta` where they would refer to the
  * caller's context. Standard globals are not reported; everything else is left to the caller to judge.
  */
-import { analyze, type Scope } from 'periscopic';
+import type { Scope } from 'periscopic';
 import type { AstNode } from './function-source.js';
+import { parsers } from './lazy-parser.js';
 import { isStandardGlobal } from './standard-globals.js';
 
 /** One use of something outside the task function. */
@@ -19,7 +20,7 @@ export interface OuterReference {
   readonly inTypeof: boolean;
 }
 
-type EstreeNode = Parameters<typeof analyze>[0];
+type EstreeNode = Parameters<typeof import('periscopic').analyze>[0];
 
 interface Frame {
   readonly node: AstNode;
@@ -45,7 +46,7 @@ const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range']);
  * ```
  */
 export function findOuterReferences(root: AstNode): OuterReference[] {
-  const { map } = analyze(root as unknown as EstreeNode);
+  const { map } = parsers().analyze(root as unknown as EstreeNode);
   const scopeOf = (node: AstNode): Scope | undefined => map.get(node as unknown as EstreeNode);
   const rootScope = scopeOf(root);
   if (!rootScope) throw new Error('isolane: periscopic returned no scope for the task function');

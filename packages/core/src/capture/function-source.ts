@@ -3,8 +3,9 @@
  * the expression that evaluates to it. Rejects what has no shippable source (bound and native functions,
  * classes, accessors) with a `SpawnError` saying why.
  */
-import { type Node as AcornNode, type Options, parse } from 'acorn';
+import type { Node as AcornNode, Options } from 'acorn';
 import { SpawnError } from '../errors.js';
+import { parsers } from './lazy-parser.js';
 
 /** A loosely typed ESTree node: enough for a generic walk. */
 export interface AstNode {
@@ -87,7 +88,7 @@ function describe(name: string): string {
 
 function parseWrapped(code: string, sourceType: 'script' | 'module'): AstNode {
   const options: Options = { ecmaVersion: 'latest', sourceType, allowHashBang: false };
-  return parse(code, options) as AcornNode as unknown as AstNode;
+  return parsers().parse(code, options) as AcornNode as unknown as AstNode;
 }
 
 // The text is parsed inside a function body, as the worker compiles it (`new Function`), so `new.target`
