@@ -10,7 +10,7 @@ import { createRuntime, type Runtime } from '@isolane/core/runtime';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /** Options of the cooperative driver (it has no driver-specific options). */
-export type CooperativeDriverOptions = Pick<DriverSettings, 'concurrency' | 'bootstrap'>;
+export type CooperativeDriverOptions = Pick<DriverSettings, 'concurrency' | 'bootstrap' | 'options'>;
 
 /**
  * Runs tasks on the current event loop.
@@ -33,7 +33,19 @@ export class CooperativeDriver implements Driver {
   #closed = false;
 
   constructor(settings: CooperativeDriverOptions) {
-    this.#limit = pLimit(settings.concurrency);
+    const { concurrency } = settings;
+    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(
+        `cooperative driver: "concurrency" must be an integer >= 1, got ${String(concurrency)}`,
+      );
+    }
+    const unknown = Object.keys(settings.options ?? {});
+    if (unknown.length > 0) {
+      throw new TypeError(
+        `cooperative driver: unknown driver option "${unknown[0]}" (the cooperative driver has no driver-specific options)`,
+      );
+    }
+    this.#limit = pLimit(concurrency);
     this.#runtime = createRuntime({ bootstrap: settings.bootstrap });
   }
 

@@ -28,14 +28,17 @@ export interface TaskAggregateError extends AggregateError {
   readonly failures: readonly { readonly index: number; readonly failure: TaskFailure }[];
 }
 
-function startAll(wg: WaitGroup, entries: readonly TaskEntry[]): void {
+function startAll(wg: WaitGroup, entries: readonly TaskEntry[], caller: string): void {
+  if (!Array.isArray(entries)) {
+    throw new TypeError(`${caller}(): "tasks" must be an array of functions or [task, ...args] entries`);
+  }
   for (const entry of entries) {
     if (typeof entry === 'function') wg.go(entry);
     else if (Array.isArray(entry) && typeof entry[0] === 'function') {
-      const [task, ...args] = entry as readonly [AnyTask, ...unknown[]];
+      const [task, ...args] = entry as unknown as readonly [AnyTask, ...unknown[]];
       wg.go(task, ...args);
     } else {
-      throw new TypeError('each task entry must be a function or [task, ...args]');
+      throw new TypeError(`${caller}(): each task entry must be a function or [task, ...args]`);
     }
   }
 }
@@ -63,7 +66,7 @@ export function settle<const T extends readonly TaskEntry[]>(
   tasks: T,
   options: WaitGroupOptions = {},
 ): Promise<ResultsOf<T>> {
-  return collect(options, (wg) => startAll(wg, tasks)) as Promise<ResultsOf<T>>;
+  return collect(options, (wg) => startAll(wg, tasks, 'settle')) as Promise<ResultsOf<T>>;
 }
 
 /**
@@ -105,7 +108,7 @@ export async function run<const T extends readonly TaskEntry[]>(
   tasks: T,
   options: WaitGroupOptions = {},
 ): Promise<ValuesOf<T>> {
-  const results = await collect(options, (wg) => startAll(wg, tasks));
+  const results = await collect(options, (wg) => startAll(wg, tasks, 'run'));
   if (results.some((r) => !r.ok)) throw aggregateFailures(results);
   return results.map((r) => (r as { value: unknown }).value) as ValuesOf<T>;
 }

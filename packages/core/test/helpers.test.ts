@@ -53,6 +53,13 @@ describe('settle / run / map / defer', () => {
     expect(error.message).toMatch(/2 of 3 tasks failed \(threw\)/);
   });
 
+  it('names the bad argument when tasks are not an array', async () => {
+    await expect(settle(42 as never, { driver })).rejects.toThrow(/settle\(\): "tasks" must be an array/);
+    await expect(run([42] as never, { driver })).rejects.toThrow(
+      /run\(\): each task entry must be a function/,
+    );
+  });
+
   it('map runs the task per item with its index, in order', async () => {
     const out = await map([3, 1, 2], (n: number, i: number) => n * 10 + i, { driver });
     expect(out).toEqual([30, 11, 22]);

@@ -20,7 +20,7 @@ describe('errors left behind by the bootstrap', () => {
   it('poison a prespawned worker: its task fails with kind "bootstrap" and the cause', async () => {
     const driver = new ThreadDriver({ concurrency: 1, prespawn: 1, bootstrap });
     drivers.push(driver);
-    await new Promise((r) => setTimeout(r, 500)); // the bootstrap's timer fires while the worker waits
+    await new Promise((r) => setTimeout(r, 1_200)); // the bootstrap's timer (400 ms) fires while the worker waits
     const wg = new WaitGroup({ driver });
     wg.go(t.add, 1, 2);
     const [r] = await wg.wait();

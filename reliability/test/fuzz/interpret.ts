@@ -8,7 +8,7 @@ import type { Driver, DriverName, Result, TaskFailure } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
 import { census, createNamedDriver, leftoversSince } from '../../src/index.js';
 import * as tasks from '../fixtures/fuzz-tasks.js';
-import { isStopStep, type Program, type Step, type TaskStep } from './program.js';
+import type { Program, Step, TaskStep } from './program.js';
 
 /** How long wait() may take before the run is declared hung. */
 export const WAIT_LIMIT_MS = 30_000;
