@@ -178,14 +178,15 @@ export function sharedDriver(name: DriverName, settings: DriverSettings): Driver
 }
 
 /**
- * Closes every shared driver of the process (their workers and child processes exit).
+ * Closes every shared driver of the process (their workers and child processes exit). `shutdown()`
+ * also aborts the groups still running.
  *
  * @example
  * ```ts
- * process.on('SIGTERM', () => shutdown().then(() => process.exit(0)));
+ * await closeSharedDrivers();
  * ```
  */
-export async function shutdown(): Promise<void> {
+export async function closeSharedDrivers(): Promise<void> {
   const s = state();
   const drivers = [...s.shared.values()];
   s.shared.clear();

@@ -24,7 +24,7 @@ export {
 export { type TaskContext, taskContext } from './context.js';
 export type { Driver, DriverFactory, DriverSettings, Job, JobHandle, JobSink } from './driver.js';
 export { isDriver } from './driver.js';
-export { driverPackage, registerDriver, sharedDriver, shutdown } from './driver-registry.js';
+export { closeSharedDrivers, driverPackage, registerDriver, sharedDriver } from './driver-registry.js';
 export { CaptureError, type CaptureProblem, isCaptureError, isSpawnError, SpawnError } from './errors.js';
 export {
   FAILURE_KINDS,
@@ -49,6 +49,7 @@ export {
   type ValuesOf,
 } from './helpers.js';
 export { isOk, type Result } from './result.js';
+export { shutdown, shutdownOnSignals } from './shutdown.js';
 export { defineTask, type ModuleTask, moduleTaskSpec, type TaskSpec } from './task.js';
 export { isTransfer, type Transfer, transfer } from './transfer.js';
 export { type AnyTask, type Completion, WaitGroup, type WaitGroupOptions } from './wait-group.js';

@@ -5,6 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
+import { busyGroups } from './busy-groups.js';
 import { inlineTaskSpec } from './capture/inline-task.js';
 import {
   checkBootstrap,
@@ -326,7 +327,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     const index = this.#results.length;
     this.#results.push(undefined);
     this.#slots.push(undefined);
-    this.#outstanding++;
+    if (this.#outstanding++ === 0) busyGroups().add(this);
     if (this.#aborted) {
       this._settle(index, { ok: false, error: this.#aborted, ms: 0 });
       return index;
@@ -398,7 +399,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     this.#results[index] = result;
     this.#slots[index] = undefined;
     this.#order.push(index);
-    this.#outstanding--;
+    if (--this.#outstanding === 0) busyGroups().delete(this);
     if (this.#iterWaiters.length > 0) {
       const waiters = this.#iterWaiters;
       this.#iterWaiters = [];

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearConfigCache, findConfigFile, loadConfig, validateConfig } from '../src/config.js';
 import type { DriverSettings } from '../src/driver.js';
-import { registerDriver, shutdown } from '../src/driver-registry.js';
+import { registerDriver } from '../src/driver-registry.js';
+import { shutdown } from '../src/shutdown.js';
 import { WaitGroup } from '../src/wait-group.js';
 import { InProcessDriver } from './fixtures/in-process-driver.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { registerDriver, shutdown } from '../src/driver-registry.js';
+import { registerDriver } from '../src/driver-registry.js';
 import {
   defer,
   deferred,
@@ -10,6 +10,7 @@ import {
   type TaskAggregateError,
 } from '../src/helpers.js';
 import type { Result } from '../src/result.js';
+import { shutdown } from '../src/shutdown.js';
 import { InProcessDriver } from './fixtures/in-process-driver.js';
 import { add, fail, slow } from './fixtures/tasks.js';
 
