@@ -274,6 +274,47 @@ describe('PoolDriver: recycling', () => {
     expect(new Set(infos.map((i) => i.threadId)).size).toBe(6);
   });
 
+  it('maxTasksPerWorker: 1 still runs as many tasks at once as there are workers, each on its own', async () => {
+    const driver = pool({ concurrency: 2, maxTasksPerWorker: 1 });
+    // As a caller that used the pool before: the burst lands while successors are (pre-)starting.
+    for (const r of await Promise.all(
+      [start(driver, t.add, [1, 1]), start(driver, t.add, [2, 2])].map((j) => j.result),
+    ))
+      value(r);
+    const group = new WaitGroup({ driver });
+    for (let i = 0; i < 4; i++) group.go(t.span, 400);
+    const spans = (await group.wait()).map(value) as { start: number; end: number; threadId: number }[];
+    const overlapping = (a: (typeof spans)[number]) =>
+      spans.filter((b) => b !== a && b.start < a.end && a.start < b.end).length;
+    expect(
+      spans.map(overlapping).every((n) => n >= 1),
+      'every task ran alongside another one, none waited behind a busy or starting worker',
+    ).toBe(true);
+    const runningAt = (time: number) => spans.filter((s) => s.start <= time && time < s.end).length;
+    expect(Math.max(...spans.map((s) => runningAt(s.start))), 'never more at once than the concurrency').toBe(
+      2,
+    );
+    expect(new Set(spans.map((s) => s.threadId)).size, 'each task had a worker of its own').toBe(4);
+  });
+
+  it('maxTasksPerWorker: n — no worker ever runs more than n tasks, however deep the burst', async () => {
+    const driver = pool({ concurrency: 2, maxTasksPerWorker: 3 });
+    await warm(driver); // "tasks are tiny": the pool pipelines and batches the next burst
+    const jobs = Array.from({ length: 60 }, (_, i) =>
+      i % 7 === 3 ? start(driver, t.sleepThen, [5, i]) : start(driver, t.whoAmI, []),
+    );
+    const infos = (await Promise.all(jobs.map((j) => j.result)))
+      .map(value)
+      .filter((v): v is { threadId: number; seen: number } => typeof v === 'object');
+    const perThread = new Map<number, number[]>();
+    for (const i of infos) perThread.set(i.threadId, [...(perThread.get(i.threadId) ?? []), i.seen]);
+    for (const seen of perThread.values()) {
+      expect(seen.length).toBeLessThanOrEqual(3);
+      expect(Math.max(...seen)).toBeLessThanOrEqual(3);
+    }
+    expect(perThread.size).toBeGreaterThanOrEqual(Math.ceil(infos.length / 3));
+  });
+
   it('maxTasksPerWorker: 3 replaces a worker after its third task', async () => {
     const driver = pool({ concurrency: 1, maxTasksPerWorker: 3 });
     const jobs = Array.from({ length: 7 }, () => start(driver, t.whoAmI, []));
