@@ -4,6 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Driver, DriverSettings } from '../driver.js';
 import { isCaptureError, isSpawnError } from '../errors.js';
 import type { TaskFailure } from '../failure.js';
@@ -648,6 +652,57 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
       assert.equal(exited, 0, 'the process must exit on its own within 10 s once its work is done');
     },
   },
+  {
+    id: 'typescript-tasks',
+    title: 'TypeScript task modules run without a build step when the parent runs under tsx',
+    timeout: 120_000,
+    async run(ctx) {
+      assert.ok(ctx.driverModule, 'this case needs the driver module URL');
+      let tsxLoader: string;
+      let tsxCli: string;
+      try {
+        tsxLoader = import.meta.resolve('tsx');
+        tsxCli = fileURLToPath(import.meta.resolve('tsx/cli'));
+      } catch {
+        throw new Error('this case needs the tsx package installed next to @isolane/core');
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'isolane-ts-'));
+      try {
+        writeFileSync(
+          join(dir, 'task.mts'),
+          `import { defineTask } from ${JSON.stringify(new URL('../task-module.js', import.meta.url).href)};
+interface Doubled { readonly input: number; readonly output: number }
+export const double = defineTask(import.meta.url, 'double', (n: number): Doubled => ({ input: n, output: n * 2 }));
+`,
+        );
+        writeFileSync(
+          join(dir, 'main.mts'),
+          `import { WaitGroup } from ${JSON.stringify(new URL('../index.js', import.meta.url).href)};
+import { createDriver } from ${JSON.stringify(ctx.driverModule)};
+import { double } from './task.mjs';
+const driver = createDriver({ concurrency: 2 });
+const wg = new WaitGroup({ driver });
+wg.go(double, 21);
+wg.go((s: string): string => s.toUpperCase(), 'inline');
+const results = await wg.wait();
+await driver.close();
+process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.value : r.error)))}\\n\`);
+`,
+        );
+        const expected = `RESULTS ${JSON.stringify([{ input: 21, output: 42 }, 'INLINE'])}`;
+        for (const args of [
+          ['--import', tsxLoader, 'main.mts'],
+          [tsxCli, 'main.mts'],
+        ]) {
+          const { out, err, code } = await runNode(args, dir, 60_000);
+          assert.ok(out.includes(expected), `node ${args.join(' ')} printed:\n${out}\n${err}`);
+          assert.equal(code, 0);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
 ];
 
 /**
@@ -698,4 +753,27 @@ export async function runCase(
   } finally {
     await Promise.all(drivers.map((d) => d.close()));
   }
+}
+
+function runNode(
+  args: string[],
+  cwd: string,
+  limitMs: number,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
 }
