@@ -7,6 +7,7 @@
  * structured clone, and the cooperative driver must behave like them, so a value passes only when all
  * of them would give the task the same thing.
  */
+import { BINARY_CLASS_NAMES } from './builtin-names.js';
 import { CaptureError, type CaptureProblem } from './errors.js';
 import { isTransfer } from './transfer.js';
 
@@ -27,29 +28,9 @@ const KIND_BY_NAME = new Map<string, Kind>([
   ['SyntaxError', 'error'],
   ['TypeError', 'error'],
   ['URIError', 'error'],
-  ...[
-    'Date',
-    'RegExp',
-    'Boolean',
-    'Number',
-    'String',
-    'BigInt',
-    'ArrayBuffer',
-    'SharedArrayBuffer',
-    'DataView',
-    'Int8Array',
-    'Uint8Array',
-    'Uint8ClampedArray',
-    'Int16Array',
-    'Uint16Array',
-    'Int32Array',
-    'Uint32Array',
-    'Float16Array',
-    'Float32Array',
-    'Float64Array',
-    'BigInt64Array',
-    'BigUint64Array',
-  ].map((name): [string, Kind] => [name, 'leaf']),
+  ...['Date', 'RegExp', 'Boolean', 'Number', 'String', 'BigInt', ...BINARY_CLASS_NAMES].map(
+    (name): [string, Kind] => [name, 'leaf'],
+  ),
 ]);
 
 /** Prototypes of this realm whose instances clone faithfully, and how to walk them. */

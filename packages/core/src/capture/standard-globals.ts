@@ -4,6 +4,7 @@
  * modules (`require`, `__dirname`, ...) are deliberately absent: inline tasks are rebuilt in ESM workers.
  */
 import { runInNewContext } from 'node:vm';
+import { BINARY_CLASS_NAMES } from '../builtin-names.js';
 
 /** ECMAScript globals, listed so the set does not depend on a `vm` context alone. */
 const ECMASCRIPT_GLOBALS = [
@@ -58,21 +59,7 @@ const ECMASCRIPT_GLOBALS = [
   'WeakSet',
   'WeakRef',
   'FinalizationRegistry',
-  'ArrayBuffer',
-  'SharedArrayBuffer',
-  'DataView',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float16Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
+  ...BINARY_CLASS_NAMES,
 ] as const;
 
 /** Globals Node.js provides in every thread and process, web-platform APIs included. */
