@@ -55,60 +55,36 @@ export interface Plan {
 }
 
 /**
- * The plan of a full or quick run on this machine.
+ * The plan of a full or quick run on this machine. Each size is written once as `size(quick, full)`,
+ * so the two modes sit side by side and a value both share is written only once.
  *
  * @example
  * ```ts
- * makePlan(true).throughput.pooledTasks; // 10_000
+ * makePlan(true).throughput.pooledTasks; // 5_000
  * ```
  */
 export function makePlan(quick: boolean): Plan {
-  const concurrency = availableParallelism();
-  if (quick) {
-    return {
-      quick,
-      concurrency,
-      latency: {
-        coldSamples: { process: 3, thread: 4, pool: 2, inProcess: 20 },
-        warmup: 50,
-        warmSamples: 300,
-        prespawnSamples: 5,
-        prespawnIntervalMs: 150,
-      },
-      throughput: { pooledTasks: 5_000, threadTasks: 12, processTasks: 6 },
-      scaling: { tasks: 4, taskMs: 60, repeats: 1 },
-      cpuBatch: { tasks: 300, taskMs: 1 },
-      probes: {
-        only: ['global', 'argument', 'exit', 'memory'],
-        timeoutMs: 1_500,
-        memoryLimitMb: 64,
-        memoryHoldMs: 600,
-        deadlineMs: 2_000,
-        hardTimeoutMs: 8_000,
-        parallel: 3,
-      },
-    };
-  }
+  const size = <T>(quickValue: T, fullValue: T): T => (quick ? quickValue : fullValue);
   return {
     quick,
-    concurrency,
+    concurrency: availableParallelism(),
     latency: {
-      coldSamples: { process: 20, thread: 30, pool: 10, inProcess: 200 },
-      warmup: 300,
-      warmSamples: 3_000,
-      prespawnSamples: 30,
+      coldSamples: { process: size(3, 20), thread: size(4, 30), pool: size(2, 10), inProcess: size(20, 200) },
+      warmup: size(50, 300),
+      warmSamples: size(300, 3_000),
+      prespawnSamples: size(5, 30),
       prespawnIntervalMs: 150,
     },
-    throughput: { pooledTasks: 100_000, threadTasks: 150, processTasks: 40 },
-    scaling: { tasks: 8, taskMs: 250, repeats: 2 },
-    cpuBatch: { tasks: 10_000, taskMs: 1 },
+    throughput: { pooledTasks: size(5_000, 100_000), threadTasks: size(12, 150), processTasks: size(6, 40) },
+    scaling: { tasks: size(4, 8), taskMs: size(60, 250), repeats: size(1, 2) },
+    cpuBatch: { tasks: size(300, 10_000), taskMs: 1 },
     probes: {
-      only: null,
+      only: size<readonly string[] | null>(['global', 'argument', 'exit', 'memory'], null),
       timeoutMs: 1_500,
       memoryLimitMb: 64,
-      memoryHoldMs: 1_000,
-      deadlineMs: 4_000,
-      hardTimeoutMs: 12_000,
+      memoryHoldMs: size(600, 1_000),
+      deadlineMs: size(2_000, 4_000),
+      hardTimeoutMs: size(8_000, 12_000),
       parallel: 3,
     },
   };

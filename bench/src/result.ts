@@ -5,7 +5,7 @@
  */
 import type { Plan } from './plan.js';
 import type { Stats } from './stats.js';
-import type { SubjectFeatures } from './subjects/subject.js';
+import type { SubjectDescription } from './subjects/subject.js';
 
 /** The measures of a run, in the order `all` runs them. */
 export const MEASURES = ['latency', 'throughput', 'scaling', 'isolation'] as const;
@@ -27,13 +27,7 @@ export interface MachineInfo {
 }
 
 /** A subject as listed in the result, available or not. */
-export interface SubjectInfo {
-  readonly id: string;
-  readonly family: string;
-  readonly label: string;
-  readonly kind: 'driver' | 'peer' | 'baseline';
-  readonly model: string;
-  readonly features: SubjectFeatures;
+export interface SubjectInfo extends SubjectDescription {
   readonly available: boolean;
   /** Why a subject could not be measured (e.g. its package is not built). */
   readonly unavailableReason?: string;

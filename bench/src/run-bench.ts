@@ -26,6 +26,7 @@ import type {
   ThroughputRow,
 } from './result.js';
 import { selectSubjects, subjectById } from './subjects/catalogue.js';
+import { describeSubject } from './subjects/describe-subject.js';
 import { DRIVER_IDS, type DriverId, loadDriverFactory } from './subjects/isolane.js';
 import type { Subject } from './subjects/subject.js';
 import { checkTargets } from './targets.js';
@@ -52,14 +53,7 @@ const VERSION: string = (
 async function availability(subjects: readonly Subject[]): Promise<SubjectInfo[]> {
   return Promise.all(
     subjects.map(async (s): Promise<SubjectInfo> => {
-      const info = {
-        id: s.id,
-        family: s.family,
-        label: s.label,
-        kind: s.kind,
-        model: s.model,
-        features: s.features,
-      };
+      const info = describeSubject(s);
       if (s.kind !== 'driver' || !(DRIVER_IDS as readonly string[]).includes(s.family))
         return { ...info, available: true };
       try {

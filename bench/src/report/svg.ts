@@ -119,6 +119,13 @@ export function barChart(spec: ChartSpec): string {
  */
 export function renderCharts(result: BenchResult): { file: string; title: string; svg: string }[] {
   const subject = (id: string): SubjectInfo => result.subjects.find((s) => s.id === id)!;
+  /** One bar of a subject's row: its label (plus a marker), the value drawn and the text beside it. */
+  const bar = (id: string, value: number, text: string, marker = ''): Bar => ({
+    label: `${subject(id).label}${marker}`,
+    value,
+    text,
+    kind: subject(id).kind,
+  });
   const charts: { file: string; spec: ChartSpec }[] = [];
   const when = `${result.machine.cores} cores, Node ${result.machine.node}, ${result.startedAt.slice(0, 10)}`;
   if (result.latency) {
@@ -129,18 +136,7 @@ export function renderCharts(result: BenchResult): { file: string; title: string
         title: 'Cold start: open + first trivial task (p50)',
         subtitle: `log scale, lower is better · ${when}`,
         log: true,
-        bars: rows.flatMap((r) =>
-          r.cold
-            ? [
-                {
-                  label: subject(r.subject).label,
-                  value: r.cold.p50,
-                  text: formatMs(r.cold.p50),
-                  kind: subject(r.subject).kind,
-                },
-              ]
-            : [],
-        ),
+        bars: rows.flatMap((r) => (r.cold ? [bar(r.subject, r.cold.p50, formatMs(r.cold.p50))] : [])),
       },
     });
     charts.push({
@@ -151,14 +147,7 @@ export function renderCharts(result: BenchResult): { file: string; title: string
         log: true,
         bars: rows.flatMap((r) =>
           r.warm
-            ? [
-                {
-                  label: `${subject(r.subject).label}${r.warmMode === 'prespawned' ? ' *' : ''}`,
-                  value: r.warm.p50,
-                  text: formatMs(r.warm.p50),
-                  kind: subject(r.subject).kind,
-                },
-              ]
+            ? [bar(r.subject, r.warm.p50, formatMs(r.warm.p50), r.warmMode === 'prespawned' ? ' *' : '')]
             : [],
         ),
       },
@@ -173,12 +162,7 @@ export function renderCharts(result: BenchResult): { file: string; title: string
         log: true,
         bars: result.throughput
           .filter((r) => !r.error)
-          .map((r) => ({
-            label: subject(r.subject).label,
-            value: r.tasksPerSecond,
-            text: formatRate(r.tasksPerSecond),
-            kind: subject(r.subject).kind,
-          })),
+          .map((r) => bar(r.subject, r.tasksPerSecond, formatRate(r.tasksPerSecond))),
       },
     });
   }
@@ -190,14 +174,7 @@ export function renderCharts(result: BenchResult): { file: string; title: string
         title: `OS-level parallelism: ${sc.tasks} CPU tasks of ~${sc.taskMs} ms, speedup over serial`,
         subtitle: `higher is better · ideal = ${result.machine.cores} cores · ${when}`,
         reference: { value: result.machine.cores, label: `${result.machine.cores}× (cores)` },
-        bars: sc.rows
-          .filter((r) => !r.error)
-          .map((r) => ({
-            label: subject(r.subject).label,
-            value: r.speedup,
-            text: formatRatio(r.speedup),
-            kind: subject(r.subject).kind,
-          })),
+        bars: sc.rows.filter((r) => !r.error).map((r) => bar(r.subject, r.speedup, formatRatio(r.speedup))),
       },
     });
     if (sc.cpuBatch.rows.length > 0) {
@@ -207,14 +184,7 @@ export function renderCharts(result: BenchResult): { file: string; title: string
           title: `${sc.cpuBatch.tasks} tasks of ~${sc.cpuBatch.taskMs} ms CPU: wall time`,
           subtitle: `lower is better · ideal ${formatMs(sc.cpuBatch.idealMs)} · ${when}`,
           reference: { value: sc.cpuBatch.idealMs, label: 'ideal' },
-          bars: sc.cpuBatch.rows
-            .filter((r) => !r.error)
-            .map((r) => ({
-              label: subject(r.subject).label,
-              value: r.ms,
-              text: formatMs(r.ms),
-              kind: subject(r.subject).kind,
-            })),
+          bars: sc.cpuBatch.rows.filter((r) => !r.error).map((r) => bar(r.subject, r.ms, formatMs(r.ms))),
         },
       });
     }
@@ -226,12 +196,7 @@ export function renderCharts(result: BenchResult): { file: string; title: string
       spec: {
         title: 'Memory per worker (RSS added, host + child processes)',
         subtitle: `lower is better · in-process subjects have no worker · ${when}`,
-        bars: memory.map((r) => ({
-          label: subject(r.subject).label,
-          value: r.value!,
-          text: `${r.value!.toFixed(1)} MB`,
-          kind: subject(r.subject).kind,
-        })),
+        bars: memory.map((r) => bar(r.subject, r.value!, `${r.value!.toFixed(1)} MB`)),
       },
     });
   }

@@ -137,6 +137,21 @@ function isolaneSubject(spec: IsolaneSubjectSpec): Subject {
 }
 
 /**
+ * A fresh worker thread per task, whichever driver provides it (the thread driver, or the pool recycling
+ * each worker after one task): the same features, and held to the raw `new Worker` on every figure.
+ */
+const THREAD_PER_TASK: Pick<IsolaneSubjectSpec, 'features' | 'baselines'> = {
+  features: {
+    timeout: 'worker terminated',
+    memoryLimit: true,
+    perTask: true,
+    processes: false,
+    inProcess: false,
+  },
+  baselines: { cold: 'raw-worker', warm: 'raw-worker', throughput: 'raw-worker' },
+};
+
+/**
  * The isolane subjects: the four drivers plus the pool with a fresh worker per task (the setting that
  * removes the state the pool otherwise shares between tasks).
  *
@@ -166,14 +181,7 @@ export function isolaneSubjects(): Subject[] {
       driver: 'thread',
       label: 'isolane thread',
       model: 'fresh worker_threads Worker per task',
-      features: {
-        timeout: 'worker terminated',
-        memoryLimit: true,
-        perTask: true,
-        processes: false,
-        inProcess: false,
-      },
-      baselines: { cold: 'raw-worker', warm: 'raw-worker', throughput: 'raw-worker' },
+      ...THREAD_PER_TASK,
     }),
     isolaneSubject({
       id: 'fork',
@@ -208,14 +216,7 @@ export function isolaneSubjects(): Subject[] {
       driver: 'pool',
       label: 'isolane pool, maxTasksPerWorker 1',
       model: 'worker threads, each replaced after one task (replacement started ahead)',
-      features: {
-        timeout: 'worker terminated',
-        memoryLimit: true,
-        perTask: true,
-        processes: false,
-        inProcess: false,
-      },
-      baselines: { cold: 'raw-worker', warm: 'raw-worker', throughput: 'raw-worker' },
+      ...THREAD_PER_TASK,
       driverOptions: { maxTasksPerWorker: 1 },
     }),
   ];

@@ -1,11 +1,14 @@
 /**
  * Peer: poolifier's FixedThreadPool with default settings and the same thread count. Per-task timeout
  * through the AbortSignal `execute()` accepts. Its `destroy()` never settles on Node 20, so closing is
- * bounded; the bench runs every session in a child process that exits afterwards.
+ * bounded (2 s, shorter than the others); the bench runs every session in a child process that exits
+ * afterwards.
  */
 import { FixedThreadPool } from 'poolifier';
 import type { TaskName } from '../workers/tasks.js';
-import { bounded, runManyVia, type Session, type SessionOptions, type Subject } from './subject.js';
+import { heapLimit } from './heap-limit.js';
+import type { Subject } from './subject.js';
+import { threadPoolPeer } from './thread-pool-peer.js';
 
 const WORKER = new URL('../workers/poolifier-worker.js', import.meta.url);
 
@@ -18,37 +21,23 @@ const WORKER = new URL('../workers/poolifier-worker.js', import.meta.url);
  * ```
  */
 export function poolifierSubject(): Subject {
-  return {
+  return threadPoolPeer({
     id: 'poolifier',
-    family: 'poolifier',
     label: 'poolifier 5',
-    kind: 'peer',
-    model: 'warm worker threads',
-    features: {
-      timeout: 'AbortSignal.timeout (from submission)',
-      memoryLimit: true,
-      perTask: false,
-      processes: false,
-      inProcess: false,
-    },
-    baselines: { cold: 'raw-worker', warm: 'raw-ping-pong', throughput: 'poolifier' },
-    async open(options: SessionOptions): Promise<Session> {
+    timeout: 'AbortSignal.timeout (from submission)',
+    start(options) {
       const pool = new FixedThreadPool<unknown, unknown>(options.concurrency, WORKER.pathname, {
         errorHandler: () => {},
-        ...(options.memoryLimitMb
-          ? { workerOptions: { resourceLimits: { maxOldGenerationSizeMb: options.memoryLimitMb } } }
-          : {}),
+        // Its heap limit goes through `workerOptions`, and only when one is asked for.
+        ...(options.memoryLimitMb ? { workerOptions: heapLimit(options.memoryLimitMb) } : {}),
       });
       const timeoutMs = options.timeoutMs ?? 0;
-      const run = (name: TaskName, arg?: unknown): Promise<unknown> =>
-        timeoutMs > 0 ? pool.execute(arg, name, AbortSignal.timeout(timeoutMs)) : pool.execute(arg, name);
       return {
-        run,
-        runMany: (name, arg, count) => runManyVia(run, name, arg, count),
-        close: async () => {
-          await bounded(pool.destroy(), 2_000);
-        },
+        run: (name: TaskName, arg?: unknown): Promise<unknown> =>
+          timeoutMs > 0 ? pool.execute(arg, name, AbortSignal.timeout(timeoutMs)) : pool.execute(arg, name),
+        destroy: () => pool.destroy(),
+        closeWithinMs: 2_000,
       };
     },
-  };
+  });
 }

@@ -6,8 +6,10 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { READY, TaskReply } from '../workers/dispatch.js';
-import { SpawnPerTaskSession, type Unit } from './spawn-per-task.js';
-import type { Session, SessionOptions, Subject } from './subject.js';
+import { perTaskBaseline } from './per-task-baseline.js';
+import type { Unit } from './spawn-per-task.js';
+import type { Subject } from './subject.js';
+import { unitDeath } from './unit-death.js';
 
 const CHILD = fileURLToPath(new URL('../workers/raw-child.js', import.meta.url));
 
@@ -17,23 +19,17 @@ function spawnChild(memoryLimitMb: number | undefined): Unit {
     execArgv: memoryLimitMb ? [`--max-old-space-size=${memoryLimitMb}`] : [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let dead = false;
-  const deathListeners: ((why: string) => void)[] = [];
-  const die = (why: string): void => {
-    if (dead) return;
-    dead = true;
-    for (const l of deathListeners) l(why);
-  };
-  child.on('error', (err) => die(`${err.name}: ${err.message}`));
+  const death = unitDeath();
+  child.on('error', (err) => death.die(`${err.name}: ${err.message}`));
   child.on('exit', (code, signal) =>
-    die(signal ? `child killed by ${signal}` : `child exited with code ${code}`),
+    death.die(signal ? `child killed by ${signal}` : `child exited with code ${code}`),
   );
   return {
     send: (request) => {
       child.send(request);
     },
     onMessage: (listener) => child.on('message', (m) => listener(m as TaskReply | typeof READY)),
-    onDeath: (listener) => deathListeners.push(listener),
+    onDeath: death.onDeath,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
@@ -49,24 +45,12 @@ function spawnChild(memoryLimitMb: number | undefined): Unit {
  * ```
  */
 export function rawForkSubject(): Subject {
-  return {
+  return perTaskBaseline({
     id: 'raw-fork',
-    family: 'raw-fork',
     label: 'raw child_process.fork',
-    kind: 'baseline',
     model: 'hand-written: fork() per task, killed after reply',
-    features: {
-      timeout: 'child.kill()',
-      memoryLimit: true,
-      perTask: true,
-      processes: true,
-      inProcess: false,
-    },
-    baselines: {},
-    async open(options: SessionOptions): Promise<Session> {
-      const session = new SpawnPerTaskSession(() => spawnChild(options.memoryLimitMb), options);
-      await session.warm();
-      return session;
-    },
-  };
+    timeout: 'child.kill()',
+    processes: true,
+    spawn: spawnChild,
+  });
 }

@@ -5,29 +5,23 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { READY, TaskReply } from '../workers/dispatch.js';
-import { SpawnPerTaskSession, type Unit } from './spawn-per-task.js';
-import type { Session, SessionOptions, Subject } from './subject.js';
+import { heapLimit } from './heap-limit.js';
+import { perTaskBaseline } from './per-task-baseline.js';
+import type { Unit } from './spawn-per-task.js';
+import type { Subject } from './subject.js';
+import { unitDeath } from './unit-death.js';
 
 const WORKER = new URL('../workers/raw-worker.js', import.meta.url);
 
 function spawnWorker(memoryLimitMb: number | undefined): Unit {
-  const worker = new Worker(
-    WORKER,
-    memoryLimitMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb } } : {},
-  );
-  let dead = false;
-  const deathListeners: ((why: string) => void)[] = [];
-  const die = (why: string): void => {
-    if (dead) return;
-    dead = true;
-    for (const l of deathListeners) l(why);
-  };
-  worker.on('error', (err) => die(`${err.name}: ${err.message}`));
-  worker.on('exit', (code) => die(`worker exited with code ${code}`));
+  const worker = new Worker(WORKER, heapLimit(memoryLimitMb));
+  const death = unitDeath();
+  worker.on('error', (err) => death.die(`${err.name}: ${err.message}`));
+  worker.on('exit', (code) => death.die(`worker exited with code ${code}`));
   return {
     send: (request) => worker.postMessage(request),
     onMessage: (listener) => worker.on('message', (m: TaskReply | typeof READY) => listener(m)),
-    onDeath: (listener) => deathListeners.push(listener),
+    onDeath: death.onDeath,
     kill: () => {
       void worker.terminate();
     },
@@ -43,24 +37,12 @@ function spawnWorker(memoryLimitMb: number | undefined): Unit {
  * ```
  */
 export function rawWorkerSubject(): Subject {
-  return {
+  return perTaskBaseline({
     id: 'raw-worker',
-    family: 'raw-worker',
     label: 'raw new Worker',
-    kind: 'baseline',
     model: 'hand-written: new Worker per task, terminate after reply',
-    features: {
-      timeout: 'worker.terminate()',
-      memoryLimit: true,
-      perTask: true,
-      processes: false,
-      inProcess: false,
-    },
-    baselines: {},
-    async open(options: SessionOptions): Promise<Session> {
-      const session = new SpawnPerTaskSession(() => spawnWorker(options.memoryLimitMb), options);
-      await session.warm();
-      return session;
-    },
-  };
+    timeout: 'worker.terminate()',
+    processes: false,
+    spawn: spawnWorker,
+  });
 }

@@ -57,8 +57,8 @@ export interface SubjectBaselines {
   readonly throughput?: string;
 }
 
-/** One row of the comparison: a driver, a peer or a raw baseline. */
-export interface Subject {
+/** What a row says about itself: the part of a subject the JSON result lists next to its availability. */
+export interface SubjectDescription {
   /** Stable id used on the command line and in the JSON ('thread', 'piscina', 'raw-fork', ...). */
   readonly id: string;
   /** The name `--drivers` / `--peers` select it by (variants share their family's name). */
@@ -69,6 +69,10 @@ export interface Subject {
   /** One line: what runs a task. */
   readonly model: string;
   readonly features: SubjectFeatures;
+}
+
+/** One row of the comparison: a driver, a peer or a raw baseline. */
+export interface Subject extends SubjectDescription {
   readonly baselines: SubjectBaselines;
   /** Opens a session; the caller closes it. */
   open(options: SessionOptions): Promise<Session>;

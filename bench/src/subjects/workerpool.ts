@@ -1,10 +1,13 @@
 /**
  * Peer: workerpool in thread mode, the same worker count, kept warm (`minWorkers`). Per-task timeout
- * through its promise's `.timeout()`, which terminates the worker.
+ * through its promise's `.timeout()`, which terminates the worker. Its promises are its own (not
+ * native), so each is turned into a native one before the bench awaits it.
  */
 import workerpool from 'workerpool';
 import type { TaskName } from '../workers/tasks.js';
-import { bounded, runManyVia, type Session, type SessionOptions, type Subject } from './subject.js';
+import { heapLimit } from './heap-limit.js';
+import type { Subject } from './subject.js';
+import { threadPoolPeer } from './thread-pool-peer.js';
 
 const WORKER = new URL('../workers/workerpool-worker.js', import.meta.url);
 
@@ -17,45 +20,33 @@ const WORKER = new URL('../workers/workerpool-worker.js', import.meta.url);
  * ```
  */
 export function workerpoolSubject(): Subject {
-  return {
+  return threadPoolPeer({
     id: 'workerpool',
-    family: 'workerpool',
     label: 'workerpool 10',
-    kind: 'peer',
-    model: 'warm worker threads',
-    features: {
-      timeout: 'promise.timeout() terminates the worker',
-      memoryLimit: true,
-      perTask: false,
-      processes: false,
-      inProcess: false,
-    },
-    baselines: { cold: 'raw-worker', warm: 'raw-ping-pong', throughput: 'poolifier' },
-    async open(options: SessionOptions): Promise<Session> {
+    timeout: 'promise.timeout() terminates the worker',
+    start(options) {
       const pool = workerpool.pool(WORKER.pathname, {
         workerType: 'thread',
         minWorkers: options.concurrency,
         maxWorkers: options.concurrency,
-        ...(options.memoryLimitMb
-          ? { workerThreadOpts: { resourceLimits: { maxOldGenerationSizeMb: options.memoryLimitMb } } }
-          : {}),
+        // Its heap limit goes through `workerThreadOpts`, and only when one is asked for.
+        ...(options.memoryLimitMb ? { workerThreadOpts: heapLimit(options.memoryLimitMb) } : {}),
       });
       const timeoutMs = options.timeoutMs ?? 0;
-      const run = (name: TaskName, arg?: unknown): Promise<unknown> => {
-        const call = pool.exec(name, arg === undefined ? [] : [arg]);
-        const limited = timeoutMs > 0 ? call.timeout(timeoutMs) : call;
-        return new Promise((resolve, reject) => {
-          limited.then(resolve, reject);
-        });
-      };
       return {
-        run,
-        runMany: (name, arg, count) => runManyVia(run, name, arg, count),
-        close: async () => {
-          const terminating = pool.terminate(true);
-          await bounded(new Promise((resolve) => terminating.then(resolve, resolve)), 5_000);
+        run: (name: TaskName, arg?: unknown): Promise<unknown> => {
+          const call = pool.exec(name, arg === undefined ? [] : [arg]);
+          const limited = timeoutMs > 0 ? call.timeout(timeoutMs) : call;
+          return new Promise((resolve, reject) => {
+            limited.then(resolve, reject);
+          });
         },
+        destroy: () => {
+          const terminating = pool.terminate(true);
+          return new Promise((resolve) => terminating.then(resolve, resolve));
+        },
+        closeWithinMs: 5_000,
       };
     },
-  };
+  });
 }
