@@ -1,5 +1,5 @@
 /**
- * `@isolane/fork`: every task in a fresh Node child process (execa, IPC with advanced serialization),
+ * `@isolane/fork`: every task in a fresh Node child process (`child_process.fork`, IPC with advanced serialization),
  * so a task that throws, exits, crashes, runs out of memory or loops forever fails only its own slot.
  *
  * @example

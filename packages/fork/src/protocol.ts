@@ -38,7 +38,7 @@ export type ChildMessage =
   | { readonly t: 'stray'; readonly failure: TaskFailure };
 
 /**
- * True for a message this driver's child sent (the channel may carry other traffic, e.g. from execa).
+ * True for a message this driver's child sent (the channel may carry other traffic, e.g. a task's own `process.send`).
  *
  * @example
  * ```ts
