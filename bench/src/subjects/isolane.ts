@@ -187,7 +187,7 @@ export function isolaneSubjects(): Subject[] {
       id: 'fork',
       driver: 'fork',
       label: 'isolane fork',
-      model: 'fresh child process per task (execa)',
+      model: 'fresh child process per task (child_process.fork)',
       features: {
         timeout: 'process killed',
         memoryLimit: true,
