@@ -92,6 +92,8 @@ export class PoolDriver implements Driver {
   #avgMs = -1;
   #flushQueued = false;
   #reaper: NodeJS.Timeout | undefined;
+  /** Set by close() before anything settles, so a sink that starts work from a settle sees it closed. */
+  #closed = false;
   #closing: Promise<void> | undefined;
   /** Workers that died before they were ready, in a row. */
   #startFailures = 0;
@@ -125,7 +127,7 @@ export class PoolDriver implements Driver {
   }
 
   start(job: Job, sink: JobSink): JobHandle {
-    if (this.#closing) {
+    if (this.#closed) {
       sink.settle({ ok: false, error: closedFailure(), ms: 0 });
       return NOOP_HANDLE;
     }
@@ -173,7 +175,10 @@ export class PoolDriver implements Driver {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
+    if (this.#closing === undefined) {
+      this.#closed = true;
+      this.#closing = this.#shutdown();
+    }
     return this.#closing;
   }
 
@@ -182,11 +187,10 @@ export class PoolDriver implements Driver {
     for (const j of this.#queue.drain()) this.#fail(j, failure, 0);
     if (this.#reaper !== undefined) clearTimeout(this.#reaper);
     const workers = [...this.#workers];
-    for (const w of workers) {
+    for (const w of workers)
       for (let i = 0; i < w.inflight.length; i++) this.#fail(w.inflight.at(i)!, failure, 0);
-      w.terminate();
-    }
-    await Promise.all(workers.map((w) => w.exited));
+    // stop(), not terminate(): close() waits for the threads to be gone, so the process must wait too.
+    await Promise.all(workers.map((w) => w.stop()));
   }
 
   // ---- dispatch ----
@@ -210,7 +214,7 @@ export class PoolDriver implements Driver {
 
   #dispatch(): void {
     const queue = this.#queue;
-    if (queue.length === 0 || this.#closing) return;
+    if (queue.length === 0 || this.#closed) return;
     const depth = this.#depth();
     const concurrency = this.#options.concurrency;
     let busy = 0;
@@ -538,7 +542,7 @@ export class PoolDriver implements Driver {
     } else if (blamed < 0 && !w.dying && w.error !== undefined && w.ready) {
       this.#stray(w, -1, this.#deathFailure(w, undefined, code, note));
     }
-    if (!w.ready && !w.dying && !this.#closing) {
+    if (!w.ready && !w.dying && !this.#closed) {
       this.#startFailures++;
       this.#startFailed(w, code);
     }
@@ -546,7 +550,7 @@ export class PoolDriver implements Driver {
       for (const j of retry) j.state = JOB_QUEUED;
       this.#queue.unshiftAll(retry);
     }
-    if (!this.#closing) this.#dispatch();
+    if (!this.#closed) this.#dispatch();
   }
 
   #deathFailure(
@@ -613,7 +617,7 @@ export class PoolDriver implements Driver {
   #retire(w: PoolWorker, replace: boolean): void {
     if (w.retiring || w.dying || w.dead) return;
     w.retiring = true;
-    if (replace && !this.#closing) {
+    if (replace && !this.#closed) {
       // With work waiting the successor starts now. Otherwise it starts once `w` is done: starting a
       // thread blocks this thread for about a millisecond, which the answer in flight should not wait for.
       if (this.#queue.length > 0) this.#replace();
@@ -633,7 +637,7 @@ export class PoolDriver implements Driver {
 
   /** Keeps the pool at the size it had: a replacement starts while the old worker winds down. */
   #replace(): void {
-    if (this.#closing) return;
+    if (this.#closed) return;
     let live = 0;
     for (const w of this.#workers) if (!w.dead && !w.dying && !w.retiring) live++;
     if (live < this.#options.concurrency) this.#spawn(this.#queue.length > 0);

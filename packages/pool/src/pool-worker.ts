@@ -75,6 +75,8 @@ export class PoolWorker {
   /** Id of the last job it answered, to route errors raised outside any task. */
   lastId = -1;
   #refed = true;
+  /** Someone waits for the thread to stop: it stays ref'd until it has exited (see `stop()`). */
+  #held = false;
   #resolveExited!: () => void;
 
   constructor(options: SpawnOptions, events: WorkerEvents) {
@@ -112,13 +114,17 @@ export class PoolWorker {
     });
     this.thread.on('exit', (code: number) => {
       this.dead = true;
-      // Whatever the thread posted before it died is answered before its death is reconciled.
-      const pending = receiveMessageOnPort(port1);
-      if (pending !== undefined) events.onMessage(this, pending.message as unknown[]);
-      this.#unref();
-      port1.close();
-      events.onExit(this, code);
-      this.#resolveExited();
+      try {
+        // Whatever the thread posted before it died is answered before its death is reconciled.
+        const pending = receiveMessageOnPort(port1);
+        if (pending !== undefined) events.onMessage(this, pending.message as unknown[]);
+        this.#unref();
+        port1.close();
+        events.onExit(this, code);
+      } finally {
+        // Whoever awaits the thread's end (the pool's close()) must hear of it, whatever went wrong above.
+        this.#resolveExited();
+      }
     });
   }
 
@@ -148,14 +154,33 @@ export class PoolWorker {
   }
 
   #unref(): void {
-    if (this.#refed) {
+    if (this.#refed && (!this.#held || this.dead)) {
       this.#refed = false;
       this.port.unref();
       this.thread.unref();
     }
   }
 
-  /** Stops the thread (idempotent); the exit event does the bookkeeping. */
+  /**
+   * Stops the thread and resolves once it is gone. Someone waits for that, so the thread keeps the
+   * process alive until its exit event has run, whatever arrives meanwhile: a message it posted just
+   * before the stop (BOOTED, READY, a late error) would otherwise find it idle and unref it, and a thread
+   * that takes a while to wind down (still loading its modules, or blocked in a synchronous call) would
+   * then let the event loop empty first — the exit event, and whatever awaits it, would never come.
+   */
+  stop(): Promise<void> {
+    if (!this.dead) {
+      this.#held = true;
+      this.busy();
+      this.terminate();
+    }
+    return this.exited;
+  }
+
+  /**
+   * Stops the thread (idempotent); the exit event does the bookkeeping. Nothing waits for it, so it holds
+   * nothing open: an idle worker being recycled must not keep the process alive (`stop()` does).
+   */
   terminate(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
