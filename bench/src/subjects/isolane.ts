@@ -201,7 +201,7 @@ export function isolaneSubjects(): Subject[] {
       id: 'pool',
       driver: 'pool',
       label: 'isolane pool',
-      model: 'warm reusable worker threads (piscina)',
+      model: 'warm reusable worker threads (pipelined, micro-batched)',
       features: {
         timeout: 'worker terminated',
         memoryLimit: true,
