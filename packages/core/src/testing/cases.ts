@@ -3,7 +3,6 @@
  * in a sacrificial child process (which is how a case a model cannot pass is shown to really fail).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { defineTask } from '../task.js';
 import { transfer } from '../transfer.js';
 import { WaitGroup, type WaitGroupOptions } from '../wait-group.js';
 import * as t from './fixtures/tasks.js';
+import { runNode } from './run-node.js';
 
 /** What a case gets: a way to make drivers of the model under test (closed for it afterwards). */
 export interface CaseContext {
@@ -631,23 +631,11 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
         wg.go(add, 2, 2);
         const [r] = await wg.wait();
         console.log('RESULT', JSON.stringify(r.ok ? r.value : r.error));`;
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-      });
-      const exited = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve(null);
-        }, 10_000);
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve(code);
-        });
-      });
+      const { out, code: exited } = await runNode(
+        ['--input-type=module', '-e', script],
+        process.cwd(),
+        10_000,
+      );
       assert.match(out, /RESULT 4/, 'the task must have run');
       assert.equal(exited, 0, 'the process must exit on its own within 10 s once its work is done');
     },
@@ -753,27 +741,4 @@ export async function runCase(
   } finally {
     await Promise.all(drivers.map((d) => d.close()));
   }
-}
-
-function runNode(
-  args: string[],
-  cwd: string,
-  limitMs: number,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
 }

@@ -24,3 +24,4 @@ export {
   runConformance,
   type Unsupported,
 } from './run-conformance.js';
+export { type NodeRun, runNode } from './run-node.js';

@@ -3,12 +3,12 @@
  * the driver's expectation table with a reason; they are not skipped: each is run in a sacrificial
  * child process and the test asserts that it really does not pass there, so the table stays honest.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Driver, DriverSettings } from '../driver.js';
 import { CASE_IDS, CONFORMANCE_CASES, runCase } from './cases.js';
 import { childPids, countThreads, eventually } from './os-probes.js';
+import { runNode } from './run-node.js';
 
 /** Why a model cannot pass a case. */
 export interface Unsupported {
@@ -48,7 +48,7 @@ export interface ChildOutcome {
  * const outcome = await runCaseInChild('process-exit', 'cooperative', driverUrl, 20_000);
  * ```
  */
-export function runCaseInChild(
+export async function runCaseInChild(
   id: string,
   name: string,
   driverModule: string,
@@ -66,35 +66,18 @@ export function runCaseInChild(
       process.stdout.write('\\nISOLANE_CASE_FAIL ' + String(err && err.message).split('\\n')[0] + '\\n');
       process.exit(1);
     }`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    let hung = false;
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (hung) resolve({ kind: 'hung', detail: `no outcome within ${limitMs} ms; the host was killed` });
-      else if (out.includes('ISOLANE_CASE_PASS')) resolve({ kind: 'pass', detail: 'passed' });
-      else if (out.includes('ISOLANE_CASE_FAIL')) {
-        resolve({ kind: 'fail', detail: out.slice(out.indexOf('ISOLANE_CASE_FAIL') + 18).trim() });
-      } else {
-        const last = err.trim().split('\n').slice(-3).join(' | ');
-        resolve({ kind: 'host-died', detail: `host exited (code ${code}, signal ${signal}): ${last}` });
-      }
-    });
-  });
+  const { code, signal, out, err, timedOut } = await runNode(
+    ['--input-type=module', '-e', script],
+    process.cwd(),
+    limitMs,
+  );
+  if (timedOut) return { kind: 'hung', detail: `no outcome within ${limitMs} ms; the host was killed` };
+  if (out.includes('ISOLANE_CASE_PASS')) return { kind: 'pass', detail: 'passed' };
+  if (out.includes('ISOLANE_CASE_FAIL')) {
+    return { kind: 'fail', detail: out.slice(out.indexOf('ISOLANE_CASE_FAIL') + 18).trim() };
+  }
+  const last = err.trim().split('\n').slice(-3).join(' | ');
+  return { kind: 'host-died', detail: `host exited (code ${code}, signal ${signal}): ${last}` };
 }
 
 /**
