@@ -248,10 +248,22 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       const signal = options.signal;
       if (signal.aborted) this.abort(signal.reason);
       else {
+        // Listened to only while the group is busy, so idle groups on a long-lived signal leak nothing.
         this.#signal = signal;
         this.#onAbort = () => this.abort(signal.reason);
-        signal.addEventListener('abort', this.#onAbort, { once: true });
       }
+    }
+  }
+
+  /** A group is listed for shutdown() and listens to its signal only while it has open slots. */
+  #busy(busy: boolean): void {
+    if (busy) {
+      busyGroups().add(this);
+      if (this.#signal && this.#onAbort)
+        this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+    } else {
+      busyGroups().delete(this);
+      if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
     }
   }
 
@@ -293,6 +305,8 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
    */
   go<A extends unknown[], R extends T | PromiseLike<T>>(task: (...args: A) => R, ...args: A): number {
     if (this.#closed) throw new Error('WaitGroup.go(): the group is closed');
+    // The signal is only listened to while the group is busy: catch an abort that came while it was idle.
+    if (this.#signal?.aborted && !this.#aborted) this.abort(this.#signal.reason);
     const spec = this.#specOf(task);
     let transfer: TransferListItem[] | undefined;
     let sendArgs: unknown[] = args;
@@ -327,7 +341,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     const index = this.#results.length;
     this.#results.push(undefined);
     this.#slots.push(undefined);
-    if (this.#outstanding++ === 0) busyGroups().add(this);
+    if (this.#outstanding++ === 0) this.#busy(true);
     if (this.#aborted) {
       this._settle(index, { ok: false, error: this.#aborted, ms: 0 });
       return index;
@@ -399,7 +413,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     this.#results[index] = result;
     this.#slots[index] = undefined;
     this.#order.push(index);
-    if (--this.#outstanding === 0) busyGroups().delete(this);
+    if (--this.#outstanding === 0) this.#busy(false);
     if (this.#iterWaiters.length > 0) {
       const waiters = this.#iterWaiters;
       this.#iterWaiters = [];

@@ -145,6 +145,21 @@ describe('go() and wait()', () => {
     expect((await wg.wait())[2]).toMatchObject({ ok: false, error: { kind: 'aborted' } });
   });
 
+  it('listens to its signal only while busy, and still sees an abort that came while idle', async () => {
+    const { EventEmitter } = await import('node:events');
+    const getEventListeners = EventEmitter.getEventListeners;
+    const controller = new AbortController();
+    const { wg } = make({ signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    wg.go(slow, 20);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await wg.wait();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    controller.abort('gone');
+    wg.go(add, 1, 1);
+    expect((await wg.wait())[1]).toMatchObject({ ok: false, error: { kind: 'aborted', message: 'gone' } });
+  });
+
   it('close() aborts what is unfinished, leaves a passed driver open, and refuses new work', async () => {
     const { wg, driver } = make();
     wg.go(slow, 5_000);
