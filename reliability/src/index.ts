@@ -10,3 +10,4 @@
  */
 export { createNamedDriver, DRIVERS, isDriverName, parseDriverList } from './drivers.js';
 export { census, leftoversSince, type ProcessCensus, warmThreadPool } from './leftovers.js';
+export { waitWithin } from './wait-within.js';

@@ -12,6 +12,7 @@ import { createNamedDriver, parseDriverList } from './drivers.js';
 import { perSecond, seconds } from './figures.js';
 import { census, leftoversSince, warmThreadPool } from './leftovers.js';
 import { tagged } from './tasks.js';
+import { waitWithin } from './wait-within.js';
 
 /** Tasks per driver: 10,000 where a task costs microseconds, 1,000 where each gets a fresh thread/process. */
 export const STRESS_TASKS: Readonly<Record<DriverName, number>> = {
@@ -53,14 +54,7 @@ export async function stressDriver(
     const slot = wg.go(tagged, i);
     if (slot !== i) problems.push(`go() #${i} returned slot ${slot}`);
   }
-  let timer: NodeJS.Timeout | undefined;
-  const results = await Promise.race([
-    wg.wait(),
-    new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), limitMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const results = await waitWithin(wg, limitMs);
   const ms = performance.now() - started;
   if (!results) {
     problems.push(`wait() did not resolve within ${limitMs} ms (${wg.count} of ${tasks} slots unsettled)`);

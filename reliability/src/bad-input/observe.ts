@@ -3,6 +3,7 @@
  * rejection, or a failed slot) and that the group or driver is still usable afterwards.
  */
 import { type Result, WaitGroup } from '@isolane/core';
+import { waitWithin } from '../wait-within.js';
 import type { BadInputCase, Surface } from './cases.js';
 import { type CaseContext, FIXTURES } from './context.js';
 
@@ -92,14 +93,7 @@ export function mismatches(c: BadInputCase, seen: Observed): string[] {
 
 async function oneTask(wg: WaitGroup, limitMs: number): Promise<Result<unknown> | undefined> {
   wg.go(tasks.double, 21);
-  let timer: NodeJS.Timeout | undefined;
-  const results = await Promise.race([
-    wg.wait(),
-    new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), limitMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const results = await waitWithin(wg, limitMs);
   return results?.[results.length - 1];
 }
 

@@ -7,6 +7,7 @@
 import type { Driver, DriverName, Result, TaskFailure } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
 import { census, createNamedDriver, leftoversSince } from '../../src/index.js';
+import { waitWithin } from '../../src/wait-within.js';
 import * as tasks from '../fixtures/fuzz-tasks.js';
 import type { Program, Step, TaskStep } from './program.js';
 
@@ -171,14 +172,7 @@ export async function runProgram(
     const streamed = (async () => {
       for await (const c of wg) completions.push(c);
     })();
-    let timer: NodeJS.Timeout | undefined;
-    const results = await Promise.race([
-      wg.wait(),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), WAIT_LIMIT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+    const results = await waitWithin(wg, WAIT_LIMIT_MS);
     if (!results) {
       violations.push(`wait() did not resolve within ${WAIT_LIMIT_MS} ms (${wg.count} slots open)`);
     } else {
