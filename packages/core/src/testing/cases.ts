@@ -183,8 +183,11 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     timeout: 30_000,
     async run(ctx) {
       const wg = await group(ctx.driver({ concurrency: 4 }));
-      const delays = [400, 10, 250, 60];
-      for (const [i, ms] of delays.entries()) wg.go(t.sleepThen, ms, i);
+      // Absolute deadlines well after every worker has started: a slow spawn on a busy machine
+      // cannot reorder completions, while 250 ms between deadlines keeps the order unambiguous.
+      const base = Date.now() + 1_500;
+      const offsets = [750, 0, 500, 250];
+      for (const [i, offset] of offsets.entries()) wg.go(t.sleepUntilThen, base + offset, i);
       const completions: number[] = [];
       for await (const { index, result } of wg) {
         assert.equal(valueIn(result), index);
