@@ -1,7 +1,9 @@
 /**
  * The running task's context (its abort signal), carried by AsyncLocalStorage so a task can reach it
- * from any depth without an extra parameter. The storage lives on `globalThis` so every copy of this
- * package in a process (a worker's, a test runner's) sees the same one.
+ * from any depth without an extra parameter — or, in a thread or process that runs one task in its
+ * whole life, by a plain variable (enabling async hooks costs every cold worker ~0.5 ms and slows every
+ * promise). The storage lives on `globalThis` so every copy of this package in a process (a worker's,
+ * a test runner's, the bundled task entry's) sees the same one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -16,8 +18,14 @@ export interface TaskStore extends TaskContext {
   readonly id: number;
 }
 
+/** What carries the running task's store: AsyncLocalStorage, or a single slot (see {@link singleTaskStorage}). */
+export interface TaskStorage {
+  getStore(): TaskStore | undefined;
+  run<R>(store: TaskStore, fn: () => R): R;
+}
+
 const KEY = Symbol.for('isolane.taskStorage');
-const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<TaskStore> | undefined>;
+const holder = globalThis as unknown as Record<symbol, TaskStorage | undefined>;
 
 /**
  * The process-wide storage that carries a task's context.
@@ -27,10 +35,37 @@ const holder = globalThis as unknown as Record<symbol, AsyncLocalStorage<TaskSto
  * taskStorage().run({ id: 1, signal }, () => task(...args));
  * ```
  */
-export function taskStorage(): AsyncLocalStorage<TaskStore> {
+export function taskStorage(): TaskStorage {
   let storage = holder[KEY];
   if (!storage) {
     storage = new AsyncLocalStorage<TaskStore>();
+    holder[KEY] = storage;
+  }
+  return storage;
+}
+
+/**
+ * The storage for a thread or process that runs exactly one task in its life (the thread and fork
+ * drivers): the task's store is a plain variable, set when the task starts and kept for its leftovers.
+ * Installed before any task module loads; an existing storage is kept.
+ *
+ * @example
+ * ```ts
+ * const storage = singleTaskStorage();
+ * storage.run({ id: 1, signal }, () => task(...args)); // taskContext() inside sees { signal }
+ * ```
+ */
+export function singleTaskStorage(): TaskStorage {
+  let storage = holder[KEY];
+  if (!storage) {
+    let current: TaskStore | undefined;
+    storage = {
+      getStore: () => current,
+      run(store, fn) {
+        current = store;
+        return fn();
+      },
+    };
     holder[KEY] = storage;
   }
   return storage;

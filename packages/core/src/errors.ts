@@ -17,6 +17,19 @@ export interface CaptureProblem {
 }
 
 /**
+ * `instanceof` for a branded error class: the ordinary prototype check, and for the class itself (not a
+ * subclass) its brand, so an error from another copy of this package (the bundled task entry) matches.
+ */
+function brandedInstanceOf(
+  asked: Function,
+  base: Function,
+  isBranded: (value: unknown) => boolean,
+  value: unknown,
+): boolean {
+  return Function.prototype[Symbol.hasInstance].call(asked, value) || (asked === base && isBranded(value));
+}
+
+/**
  * The task cannot cross an isolation boundary: an inline function that uses variables of its enclosing
  * scope, or an argument that structured clone would not keep faithfully.
  *
@@ -28,6 +41,11 @@ export interface CaptureProblem {
 export class CaptureError extends TypeError {
   readonly problems: readonly CaptureProblem[];
   readonly [CAPTURE_BRAND] = true;
+  /** True for a CaptureError from any copy of this package (the task entry is bundled separately). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` was asked about (maybe a subclass)
+    return brandedInstanceOf(this, CaptureError, isCaptureError, value);
+  }
   constructor(message: string, problems: readonly CaptureProblem[]) {
     super(message);
     this.name = 'CaptureError';
@@ -45,6 +63,11 @@ export class CaptureError extends TypeError {
  */
 export class SpawnError extends TypeError {
   readonly [SPAWN_BRAND] = true;
+  /** True for a SpawnError from any copy of this package (the task entry is bundled separately). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` was asked about (maybe a subclass)
+    return brandedInstanceOf(this, SpawnError, isSpawnError, value);
+  }
   constructor(message: string) {
     super(message);
     this.name = 'SpawnError';

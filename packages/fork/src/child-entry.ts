@@ -4,26 +4,23 @@
  * timer the task left behind still reaches the parent (as a stray) instead of vanishing. The child
  * exits as soon as its parent goes away.
  *
- * Everything here is on the cold-start clock: the entry has no static imports, listens for its job at
- * once, and loads the runtime (by the URL the parent already resolved) while the job's task module
- * loads in parallel.
+ * Everything here is on the cold-start clock: the build bundles this entry with core's runtime into
+ * one file (`child-entry.bundle.js`), it listens for its job at once, and the job's task module starts
+ * loading the moment the job arrives.
  */
-import type * as RuntimeModule from '@isolane/core/runtime';
-import type { Result, TaskFailure } from '@isolane/core/runtime';
+import {
+  createRuntime,
+  monotonicMs,
+  type Result,
+  type Runtime,
+  type TaskFailure,
+  toFailure,
+} from '@isolane/core/runtime';
 import type { ChildConfig, ChildMessage, JobMessage } from './protocol.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-const loading = import(config.runtime ?? '@isolane/core/runtime') as Promise<typeof RuntimeModule>;
-let runtimeModule: typeof RuntimeModule | undefined;
-let runtime: RuntimeModule.Runtime | undefined;
-const booted: Promise<TaskFailure | undefined> = loading.then(
-  (mod) => {
-    runtimeModule = mod;
-    runtime = mod.createRuntime({ bootstrap: config.bootstrap });
-    return runtime.ready();
-  },
-  (err: unknown) => bootstrapFailure(`the isolane runtime could not be loaded: ${describe(err)}`),
-);
+const runtime: Runtime = createRuntime({ bootstrap: config.bootstrap, oneTask: true });
+const booted: Promise<TaskFailure | undefined> = runtime.ready();
 
 /** 'idle' until the job arrives, 'running' while the task runs, 'done' once its result is sent. */
 let phase: 'idle' | 'running' | 'done' = 'idle';
@@ -62,13 +59,11 @@ function linger(): void {
 
 /** An uncaught exception or unhandled rejection: it belongs to this child's one task, whenever it fires. */
 function onFatal(thrown: unknown): void {
-  const failure: TaskFailure = runtimeModule
-    ? runtimeModule.toFailure(thrown, 'threw')
-    : { kind: 'threw', name: 'Error', message: describe(thrown) };
+  const failure = toFailure(thrown, 'threw');
   if (phase === 'done') {
     send({ t: 'stray', failure }, () => process.exit(1));
   } else if (phase === 'running') {
-    finish({ ok: false, error: failure, ms: performance.now() - startedAt }, true);
+    finish({ ok: false, error: failure, ms: monotonicMs() - startedAt }, true);
   } else {
     // Before any task: the bootstrap left something broken behind.
     const error = bootstrapFailure(`the child failed before its task started: ${failure.message}`);
@@ -84,11 +79,9 @@ async function onMessage(message: unknown): Promise<void> {
   // same URL from the module cache, and reports a failing import itself.
   if (job.task.kind === 'module') import(job.task.module).catch(() => {});
   const [bootFailure] = await Promise.all([booted, watchdog]);
-  if (bootFailure || !runtime) {
-    return finish({ ok: false, error: bootFailure ?? bootstrapFailure('no runtime'), ms: 0 }, false);
-  }
+  if (bootFailure) return finish({ ok: false, error: bootFailure, ms: 0 }, false);
   send({ t: 'start' });
-  startedAt = performance.now();
+  startedAt = monotonicMs();
   finish(await runtime.run(job.task, job.args, { id: job.id }), false);
 }
 
@@ -101,9 +94,10 @@ function describe(value: unknown): string {
 }
 
 /**
- * A task stuck in synchronous code never lets this thread see the parent go away, so a tiny thread
- * watches the parent pid and kills the whole process when it changes (Node has no parent-death signal).
- * It is started before the task runs and never keeps the process alive.
+ * A task stuck in synchronous code never lets this thread see the parent go away. Where the parent
+ * could not give this child a kernel parent-death signal (no `setpriv`: see parent-death.ts), a tiny
+ * thread watches the parent pid and kills the whole process when it changes. It is started before the
+ * task runs and never keeps the process alive.
  */
 const WATCHDOG_SOURCE = `const { workerData } = require('node:worker_threads');
 setInterval(() => {

@@ -14,10 +14,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ForkStdio } from './fork-options.js';
+import { pdeathsigLaunch } from './parent-death.js';
 import { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
 import { type ChildConfig, type ChildMessage, isChildMessage, type JobMessage } from './protocol.js';
 
-const ENTRY = fileURLToPath(new URL('./child-entry.js', import.meta.url));
+// The child entry bundled with core's runtime: one file for a cold child to load (see child-entry.ts).
+const ENTRY = fileURLToPath(new URL('./child-entry.bundle.js', import.meta.url));
 const OOM_MARKER = /JavaScript heap out of memory|Fatal (?:JavaScript|process) out of memory/;
 /** How much of the end of stderr is kept to explain a death. */
 const TAIL_CHARS = 2048;
@@ -39,6 +41,8 @@ export interface ChildExit {
 /** How to start a child. */
 export interface ForkChildOptions {
   readonly nodeFlags: readonly string[];
+  /** Start the child through this `setpriv`, so the kernel kills it when this process dies. */
+  readonly setpriv: string | undefined;
   readonly config: ChildConfig;
   readonly stdio: ForkStdio;
   readonly onOutput: ((stream: 'stdout' | 'stderr', text: string, child: ForkChild) => void) | undefined;
@@ -49,7 +53,7 @@ export interface ForkChildOptions {
  *
  * @example
  * ```ts
- * const child = new ForkChild({ nodeFlags: [], config: {}, stdio: 'inherit', onOutput: undefined });
+ * const child = new ForkChild({ nodeFlags: [], setpriv: undefined, config: {}, stdio: 'inherit', onOutput: undefined });
  * child.onMessage = (m) => console.log(m);
  * child.send({ t: 'job', id: 1, task, args: [] });
  * ```
@@ -72,8 +76,11 @@ export class ForkChild {
   #held = true;
 
   constructor(options: ForkChildOptions) {
+    const launch = options.setpriv
+      ? pdeathsigLaunch(options.setpriv, options.nodeFlags)
+      : { execArgv: [...options.nodeFlags] };
     const subprocess = fork(ENTRY, [JSON.stringify(options.config)], {
-      execArgv: [...options.nodeFlags],
+      ...launch,
       serialization: 'advanced',
       // Output is never buffered here: stdout is inherited, ignored or streamed to `onOutput`; only a
       // small tail of stderr is kept, to explain a death.

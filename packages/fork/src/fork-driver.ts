@@ -16,15 +16,13 @@ import {
   resolveForkOptions,
 } from './fork-options.js';
 import { childNodeFlags } from './node-flags.js';
+import { parentDeathGuard } from './parent-death.js';
 import type { ChildConfig, ChildMessage } from './protocol.js';
-
-/** Resolved once here so no child repeats the package lookup on its cold-start clock. */
-const RUNTIME_URL = import.meta.resolve('@isolane/core/runtime');
 
 /** How long a job may run before the prespawned child it took is replaced anyway. */
 const REFILL_DELAY_MS = 25;
 
-/** How often a child's watchdog thread checks that its parent is still there. */
+/** How often a child's watchdog thread (where there is no `setpriv`) checks that its parent is still there. */
 const WATCHDOG_MS = 250;
 
 /** How many recently used task modules a prespawned child imports while idle. */
@@ -206,14 +204,15 @@ export class ForkDriver implements Driver {
     const { bootstrap, warmModules, stdio, onOutput, watchdog } = this.#options;
     const warm =
       prespawned && warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
+    const guard = watchdog ? parentDeathGuard() : undefined;
     const config: ChildConfig = {
-      runtime: RUNTIME_URL,
-      ...(watchdog ? { watchdogMs: WATCHDOG_MS } : {}),
+      ...(guard?.kind === 'thread' ? { watchdogMs: WATCHDOG_MS } : {}),
       ...(bootstrap !== undefined ? { bootstrap } : {}),
       ...(warm ? { warm } : {}),
     };
     const child = new ForkChild({
       nodeFlags: this.#nodeFlags,
+      setpriv: guard?.kind === 'pdeathsig' ? guard.setpriv : undefined,
       config,
       stdio,
       onOutput: onOutput

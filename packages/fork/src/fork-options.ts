@@ -40,9 +40,10 @@ export interface ForkOptions {
    */
   readonly warmModules?: boolean;
   /**
-   * Give each child a watchdog thread that kills it when its parent dies even while its task is stuck
-   * in synchronous code (the IPC channel alone only notices when the child's event loop turns). Costs
-   * a small thread per child and about a millisecond of its start. Default true.
+   * Make each child die with its parent even while its task is stuck in synchronous code (the IPC
+   * channel alone only notices when the child's event loop turns): on Linux through the kernel's
+   * parent-death signal (`setpriv --pdeathsig`, util-linux), elsewhere through a small watchdog thread
+   * in the child (a few milliseconds of its start). Default true.
    */
   readonly watchdog?: boolean;
 }

@@ -7,11 +7,12 @@ import type { Result, TaskFailure, TaskSpec } from '@isolane/core';
 
 /** What a child is started with (one JSON argument on its command line). */
 export interface ChildConfig {
-  /** URL of `@isolane/core/runtime`, resolved once by the parent so children skip the lookup. */
-  readonly runtime?: string;
   /** Module URL loaded before the task. */
   readonly bootstrap?: string;
-  /** Poll the parent pid from a watchdog thread every this many ms (0 or absent: no watchdog). */
+  /**
+   * Poll the parent pid from a watchdog thread every this many ms (0 or absent: no watchdog; set only
+   * where the child got no kernel parent-death signal).
+   */
   readonly watchdogMs?: number;
   /** Task modules to import while idle, so a prespawned child does not load them on the clock. */
   readonly warm?: readonly string[];

@@ -10,8 +10,12 @@ const fixturePath = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const spawned: ChildProcess[] = [];
 
-function start(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, args, { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, args, {
+    cwd: packageDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   spawned.push(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -40,9 +44,18 @@ afterEach(() => {
 });
 
 describe('process lifetime', () => {
-  for (const mode of ['wait', 'spin']) {
-    it(`children exit within 2 s when their parent is killed with SIGKILL (task ${mode === 'spin' ? 'stuck in synchronous code' : 'asleep'})`, async () => {
-      const { child: parent, output } = start([fixturePath('parent.js'), mode]);
+  const guards = [
+    { mode: 'wait', env: {}, what: 'task asleep' },
+    { mode: 'spin', env: {}, what: 'task stuck in synchronous code' },
+    {
+      mode: 'spin',
+      env: { ISOLANE_FORK_PDEATHSIG: '0' },
+      what: 'task stuck in synchronous code, watchdog thread instead of setpriv',
+    },
+  ];
+  for (const { mode, env, what } of guards) {
+    it(`children exit within 2 s when their parent is killed with SIGKILL (${what})`, async () => {
+      const { child: parent, output } = start([fixturePath('parent.js'), mode], env);
       const pid = parent.pid!;
       expect(await until(() => /CHILD (\d+)/.test(output()), 20_000), output()).toBe(true);
       const running = Number(/CHILD (\d+)/.exec(output())?.[1]);

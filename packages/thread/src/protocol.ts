@@ -15,8 +15,6 @@ export interface JobMessage {
 
 /** What a worker is started with. */
 export interface WorkerInit {
-  /** Href of `@isolane/core/runtime`, resolved once by the parent (a cold worker saves the lookup). */
-  readonly runtime: string;
   readonly bootstrap?: string;
   /** Href of tsx's ESM API, when the parent runs under tsx and tsx does not hook workers itself. */
   readonly tsx?: string;

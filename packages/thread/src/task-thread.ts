@@ -10,9 +10,8 @@ import { makeFailure, toFailure } from '@isolane/core';
 import { startWorkerThread } from '@isolane/core/driver-kit';
 import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
 
-const ENTRY = new URL('./worker-entry.js', import.meta.url);
-// Resolved once here, so no cold worker pays for the package lookup.
-const RUNTIME = import.meta.resolve('@isolane/core/runtime');
+// The worker entry bundled with core's runtime: one file for a cold worker to load (see worker-entry.ts).
+const ENTRY = new URL('./worker-entry.bundle.js', import.meta.url);
 
 /** How a thread is started. */
 export interface TaskThreadOptions {
@@ -63,7 +62,6 @@ export class TaskThread {
   constructor(options: TaskThreadOptions, assigned?: AssignedJob, warm?: readonly string[]) {
     this.#options = options;
     const init: WorkerInit = {
-      runtime: RUNTIME,
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
       ...(options.tsx !== undefined ? { tsx: options.tsx } : {}),
       ...(assigned ? { job: jobMessage(assigned) } : {}),

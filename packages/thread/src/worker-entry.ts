@@ -3,13 +3,20 @@
  * core's runtime, sends its outcome, then lets its own event loop drain (so a timer the task left behind
  * can still throw and be reported as a stray, attributed to this task only) and exits by itself; the
  * parent terminates it if it lingers too long. Its load time is paid by every cold task, so it starts
- * every module load at once and imports nothing it does not need.
+ * every module load at once and imports nothing it does not need; the build bundles it with core's
+ * runtime into one file (`worker-entry.bundle.js`), so a worker reads one file before the task's own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Result, TaskFailure } from '@isolane/core/runtime';
+import {
+  createRuntime,
+  makeFailure,
+  monotonicMs,
+  type Result,
+  type TaskFailure,
+  toFailure,
+} from '@isolane/core/runtime';
 import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
 
-type RuntimeModule = typeof import('@isolane/core/runtime');
 type TransferablesModule = typeof import('./transferables.js');
 
 const init = workerData as WorkerInit;
@@ -20,24 +27,22 @@ let phase: 'waiting' | 'running' | 'done' = 'waiting';
 let startedAt = 0;
 // An error thrown while a prespawned worker waits (a timer its bootstrap left behind) poisons the worker.
 let waitingFailure: TaskFailure | undefined;
-let core: RuntimeModule | undefined;
 
 process.on('uncaughtException', onUncaught);
 process.on('unhandledRejection', onUncaught);
 
-const loadingCore = import(init.runtime) as Promise<RuntimeModule>;
+const job = init.job;
+if (job && job.task.kind === 'module' && !init.bootstrap && !init.tsx) {
+  // Nothing has to load first, so the task's module graph starts loading now. Its failure, if any, is
+  // reported by the runtime, which imports the same module.
+  import(job.task.module).catch(() => {});
+}
 if (init.tsx) {
   // Node 20's loader hooks do not reach workers and tsx only hooks the main thread there: hook this one.
   ((await import(init.tsx)) as { register: () => unknown }).register();
+  if (job && job.task.kind === 'module' && !init.bootstrap) import(job.task.module).catch(() => {});
 }
-const job = init.job;
-if (job && job.task.kind === 'module' && !init.bootstrap) {
-  // Nothing has to load first, so the task's module graph loads alongside the runtime's. Its failure,
-  // if any, is reported by the runtime, which imports the same module.
-  import(job.task.module).catch(() => {});
-}
-core = await loadingCore;
-const runtime = core.createRuntime({ bootstrap: init.bootstrap });
+const runtime = createRuntime({ bootstrap: init.bootstrap, oneTask: true });
 
 if (job) void execute(job);
 else {
@@ -65,7 +70,7 @@ async function execute(message: JobMessage): Promise<void> {
     await runtime.ready();
     post({ t: 'started' });
   }
-  startedAt = performance.now();
+  startedAt = monotonicMs();
   const result: Result<unknown> = waitingFailure
     ? { ok: false, error: waitingFailure, ms: 0 }
     : await runtime.run(message.task, message.args, { id: message.id });
@@ -110,25 +115,11 @@ function post(message: WorkerMessage): void {
 }
 
 function failure(kind: TaskFailure['kind'], message: string, name: string, cause?: TaskFailure): TaskFailure {
-  if (core) return core.makeFailure(kind, message, cause ? { name, cause } : { name });
-  return cause ? { kind, name, message, cause } : { kind, name, message };
-}
-
-function encode(thrown: unknown): TaskFailure {
-  if (core) return core.toFailure(thrown, 'threw');
-  // Before the runtime loaded (only the entry's own loading can fail then): the essentials.
-  const err = thrown as { name?: unknown; message?: unknown; stack?: unknown } | undefined;
-  const encoded: TaskFailure = {
-    kind: 'threw',
-    name: typeof err?.name === 'string' ? err.name : 'Error',
-    message: typeof err?.message === 'string' ? err.message : String(thrown),
-  };
-  if (typeof err?.stack === 'string') encoded.stack = err.stack;
-  return encoded;
+  return makeFailure(kind, message, cause ? { name, cause } : { name });
 }
 
 function onUncaught(thrown: unknown): void {
-  const encoded = encode(thrown);
+  const encoded = toFailure(thrown, 'threw');
   if (phase === 'waiting') {
     waitingFailure ??= failure(
       'bootstrap',
@@ -140,7 +131,7 @@ function onUncaught(thrown: unknown): void {
   }
   if (phase === 'running') {
     phase = 'done';
-    post({ t: 'result', r: { ok: false, error: encoded, ms: performance.now() - startedAt } });
+    post({ t: 'result', r: { ok: false, error: encoded, ms: monotonicMs() - startedAt } });
   } else {
     post({ t: 'stray', f: encoded });
   }

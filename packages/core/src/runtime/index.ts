@@ -8,7 +8,8 @@
  * parentPort.on('message', async (m) => parentPort.postMessage(await runtime.run(m.task, m.args)));
  * ```
  */
-export { type TaskStore, taskStorage } from '../context.js';
+export { monotonicMs } from '../clock.js';
+export { singleTaskStorage, type TaskStorage, type TaskStore, taskStorage } from '../context.js';
 export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
