@@ -11,7 +11,8 @@ import type { SubjectBaselines } from './subjects/subject.js';
 export const CPU_BATCH_BASELINE = 'piscina';
 
 /**
- * Adds `coldVs` / `warmVs` (p50 / baseline p50) to latency rows.
+ * Adds `coldVs` / `warmVs` (p50 / baseline p50) to latency rows; for a cold figure measured in
+ * alternation with its baseline (`coldPaired`), that pairing's ratio.
  *
  * @example
  * ```ts
@@ -28,7 +29,9 @@ export function compareLatency(
     const out: { -readonly [K in keyof LatencyRow]: LatencyRow[K] } = { ...row };
     const coldBase = b.cold && b.cold !== row.subject ? byId.get(b.cold) : undefined;
     const coldRatio = ratio(row.cold?.p50, coldBase?.cold?.p50);
-    if (coldBase && coldRatio !== null) out.coldVs = { baseline: coldBase.subject, ratio: coldRatio };
+    // A ratio from samples taken in alternation with the baseline beats one across two units.
+    if (row.coldPaired) out.coldVs = { baseline: row.coldPaired.baseline, ratio: row.coldPaired.ratio };
+    else if (coldBase && coldRatio !== null) out.coldVs = { baseline: coldBase.subject, ratio: coldRatio };
     const warmBase = b.warm && b.warm !== row.subject ? byId.get(b.warm) : undefined;
     const warmRatio = ratio(row.warm?.p50, warmBase?.warm?.p50);
     if (warmBase && warmRatio !== null) out.warmVs = { baseline: warmBase.subject, ratio: warmRatio };

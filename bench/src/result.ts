@@ -54,7 +54,23 @@ export interface LatencyRow {
   readonly warmNote?: string;
   readonly coldVs?: Comparison;
   readonly warmVs?: Comparison;
+  /**
+   * Per-task isolane subjects: their cold samples were taken alternately with their cold baseline's,
+   * in the same process, so the ratio holds even on a machine whose speed drifts between units.
+   */
+  readonly coldPaired?: PairedCold;
   readonly error?: string;
+}
+
+/** Cold starts measured in alternation with the cold baseline (see `LatencyRow.coldPaired`). */
+export interface PairedCold {
+  readonly baseline: string;
+  /** The baseline's cold samples from the alternation. */
+  readonly baselineCold: Stats;
+  /** This subject's cold p50 over the baseline's, from the alternation. */
+  readonly ratio: number;
+  /** This subject's cold when its task module itself imports `@isolane/core/task` (in-module `defineTask`). */
+  readonly taskImportsCore: Stats;
 }
 
 export interface ThroughputRow {

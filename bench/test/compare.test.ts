@@ -27,6 +27,26 @@ describe('compareLatency', () => {
     expect(pool?.coldVs?.ratio).toBe(2);
     expect(pool?.warmVs).toBeUndefined(); // its baseline was not measured in this run
   });
+
+  it('prefers the ratio of samples taken in alternation with the baseline over the cross-unit one', () => {
+    const rows: LatencyRow[] = [
+      {
+        subject: 'thread',
+        cold: stats(33),
+        warm: stats(2),
+        warmMode: 'prespawned',
+        coldPaired: {
+          baseline: 'raw-worker',
+          baselineCold: stats(31),
+          ratio: 33 / 31,
+          taskImportsCore: stats(35),
+        },
+      },
+      { subject: 'raw-worker', cold: stats(22), warm: stats(1), warmMode: 'prespawned' },
+    ];
+    const [thread] = compareLatency(rows, of);
+    expect(thread?.coldVs).toEqual({ baseline: 'raw-worker', ratio: 33 / 31 });
+  });
 });
 
 describe('compareThroughput', () => {

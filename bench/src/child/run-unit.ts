@@ -17,7 +17,7 @@ import type { Unit } from './unit.js';
 export async function runUnit(unit: Unit): Promise<unknown> {
   switch (unit.kind) {
     case 'latency':
-      return measureLatency(subjectById(unit.subject), unit.plan);
+      return measureLatency(subjectById(unit.subject), unit.plan, subjectById);
     case 'throughput':
       return measureThroughput(subjectById(unit.subject), unit.plan);
     case 'serial':

@@ -5,9 +5,9 @@
  * one task every 150 ms (slower than a spawn, so the next worker is ready in time).
  */
 import type { Plan } from '../plan.js';
-import type { LatencyRow } from '../result.js';
-import { summarize } from '../stats.js';
-import type { Subject } from '../subjects/subject.js';
+import type { LatencyRow, PairedCold } from '../result.js';
+import { ratio, summarize } from '../stats.js';
+import type { SessionOptions, Subject } from '../subjects/subject.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,21 +18,61 @@ function coldSampleCount(subject: Subject, plan: Plan): number {
   return subject.features.perTask ? c.thread : c.pool;
 }
 
+/** One cold sample: open a fresh session, run one trivial task, close (the close is not timed). */
+async function coldSample(
+  subject: Subject,
+  plan: Plan,
+  extra: Partial<SessionOptions> = {},
+): Promise<number> {
+  const perTask = subject.features.perTask ? { prespawn: 0 } : {};
+  const t0 = performance.now();
+  const session = await subject.open({ concurrency: plan.concurrency, ...perTask, ...extra });
+  try {
+    await session.run('noop', 0);
+    return performance.now() - t0;
+  } finally {
+    await session.close();
+  }
+}
+
 async function cold(subject: Subject, plan: Plan): Promise<number[]> {
   const samples: number[] = [];
   const n = coldSampleCount(subject, plan);
-  const perTask = subject.features.perTask ? { prespawn: 0 } : {};
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    const session = await subject.open({ concurrency: plan.concurrency, ...perTask });
-    try {
-      await session.run('noop', i);
-      samples.push(performance.now() - t0);
-    } finally {
-      await session.close();
-    }
-  }
+  for (let i = 0; i < n; i++) samples.push(await coldSample(subject, plan));
   return samples;
+}
+
+/**
+ * Cold samples of a per-task isolane subject taken in rotation with its cold baseline's and with its
+ * own in-module task catalogue, one of each per round, in this one process: a machine whose speed
+ * drifts over the minutes between units cannot bias the ratio.
+ */
+async function pairedCold(
+  subject: Subject,
+  baseline: Subject,
+  plan: Plan,
+): Promise<{ cold: number[]; paired: PairedCold | undefined }> {
+  const series: { own: number[]; base: number[]; core: number[] } = { own: [], base: [], core: [] };
+  const takers: Array<() => Promise<void>> = [
+    async () => void series.own.push(await coldSample(subject, plan)),
+    async () => void series.base.push(await coldSample(baseline, plan)),
+    async () => void series.core.push(await coldSample(subject, plan, { tasksImportCore: true })),
+  ];
+  const n = coldSampleCount(subject, plan);
+  for (let i = 0; i < n; i++) {
+    // Rotate the order each round, so no series always runs right after another.
+    for (let k = 0; k < takers.length; k++) await takers[(i + k) % takers.length]!();
+  }
+  const own = summarize(series.own);
+  const base = summarize(series.base);
+  const r = ratio(own.p50, base.p50);
+  return {
+    cold: series.own,
+    paired:
+      r === null
+        ? undefined
+        : { baseline: baseline.id, baselineCold: base, ratio: r, taskImportsCore: summarize(series.core) },
+  };
 }
 
 async function warmSequential(subject: Subject, plan: Plan): Promise<number[]> {
@@ -76,12 +116,24 @@ async function warmPrespawned(subject: Subject, plan: Plan): Promise<number[]> {
  *
  * @example
  * ```ts
- * const row = await measureLatency(piscinaSubject(), makePlan(true));
+ * const row = await measureLatency(threadSubject, makePlan(true), subjectById); // paired with raw-worker
  * row.warm?.p50; // ~0.05 (ms)
  * ```
  */
-export async function measureLatency(subject: Subject, plan: Plan): Promise<LatencyRow> {
-  const coldSamples = subject.features.noCold ? null : await cold(subject, plan);
+export async function measureLatency(
+  subject: Subject,
+  plan: Plan,
+  subjectById?: (id: string) => Subject,
+): Promise<LatencyRow> {
+  const baselineId = subject.baselines.cold;
+  const pairWith =
+    subject.kind === 'driver' && subject.features.perTask && baselineId && subjectById
+      ? subjectById(baselineId)
+      : undefined;
+  let coldSamples: number[] | null = null;
+  let paired: PairedCold | undefined;
+  if (pairWith) ({ cold: coldSamples, paired } = await pairedCold(subject, pairWith, plan));
+  else if (!subject.features.noCold) coldSamples = await cold(subject, plan);
   const prespawned = subject.features.perTask;
   const warmSamples = prespawned ? await warmPrespawned(subject, plan) : await warmSequential(subject, plan);
   return {
@@ -91,5 +143,6 @@ export async function measureLatency(subject: Subject, plan: Plan): Promise<Late
     warm: summarize(warmSamples),
     warmMode: prespawned ? 'prespawned' : 'sequential',
     ...(prespawned ? { warmIntervalMs: plan.latency.prespawnIntervalMs } : {}),
+    ...(paired ? { coldPaired: paired } : {}),
   };
 }

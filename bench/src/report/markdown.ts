@@ -154,6 +154,44 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
       chart('latency-cold.svg'),
       chart('latency-warm.svg'),
     );
+    const paired = result.latency.filter((r) => r.coldPaired);
+    if (paired.length > 0) {
+      out.push(
+        '',
+        '### Cold start next to the raw baseline',
+        '',
+        'For the per-task drivers, cold samples are taken in rotation with the raw baseline’s in one process ' +
+          '(one of each per round), so the ratio holds even when the machine’s speed drifts between measurements. ' +
+          'Both run the same task module, which imports nothing from isolane (tasks declared from the caller’s side ' +
+          'with `defineTask(moduleUrl, name, fn)`). The last columns run the same tasks declared inside a module that ' +
+          'imports `@isolane/core/task`: what a fresh worker pays to resolve and load that package first.',
+        '',
+        table(
+          [
+            'subject',
+            'cold p50',
+            'baseline',
+            'baseline cold p50',
+            'ratio',
+            'task module imports @isolane/core/task: cold p50',
+            'extra',
+          ],
+          paired.map((r) => {
+            const p = r.coldPaired!;
+            const own = r.cold?.p50;
+            return [
+              label(r.subject),
+              own === undefined ? '-' : formatMs(own),
+              label(p.baseline),
+              formatMs(p.baselineCold.p50),
+              formatRatio(p.ratio),
+              formatMs(p.taskImportsCore.p50),
+              own === undefined ? '-' : `+${formatMs(Math.max(0, p.taskImportsCore.p50 - own))}`,
+            ];
+          }),
+        ),
+      );
+    }
   }
 
   if (result.throughput) {

@@ -10,6 +10,7 @@ import {
   type TaskFailure,
   WaitGroup,
 } from '@isolane/core';
+import { IN_MODULE_TASKS } from '../workers/isolane-module-tasks.js';
 import { MODULE_TASKS } from '../workers/isolane-tasks.js';
 import type { TaskName } from '../workers/tasks.js';
 import { bounded, type Session, type SessionOptions, type Subject, type SubjectFeatures } from './subject.js';
@@ -61,10 +62,12 @@ function failureError(failure: TaskFailure): Error {
 class IsolaneSession implements Session {
   readonly #driver: Driver;
   readonly #groupOptions: ConstructorParameters<typeof WaitGroup>[0];
+  readonly #tasks: Record<TaskName, (arg?: unknown) => unknown>;
   readonly lateErrors: string[] = [];
 
   constructor(driver: Driver, options: SessionOptions) {
     this.#driver = driver;
+    this.#tasks = options.tasksImportCore ? IN_MODULE_TASKS : MODULE_TASKS;
     this.#groupOptions = {
       driver,
       timeout: options.timeoutMs ?? 0,
@@ -76,7 +79,7 @@ class IsolaneSession implements Session {
   run(name: TaskName, arg?: unknown): Promise<unknown> {
     // A group per call, as a per-request group in a server would use it.
     const wg = new WaitGroup(this.#groupOptions);
-    wg.go(MODULE_TASKS[name], arg);
+    wg.go(this.#tasks[name], arg);
     return wg.wait().then(([result]) => {
       if (!result) throw new Error('the group returned no result');
       if (result.ok) return result.value;
@@ -86,7 +89,7 @@ class IsolaneSession implements Session {
 
   async runMany(name: TaskName, arg: unknown, count: number): Promise<number> {
     const wg = new WaitGroup(this.#groupOptions);
-    const task = MODULE_TASKS[name];
+    const task = this.#tasks[name];
     for (let i = 0; i < count; i++) wg.go(task, arg);
     const results = await wg.wait();
     let ok = 0;

@@ -15,6 +15,12 @@ export interface SessionOptions {
   readonly memoryLimitMb?: number;
   /** Keep this many fresh workers started ahead of tasks (per-task models only). */
   readonly prespawn?: number;
+  /**
+   * Run the catalogue declared inside a module that imports `@isolane/core/task` instead of the one
+   * declared over the plain task module every subject shares (isolane subjects only; see
+   * `workers/isolane-module-tasks.ts`).
+   */
+  readonly tasksImportCore?: boolean;
 }
 
 /** A live instance of a subject. */

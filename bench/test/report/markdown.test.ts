@@ -37,6 +37,14 @@ describe('renderMarkdown', () => {
     expect(pLimit).toContain('exit: host killed');
   });
 
+  it('shows per-task cold starts next to the baseline measured in alternation, and the in-module cost', () => {
+    const lines = md.split('\n');
+    const at = lines.indexOf('### Cold start next to the raw baseline');
+    expect(at).toBeGreaterThan(0);
+    const row = lines.slice(at).find((l) => l.startsWith('| isolane thread |'));
+    expect(row).toBe('| isolane thread | 30.0 ms | raw new Worker | 25.0 ms | 1.20× | 32.5 ms | +2.50 ms |');
+  });
+
   it('says why an unavailable subject was not measured', () => {
     expect(md).toContain('unavailable: @isolane/fork not built or not installed');
     expect(md).toContain('## Not measured');
