@@ -39,6 +39,15 @@ export function defineTask<A extends unknown[], R>(
     throw new TypeError(`defineTask: "exportName" must be the name of the export, got ${String(exportName)}`);
   }
   const module = taskModuleUrl(moduleUrl);
+  const declared = (fn as unknown as Record<symbol, TaskSpec | undefined>)[TASK_BRAND];
+  if (declared?.kind === 'module') {
+    // The mark lives on the function itself, so one function is one task.
+    if (declared.module === module && declared.name === exportName) return fn as ModuleTask<A, R>;
+    throw new TypeError(
+      `defineTask: this function is already the task "${declared.name}" of ${declared.module}; to declare ` +
+        `it again, declare a wrapper: defineTask(moduleUrl, '${exportName}', (...args) => fn(...args))`,
+    );
+  }
   Object.defineProperty(fn, TASK_BRAND, {
     value: Object.freeze({ kind: 'module', module, name: exportName }),
     enumerable: false,

@@ -29,3 +29,20 @@ describe('defineTask', () => {
     expect(() => defineTask(url, 'a', 5 as unknown as () => void)).toThrow(/"fn" must be a function/);
   });
 });
+
+describe('defineTask on a function that is already a task', () => {
+  it('returns it unchanged when declared again the same way', () => {
+    const fn = (n: number) => n;
+    const once = defineTask(url, 'same', fn);
+    expect(defineTask(url, 'same', fn)).toBe(once);
+  });
+
+  it('refuses another module or name, saying where it is declared and how to wrap it', () => {
+    const fn = (n: number) => n;
+    defineTask(url, 'first', fn);
+    expect(() => defineTask('file:///app/other.js', 'first', fn)).toThrow(
+      /already the task "first" of file:\/\/\/app\/tasks\.js.*declare a wrapper/,
+    );
+    expect(() => defineTask(url, 'second', fn)).toThrow(/already the task "first"/);
+  });
+});

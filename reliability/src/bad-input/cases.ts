@@ -594,6 +594,16 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     ),
     run: () => defineTask(42 as Loose, 'x', () => 0),
   },
+  {
+    entry: 'defineTask(moduleUrl, exportName, fn)',
+    input: 'fn already declared as another task',
+    expected: throwsType(/defineTask: this function is already the task "first" of .*declare a wrapper/),
+    run: () => {
+      const fn = () => 0;
+      defineTask(FIXTURES.tasks, 'first', fn);
+      return defineTask(FIXTURES.tasks, 'second', fn);
+    },
+  },
   ctorCase(
     'cooperative',
     'CooperativeDriver',
