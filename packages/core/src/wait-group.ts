@@ -160,7 +160,8 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     ) {
       throw new TypeError('options.driverOptions must be an object');
     }
-    if (options.driver !== undefined && typeof options.driver !== 'string' && !isDriver(options.driver)) {
+    const driverInstance = isDriver(options.driver) ? options.driver : undefined;
+    if (options.driver !== undefined && typeof options.driver !== 'string' && !driverInstance) {
       throw new TypeError(
         'options.driver must be a driver name or a Driver instance (with start() and close())',
       );
@@ -182,7 +183,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       options.globals === undefined ? undefined : checkGlobals(options.globals, 'options.globals');
     const explicitName =
       typeof options.driver === 'string' ? checkDriverName(options.driver, 'options.driver') : undefined;
-    if (isDriver(options.driver)) {
+    if (driverInstance) {
       for (const key of ['bootstrap', 'concurrency', 'memoryLimitMb', 'driverOptions'] as const) {
         if (options[key] !== undefined) {
           throw new TypeError(
@@ -191,9 +192,10 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         }
       }
     }
-    const envValue = process.env[DRIVER_ENV];
+    // Read only when it can matter: `process.env` is a slow lookup, and a group per request is common.
+    const envValue = explicitName || driverInstance ? undefined : process.env[DRIVER_ENV];
     const envName =
-      explicitName || isDriver(options.driver) || envValue === undefined || envValue === ''
+      envValue === undefined || envValue === ''
         ? undefined
         : checkDriverName(envValue, `environment variable ${DRIVER_ENV}`);
 
@@ -202,7 +204,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     this.#globals = globals === undefined || globals.length === 0 ? NO_GLOBALS : new Set(globals);
 
     const finish = (loaded: LoadedConfig | undefined): Driver | Promise<Driver> => {
-      if (isDriver(options.driver)) return options.driver;
+      if (driverInstance) return driverInstance;
       const config: IsolaneConfig = loaded?.config ?? {};
       const name = explicitName ?? envName ?? config.driver ?? DEFAULT_DRIVER;
       this.#driverName = name;
@@ -220,7 +222,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       return sharedDriver(name, settings);
     };
 
-    const needsConfig = !(isDriver(options.driver) && timeout !== undefined && globals !== undefined);
+    const needsConfig = !(driverInstance && timeout !== undefined && globals !== undefined);
     let driver: Driver | Promise<Driver>;
     if (!needsConfig) driver = finish(undefined);
     else {
@@ -442,12 +444,16 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
    * Resolves with every slot's result, in `go()` order, once all are settled. Never rejects for task
    * failures (it rejects only if the driver itself could not be loaded).
    */
-  async wait(): Promise<Result<T>[]> {
-    if (this.#outstanding > 0) {
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    }
-    if (this.#driverError !== undefined && !this.#driver) throw this.#driverError;
-    return this.#results.slice() as Result<T>[];
+  wait(): Promise<Result<T>[]> {
+    // One promise, settled straight from the last slot's settle: no extra hops on a hot path.
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        if (this.#driverError !== undefined && !this.#driver) reject(this.#driverError);
+        else resolve(this.#results.slice() as Result<T>[]);
+      };
+      if (this.#outstanding > 0) this.#waiters.push(done);
+      else done();
+    });
   }
 
   /** Yields `{ index, result }` in completion order, for every slot (including ones started later). */
