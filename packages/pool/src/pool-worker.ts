@@ -9,7 +9,8 @@ import { Deque } from './deque.js';
 import type { PoolJob } from './pool-job.js';
 import { STARTED_SLOT, type WorkerBoot } from './protocol.js';
 
-const ENTRY = new URL('./worker-entry.js', import.meta.url);
+// The worker entry bundled with core's runtime: one file for a new worker to load.
+const ENTRY = new URL('./worker-entry.bundle.js', import.meta.url);
 
 /** How the driver hears from a worker. */
 export interface WorkerEvents {
