@@ -11,8 +11,8 @@ import type { SubjectBaselines } from './subjects/subject.js';
 export const CPU_BATCH_BASELINE = 'piscina';
 
 /**
- * Adds `coldVs` / `warmVs` (p50 / baseline p50) to latency rows; for a cold figure measured in
- * alternation with its baseline (`coldPaired`), that pairing's ratio.
+ * Adds `coldVs` / `warmVs` (p50 / baseline p50) to latency rows; for a figure measured in alternation
+ * with its baseline (`coldPaired`, `warmPaired`), that pairing's ratio.
  *
  * @example
  * ```ts
@@ -34,7 +34,8 @@ export function compareLatency(
     else if (coldBase && coldRatio !== null) out.coldVs = { baseline: coldBase.subject, ratio: coldRatio };
     const warmBase = b.warm && b.warm !== row.subject ? byId.get(b.warm) : undefined;
     const warmRatio = ratio(row.warm?.p50, warmBase?.warm?.p50);
-    if (warmBase && warmRatio !== null) out.warmVs = { baseline: warmBase.subject, ratio: warmRatio };
+    if (row.warmPaired) out.warmVs = { baseline: row.warmPaired.baseline, ratio: row.warmPaired.ratio };
+    else if (warmBase && warmRatio !== null) out.warmVs = { baseline: warmBase.subject, ratio: warmRatio };
     return out;
   });
 }

@@ -59,7 +59,21 @@ export interface LatencyRow {
    * in the same process, so the ratio holds even on a machine whose speed drifts between units.
    */
   readonly coldPaired?: PairedCold;
+  /**
+   * Pools (driver and peers): their warm samples were taken in alternating blocks with their warm baseline's, in
+   * the same process (thread wake-up costs differ from process to process on some machines).
+   */
+  readonly warmPaired?: PairedWarm;
   readonly error?: string;
+}
+
+/** Warm round trips measured in alternation with the warm baseline (see `LatencyRow.warmPaired`). */
+export interface PairedWarm {
+  readonly baseline: string;
+  /** The baseline's warm samples from the alternation. */
+  readonly baselineWarm: Stats;
+  /** This subject's warm p50 over the baseline's, from the alternation. */
+  readonly ratio: number;
 }
 
 /** Cold starts measured in alternation with the cold baseline (see `LatencyRow.coldPaired`). */

@@ -47,6 +47,21 @@ describe('compareLatency', () => {
     const [thread] = compareLatency(rows, of);
     expect(thread?.coldVs).toEqual({ baseline: 'raw-worker', ratio: 33 / 31 });
   });
+
+  it('likewise for warm figures measured in blocks alternated with the baseline', () => {
+    const rows: LatencyRow[] = [
+      {
+        subject: 'pool',
+        cold: stats(60),
+        warm: stats(0.009),
+        warmMode: 'sequential',
+        warmPaired: { baseline: 'ping', baselineWarm: stats(0.01), ratio: 0.9 },
+      },
+      { subject: 'ping', cold: null, warm: stats(0.005), warmMode: 'sequential' },
+    ];
+    const [pool] = compareLatency(rows, of);
+    expect(pool?.warmVs).toEqual({ baseline: 'ping', ratio: 0.9 });
+  });
 });
 
 describe('compareThroughput', () => {

@@ -5,9 +5,9 @@
  * one task every 150 ms (slower than a spawn, so the next worker is ready in time).
  */
 import type { Plan } from '../plan.js';
-import type { LatencyRow, PairedCold } from '../result.js';
+import type { LatencyRow, PairedCold, PairedWarm } from '../result.js';
 import { ratio, summarize } from '../stats.js';
-import type { SessionOptions, Subject } from '../subjects/subject.js';
+import type { Session, SessionOptions, Subject } from '../subjects/subject.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,15 +79,66 @@ async function warmSequential(subject: Subject, plan: Plan): Promise<number[]> {
   const session = await subject.open({ concurrency: plan.concurrency });
   try {
     for (let i = 0; i < plan.latency.warmup; i++) await session.run('noop', i);
-    const samples: number[] = new Array(plan.latency.warmSamples);
-    for (let i = 0; i < samples.length; i++) {
-      const t0 = performance.now();
-      await session.run('noop', i);
-      samples[i] = performance.now() - t0;
-    }
-    return samples;
+    return await sequentialSamples(session, plan.latency.warmSamples);
   } finally {
     await session.close();
+  }
+}
+
+async function sequentialSamples(session: Session, n: number): Promise<number[]> {
+  const samples: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await session.run('noop', i);
+    samples[i] = performance.now() - t0;
+  }
+  return samples;
+}
+
+/** Rounds the paired warm measure splits its samples into (one block of each subject per round). */
+const WARM_ROUNDS = 30;
+
+/**
+ * Warm round trips of a pool (the driver or a peer) taken in alternating blocks with its warm
+ * baseline's (the raw ping-pong), both sessions open in this one process: how fast threads wake each other varies from one
+ * process to the next on some machines (virtual CPUs), and both sides of the ratio must see the same.
+ */
+async function pairedWarm(
+  subject: Subject,
+  baseline: Subject,
+  plan: Plan,
+): Promise<{ warm: number[]; paired: PairedWarm | undefined }> {
+  const own = await subject.open({ concurrency: plan.concurrency });
+  try {
+    const base = await baseline.open({ concurrency: plan.concurrency });
+    try {
+      for (let i = 0; i < plan.latency.warmup; i++) {
+        await own.run('noop', i);
+        await base.run('noop', i);
+      }
+      const block = Math.max(1, Math.ceil(plan.latency.warmSamples / WARM_ROUNDS));
+      const ownSamples: number[] = [];
+      const baseSamples: number[] = [];
+      for (let round = 0; round < WARM_ROUNDS; round++) {
+        const order: Array<[Session, number[]]> = [
+          [own, ownSamples],
+          [base, baseSamples],
+        ];
+        if (round % 2 === 1) order.reverse();
+        for (const [session, into] of order) into.push(...(await sequentialSamples(session, block)));
+      }
+      const ownStats = summarize(ownSamples);
+      const baseStats = summarize(baseSamples);
+      const r = ratio(ownStats.p50, baseStats.p50);
+      return {
+        warm: ownSamples,
+        paired: r === null ? undefined : { baseline: baseline.id, baselineWarm: baseStats, ratio: r },
+      };
+    } finally {
+      await base.close();
+    }
+  } finally {
+    await own.close();
   }
 }
 
@@ -135,7 +186,17 @@ export async function measureLatency(
   if (pairWith) ({ cold: coldSamples, paired } = await pairedCold(subject, pairWith, plan));
   else if (!subject.features.noCold) coldSamples = await cold(subject, plan);
   const prespawned = subject.features.perTask;
-  const warmSamples = prespawned ? await warmPrespawned(subject, plan) : await warmSequential(subject, plan);
+  const warmBaselineId = subject.baselines.warm;
+  const pairWarmWith =
+    subject.kind !== 'baseline' && !prespawned && warmBaselineId && subjectById
+      ? subjectById(warmBaselineId)
+      : undefined;
+  let warmSamples: number[];
+  let warmPaired: PairedWarm | undefined;
+  if (prespawned) warmSamples = await warmPrespawned(subject, plan);
+  else if (pairWarmWith)
+    ({ warm: warmSamples, paired: warmPaired } = await pairedWarm(subject, pairWarmWith, plan));
+  else warmSamples = await warmSequential(subject, plan);
   return {
     subject: subject.id,
     cold: coldSamples ? summarize(coldSamples) : null,
@@ -144,5 +205,6 @@ export async function measureLatency(
     warmMode: prespawned ? 'prespawned' : 'sequential',
     ...(prespawned ? { warmIntervalMs: plan.latency.prespawnIntervalMs } : {}),
     ...(paired ? { coldPaired: paired } : {}),
+    ...(warmPaired ? { warmPaired } : {}),
   };
 }

@@ -142,6 +142,6 @@ export const SUMMARY_NOTES: readonly string[] = [
   'parallelism: speedup of CPU-bound tasks submitted at once over the same tasks run serially on one thread',
   'cold: open + first trivial task, p50; warm: sequential round trip p50 on a warm session',
   '* warm for per-task models = a prespawned worker, one task every 150 ms',
-  '(n.nn×) = ratio to the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools, raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (above 1 = faster)',
+  '(n.nn×) = ratio to the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (above 1 = faster)',
   'state: global/prototype/env leaks to the next task and argument snapshots; crash: process.exit, async throw, unhandled rejection, throw after return, OOM, infinite loop + timeout',
 ];

@@ -17,6 +17,7 @@ function fakeSubject(
   kind: Subject['kind'],
   log: string[],
   msFor: (options: SessionOptions) => number,
+  features: SubjectFeatures = PER_TASK,
 ): Subject {
   return {
     id,
@@ -24,14 +25,15 @@ function fakeSubject(
     label: id,
     kind,
     model: 'fake',
-    features: PER_TASK,
-    baselines: kind === 'driver' ? { cold: 'base', warm: 'base' } : {},
+    features,
+    baselines: kind === 'baseline' ? {} : { cold: 'base', warm: 'base' },
     async open(options: SessionOptions): Promise<Session> {
       const tag = `${id}${options.tasksImportCore ? '+core' : ''}`;
       const session: Session = {
         run: async () => {
           log.push(tag);
-          await new Promise((resolve) => setTimeout(resolve, msFor(options)));
+          const ms = msFor(options);
+          if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
           return undefined;
         },
         runMany: async () => 0,
@@ -76,5 +78,31 @@ describe('measureLatency, cold starts of per-task drivers', () => {
     expect(new Set(log)).toEqual(new Set(['base']));
     const driver = fakeSubject('drv', 'driver', log, () => 1);
     expect((await measureLatency(driver, makePlan(true))).coldPaired).toBeUndefined();
+  });
+});
+
+describe('measureLatency, warm round trips of pools', () => {
+  it('alternates blocks of the pool and of its warm baseline, both open in the same process', async () => {
+    const log: string[] = [];
+    const pooled: SubjectFeatures = { ...PER_TASK, perTask: false };
+    const base = fakeSubject('base', 'baseline', log, () => 0, pooled);
+    const pool = fakeSubject('pool', 'peer', log, () => 1, pooled);
+    const plan = makePlan(true);
+    const row = await measureLatency(pool, plan, () => base);
+    const block = Math.ceil(plan.latency.warmSamples / 30);
+    const warmLog = log.slice(log.length - 2 * block * 30);
+    for (let round = 0; round < 30; round++) {
+      const chunks = [0, 1].map((k) => warmLog.slice((2 * round + k) * block, (2 * round + k + 1) * block));
+      // Each round: one uniform block of each subject.
+      expect(chunks.map((c) => new Set(c).size)).toEqual([1, 1]);
+      expect(new Set(chunks.map((c) => c[0]))).toEqual(new Set(['pool', 'base']));
+    }
+    expect(row.warmPaired?.baseline).toBe('base');
+    expect(row.warmPaired?.baselineWarm.n).toBe(row.warm?.n);
+    expect(row.warmPaired?.ratio).toBeCloseTo(
+      (row.warm?.p50 ?? 0) / (row.warmPaired?.baselineWarm.p50 ?? 1),
+      10,
+    );
+    expect(row.warmPaired?.ratio).toBeGreaterThan(1); // the fake pool sleeps 1 ms a task, its baseline 0
   });
 });

@@ -127,8 +127,9 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   #driver: Driver | undefined;
   #driverName: string | undefined;
   #driverError: unknown;
-  #queued: { index: number; job: Job }[] = [];
-  #waiters: (() => void)[] = [];
+  // Allocated on first use: a group per request is common, and most never need them.
+  #queued: { index: number; job: Job }[] | undefined;
+  #waiters: (() => void)[] | undefined;
   #aborted: TaskFailure | undefined;
   #closed = false;
   #signal: AbortSignal | undefined;
@@ -355,7 +356,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         ? { task: spec, args: sendArgs, timeout }
         : { task: spec, args: sendArgs };
     if (this.#driver) this.#start(index, job);
-    else if (this.#driverError === undefined) this.#queued.push({ index, job });
+    else if (this.#driverError === undefined) (this.#queued ??= []).push({ index, job });
     else this._settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
     return index;
   }
@@ -393,8 +394,8 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
 
   #useDriver(driver: Driver): void {
     this.#driver = driver;
-    const queued = this.#queued;
-    this.#queued = [];
+    const queued = this.#queued ?? [];
+    this.#queued = undefined;
     for (const { index, job } of queued) {
       if (this.#results[index] === undefined) this.#start(index, job);
     }
@@ -402,8 +403,8 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
 
   #failDriver(err: unknown): void {
     this.#driverError = err ?? new Error('driver failed to load');
-    const queued = this.#queued;
-    this.#queued = [];
+    const queued = this.#queued ?? [];
+    this.#queued = undefined;
     for (const { index } of queued) {
       this._settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
     }
@@ -416,14 +417,14 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     this.#slots[index] = undefined;
     this.#order.push(index);
     if (--this.#outstanding === 0) this.#busy(false);
-    if (this.#iterWaiters.length > 0) {
+    if (this.#iterWaiters !== undefined) {
       const waiters = this.#iterWaiters;
-      this.#iterWaiters = [];
+      this.#iterWaiters = undefined;
       for (const w of waiters) w();
     }
-    if (this.#outstanding === 0 && this.#waiters.length > 0) {
+    if (this.#outstanding === 0 && this.#waiters !== undefined) {
       const waiters = this.#waiters;
-      this.#waiters = [];
+      this.#waiters = undefined;
       for (const w of waiters) w();
     }
   }
@@ -438,7 +439,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     reportStray(this.#onError, failure, index);
   }
 
-  #iterWaiters: (() => void)[] = [];
+  #iterWaiters: (() => void)[] | undefined;
 
   /**
    * Resolves with every slot's result, in `go()` order, once all are settled. Never rejects for task
@@ -451,7 +452,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         if (this.#driverError !== undefined && !this.#driver) reject(this.#driverError);
         else resolve(this.#results.slice() as Result<T>[]);
       };
-      if (this.#outstanding > 0) this.#waiters.push(done);
+      if (this.#outstanding > 0) (this.#waiters ??= []).push(done);
       else done();
     });
   }
@@ -465,7 +466,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         yield { index, result: this.#results[index] as Result<T> };
       }
       if (this.#outstanding === 0) return;
-      await new Promise<void>((resolve) => this.#iterWaiters.push(resolve));
+      await new Promise<void>((resolve) => (this.#iterWaiters ??= []).push(resolve));
     }
   }
 
@@ -494,7 +495,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       this._settle(i, { ok: false, error: failure, ms: 0 });
       slot?.handle?.abort(failure);
     }
-    this.#queued = [];
+    this.#queued = undefined;
   }
 
   /** Aborts what is unfinished and releases the group. Shared drivers stay warm for other groups. */
