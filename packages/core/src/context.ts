@@ -71,7 +71,21 @@ export function singleTaskStorage(): TaskStorage {
   return storage;
 }
 
-const NEVER = new AbortController().signal;
+let never: AbortSignal | undefined;
+
+/**
+ * A signal that never fires, for code outside any task. Made on first use: `AbortController` is loaded
+ * lazily by Node, and a cold worker whose task never asks should not pay for it.
+ *
+ * @example
+ * ```ts
+ * const signal = opts.signal ?? neverSignal();
+ * ```
+ */
+export function neverSignal(): AbortSignal {
+  never ??= new AbortController().signal;
+  return never;
+}
 
 /**
  * The context of the task that is running now, under any driver. Outside a task its signal never fires.
@@ -85,5 +99,6 @@ const NEVER = new AbortController().signal;
  * ```
  */
 export function taskContext(): TaskContext {
-  return taskStorage().getStore() ?? { signal: NEVER };
+  // Reads only: asking outside any task installs no storage (a one-task runtime may install its own).
+  return holder[KEY]?.getStore() ?? { signal: neverSignal() };
 }

@@ -356,8 +356,10 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         ? { task: spec, args: sendArgs, timeout }
         : { task: spec, args: sendArgs };
     if (this.#driver) this.#start(index, job);
-    else if (this.#driverError === undefined) (this.#queued ??= []).push({ index, job });
-    else this._settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
+    else if (this.#driverError === undefined) {
+      this.#queued ??= [];
+      this.#queued.push({ index, job });
+    } else this._settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
     return index;
   }
 
@@ -452,8 +454,9 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         if (this.#driverError !== undefined && !this.#driver) reject(this.#driverError);
         else resolve(this.#results.slice() as Result<T>[]);
       };
-      if (this.#outstanding > 0) (this.#waiters ??= []).push(done);
-      else done();
+      if (this.#outstanding === 0) return done();
+      this.#waiters ??= [];
+      this.#waiters.push(done);
     });
   }
 
@@ -466,7 +469,9 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
         yield { index, result: this.#results[index] as Result<T> };
       }
       if (this.#outstanding === 0) return;
-      await new Promise<void>((resolve) => (this.#iterWaiters ??= []).push(resolve));
+      this.#iterWaiters ??= [];
+      const waiters = this.#iterWaiters;
+      await new Promise<void>((resolve) => waiters.push(resolve));
     }
   }
 

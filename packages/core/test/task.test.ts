@@ -19,8 +19,12 @@ describe('defineTask', () => {
   });
 
   it('normalizes the module URL and rejects what is not one', () => {
-    expect(moduleTaskSpec(defineTask(new URL('file:///app/x/../tasks.js'), 'a', () => 1))?.module).toBe(url);
-    expect(moduleTaskSpec(defineTask('file:///app/x/../tasks.js', 'a', () => 1))?.module).toBe(url);
+    expect(moduleTaskSpec(defineTask(new URL('file:///app/x/../tasks.js'), 'a', () => 1))).toMatchObject({
+      module: url,
+    });
+    expect(moduleTaskSpec(defineTask('file:///app/x/../tasks.js', 'a', () => 1))).toMatchObject({
+      module: url,
+    });
     expect(() => defineTask('./tasks.js', 'a', () => 1)).toThrow(/"moduleUrl" must be the module's URL/);
     expect(() => defineTask(undefined as unknown as string, 'a', () => 1)).toThrow(/"moduleUrl"/);
   });

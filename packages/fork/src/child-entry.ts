@@ -75,9 +75,8 @@ async function onMessage(message: unknown): Promise<void> {
   const job = message as JobMessage;
   if (phase !== 'idle' || typeof job !== 'object' || job === null || job.t !== 'job') return;
   phase = 'running';
-  // Load the task's module while the runtime and bootstrap finish loading; the runtime resolves the
-  // same URL from the module cache, and reports a failing import itself.
-  if (job.task.kind === 'module') import(job.task.module).catch(() => {});
+  // Load the task's module while the bootstrap finishes loading (none: at once), into the runtime's cache.
+  if (job.task.kind === 'module' && !config.bootstrap) void runtime.load(job.task.module);
   const [bootFailure] = await Promise.all([booted, watchdog]);
   if (bootFailure) return finish({ ok: false, error: bootFailure, ms: 0 }, false);
   send({ t: 'start' });
@@ -136,7 +135,7 @@ if (config.warm && config.warm.length > 0) {
     if (failure) return;
     for (const url of config.warm ?? []) {
       if (phase !== 'idle') return;
-      await import(url).catch(() => {});
+      await runtime.load(url);
     }
   });
 }

@@ -4,7 +4,7 @@
  * `thread` and `pool` entries and the in-process `cooperative` driver all run tasks through this.
  */
 import { monotonicMs } from '../clock.js';
-import { singleTaskStorage, taskStorage } from '../context.js';
+import { neverSignal, singleTaskStorage, taskStorage } from '../context.js';
 import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 import { findUnportable } from '../portable.js';
 import type { Result } from '../result.js';
@@ -53,9 +53,14 @@ export interface Runtime {
     args: readonly unknown[],
     options?: RunOptions,
   ): Result<unknown> | Promise<Result<unknown>>;
+  /**
+   * Starts importing a task module now, into the cache `run` uses, so its loading overlaps whatever
+   * comes first (a fresh worker's own start). Call it only once the bootstrap may run after it (no
+   * bootstrap, or after `ready()`). Resolves once the module has loaded or failed (never rejects: a
+   * module that fails to load fails the task that uses it).
+   */
+  load(moduleUrl: string): Promise<void>;
 }
-
-const NEVER = new AbortController().signal;
 
 /**
  * Creates the runtime a worker uses to run tasks.
@@ -83,14 +88,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const loaded = new Map<string, Record<string, unknown>>();
   let isReady = false;
 
+  function load(moduleUrl: string): Promise<Record<string, unknown>> {
+    let loading = modules.get(moduleUrl);
+    if (!loading) {
+      loading = import(moduleUrl) as Promise<Record<string, unknown>>;
+      loading.catch(() => {}); // reported by the task that awaits it
+      modules.set(moduleUrl, loading);
+    }
+    return loading;
+  }
+
   async function resolve(task: TaskSpec): Promise<Function> {
     if (task.kind === 'inline') return compileInline(task.source);
-    let loading = modules.get(task.module);
-    if (!loading) {
-      loading = import(task.module) as Promise<Record<string, unknown>>;
-      modules.set(task.module, loading);
-    }
-    const mod = await loading;
+    const mod = await load(task.module);
     loaded.set(task.module, mod);
     return exported(task, mod);
   }
@@ -123,7 +133,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
     }
-    const store = { id: opts.id ?? 0, signal: opts.signal ?? NEVER };
+    const store = { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
     const started = monotonicMs();
     try {
       const value = await storage.run(store, () => fn(...args));
@@ -150,7 +160,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
     }
-    const store = { id: opts.id ?? 0, signal: opts.signal ?? NEVER };
+    const store = { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
     const started = monotonicMs();
     let value: unknown;
     try {
@@ -167,7 +177,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     );
   }
 
-  return { ready, run, runNow };
+  return {
+    ready,
+    run,
+    runNow,
+    load: (moduleUrl) =>
+      load(moduleUrl).then(
+        () => {},
+        () => {},
+      ),
+  };
 }
 
 /** A value the task produced, checked for portability unless the caller opted out. */

@@ -46,3 +46,27 @@ describe('createRuntime', () => {
     });
   });
 });
+
+describe('Runtime.load', () => {
+  it('starts a module import into the cache that run() then uses (evaluated once)', async () => {
+    const runtime = createRuntime({ oneTask: true });
+    const url = new URL('../fixtures/load-count.mjs', import.meta.url).href;
+    const before = (globalThis as { __isolaneLoadCount?: number }).__isolaneLoadCount ?? 0;
+    const loading = runtime.load(url);
+    await loading;
+    expect(await runtime.run({ kind: 'module', module: url, name: 'loads' }, [])).toMatchObject({
+      ok: true,
+      value: before + 1,
+    });
+  });
+
+  it('never rejects for a module that fails to load; the task using it fails with kind "threw"', async () => {
+    const runtime = createRuntime({ oneTask: true });
+    const url = new URL('../fixtures/throws-on-load.mjs', import.meta.url).href;
+    await expect(runtime.load(url)).resolves.toBeUndefined();
+    expect(await runtime.run({ kind: 'module', module: url, name: 'x' }, [])).toMatchObject({
+      ok: false,
+      error: { kind: 'threw', name: 'RangeError', message: 'broken at load' },
+    });
+  });
+});
