@@ -69,7 +69,7 @@ export function makePlan(quick: boolean): Plan {
     quick,
     concurrency: availableParallelism(),
     latency: {
-      coldSamples: { process: size(3, 24), thread: size(4, 40), pool: size(2, 10), inProcess: size(20, 200) },
+      coldSamples: { process: size(3, 30), thread: size(4, 60), pool: size(2, 10), inProcess: size(20, 200) },
       warmup: size(50, 300),
       warmSamples: size(300, 3_000),
       prespawnSamples: size(5, 30),
