@@ -53,6 +53,8 @@ let received = 0;
 /** Sequence number and id of the job running now (-1: none). */
 let currentId = -1;
 let pumping = false;
+/** Jobs started since the worker last woke up or caught a job by polling. */
+let runLength = 0;
 let retiring = false;
 
 function absorb(message: unknown[]): void {
@@ -126,7 +128,12 @@ function next(): void {
       head = 0;
       // A caller that submits tasks one after another sends the next one right after this result: look
       // for it briefly before sleeping, so it does not wait for this thread to be woken up.
-      if (lastFinished && spinForMore()) continue;
+      // Only after a lone job: a caller awaiting each result. Batches mean the caller has work queued,
+      // and a polling worker would take the CPU the caller needs to send more.
+      if (lastFinished && runLength === 1 && spinForMore()) {
+        runLength = 0;
+        continue;
+      }
       // Nothing left: new jobs arrive as message events.
       pumping = false;
       return;
@@ -142,6 +149,7 @@ function next(): void {
     queue[head + 2] = undefined;
     head += 3;
     received++;
+    runLength++;
     if (retiring) {
       post([FROM_WORKER_BOUNCED, id]);
       continue;
@@ -207,6 +215,7 @@ port.on('message', (message: unknown[]) => {
   absorb(message);
   if (!pumping) {
     pumping = true;
+    runLength = 0;
     lastFinished = false;
     next();
   }
