@@ -24,6 +24,12 @@ export interface Plan {
     /** Per-task models: samples with a prespawned worker, one task every `prespawnIntervalMs`. */
     readonly prespawnSamples: number;
     readonly prespawnIntervalMs: number;
+    /**
+     * Fresh processes a subject measured next to its baseline (per-task drivers cold, pools warm) is
+     * measured in; the row kept is the one with the median ratio. Threads land on different (virtual)
+     * CPUs from one process to the next, and how fast they wake each other goes with it.
+     */
+    readonly pairedProcesses: number;
   };
   readonly throughput: {
     /** Pools, in-process subjects and the ping-pong floor. */
@@ -74,6 +80,7 @@ export function makePlan(quick: boolean): Plan {
       warmSamples: size(300, 3_000),
       prespawnSamples: size(5, 30),
       prespawnIntervalMs: 150,
+      pairedProcesses: size(1, 3),
     },
     throughput: { pooledTasks: size(5_000, 100_000), threadTasks: size(12, 150), processTasks: size(6, 40) },
     scaling: { tasks: size(4, 8), taskMs: size(60, 250), repeats: size(1, 2) },

@@ -64,6 +64,11 @@ export interface LatencyRow {
    * the same process (thread wake-up costs differ from process to process on some machines).
    */
   readonly warmPaired?: PairedWarm;
+  /**
+   * The paired ratio (`coldPaired` for per-task drivers, else `warmPaired`) of each fresh process the
+   * subject was measured in; this row is the one with the median.
+   */
+  readonly pairedRatios?: readonly number[];
   readonly error?: string;
 }
 

@@ -11,6 +11,7 @@ import { CPU_BATCH_BASELINE, compareCpuBatch, compareLatency, compareThroughput 
 import { loadAverage1m, machineInfo } from './machine.js';
 import { probesFor, runProbe } from './measures/isolation.js';
 import { calibrateCpu } from './measures/scaling.js';
+import { isPaired, medianPairedRun } from './paired.js';
 import { makePlan, type Plan } from './plan.js';
 import { PROBES, type ProbeDef, probeById } from './probes/probe-list.js';
 import { type Progress, silentProgress } from './progress.js';
@@ -136,11 +137,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (want.has('latency')) {
     latency = [];
     for (const s of measured) {
-      const out = await timed<LatencyRow>({ kind: 'latency', subject: s.id, plan }, plan);
-      const row: LatencyRow =
-        'data' in out
-          ? out.data
-          : { subject: s.id, cold: null, warm: null, warmMode: null, error: out.error };
+      const runs: LatencyRow[] = [];
+      for (let i = 0; i < (isPaired(s) ? plan.latency.pairedProcesses : 1); i++) {
+        const out = await timed<LatencyRow>({ kind: 'latency', subject: s.id, plan }, plan);
+        runs.push(
+          'data' in out
+            ? out.data
+            : { subject: s.id, cold: null, warm: null, warmMode: null, error: out.error },
+        );
+      }
+      const row = medianPairedRun(runs);
       latency.push(row);
       progress.tick(
         `latency ${s.id}`,

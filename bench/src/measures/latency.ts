@@ -4,6 +4,7 @@
  * after a warm-up; for per-task models, whose every task is cold, warm means a prespawned worker and
  * one task every 150 ms (slower than a spawn, so the next worker is ready in time).
  */
+import { pairsCold, pairsWarm } from '../paired.js';
 import type { Plan } from '../plan.js';
 import type { LatencyRow, PairedCold, PairedWarm } from '../result.js';
 import { ratio, summarize } from '../stats.js';
@@ -177,10 +178,7 @@ export async function measureLatency(
   subjectById?: (id: string) => Subject,
 ): Promise<LatencyRow> {
   const baselineId = subject.baselines.cold;
-  const pairWith =
-    subject.kind === 'driver' && subject.features.perTask && baselineId && subjectById
-      ? subjectById(baselineId)
-      : undefined;
+  const pairWith = pairsCold(subject) && baselineId && subjectById ? subjectById(baselineId) : undefined;
   let coldSamples: number[] | null = null;
   let paired: PairedCold | undefined;
   if (pairWith) ({ cold: coldSamples, paired } = await pairedCold(subject, pairWith, plan));
@@ -188,9 +186,7 @@ export async function measureLatency(
   const prespawned = subject.features.perTask;
   const warmBaselineId = subject.baselines.warm;
   const pairWarmWith =
-    subject.kind !== 'baseline' && !prespawned && warmBaselineId && subjectById
-      ? subjectById(warmBaselineId)
-      : undefined;
+    pairsWarm(subject) && warmBaselineId && subjectById ? subjectById(warmBaselineId) : undefined;
   let warmSamples: number[];
   let warmPaired: PairedWarm | undefined;
   if (prespawned) warmSamples = await warmPrespawned(subject, plan);

@@ -47,6 +47,11 @@ function stats(s: Stats | null): string[] {
  * writeFileSync('docs/isolation-models.md', renderMarkdown(result, { mdFile: 'docs/isolation-models.md', svgDir: 'docs/charts' }));
  * ```
  */
+/** The paired ratio of each process a row was measured in. */
+function perProcess(ratios: readonly number[] | undefined): string {
+  return ratios && ratios.length > 1 ? ratios.map(formatRatio).join(', ') : '-';
+}
+
 export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {}): string {
   const m = result.machine;
   const label = (id: string): string => result.subjects.find((s) => s.id === id)?.label ?? id;
@@ -164,7 +169,8 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
           '(one of each per round), so the ratio holds even when the machine’s speed drifts between measurements. ' +
           'Both run the same task module, which imports nothing from isolane (tasks declared from the caller’s side ' +
           'with `defineTask(moduleUrl, name, fn)`). The last columns run the same tasks declared inside a module that ' +
-          'imports `@isolane/core/task`: what a fresh worker pays to resolve and load that package first.',
+          'imports `@isolane/core/task`: what a fresh worker pays to resolve and load that package first. ' +
+          `Each driver is measured in ${result.plan.latency.pairedProcesses} fresh process(es); the row with the median ratio is kept.`,
         '',
         table(
           [
@@ -173,6 +179,7 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
             'baseline',
             'baseline cold p50',
             'ratio',
+            'ratio per process',
             'task module imports @isolane/core/task: cold p50',
             'extra',
           ],
@@ -185,8 +192,36 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
               label(p.baseline),
               formatMs(p.baselineCold.p50),
               formatRatio(p.ratio),
+              perProcess(r.pairedRatios),
               formatMs(p.taskImportsCore.p50),
               own === undefined ? '-' : `+${formatMs(Math.max(0, p.taskImportsCore.p50 - own))}`,
+            ];
+          }),
+        ),
+      );
+    }
+    const pairedWarm = result.latency.filter((r) => r.warmPaired);
+    if (pairedWarm.length > 0) {
+      out.push(
+        '',
+        '### Warm round trip next to the raw ping-pong',
+        '',
+        'For the pools, warm round trips are taken in blocks alternated with the raw ping-pong’s, both open in one ' +
+          'process. How fast two threads wake each other depends on the (virtual) CPUs they land on, which changes ' +
+          `from one process to the next: each pool is measured in ${result.plan.latency.pairedProcesses} fresh ` +
+          'process(es) and the row with the median ratio is kept.',
+        '',
+        table(
+          ['subject', 'warm p50', 'baseline', 'baseline warm p50', 'ratio', 'ratio per process'],
+          pairedWarm.map((r) => {
+            const p = r.warmPaired!;
+            return [
+              label(r.subject),
+              r.warm ? formatMs(r.warm.p50) : '-',
+              label(p.baseline),
+              formatMs(p.baselineWarm.p50),
+              formatRatio(p.ratio),
+              perProcess(r.pairedRatios),
             ];
           }),
         ),

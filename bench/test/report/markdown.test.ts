@@ -42,7 +42,35 @@ describe('renderMarkdown', () => {
     const at = lines.indexOf('### Cold start next to the raw baseline');
     expect(at).toBeGreaterThan(0);
     const row = lines.slice(at).find((l) => l.startsWith('| isolane thread |'));
-    expect(row).toBe('| isolane thread | 30.0 ms | raw new Worker | 25.0 ms | 1.20× | 32.5 ms | +2.50 ms |');
+    expect(row).toBe(
+      '| isolane thread | 30.0 ms | raw new Worker | 25.0 ms | 1.20× | 1.25×, 1.20×, 1.10× | 32.5 ms | +2.50 ms |',
+    );
+  });
+
+  it('shows pools warm next to the raw ping-pong when measured so', () => {
+    const withPool = {
+      ...sampleResult,
+      latency: [
+        ...(sampleResult.latency ?? []),
+        {
+          subject: 'p-limit',
+          cold: null,
+          warm: { n: 1, min: 0.009, p50: 0.009, p95: 0.009, p99: 0.009, max: 0.009, mean: 0.009 },
+          warmMode: 'sequential' as const,
+          warmPaired: {
+            baseline: 'raw-worker',
+            baselineWarm: { n: 1, min: 0.01, p50: 0.01, p95: 0.01, p99: 0.01, max: 0.01, mean: 0.01 },
+            ratio: 0.9,
+          },
+        },
+      ],
+    };
+    const lines = renderMarkdown(withPool).split('\n');
+    const at = lines.indexOf('### Warm round trip next to the raw ping-pong');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at).find((l) => l.startsWith('| p-limit 7 |'))).toBe(
+      '| p-limit 7 | 9.00 µs | raw new Worker | 10.0 µs | 0.90× | - |',
+    );
   });
 
   it('says why an unavailable subject was not measured', () => {
