@@ -6,6 +6,11 @@
  * processes and not counted) and the main isolate's JS heap. A leak of slots, listeners or map entries in
  * the parent shows as drift. Exits non-zero when RSS drift past warm-up exceeds the bound (5 MB).
  *
+ * The young generation is pinned (`--min-semi-space-size` = `--max-semi-space-size` = 2 MB): V8 otherwise
+ * grows and shrinks it with the allocation rate, and in a parent that allocates little (fork) its
+ * committed size swung by 4-6 MB from one sample to the next (measured), which is not memory kept. With
+ * it pinned, RSS drift is what stays.
+ *
  * Usage: node --expose-gc reliability/dist/leak-gate.js [--drivers pool,fork] [--batches 10] [--scale F]
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +22,12 @@ import { createNamedDriver, parseDriverList } from './drivers.js';
 import { mb, seconds } from './figures.js';
 import { warmThreadPool } from './leftovers.js';
 import { collectGarbage, smallWork } from './tasks.js';
+
+/** V8 flags that pin the young generation's size, so its resizing does not read as drift. */
+export const YOUNG_GENERATION_FLAGS: readonly string[] = [
+  '--min-semi-space-size=2',
+  '--max-semi-space-size=2',
+];
 
 /** Largest RSS drift (final sample minus the post-warm-up baseline) the gate accepts. */
 export const MAX_DRIFT_BYTES = 5 * 1024 * 1024;
@@ -149,15 +160,13 @@ export async function leakRun(
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (!gc) {
-    // Re-run with --expose-gc rather than measure garbage that was simply not collected yet.
-    const child = spawnSync(
-      process.execPath,
-      [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...argv],
-      {
-        stdio: 'inherit',
-      },
-    );
+  if (!gc || !YOUNG_GENERATION_FLAGS.every((f) => process.execArgv.includes(f))) {
+    // Re-run with --expose-gc (rather than measure garbage that was simply not collected yet) and a
+    // pinned young generation (see the top of this file).
+    const flags = [...new Set([...process.execArgv, '--expose-gc', ...YOUNG_GENERATION_FLAGS])];
+    const child = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), ...argv], {
+      stdio: 'inherit',
+    });
     return child.status ?? 1;
   }
   const drivers = parseDriverList(flag(argv, 'drivers'));
