@@ -10,7 +10,7 @@ import {
   type TaskFailure,
   WaitGroup,
 } from '@isolane/core';
-import { IN_MODULE_TASKS } from '../workers/isolane-module-tasks.js';
+import * as IN_MODULE_TASKS from '../workers/isolane-module-tasks.js';
 import { MODULE_TASKS } from '../workers/isolane-tasks.js';
 import type { TaskName } from '../workers/tasks.js';
 import { bounded, type Session, type SessionOptions, type Subject, type SubjectFeatures } from './subject.js';
@@ -67,7 +67,10 @@ class IsolaneSession implements Session {
 
   constructor(driver: Driver, options: SessionOptions) {
     this.#driver = driver;
-    this.#tasks = options.tasksImportCore ? IN_MODULE_TASKS : MODULE_TASKS;
+    // The in-module catalogue's exports are named after the catalogue's tasks.
+    this.#tasks = options.tasksImportCore
+      ? (IN_MODULE_TASKS satisfies Record<TaskName, unknown>)
+      : MODULE_TASKS;
     this.#groupOptions = {
       driver,
       timeout: options.timeoutMs ?? 0,

@@ -31,23 +31,3 @@ export const rejectUnhandled = defineTask(url, 'rejectUnhandled', call('rejectUn
 export const throwAfterReturn = defineTask(url, 'throwAfterReturn', call('throwAfterReturn'));
 export const allocate = defineTask(url, 'allocate', call('allocate'));
 export const spin = defineTask(url, 'spin', call('spin'));
-
-/** Every in-module task by catalogue name. */
-export const IN_MODULE_TASKS: Record<TaskName, (arg?: unknown) => unknown> = {
-  noop,
-  cpu,
-  sleep,
-  setGlobal,
-  readGlobal,
-  patchPrototype,
-  readPrototype,
-  setEnv,
-  readEnv,
-  readArgLater,
-  exit,
-  throwInTimer,
-  rejectUnhandled,
-  throwAfterReturn,
-  allocate,
-  spin,
-};
