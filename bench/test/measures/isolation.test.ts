@@ -34,7 +34,9 @@ describe('probes in sacrificial processes', () => {
     const row = await runProbe(subjectById('p-limit'), 'loop', shortPlan);
     expect(row).toMatchObject({ verdict: 'hung', host: 'hung', safe: false });
     expect(performance.now() - started).toBeLessThan(10_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The killed host leaves the process table once reaped: wait for that, bounded.
+    for (const deadline = Date.now() + 20_000; unitHosts().length > before && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(unitHosts().length).toBeLessThanOrEqual(before);
   }, 30_000);
 

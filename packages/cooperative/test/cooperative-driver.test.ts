@@ -26,7 +26,9 @@ describe('cooperative driver', () => {
     wg.go(waitForAbort);
     const [r] = await wg.wait();
     expect(r).toMatchObject({ ok: false, error: { kind: 'timeout' } });
-    await new Promise((r) => setTimeout(r, 20));
+    // The task's abort listener runs on this event loop; wait for it (bounded), not for a guessed time.
+    for (const deadline = Date.now() + 10_000; seen.length === 0 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 5));
     expect(seen).toEqual(['timeout']);
     await driver.close();
     expect(taskContext().signal.aborted).toBe(false);

@@ -59,7 +59,7 @@ describe('process lifetime', () => {
       const pid = parent.pid!;
       expect(await until(() => /CHILD (\d+)/.test(output()), 20_000), output()).toBe(true);
       const running = Number(/CHILD (\d+)/.exec(output())?.[1]);
-      expect(await until(() => childPids(pid).length === 2, 10_000)).toBe(true); // running + prespawned
+      expect(await until(() => childPids(pid).length === 2, 30_000)).toBe(true); // running + prespawned
       const children = childPids(pid);
       expect(children).toContain(running);
       await delay(300); // a spinning child is now deaf to its IPC channel
@@ -79,7 +79,7 @@ describe('process lifetime', () => {
     const code = await exitOf(child, 15_000);
     expect(output()).toContain('RESULT true');
     expect(code).toBe(0);
-    expect(await until(() => childPids(child.pid!).length === 0, 3_000)).toBe(true);
+    expect(await until(() => childPids(child.pid!).length === 0, 30_000)).toBe(true);
   });
 
   it('runs a .ts task module when the parent runs under tsx (loader flags reach the child)', async () => {

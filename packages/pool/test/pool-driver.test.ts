@@ -342,7 +342,7 @@ describe('PoolDriver: recycling', () => {
       start(driver, t.sleepThen, [20, 2]).result,
     ]);
     expect(driver.threads).toBe(2);
-    expect(await eventually(() => driver.threads === 0, 5_000)).toBe(true);
+    expect(await eventually(() => driver.threads === 0, 30_000)).toBe(true);
     expect(value(await start(driver, t.add, [2, 3]).result)).toBe(5);
   });
 });

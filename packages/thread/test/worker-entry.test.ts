@@ -12,6 +12,22 @@ import * as t from './fixtures/tasks.js';
 const bootstrap = new URL('./fixtures/boot-leaves-throw.js', import.meta.url).href;
 const drivers: ThreadDriver[] = [];
 
+/** Resolves once a worker's bootstrap timer has thrown (announced by the fixture), within 30 s. */
+function bootstrapTimerFired(): Promise<void> {
+  const channel = new BroadcastChannel('isolane-test:boot-leaves-throw');
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      channel.close();
+      reject(new Error('the bootstrap timer never fired (30 s)'));
+    }, 30_000);
+    channel.onmessage = () => {
+      clearTimeout(timer);
+      channel.close();
+      resolve();
+    };
+  });
+}
+
 afterEach(async () => {
   await Promise.all(drivers.splice(0).map((d) => d.close()));
 });
@@ -20,7 +36,9 @@ describe('errors left behind by the bootstrap', () => {
   it('poison a prespawned worker: its task fails with kind "bootstrap" and the cause', async () => {
     const driver = new ThreadDriver({ concurrency: 1, prespawn: 1, bootstrap });
     drivers.push(driver);
-    await new Promise((r) => setTimeout(r, 1_200)); // the bootstrap's timer (400 ms) fires while the worker waits
+    // The bootstrap's timer fires while the worker waits for a task; the fixture announces it on a
+    // broadcast channel, so the test waits for that event rather than for a guessed time.
+    await bootstrapTimerFired();
     const wg = new WaitGroup({ driver });
     wg.go(t.add, 1, 2);
     const [r] = await wg.wait();

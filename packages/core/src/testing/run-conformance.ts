@@ -138,10 +138,10 @@ export function runConformance(options: ConformanceOptions): void {
             ...(options.manyTasks !== undefined ? { manyTasks: options.manyTasks } : {}),
           });
           if (options.checkLeftovers !== false) {
-            const noChildren = await eventually(() => childPids().length === 0, 10_000);
+            const noChildren = await eventually(() => childPids().length === 0, 20_000);
             expect(noChildren, `child processes left after close(): ${childPids().join(', ')}`).toBe(true);
             if (threads !== undefined) {
-              const back = await eventually(() => (countThreads() ?? 0) <= threads, 10_000);
+              const back = await eventually(() => (countThreads() ?? 0) <= threads, 20_000);
               expect(back, `threads left after close(): before ${threads}, now ${countThreads()}`).toBe(true);
             }
           }

@@ -597,13 +597,11 @@ describe('inlineTaskSpec: caching', () => {
     expect(inlineTaskSpec(fromSource(kept))).toBe(keptFirst);
   });
 
-  it('a function seen before costs well under a microsecond', () => {
+  it('a function seen before is not analysed again: the same spec comes back', () => {
+    // Its cost per call is the bench's business (go() round trips); a timed unit test would only
+    // measure how busy the machine is. What makes it cheap is checked here: a cache hit by identity.
     const task = (a: number, b: number) => a * b;
-    inlineTaskSpec(task);
-    const n = 200_000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) inlineTaskSpec(task);
-    const perCallMicros = ((performance.now() - start) * 1000) / n;
-    expect(perCallMicros).toBeLessThan(1);
+    const first = inlineTaskSpec(task);
+    for (let i = 0; i < 1_000; i++) expect(inlineTaskSpec(task)).toBe(first);
   });
 });
