@@ -87,17 +87,18 @@ describe('parent death', () => {
       const exit = await Promise.race([
         parent.exited,
         new Promise<undefined>((resolve) => {
-          timer = setTimeout(() => resolve(undefined), 15_000);
+          timer = setTimeout(() => resolve(undefined), 30_000);
         }),
       ]);
       clearTimeout(timer);
       expect(
         exit,
-        `the process did not exit within 15 s of SIGTERM (something keeps it alive)\n${parent.output()}`,
+        `the process did not exit within 30 s of SIGTERM (something keeps it alive)\n${parent.output()}`,
       ).toBeDefined();
       expect(exit, parent.output()).toEqual({ code: 0, signal: null });
       expect(parent.output()).toContain('RESULTS aborted,aborted');
-      const gone = await eventually(() => parent.pids.every((pid) => !isAlive(pid)), 2_000, 10);
+      // The parent exited cleanly after shutdown(); its children must follow (a leftover never would).
+      const gone = await eventually(() => parent.pids.every((pid) => !isAlive(pid)), 10_000, 10);
       expect(gone, `children left: ${parent.pids.filter(isAlive).join(', ')}`).toBe(true);
     });
   }
