@@ -10,16 +10,21 @@
  * ```
  */
 export {
+  CONFIG_ENV,
   CONFIG_FILES,
+  CONFIG_WARNING_CODES,
+  type ConfigChoice,
   clearConfigCache,
   DEFAULT_DRIVER,
   DRIVER_ENV,
   type DriverName,
   findConfigFile,
+  findProjectRoot,
   type IsolaneConfig,
   KNOWN_DRIVERS,
   type LoadedConfig,
   loadConfig,
+  PROJECT_ROOT_MARKERS,
 } from './config.js';
 export { type TaskContext, taskContext } from './context.js';
 export type { Driver, DriverFactory, DriverSettings, Job, JobHandle, JobSink } from './driver.js';

@@ -8,8 +8,10 @@ import type { TransferListItem } from 'node:worker_threads';
 import { busyGroups } from './busy-groups.js';
 import { inlineTaskSpec } from './capture/inline-task.js';
 import {
+  type ConfigChoice,
   checkBootstrap,
   checkConcurrency,
+  checkConfigChoice,
   checkDriverName,
   checkGlobals,
   checkMemoryLimit,
@@ -63,6 +65,12 @@ export interface WaitGroupOptions {
   onError?: (failure: TaskFailure, slot: number) => void;
   /** Directory the config file is searched from. Default: `process.cwd()`. */
   cwd?: string;
+  /**
+   * Which config file applies: `false` = none (discovery off), a path (relative to `cwd`) or file URL =
+   * that file, which must exist. Default: `ISOLANE_CONFIG`, else discovery from `cwd` up to the
+   * project root.
+   */
+  config?: ConfigChoice;
 }
 
 /** A completion, as yielded by `for await (const c of wg)`. */
@@ -86,6 +94,7 @@ const OPTION_KEYS = new Set([
   'driverOptions',
   'onError',
   'cwd',
+  'config',
 ]);
 
 const specCache = new WeakMap<Function, TaskSpec>();
@@ -155,6 +164,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     if (options.cwd !== undefined && typeof options.cwd !== 'string') {
       throw new TypeError('options.cwd must be a directory path string');
     }
+    const configChoice = checkConfigChoice(options.config, 'options.config');
     if (
       options.driverOptions !== undefined &&
       (typeof options.driverOptions !== 'object' || options.driverOptions === null)
@@ -223,11 +233,14 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       return sharedDriver(name, settings);
     };
 
-    const needsConfig = !(driverInstance && timeout !== undefined && globals !== undefined);
+    // A named config file is read (and must exist) even when the options leave it nothing to set.
+    const needsConfig =
+      configChoice !== false &&
+      (configChoice !== undefined || !(driverInstance && timeout !== undefined && globals !== undefined));
     let driver: Driver | Promise<Driver>;
     if (!needsConfig) driver = finish(undefined);
     else {
-      const loaded = loadConfig(options.cwd);
+      const loaded = loadConfig(options.cwd, configChoice);
       if (loaded instanceof Promise) {
         driver = loaded.then((l) => {
           this.#applyConfigDefaults(l, timeout, globals);

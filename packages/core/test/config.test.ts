@@ -40,7 +40,8 @@ describe('driver choice: option > ISOLANE_DRIVER > config file > pool', () => {
     expect(created.map((c) => c.name)).toEqual(['pool']);
   });
 
-  it('uses the config file found upward from the working directory', async () => {
+  it('uses the config file found upward from the working directory, up to the project root', async () => {
+    writeJson('package.json', { name: 'app' });
     writeJson('isolane.config.json', {
       driver: 'thread',
       concurrency: 3,
@@ -127,8 +128,10 @@ describe('malformed config names the file and the field', () => {
     [{ driver: 'threads' }, /"driver" must be one of/],
     [{ concurrency: 0 }, /"concurrency" must be an integer from 1/],
     [{ concurrency: '2' }, /"concurrency" must be a number/],
-    [{ timeout: -1 }, /"timeout" must be >= 0/],
-    [{ memoryLimitMb: 1 }, /"memoryLimitMb" must be a finite number >= 8/],
+    [{ timeout: -1 }, /"timeout" must be a number of ms from 0 to 2147483647 \(or Infinity\), got -1/],
+    [{ timeout: 2 ** 31 }, /"timeout" must be a number of ms from 0 to 2147483647/],
+    [{ memoryLimitMb: 1 }, /"memoryLimitMb" must be a number of MiB from 8 to 1048576, got 1/],
+    [{ memoryLimitMb: 1e300 }, /"memoryLimitMb" must be a number of MiB from 8 to 1048576, got 1e\+300/],
     [{ globals: ['ok', 'not ok'] }, /"globals" must be an array of identifier names/],
     [{ drivers: { pool: 3 } }, /"drivers.pool" must be an object/],
     [{ drivers: { pol: {} } }, /"drivers.pol" must be one of/],

@@ -1,7 +1,7 @@
 /**
  * `@isolane/core/driver-kit`: parent-side helpers for driver authors — which of the parent's Node flags
- * workers inherit, starting worker threads with them, and hooking TypeScript (tsx) into workers on Node
- * versions where loader hooks do not reach them.
+ * workers inherit, starting worker threads with them, hooking TypeScript (tsx) into workers on Node
+ * versions where loader hooks do not reach them, and the numeric option checks every driver shares.
  *
  * @example
  * ```ts
@@ -10,6 +10,18 @@
  * ```
  */
 export { inheritedFlags } from './inherited-flags.js';
+export {
+  checkConcurrencyOption,
+  checkMemoryMb,
+  checkNumberInRange,
+  checkPrespawn,
+  checkTimerMs,
+  MAX_CONCURRENCY,
+  MAX_MEMORY_LIMIT_MB,
+  MAX_PRESPAWN,
+  MAX_TIMER_MS,
+  type RangeOptions,
+} from './option-ranges.js';
 export {
   loaderSpecifiers,
   rejectedFlags,

@@ -1,0 +1,221 @@
+/**
+ * The fields of a config file and the checks they share with `WaitGroup` options: each problem is a
+ * `TypeError`/`RangeError` naming the file (or option) and the field.
+ */
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findProjectRoot } from './config-discovery.js';
+import { checkConcurrencyOption, checkMemoryMb, checkTimerMs } from './driver-kit/option-ranges.js';
+import { normalizeModuleUrl } from './module-url.js';
+
+/** The drivers isolane ships, each in its own package `@isolane/<name>`. */
+export const KNOWN_DRIVERS = ['pool', 'thread', 'fork', 'cooperative'] as const;
+
+/** Name of a shipped driver. */
+export type DriverName = (typeof KNOWN_DRIVERS)[number];
+
+/**
+ * The shape of `isolane.config.*`.
+ *
+ * @example
+ * ```json
+ * { "driver": "thread", "concurrency": 4, "timeout": 5000, "drivers": { "pool": { "maxTasksPerWorker": 100 } } }
+ * ```
+ */
+export interface IsolaneConfig {
+  driver?: DriverName;
+  concurrency?: number;
+  timeout?: number;
+  memoryLimitMb?: number;
+  /**
+   * Module URL (href). A relative path in the file resolves against the file's directory and must stay
+   * inside the project root; anything else must be named by absolute path or URL.
+   */
+  bootstrap?: string;
+  /** Names the bootstrap defines on `globalThis`, which inline functions may use. */
+  globals?: string[];
+  /** Per-driver options, e.g. `{ "pool": { "maxTasksPerWorker": 100 } }`. */
+  drivers?: Partial<Record<DriverName, Record<string, unknown>>>;
+}
+
+/**
+ * Checks a raw config object, naming the file and the field of the first problem.
+ *
+ * @example
+ * ```ts
+ * validateConfig({ driver: 'thred' }, 'isolane.config.json'); // TypeError: isolane.config.json: "driver" ...
+ * ```
+ */
+export function validateConfig(raw: unknown, file: string): IsolaneConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new TypeError(`${file}: the config must be an object (JSON object or a default-exported object)`);
+  }
+  const input = raw as Record<string, unknown>;
+  const out: IsolaneConfig = {};
+  const allowed = new Set([
+    '$schema',
+    'driver',
+    'concurrency',
+    'timeout',
+    'memoryLimitMb',
+    'bootstrap',
+    'globals',
+    'drivers',
+  ]);
+  for (const key of Object.keys(input)) {
+    if (!allowed.has(key)) {
+      throw new TypeError(
+        `${file}: unknown field "${key}" (known: ${[...allowed].filter((k) => k !== '$schema').join(', ')})`,
+      );
+    }
+  }
+  if (input.driver !== undefined) out.driver = checkDriverName(input.driver, `${file}: "driver"`);
+  if (input.concurrency !== undefined)
+    out.concurrency = checkConcurrency(input.concurrency, `${file}: "concurrency"`);
+  if (input.timeout !== undefined) out.timeout = checkTimeout(input.timeout, `${file}: "timeout"`);
+  if (input.memoryLimitMb !== undefined)
+    out.memoryLimitMb = checkMemoryLimit(input.memoryLimitMb, `${file}: "memoryLimitMb"`);
+  if (input.bootstrap !== undefined) {
+    if (typeof input.bootstrap !== 'string' || input.bootstrap === '') {
+      throw new TypeError(`${file}: "bootstrap" must be a path or URL string`);
+    }
+    out.bootstrap = configBootstrap(input.bootstrap, file);
+  }
+  if (input.globals !== undefined) out.globals = checkGlobals(input.globals, `${file}: "globals"`);
+  if (input.drivers !== undefined) {
+    const drivers = input.drivers;
+    if (typeof drivers !== 'object' || drivers === null || Array.isArray(drivers)) {
+      throw new TypeError(`${file}: "drivers" must be an object keyed by driver name`);
+    }
+    out.drivers = {};
+    for (const [name, opts] of Object.entries(drivers)) {
+      const driver = checkDriverName(name, `${file}: "drivers.${name}"`);
+      if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+        throw new TypeError(`${file}: "drivers.${name}" must be an object of driver options`);
+      }
+      out.drivers[driver] = opts as Record<string, unknown>;
+    }
+  }
+  return out;
+}
+
+/**
+ * Resolves a config's `bootstrap` to an href: a URL as is, an absolute path as its file URL, a relative
+ * path against the config's directory — which must stay inside the project root, so a config cannot
+ * reach a module outside the project without saying so by absolute path.
+ *
+ * @example
+ * ```ts
+ * configBootstrap('./boot.mjs', '/app/isolane.config.json'); // 'file:///app/boot.mjs'
+ * ```
+ */
+export function configBootstrap(value: string, file: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) return value;
+  if (isAbsolute(value)) return pathToFileURL(value).href;
+  const dir = dirname(file);
+  const target = resolve(dir, value);
+  const root = findProjectRoot(dir) ?? dir;
+  const rel = relative(root, target);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new TypeError(
+      `${file}: "bootstrap" "${value}" resolves to ${target}, outside the project root ${root}; name a module outside the project by absolute path or file: URL`,
+    );
+  }
+  return pathToFileURL(target).href;
+}
+
+/**
+ * Validates a driver name, listing the known ones.
+ *
+ * @example
+ * ```ts
+ * checkDriverName('thread', 'options.driver'); // 'thread'
+ * ```
+ */
+export function checkDriverName(value: unknown, label: string): DriverName {
+  if (typeof value === 'string' && (KNOWN_DRIVERS as readonly string[]).includes(value))
+    return value as DriverName;
+  throw new TypeError(
+    `${label} must be one of ${KNOWN_DRIVERS.map((d) => `"${d}"`).join(', ')}; got ${describe(value)}`,
+  );
+}
+
+/**
+ * Validates `concurrency`: an integer from 1 to 4096 (`MAX_CONCURRENCY`).
+ *
+ * @example
+ * ```ts
+ * checkConcurrency(4, 'options.concurrency'); // 4
+ * ```
+ */
+export function checkConcurrency(value: unknown, label: string): number {
+  return checkConcurrencyOption(value, label);
+}
+
+/**
+ * Validates `timeout`: milliseconds from 0 to 2147483647 (Node turns longer timers into 1 ms); 0 and
+ * Infinity mean none (returned as 0).
+ *
+ * @example
+ * ```ts
+ * checkTimeout(5000, 'options.timeout'); // 5000
+ * ```
+ */
+export function checkTimeout(value: unknown, label: string): number {
+  const ms = checkTimerMs(value, label, { infinity: true });
+  return ms === Number.POSITIVE_INFINITY ? 0 : ms;
+}
+
+/**
+ * Validates `memoryLimitMb`: a number of MiB from 8 to 1048576 (1 TiB, `MAX_MEMORY_LIMIT_MB`).
+ *
+ * @example
+ * ```ts
+ * checkMemoryLimit(256, 'options.memoryLimitMb'); // 256
+ * ```
+ */
+export function checkMemoryLimit(value: unknown, label: string): number {
+  return checkMemoryMb(value, label, { min: 8 });
+}
+
+/**
+ * Validates `globals`: identifier names.
+ *
+ * @example
+ * ```ts
+ * checkGlobals(['db'], 'options.globals'); // ['db']
+ * ```
+ */
+export function checkGlobals(value: unknown, label: string): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.some((v) => typeof v !== 'string' || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(v))
+  ) {
+    throw new TypeError(`${label} must be an array of identifier names, got ${describe(value)}`);
+  }
+  return value as string[];
+}
+
+/**
+ * Normalizes a bootstrap option (URL, file URL string or absolute path) to an href.
+ *
+ * @example
+ * ```ts
+ * checkBootstrap(new URL('./boot.js', import.meta.url), 'options.bootstrap');
+ * ```
+ */
+export function checkBootstrap(value: unknown, label: string): string {
+  if (!(value instanceof URL) && typeof value !== 'string') {
+    throw new TypeError(`${label} must be a URL or an absolute path, got ${describe(value)}`);
+  }
+  return normalizeModuleUrl(value, label);
+}
+
+/** A value as an error message shows it. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
