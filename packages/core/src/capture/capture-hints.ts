@@ -12,6 +12,15 @@ import { COMMONJS_ONLY } from './standard-globals.js';
 const TRANSFORM_INJECTED =
   /^(?:cov_[\w$]+|__coverage__|__cov_[\w$]*|__istanbul[\w$]*|__vite_ssr_[\w$]*|__vi_[\w$]*|__vitest_[\w$]*|_ts_[\w$]+|__(?:awaiter|generator|name|publicField|privateGet|privateSet|privateAdd|privateMethod|privateWrapper|require|toESM|toCommonJS|commonJS|esm|export|reExport|async|await|asyncGenerator|asyncValues|spreadValues|spreadProps|objRest|defProp|defNormalProp|decorate|decorateClass|decorateParam|metadata|param|assign|rest|spread|spreadArray|extends|values|read|classPrivateFieldGet|classPrivateFieldSet|createBinding|setModuleDefault|importStar|importDefault|using|callDispose|addDisposableResource|disposeResources)|_(?:asyncToGenerator|async_to_generator|interopRequireDefault|interop_require_default|interopRequireWildcard|interop_require_wildcard|classCallCheck|class_call_check|createClass|create_class|defineProperty|define_property|objectSpread2?|object_spread(?:_props)?|slicedToArray|sliced_to_array|toConsumableArray|to_consumable_array|regeneratorRuntime|regenerator[\w$]*|inherits|createSuper|possibleConstructorReturn|getPrototypeOf|assertThisInitialized|classPrivateFieldGet|classPrivateFieldSet|jsxs?|jsxDEV|extends|objectWithoutProperties)|regeneratorRuntime)$/;
 
+/** Kinds that are not a captured variable but a way around the check (global object, eval, ...). */
+const REACH_KINDS: ReadonlySet<string> = new Set([
+  'global-property',
+  'global-object',
+  'eval',
+  'function-constructor',
+  'relative-import',
+]);
+
 /** Names that usually hold a live resource the worker should build itself. */
 const HANDLE_LIKE =
   /^(?:db|database|conn|connection|client|pool|redis|pg|knex|prisma|sql|sequelize|mongo|mongoose|socket|ws|server|app|req|res|stream|fd|handle|session|browser|page|channel|queue|transport|emitter)$|(?:Db|DB|Database|Client|Conn|Connection|Pool|Socket|Stream|Handle|Session|Server|Emitter)$/;
@@ -65,7 +74,7 @@ export function locate(text: string, start: number, end: number): SourceLocation
  * // 'pass `limit` as an argument: wg.go((x, limit) => ..., x, limit); or move the code into a module task (defineTask)'
  * ```
  */
-export function hintFor(ref: Pick<OuterReference, 'name' | 'kind'>, parsed: ParsedText): string {
+export function hintFor(ref: Pick<OuterReference, 'name' | 'kind' | 'property'>, parsed: ParsedText): string {
   const root = parsed.root;
   const arrow = root.type === 'ArrowFunctionExpression';
   switch (ref.kind) {
@@ -81,10 +90,23 @@ export function hintFor(ref: Pick<OuterReference, 'name' | 'kind'>, parsed: Pars
       return 'in a top-level arrow function `new.target` belongs to the enclosing function; the worker calls the task without `new`: pass what you need as an argument';
     case 'import.meta':
       return '`import.meta` exists only in modules, and an inline task is rebuilt as a plain function: pass the value (e.g. import.meta.url) as an argument, or make it a module task with defineTask(import.meta.url, ...)';
+    case 'global-property':
+      return `the task reads the host's global \`${ref.property ?? ref.name}\` through the global object: under \`cooperative\` that is the caller's value, in a worker something else (or nothing). Pass the value as an argument; if a bootstrap defines it in every worker, declare it: new WaitGroup({ globals: ['${ref.property ?? ref.name}'] }) (or "globals" in the config)`;
+    case 'global-object':
+      return 'the global object is used in a way that cannot be checked (a computed key, passed to a function such as Reflect.get, stored in a variable): which globals it reads depends on the driver. Read standard globals by name (globalThis.Math), pass other values as arguments, and declare globals a bootstrap provides in `globals`';
+    case 'eval':
+      return '`eval` (direct or indirect, e.g. `(0, eval)`) runs code the checker cannot see, in the host under `cooperative` and in a worker otherwise: write the code in the task itself, or make it a module task (defineTask)';
+    case 'function-constructor':
+      return "the Function constructor (also `new Function`, and the AsyncFunction/GeneratorFunction constructors reached through a function's `.constructor`) compiles a string in the global scope of wherever it runs, hiding what it reads from the checker: write the code in the task itself, or make it a module task (defineTask)";
+    case 'relative-import':
+      return "a relative specifier in an inline task resolves against the module that rebuilds the task (a different file under each driver), not your file: pass an absolute URL built in the caller (wg.go(async (url) => import(url), new URL('./x.js', import.meta.url).href)), use a package specifier, or make it a module task (defineTask)";
     case 'identifier':
       break;
   }
   const name = ref.name;
+  if (name === 'window' || name === 'self') {
+    return `\`${name}\` is the browser's name for the global object; Node workers have none (and under \`cooperative\` a test environment may provide one): use \`globalThis\`, pass values as arguments, and declare globals a bootstrap provides in \`globals\``;
+  }
   if (COMMONJS_ONLY.has(name)) {
     if (name === 'require') {
       return "`require` is CommonJS and does not exist in the ESM worker: load modules inside the task with `const fs = await import('node:fs')` (make the task async), or use a module task (defineTask)";
@@ -182,8 +204,12 @@ export function describeCaptures(
     lines.push(`    → ${hint}`);
   }
   const names = [...byName.keys()].map((n) => `\`${n}\``).join(', ');
-  const head =
-    `${label} uses ${byName.size === 1 ? 'something' : `${byName.size} things`} from outside itself (${names}); ` +
-    'an inline task is shipped as source text and rebuilt in another isolate, where none of it exists:';
+  const reaches = refs.some((r) => REACH_KINDS.has(r.kind));
+  const head = reaches
+    ? `${label} reaches past its own scope in ${byName.size === 1 ? 'a way' : `${byName.size} ways`} the ` +
+      `capture check cannot follow (${names}); the same code would give a different result under each ` +
+      'driver (the host under `cooperative`, a fresh isolate elsewhere):'
+    : `${label} uses ${byName.size === 1 ? 'something' : `${byName.size} things`} from outside itself (${names}); ` +
+      'an inline task is shipped as source text and rebuilt in another isolate, where none of it exists:';
   return { problems, message: [head, ...lines].join('\n') };
 }

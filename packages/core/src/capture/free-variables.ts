@@ -4,7 +4,18 @@
  * caller's context. Standard globals are not reported; everything else is left to the caller to judge.
  */
 import type { Scope } from 'periscopic';
+import { hoistAnnexBFunctions } from './annex-b.js';
 import type { AstNode } from './function-source.js';
+import {
+  constructorAccess,
+  evalUse,
+  functionUse,
+  GLOBAL_OBJECT_NAMES,
+  globalObjectUse,
+  type Reach,
+  type ReachKind,
+  relativeImport,
+} from './global-access.js';
 import { parsers } from './lazy-parser.js';
 import { isStandardGlobal } from './standard-globals.js';
 
@@ -12,7 +23,9 @@ import { isStandardGlobal } from './standard-globals.js';
 export interface OuterReference {
   /** What is referenced: the identifier, or `this` / `super` / `arguments` / `new.target` / `import.meta`. */
   readonly name: string;
-  readonly kind: 'identifier' | 'this' | 'super' | 'arguments' | 'new.target' | 'import.meta';
+  readonly kind: 'identifier' | 'this' | 'super' | 'arguments' | 'new.target' | 'import.meta' | ReachKind;
+  /** For `global-property`: the global read through the global object (`globals` may declare it). */
+  readonly property?: string;
   /** Offsets in the parsed text (see `ParsedFunction.offset`). */
   readonly start: number;
   readonly end: number;
@@ -50,6 +63,13 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
   const scopeOf = (node: AstNode): Scope | undefined => map.get(node as unknown as EstreeNode);
   const rootScope = scopeOf(root);
   if (!rootScope) throw new Error('isolane: periscopic returned no scope for the task function');
+  hoistAnnexBFunctions(root, scopeOf);
+  const parents = new Map<AstNode, AstNode>();
+  const parentOf = (node: AstNode) => parents.get(node);
+  const isLocalFunction = (id: AstNode) => localFunction(id, scopeOf, parentOf);
+  const report = (r: Reach | undefined) => {
+    if (r) found.push(r);
+  };
   // Which function owns a scope: lets a parameter default skip the body's `var`s, which it cannot see.
   const functionOfScope = new Map<Scope, AstNode>([[rootScope, root]]);
   const found: OuterReference[] = [];
@@ -69,6 +89,14 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
     const frame = stack.pop()!;
     const { node, parent } = frame;
     let { scope, ownThis, ownArguments, classNames } = frame;
+    // Parents of the children are known before a node is judged: a check may walk up from a child.
+    for (const key in node) {
+      if (SKIP_KEYS.has(key)) continue;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) parents.set(item, node);
+      } else if (isNode(value)) parents.set(value, node);
+    }
 
     switch (node.type) {
       case 'Identifier': {
@@ -76,6 +104,18 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
         if (!parent || !isReference(node, parent)) break;
         if (resolves(name, node, scope, functionOfScope) || classNames.includes(name)) break;
         if (name === 'arguments' && ownArguments) break;
+        if (GLOBAL_OBJECT_NAMES.has(name)) {
+          report(globalObjectUse(node, name, parentOf, isStandardGlobal));
+          break;
+        }
+        if (name === 'eval') {
+          report(evalUse(node, parentOf));
+          break;
+        }
+        if (name === 'Function') {
+          report(functionUse(node, name, parentOf));
+          break;
+        }
         if (isStandardGlobal(name)) break;
         const inTypeof =
           parent.type === 'UnaryExpression' && parent.operator === 'typeof' && parent.argument === node;
@@ -100,6 +140,12 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
         else if (!ownArguments) found.push(special('new.target', 'new.target', node));
         continue; // `import` / `meta` / `new` / `target` are not identifiers
       }
+      case 'MemberExpression':
+        report(constructorAccess(node, parentOf, isLocalFunction));
+        break;
+      case 'ImportExpression':
+        report(relativeImport(node));
+        break;
       default:
         break;
     }
@@ -136,6 +182,33 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** Whether an identifier names a function declared in the task (`async function f() {}`, `const f = () => {}`). */
+function localFunction(
+  id: AstNode,
+  scopeOf: (node: AstNode) => Scope | undefined,
+  parentOf: (node: AstNode) => AstNode | undefined,
+): boolean {
+  const name = String(id.name);
+  for (let n: AstNode | undefined = id; n; n = parentOf(n)) {
+    const scope = scopeOf(n);
+    if (!scope) continue;
+    const owner = scope.find_owner(name);
+    if (!owner) return false;
+    const decl = owner.declarations.get(name) as unknown as AstNode;
+    if (decl.type === 'FunctionDeclaration') return (decl.id as AstNode | null)?.name === name;
+    if (decl.type !== 'VariableDeclaration' || decl.kind !== 'const') return false;
+    for (const d of decl.declarations as AstNode[]) {
+      const target = d.id as AstNode;
+      if (target.type === 'Identifier' && target.name === name) {
+        const init = d.init as AstNode | null;
+        return init?.type === 'ArrowFunctionExpression' || init?.type === 'FunctionExpression';
+      }
+    }
+    return false;
+  }
+  return false;
 }
 
 function special(name: string, kind: OuterReference['kind'], node: AstNode): OuterReference {

@@ -102,9 +102,11 @@ function analyzeFunction(fn: Function, allowed: ReadonlySet<string>): Outcome {
 function analyzeSource(fn: Function, allowed: ReadonlySet<string>): Outcome {
   try {
     const parsed = parseFunction(fn);
-    const outer = findOuterReferences(parsed.root).filter(
-      (ref) => ref.kind !== 'identifier' || !allowed.has(ref.name),
-    );
+    const outer = findOuterReferences(parsed.root).filter((ref) => {
+      if (ref.kind === 'identifier') return !allowed.has(ref.name);
+      if (ref.kind === 'global-property') return !allowed.has(ref.property ?? '');
+      return true;
+    });
     // `typeof x` on an undeclared name is feature detection, not a capture, unless `x` is also used otherwise.
     const usedPlainly = new Set(outer.filter((ref) => !ref.inTypeof).map((ref) => ref.name));
     const captures = outer.filter((ref) => usedPlainly.has(ref.name));
