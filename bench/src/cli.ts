@@ -17,6 +17,7 @@ import { renderTerminal } from './report/table.js';
 import { MEASURES, type MeasureName } from './result.js';
 import { runBench } from './run-bench.js';
 import { DRIVER_FAMILIES, PEER_FAMILIES } from './subjects/catalogue.js';
+import { addTaskCommands } from './task/task-command.js';
 
 const MEASURE_HELP: Record<MeasureName, string> = {
   latency:
@@ -175,6 +176,8 @@ program
       process.stdout.write(`${file} is a valid bench-result.v1\n`);
     }
   });
+
+addTaskCommands(program);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

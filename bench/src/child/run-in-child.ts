@@ -68,9 +68,26 @@ const STDERR_TAIL = 2_000;
  * ```
  */
 export function runInChild(unit: Unit, options: ChildOptions): Promise<ChildOutcome> {
+  return runEntryInChild(ENTRY, unit, options);
+}
+
+/**
+ * Runs the host script `entry` (which answers one message with a {@link HostMessage}) in a fresh Node
+ * process leading its own group, as {@link runInChild} does for units. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const outcome = await runEntryInChild('/abs/task-host-entry.js', plan, { timeoutMs: 60_000 });
+ * ```
+ */
+export function runEntryInChild(
+  entry: string,
+  message: unknown,
+  options: ChildOptions,
+): Promise<ChildOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = fork(ENTRY, [], {
+    const child = fork(entry, [], {
       detached: true,
       serialization: 'advanced',
       execArgv: [...(options.execArgv ?? [])],
@@ -121,6 +138,6 @@ export function runInChild(unit: Unit, options: ChildOptions): Promise<ChildOutc
         setImmediate(dead);
       });
     });
-    child.send(unit);
+    child.send(message as object);
   });
 }

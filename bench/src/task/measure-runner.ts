@@ -1,0 +1,156 @@
+/**
+ * Measures one runner on the user's task, inside a fresh host process: the first task on a fresh runner
+ * (cold), a few more one at a time whose results are fingerprinted (the divergence check), warm
+ * per-task latency, then N tasks with `concurrency` in flight (throughput, CPU use), with the tree's
+ * RSS sampled throughout. Stops early when every task so far failed: a broken task is reported, not
+ * hammered.
+ */
+
+import { TREE_RSS_SUPPORTED, treeRssMb } from '../probes/tree-rss.js';
+import { summarize } from '../stats.js';
+import { batchSize, type RunnerBudget } from './budget.js';
+import { digestOutcome } from './digest.js';
+import type { RunnerFigures, RunnerId } from './result.js';
+import { startRssSampler } from './rss-sampler.js';
+import { type FailureInfo, type Outcome, openRunner, type TaskTarget } from './runners.js';
+import { type ArgSource, loadArgLists } from './task-args.js';
+import { treeCpuMs } from './tree-cpu.js';
+
+/** What a host is asked to measure. Plain data, sent over IPC. */
+export interface HostPlan extends RunnerBudget {
+  readonly runner: RunnerId;
+  readonly target: TaskTarget;
+  readonly args: ArgSource;
+}
+
+/** What a host sends back. */
+export interface HostReport {
+  readonly argLists: number;
+  readonly figures: Omit<RunnerFigures, 'id' | 'kind'>;
+}
+
+/** Consecutive failures from the first task on after which a runner is given up. */
+const GIVE_UP_AFTER = 3;
+
+function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+}
+
+/**
+ * Runs the plan and returns the runner's figures (`id` and `kind` are the caller's to set).
+ *
+ * @example
+ * ```ts
+ * const figures = await measureRunner({ runner: 'pool', target, args, checkTasks: 4, warmSamples: 50, warmBudgetMs: 2_000, throughputTasks: 200 });
+ * ```
+ */
+export async function measureRunner(plan: HostPlan): Promise<HostReport> {
+  const lists = await loadArgLists(plan.args);
+  const report = (f: Omit<RunnerFigures, 'id' | 'kind'>): HostReport => ({
+    argLists: lists.length,
+    figures: f,
+  });
+  const listAt = (i: number): readonly unknown[] => lists[i % lists.length]!;
+  const failures: Record<string, number> = {};
+  let firstFailure: FailureInfo | null = null;
+  let tasksRun = 0;
+  const note = (o: Outcome): void => {
+    tasksRun++;
+    if (o.ok) return;
+    failures[o.failure.kind] = (failures[o.failure.kind] ?? 0) + 1;
+    firstFailure ??= o.failure;
+  };
+  const figures = (
+    extra: Partial<Omit<RunnerFigures, 'id' | 'kind'>>,
+  ): Omit<RunnerFigures, 'id' | 'kind'> => ({
+    coldMs: null,
+    warm: null,
+    throughput: null,
+    memory: null,
+    digests: [],
+    failures,
+    firstFailure,
+    tasksRun,
+    error: null,
+    ...extra,
+  });
+
+  collect();
+  const sampler = await startRssSampler(50);
+  const baselineMb = treeRssMb();
+  sampler.reset();
+  const t0 = performance.now();
+  const runner = await openRunner(plan.runner, plan.target);
+  try {
+    // Cold first task, then the fingerprinted ones, one at a time.
+    const digests: string[] = [];
+    let coldMs: number | null = null;
+    let okSoFar = false;
+    for (let i = 0; i < plan.checkTasks; i++) {
+      const started = i === 0 ? t0 : performance.now();
+      const outcome = await runner.run(listAt(i));
+      if (i === 0) coldMs = performance.now() - started;
+      note(outcome);
+      digests.push(digestOutcome(outcome));
+      okSoFar ||= outcome.ok;
+      if (!okSoFar && i + 1 >= GIVE_UP_AFTER) {
+        return report(figures({ coldMs, digests, error: `the first ${i + 1} tasks all failed; gave up` }));
+      }
+    }
+    if (!okSoFar) return report(figures({ coldMs, digests, error: `all ${plan.checkTasks} tasks failed` }));
+
+    // Warm: one task at a time, until the count or the time slice is used.
+    const samples: number[] = [];
+    const warmEnd = performance.now() + plan.warmBudgetMs;
+    for (let i = 0; i < plan.warmSamples && (samples.length < 3 || performance.now() < warmEnd); i++) {
+      const started = performance.now();
+      const outcome = await runner.run(listAt(plan.checkTasks + i));
+      const ms = performance.now() - started;
+      note(outcome);
+      if (outcome.ok) samples.push(ms);
+    }
+    const warm = samples.length > 0 ? summarize(samples) : null;
+
+    // Throughput: N tasks at once, CPU time of the whole tree over the wall time.
+    let throughput: RunnerFigures['throughput'] = null;
+    const tasks = batchSize(plan, warm?.p50 ?? coldMs ?? 1);
+    if (tasks > 0) {
+      const batch = Array.from({ length: tasks }, (_, i) => listAt(i));
+      const cpu0 = treeCpuMs();
+      const started = performance.now();
+      const outcomes = await runner.runAll(batch);
+      const wallMs = performance.now() - started;
+      const cpuMs = treeCpuMs() - cpu0;
+      for (const o of outcomes) note(o);
+      throughput = {
+        tasks: batch.length,
+        concurrency: plan.target.concurrency,
+        wallMs,
+        tasksPerSecond: (outcomes.filter((o) => o.ok).length / wallMs) * 1000,
+        cpuCores: wallMs > 0 ? cpuMs / wallMs : null,
+        speedup: null, // set by the caller, against the serial reference
+      };
+    }
+    const peakMb = Math.max(await sampler.peak(), treeRssMb());
+    const added = Math.max(0, peakMb - baselineMb);
+    return report(
+      figures({
+        coldMs,
+        warm,
+        throughput,
+        digests,
+        memory: {
+          perWorkerMb: runner.workers === null ? null : added / runner.workers,
+          peakAddedMb: added,
+          peakMb,
+          scope: TREE_RSS_SUPPORTED ? 'tree' : 'host',
+        },
+      }),
+    );
+  } finally {
+    await runner.close();
+    await sampler.stop();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The recommendation: which driver to use for this task and why, derived from the figures and the
+ * isolation facts only (a pure function, tested on its own). The rules, in order:
+ * 1. a driver that failed every task, or whose results differ from a serial run, is not recommended
+ *    while another one works and agrees;
+ * 2. `cooperative` is excluded when the task is CPU-bound and takes 1 ms or more: it would hold the
+ *    caller's event loop for the whole task;
+ * 3. among the rest, the highest throughput with the configured tasks in flight wins;
+ * 4. the reasons quote the winner's overhead over the bare task, its speedup over serial and its memory;
+ *    the warnings say what the other models would cost and when they are worth it.
+ */
+import { formatMs, formatRate, formatRatio } from '../report/format.js';
+import type { Divergence, Recommendation, RunnerFigures, RunnerId, TaskDriver } from './result.js';
+
+/** A task this long (ms) or longer, CPU-bound, blocks an event loop noticeably. */
+export const BLOCKING_MS = 1;
+/** Cooperative counts as CPU-bound when its throughput phase kept this many cores busy or more. */
+export const CPU_BOUND_CORES = 0.5;
+
+/** Inputs of {@link recommend}. */
+export interface RecommendInput {
+  readonly runners: readonly RunnerFigures[];
+  readonly divergences: readonly Divergence[];
+  readonly cores: number;
+}
+
+type Usable = RunnerFigures & {
+  readonly warm: NonNullable<RunnerFigures['warm']>;
+  readonly throughput: NonNullable<RunnerFigures['throughput']>;
+};
+
+const isUsable = (r: RunnerFigures): r is Usable =>
+  r.error === null && r.warm !== null && r.throughput !== null;
+
+function failureSummary(r: RunnerFigures): string | null {
+  const kinds = Object.entries(r.failures).filter(([, n]) => n > 0);
+  if (kinds.length === 0) return null;
+  const total = kinds.reduce((sum, [, n]) => sum + n, 0);
+  const list = kinds.map(([k, n]) => `${k} ×${n}`).join(', ');
+  return `${r.id}: ${total} of ${r.tasksRun} tasks failed (${list})`;
+}
+
+function overheadReason(r: Usable, taskMs: number | null): string {
+  if (taskMs === null) return `${r.id}: ${formatMs(r.warm.p50)} per task`;
+  const overhead = Math.max(0, r.warm.p50 - taskMs);
+  const share = taskMs > 0 ? overhead / taskMs : Number.POSITIVE_INFINITY;
+  const pct =
+    share >= 10
+      ? ` (${formatRatio(share)} the task itself)`
+      : ` (${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%)`;
+  return `${r.id}: ${formatMs(overhead)} overhead on a ${formatMs(taskMs)} task${pct}`;
+}
+
+function speedupReason(r: Usable, cores: number): string {
+  const t = r.throughput;
+  const speed = t.speedup === null ? '' : `${formatRatio(t.speedup)} over serial on ${cores} cores, `;
+  const busy = t.cpuCores === null ? '' : ` (${t.cpuCores.toFixed(2)} cores busy)`;
+  return `${speed}${formatRate(t.tasksPerSecond)} with ${t.concurrency} in flight${busy}`;
+}
+
+const extra = (r: Usable, chosen: Usable): string => formatMs(Math.max(0, r.warm.p50 - chosen.warm.p50));
+
+/**
+ * Recommends a driver for the measured task.
+ *
+ * @example
+ * ```ts
+ * const rec = recommend({ runners, divergences: [], cores: 2 });
+ * rec.headline; // 'pool: 14.0 µs overhead on a 3.10 ms task (0.5%), 1.96× over serial on 2 cores, …'
+ * ```
+ */
+export function recommend(input: RecommendInput): Recommendation {
+  const { runners, divergences, cores } = input;
+  const serial = runners.find((r) => r.id === 'serial');
+  const taskMs = serial?.warm?.p50 ?? null;
+  const drivers = runners.filter((r) => r.kind === 'driver');
+  const diverging = new Set<RunnerId>(divergences.map((d) => d.id));
+  const warnings: string[] = [];
+
+  for (const d of divergences) {
+    const which = d.tasks.map((i) => `#${i + 1}`).join(', ');
+    warnings.push(
+      `${d.id}: results differ from a serial run in one thread (task ${which}): the task keeps state between ` +
+        'calls (module state or a global) or depends on where it runs; fix that before trusting any driver',
+    );
+  }
+  for (const r of runners) {
+    if (r.error !== null) warnings.push(`${r.id}: not measured: ${r.error}`);
+    const failed = failureSummary(r);
+    if (failed) warnings.push(failed);
+  }
+
+  const usable = drivers.filter(isUsable);
+  if (usable.length === 0) {
+    const first = drivers.find((r) => r.firstFailure)?.firstFailure;
+    const why = first
+      ? `${first.kind}: ${first.name}: ${first.message}`
+      : (drivers[0]?.error ?? 'no driver was measured');
+    return { driver: null, headline: `no driver ran the task: ${why}`, reasons: [], warnings };
+  }
+
+  // Rule 1: prefer drivers that agree with the reference and did not fail.
+  const agreeing = usable.filter((r) => !diverging.has(r.id));
+  const clean = agreeing.filter((r) => failureSummary(r) === null);
+  let candidates = clean.length > 0 ? clean : agreeing.length > 0 ? agreeing : usable;
+
+  // Rule 2: cooperative holds the caller's event loop for a CPU-bound task.
+  const coop = candidates.find((r) => r.id === 'cooperative');
+  const busy = coop?.throughput.cpuCores ?? 1;
+  if (coop && taskMs !== null && taskMs >= BLOCKING_MS && busy >= CPU_BOUND_CORES && candidates.length > 1) {
+    candidates = candidates.filter((r) => r !== coop);
+    warnings.push(
+      `cooperative: not recommended: it runs on your event loop and holds it ${formatMs(taskMs)} per task ` +
+        `(CPU-bound: ${busy.toFixed(2)} cores busy), and it isolates nothing`,
+    );
+  }
+
+  // Rule 3: highest throughput wins.
+  const ranked = [...candidates].sort((a, b) => b.throughput.tasksPerSecond - a.throughput.tasksPerSecond);
+  const chosen = ranked[0]!;
+  const reasons = [overheadReason(chosen, taskMs), speedupReason(chosen, cores)];
+  const next = ranked[1];
+  if (next) {
+    reasons.push(
+      `highest throughput of the drivers that agree: ${formatRate(chosen.throughput.tasksPerSecond)} vs ` +
+        `${next.id} ${formatRate(next.throughput.tasksPerSecond)}`,
+    );
+  }
+  if (chosen.memory?.perWorkerMb != null)
+    reasons.push(`${chosen.memory.perWorkerMb.toFixed(1)} MB per worker`);
+  if (chosen.coldMs !== null) reasons.push(`first task on a fresh ${chosen.id}: ${formatMs(chosen.coldMs)}`);
+
+  // Rule 4: what the other models cost, and when they are worth it.
+  for (const r of usable) {
+    if (r === chosen) continue;
+    if (r.id === 'fork')
+      warnings.push(
+        `fork only if the task loads native code that must not crash your process (+${extra(r, chosen)} per task)`,
+      );
+    else if (r.id === 'thread')
+      warnings.push(
+        `thread only if every task needs a fresh heap of its own (+${extra(r, chosen)} per task)`,
+      );
+    else if (r.id === 'pool' && diverging.has('pool'))
+      warnings.push(
+        'pool: tasks that land on the same warm worker share its state; pool with maxTasksPerWorker: 1 isolates them (a fresh worker per task)',
+      );
+  }
+  if (chosen.id === 'cooperative') {
+    warnings.push(
+      'cooperative isolates nothing: a crash, process.exit() or endless loop in the task takes your process with it',
+    );
+  }
+  if (chosen.id === 'pool') {
+    warnings.push(
+      'pool shares a warm worker between tasks: state a task leaves behind is seen by the next one on that worker',
+    );
+  }
+
+  const driver = chosen.id as TaskDriver;
+  return { driver, headline: `${reasons[0]}, ${reasons[1]}`, reasons, warnings };
+}
