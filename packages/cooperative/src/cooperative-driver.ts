@@ -6,6 +6,7 @@
  */
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
+import { checkConcurrencyOption } from '@isolane/core/driver-kit';
 import { createRuntime, type Runtime } from '@isolane/core/runtime';
 import pLimit, { type LimitFunction } from 'p-limit';
 
@@ -33,12 +34,8 @@ export class CooperativeDriver implements Driver {
   #closed = false;
 
   constructor(settings: CooperativeDriverOptions) {
-    const { concurrency } = settings;
-    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
-      throw new RangeError(
-        `cooperative driver: "concurrency" must be an integer >= 1, got ${String(concurrency)}`,
-      );
-    }
+    // The same range as every driver (driver-kit): an integer from 1 to 4096.
+    const concurrency = checkConcurrencyOption(settings.concurrency, 'cooperative driver: "concurrency"');
     const unknown = Object.keys(settings.options ?? {});
     if (unknown.length > 0) {
       throw new TypeError(

@@ -70,7 +70,10 @@ declare const __shared: unknown;
 
 describe('cooperative driver options', () => {
   it('names a bad concurrency and refuses driver-specific options it does not have', () => {
-    expect(() => new CooperativeDriver({ concurrency: 0 })).toThrow(/"concurrency" must be an integer >= 1/);
+    expect(() => new CooperativeDriver({ concurrency: 0 })).toThrow(
+      /"concurrency" must be an integer from 1 to 4096, got 0/,
+    );
+    expect(() => new CooperativeDriver({ concurrency: 5000 })).toThrow(RangeError);
     expect(() => new CooperativeDriver({ concurrency: 1, options: { bogus: 1 } })).toThrow(
       /unknown driver option "bogus"/,
     );

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkConcurrencyOption, checkMemoryMb, checkPrespawn, checkTimerMs } from '@isolane/core/driver-kit';
 
 /** Where the children's stdout/stderr go. */
 export type ForkStdio = 'inherit' | 'capture' | 'ignore';
@@ -121,29 +122,28 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
       throw new TypeError(`${label}.${key} must be a boolean`);
     }
   }
+  // The ranges are driver-kit's, shared by every driver: timers below 2^31 ms (Node turns longer ones
+  // into 1 ms), `--max-old-space-size` up to 1 TiB (a child refuses to start with a value it cannot
+  // parse), a bounded prespawn.
+  const opt = <T>(value: unknown, check: (v: unknown) => T): T | undefined =>
+    value === undefined ? undefined : check(value);
   return {
-    concurrency: integer(input.concurrency, `${label}.concurrency`, 1) ?? availableParallelism(),
+    concurrency:
+      opt(input.concurrency, (v) => checkConcurrencyOption(v, `${label}.concurrency`)) ??
+      availableParallelism(),
     bootstrap: input.bootstrap === undefined ? undefined : moduleHref(input.bootstrap, `${label}.bootstrap`),
-    memoryLimitMb: integer(input.memoryLimitMb, `${label}.memoryLimitMb`, 1),
-    prespawn: integer(input.prespawn, `${label}.prespawn`, 0) ?? 0,
-    lingerMs: integer(input.lingerMs, `${label}.lingerMs`, 0) ?? 1000,
-    killGraceMs: integer(input.killGraceMs, `${label}.killGraceMs`, 0) ?? 2000,
+    memoryLimitMb: opt(input.memoryLimitMb, (v) =>
+      checkMemoryMb(v, `${label}.memoryLimitMb`, { integer: true }),
+    ),
+    prespawn: opt(input.prespawn, (v) => checkPrespawn(v, `${label}.prespawn`)) ?? 0,
+    lingerMs: opt(input.lingerMs, (v) => checkTimerMs(v, `${label}.lingerMs`, { integer: true })) ?? 1000,
+    killGraceMs:
+      opt(input.killGraceMs, (v) => checkTimerMs(v, `${label}.killGraceMs`, { integer: true })) ?? 2000,
     stdio,
     onOutput,
     warmModules: input.warmModules ?? true,
     watchdog: input.watchdog ?? true,
   };
-}
-
-function integer(value: unknown, label: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(
-      `${label} must be an integer, got ${typeof value === 'number' ? value : typeof value}`,
-    );
-  }
-  if (value < min) throw new RangeError(`${label} must be >= ${min}, got ${value}`);
-  return value;
 }
 
 function moduleHref(value: unknown, label: string): string {

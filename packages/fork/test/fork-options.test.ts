@@ -25,7 +25,9 @@ describe('fork driver options', () => {
   it('rejects bad values, naming the option', () => {
     expect(() => new ForkDriver({ prespawn: -1 })).toThrow(RangeError);
     expect(() => new ForkDriver({ prespawn: 1.5 })).toThrow(/options\.prespawn must be an integer/);
-    expect(() => new ForkDriver({ concurrency: 0 })).toThrow(/options\.concurrency must be >= 1/);
+    expect(() => new ForkDriver({ concurrency: 0 })).toThrow(
+      /options\.concurrency must be an integer from 1 to 4096, got 0/,
+    );
     expect(() => new ForkDriver({ killGraceMs: Number.NaN })).toThrow(/options\.killGraceMs/);
     expect(() => new ForkDriver({ stdio: 'loud' as 'inherit' })).toThrow(/options\.stdio/);
     expect(() => new ForkDriver({ stdio: 'capture' })).toThrow(/needs options\.onOutput/);
@@ -35,6 +37,25 @@ describe('fork driver options', () => {
       /options\.watchdog must be a boolean/,
     );
     expect(() => new ForkDriver({ nope: 1 } as never)).toThrow(/unknown fork driver option options\.nope/);
+  });
+
+  it('rejects values the model cannot honour, naming the option and the range', () => {
+    // Node turns a timer of 2^31 ms or more into 1 ms: the child would be killed at once.
+    expect(() => new ForkDriver({ killGraceMs: 2 ** 31 })).toThrow(
+      'options.killGraceMs must be an integer from 0 to 2147483647 ms, got 2147483648',
+    );
+    expect(() => new ForkDriver({ lingerMs: 2 ** 31 })).toThrow(RangeError);
+    expect(() => new ForkDriver({ lingerMs: 2 ** 31 })).toThrow(/options\.lingerMs .* 0 to 2147483647 ms/);
+    expect(new ForkDriver({ killGraceMs: 2 ** 31 - 1 }).options.killGraceMs).toBe(2147483647);
+    // A child does not even start with --max-old-space-size=1e+300.
+    expect(() => new ForkDriver({ memoryLimitMb: 1e300 })).toThrow(
+      'options.memoryLimitMb must be an integer from 1 to 1048576 MiB, got 1e+300',
+    );
+    // A config must not be able to start a hundred processes.
+    expect(() => createDriver({ concurrency: 1, options: { prespawn: 100 } })).toThrow(
+      'options.prespawn must be an integer from 0 to 64, got 100',
+    );
+    expect(() => new ForkDriver({ concurrency: 5000 })).toThrow(/options\.concurrency .* from 1 to 4096/);
   });
 
   it('takes fork options from settings.options and the rest from the settings', () => {

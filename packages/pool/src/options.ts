@@ -5,6 +5,12 @@
 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DriverSettings } from '@isolane/core';
+import {
+  checkConcurrencyOption,
+  checkMemoryMb,
+  checkNumberInRange,
+  checkTimerMs,
+} from '@isolane/core/driver-kit';
 
 /** Recycling options, accepted in `PoolDriver`'s options or in `DriverSettings.options`. */
 export interface PoolRecycleOptions {
@@ -53,27 +59,6 @@ export interface ResolvedPoolOptions {
 const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout'] as const;
 const OPTION_KEYS = new Set<string>(['concurrency', 'bootstrap', 'memoryLimitMb', ...RECYCLE_KEYS]);
 
-function positiveInteger(value: unknown, label: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${label} must be an integer >= 1, got ${String(value)}`);
-  }
-  return value;
-}
-
-function positiveNumber(value: unknown, label: string, allowInfinity: boolean): number {
-  if (
-    typeof value !== 'number' ||
-    Number.isNaN(value) ||
-    value <= 0 ||
-    (!allowInfinity && !Number.isFinite(value))
-  ) {
-    throw new RangeError(
-      `${label} must be a number > 0${allowInfinity ? ' (or Infinity)' : ''}, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 function moduleHref(value: unknown, label: string): string {
   if (value instanceof URL) return value.href;
   if (typeof value === 'string' && value.length > 0) {
@@ -112,25 +97,30 @@ export function resolvePoolOptions(
     }
   }
   const o = options as Record<string, unknown>;
+  // The ranges are driver-kit's, shared by every driver: an idle timeout below 2^31 ms (Node turns a
+  // longer timer into 1 ms, which would reap every idle worker at once), heap limits V8 honours (it
+  // ignores a huge one: the worker would run unlimited).
   return {
     concurrency:
       o.concurrency === undefined
         ? defaultConcurrency
-        : positiveInteger(o.concurrency, 'options.concurrency'),
+        : checkConcurrencyOption(o.concurrency, 'options.concurrency'),
     bootstrap: o.bootstrap === undefined ? undefined : moduleHref(o.bootstrap, 'options.bootstrap'),
     memoryLimitMb:
-      o.memoryLimitMb === undefined
-        ? undefined
-        : positiveNumber(o.memoryLimitMb, 'options.memoryLimitMb', false),
+      o.memoryLimitMb === undefined ? undefined : checkMemoryMb(o.memoryLimitMb, 'options.memoryLimitMb'),
     maxTasksPerWorker:
-      o.maxTasksPerWorker === undefined || o.maxTasksPerWorker === Number.POSITIVE_INFINITY
+      o.maxTasksPerWorker === undefined
         ? Number.POSITIVE_INFINITY
-        : positiveInteger(o.maxTasksPerWorker, 'options.maxTasksPerWorker'),
-    maxHeapMb: o.maxHeapMb === undefined ? 0 : positiveNumber(o.maxHeapMb, 'options.maxHeapMb', false),
+        : checkNumberInRange(o.maxTasksPerWorker, 'options.maxTasksPerWorker', {
+            min: 1,
+            integer: true,
+            infinity: true,
+          }),
+    maxHeapMb: o.maxHeapMb === undefined ? 0 : checkMemoryMb(o.maxHeapMb, 'options.maxHeapMb'),
     idleTimeout:
       o.idleTimeout === undefined
         ? Number.POSITIVE_INFINITY
-        : positiveNumber(o.idleTimeout, 'options.idleTimeout', true),
+        : checkTimerMs(o.idleTimeout, 'options.idleTimeout', { min: 1, infinity: true }),
   };
 }
 

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { DriverSettings } from '@isolane/core';
+import { checkConcurrencyOption, checkMemoryMb, checkPrespawn, checkTimerMs } from '@isolane/core/driver-kit';
 
 /**
  * Options of a {@link ThreadDriver}.
@@ -96,16 +97,22 @@ export function resolveThreadOptions(options: ThreadDriverOptions = {}): Resolve
       throw new TypeError(`unknown thread driver option "${key}" (known: ${[...OPTION_KEYS].join(', ')})`);
     }
   }
+  // The ranges are driver-kit's, shared by every driver: a linger below 2^31 ms (Node turns a longer
+  // timer into 1 ms), a heap limit V8 honours (it ignores a huge one: the worker would run unlimited),
+  // a bounded prespawn.
   return {
     concurrency:
       options.concurrency === undefined
         ? availableParallelism()
-        : integer(options.concurrency, 'concurrency', 1),
+        : checkConcurrencyOption(options.concurrency, label('concurrency')),
     bootstrap: options.bootstrap === undefined ? undefined : moduleHref(options.bootstrap, 'bootstrap'),
     memoryLimitMb:
-      options.memoryLimitMb === undefined ? undefined : positive(options.memoryLimitMb, 'memoryLimitMb'),
-    prespawn: options.prespawn === undefined ? 0 : integer(options.prespawn, 'prespawn', 0),
-    lingerMs: options.lingerMs === undefined ? DEFAULT_LINGER_MS : duration(options.lingerMs, 'lingerMs'),
+      options.memoryLimitMb === undefined
+        ? undefined
+        : checkMemoryMb(options.memoryLimitMb, label('memoryLimitMb')),
+    prespawn: options.prespawn === undefined ? 0 : checkPrespawn(options.prespawn, label('prespawn')),
+    lingerMs:
+      options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkTimerMs(options.lingerMs, label('lingerMs')),
   };
 }
 
@@ -153,30 +160,8 @@ export function resourceLimitsFor(memoryLimitMb: number | undefined): ResourceLi
   };
 }
 
-function integer(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`thread driver option "${name}" must be an integer, got ${describe(value)}`);
-  }
-  if (value < min) throw new RangeError(`thread driver option "${name}" must be >= ${min}, got ${value}`);
-  return value;
-}
-
-function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`thread driver option "${name}" must be a finite number, got ${describe(value)}`);
-  }
-  if (value <= 0) throw new RangeError(`thread driver option "${name}" must be > 0, got ${value}`);
-  return value;
-}
-
-function duration(value: unknown, name: string): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(
-      `thread driver option "${name}" must be a number of milliseconds, got ${describe(value)}`,
-    );
-  }
-  if (value < 0) throw new RangeError(`thread driver option "${name}" must be >= 0, got ${value}`);
-  return value;
+function label(name: string): string {
+  return `thread driver option "${name}"`;
 }
 
 function moduleHref(value: unknown, name: string): string {

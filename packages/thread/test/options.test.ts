@@ -19,12 +19,27 @@ describe('ThreadDriver options', () => {
 
   it.each([
     [{ concurrency: 0 }, RangeError, /concurrency/],
-    [{ concurrency: 1.5 }, TypeError, /concurrency/],
+    [{ concurrency: 1.5 }, RangeError, /concurrency/],
+    [{ concurrency: 5000 }, RangeError, /"concurrency" must be an integer from 1 to 4096, got 5000/],
     [{ prespawn: -1 }, RangeError, /prespawn/],
     [{ prespawn: '2' }, TypeError, /prespawn/],
+    // A config must not be able to start a hundred workers.
+    [{ prespawn: 100 }, RangeError, /"prespawn" must be an integer from 0 to 64, got 100/],
     [{ lingerMs: -5 }, RangeError, /lingerMs/],
-    [{ lingerMs: Number.NaN }, TypeError, /lingerMs/],
+    [{ lingerMs: Number.NaN }, RangeError, /lingerMs/],
+    // Node turns a timer of 2^31 ms or more into 1 ms: the worker would be cut off at once.
+    [
+      { lingerMs: 2 ** 31 },
+      RangeError,
+      /"lingerMs" must be a number of ms from 0 to 2147483647, got 2147483648/,
+    ],
     [{ memoryLimitMb: 0 }, RangeError, /memoryLimitMb/],
+    // V8 ignores a limit this large: the worker would run unlimited.
+    [
+      { memoryLimitMb: 1e300 },
+      RangeError,
+      /"memoryLimitMb" must be a number of MiB from 1 to 1048576, got 1e\+300/,
+    ],
     [{ bootstrap: 'relative/boot.js' }, TypeError, /bootstrap/],
     [{ workers: 2 }, TypeError, /unknown thread driver option "workers"/],
   ])('rejects %j', (options, type, message) => {

@@ -1,0 +1,58 @@
+/** The pool's options accept only what the model can honour; each error names the option and its range. */
+import { describe, expect, it } from 'vitest';
+import { resolvePoolOptions } from '../src/options.js';
+
+const resolve = (options: Record<string, unknown>) => resolvePoolOptions(options, 2);
+
+describe('pool options: ranges', () => {
+  it('accepts the ends of each range', () => {
+    expect(
+      resolve({
+        idleTimeout: 2 ** 31 - 1,
+        maxHeapMb: 1_048_576,
+        memoryLimitMb: 1_048_576,
+        concurrency: 4096,
+      }),
+    ).toMatchObject({
+      idleTimeout: 2147483647,
+      maxHeapMb: 1048576,
+      memoryLimitMb: 1048576,
+      concurrency: 4096,
+    });
+    expect(resolve({ idleTimeout: Number.POSITIVE_INFINITY }).idleTimeout).toBe(Number.POSITIVE_INFINITY);
+    expect(resolve({ maxTasksPerWorker: Number.POSITIVE_INFINITY }).maxTasksPerWorker).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it.each([
+    // Node turns a timer of 2^31 ms or more into 1 ms: every idle worker would be reaped at once.
+    [
+      { idleTimeout: 2 ** 31 },
+      RangeError,
+      'options.idleTimeout must be a number of ms from 1 to 2147483647 (or Infinity), got 2147483648',
+    ],
+    [{ idleTimeout: 0 }, RangeError, 'options.idleTimeout must be a number of ms from 1 to 2147483647'],
+    [{ idleTimeout: '5s' }, TypeError, 'options.idleTimeout must be a number of ms, got "5s"'],
+    // V8 ignores a limit this large: the worker would run unlimited.
+    [
+      { memoryLimitMb: 1e300 },
+      RangeError,
+      'options.memoryLimitMb must be a number of MiB from 1 to 1048576, got 1e+300',
+    ],
+    [
+      { maxHeapMb: 1e300 },
+      RangeError,
+      'options.maxHeapMb must be a number of MiB from 1 to 1048576, got 1e+300',
+    ],
+    [{ concurrency: 5000 }, RangeError, 'options.concurrency must be an integer from 1 to 4096, got 5000'],
+    [
+      { maxTasksPerWorker: 0 },
+      RangeError,
+      'options.maxTasksPerWorker must be an integer from 1 to 9007199254740991 (or Infinity), got 0',
+    ],
+  ])('rejects %j', (options, type, message) => {
+    expect(() => resolve(options)).toThrow(type);
+    expect(() => resolve(options)).toThrow(message);
+  });
+});
