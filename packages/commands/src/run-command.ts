@@ -1,0 +1,305 @@
+/**
+ * Runs one command on execa and turns everything that can happen to it into one `CommandResult`:
+ * output read with back-pressure (a slow line handler pauses the pipe, so the command blocks on write
+ * instead of the parent buffering without bound), bounded capture, total and idle timeouts, aborts,
+ * and whole-group kills (SIGTERM, then SIGKILL after a grace). Never throws, never rejects.
+ */
+import type { Readable } from 'node:stream';
+import { makeFailure, toFailure } from '@isolane/core';
+import { type Options as ExecaOptions, execa } from 'execa';
+import { BoundedCapture } from './bounded-capture.js';
+import {
+  type CommandOutput,
+  type CommandResult,
+  type Ending,
+  emptyOutput,
+  endingFailure,
+  failedResult,
+  okResult,
+} from './command-result.js';
+import { LineSplitter } from './line-splitter.js';
+import type { ResolvedCommand } from './options.js';
+import { groupAlive, releaseGroup, signalGroup, trackGroup } from './process-group.js';
+
+/** Which output a line came from. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * One line of a command's output, as the pool's line handler receives it.
+ *
+ * @example
+ * ```ts
+ * pool.start(({ key, stream, line }) => console.log(`[${key}${stream === 'stderr' ? '!' : ''}] ${line}`));
+ * ```
+ */
+export interface LineEvent<K extends string = string> {
+  key: K;
+  stream: OutputStream;
+  line: string;
+}
+
+/**
+ * Receives every line of every command. Returning a promise pauses that command's stream until it
+ * settles (back-pressure); the idle timeout does not run meanwhile.
+ *
+ * @example
+ * ```ts
+ * const onLine: LineHandler = async ({ key, line }) => { await file.write(`${key}: ${line}\n`); };
+ * ```
+ */
+export type LineHandler<K extends string = string> = (event: LineEvent<K>) => void | PromiseLike<void>;
+
+/** Why the pool stops a command. */
+export interface StopReason {
+  kind: 'timeout' | 'aborted';
+  name: string;
+  message: string;
+}
+
+/** A command that was started: its pid, its result to come, and the ways to stop it. */
+export interface RunningCommand {
+  /** The pid of the command's process (its group id too); undefined if it could not be started. */
+  readonly pid: number | undefined;
+  /** Its result; never rejects. */
+  readonly done: Promise<CommandResult>;
+  /** Sends a signal to its whole process group; false when nothing was left to signal. */
+  signal(signal: NodeJS.Signals): boolean;
+  /** Kills its process group (SIGTERM, then SIGKILL after the grace); the result fails with `reason`. */
+  stop(reason: StopReason): void;
+}
+
+/**
+ * Starts one command now.
+ *
+ * @example
+ * ```ts
+ * const run = startCommand('eu', resolveCommand('node', ['-v'], {}, {}), undefined);
+ * const result = await run.done;
+ * ```
+ */
+export function startCommand<K extends string>(
+  key: K,
+  spec: ResolvedCommand,
+  onLine: LineHandler<K> | undefined,
+): RunningCommand {
+  const started = performance.now();
+  const aborted = spec.signals.find((s) => s.aborted);
+  if (aborted) {
+    const failure = makeFailure('aborted', abortMessage(spec.command, aborted.reason));
+    return settledCommand(failedResult(failure, emptyOutput(spec.command)));
+  }
+
+  const out = new BoundedCapture(spec.maxBuffer);
+  const err = new BoundedCapture(spec.maxBuffer);
+  let reason: StopReason | undefined;
+  let handlerError: { error: unknown } | undefined;
+  let settled = false;
+  let leaderExited = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let held = 0;
+
+  let subprocess: ReturnType<typeof execa>;
+  try {
+    subprocess = execa(spec.file, spec.args, execaOptions(spec));
+  } catch (error) {
+    const failure = spawnFailure(spec.command, error);
+    return settledCommand(failedResult(failure, emptyOutput(spec.command, performance.now() - started)));
+  }
+  const pid = subprocess.pid;
+  if (pid !== undefined) trackGroup(pid);
+
+  const stop = (why: StopReason): void => {
+    if (settled || reason) return;
+    reason = why;
+    clearTimeout(totalTimer);
+    clearTimeout(idleTimer);
+    if (pid === undefined) return;
+    if (leaderExited || spec.killGraceMs === 0) {
+      // After the leader's exit its stragglers already had their SIGTERM.
+      signalGroup(pid, 'SIGKILL');
+      return;
+    }
+    signalGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), spec.killGraceMs);
+  };
+
+  const totalTimer =
+    spec.timeout === Number.POSITIVE_INFINITY
+      ? undefined
+      : setTimeout(
+          () =>
+            stop({
+              kind: 'timeout',
+              name: 'TimeoutError',
+              message: `${spec.command} ran longer than ${spec.timeout} ms (timeout)`,
+            }),
+          spec.timeout,
+        );
+  const idleTimer =
+    spec.idleTimeout === Number.POSITIVE_INFINITY
+      ? undefined
+      : setTimeout(
+          () =>
+            stop({
+              kind: 'timeout',
+              name: 'TimeoutError',
+              message: `${spec.command} was idle: no output for ${spec.idleTimeout} ms (idleTimeout)`,
+            }),
+          spec.idleTimeout,
+        );
+  const touch = (): void => {
+    if (idleTimer && held === 0 && !reason) idleTimer.refresh();
+  };
+
+  const onAbort = (event: Event): void => {
+    const signal = event.target as AbortSignal;
+    stop({ kind: 'aborted', name: 'AbortError', message: abortMessage(spec.command, signal.reason) });
+  };
+  for (const signal of spec.signals) signal.addEventListener('abort', onAbort, { once: true });
+
+  // The leader is gone: whatever it left in its group (background jobs, grandchildren) goes too, so a
+  // command never outlives its result and a straggler holding the pipes cannot hold the result back.
+  subprocess.once('exit', () => {
+    leaderExited = true;
+    if (pid === undefined || !groupAlive(pid)) return;
+    if (reason || spec.killGraceMs === 0) {
+      signalGroup(pid, 'SIGKILL');
+      return;
+    }
+    signalGroup(pid, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), spec.killGraceMs);
+  });
+
+  const emit = (stream: OutputStream, line: string): PromiseLike<void> | undefined => {
+    if (!onLine || handlerError) return undefined;
+    try {
+      const pending = onLine({ key, stream, line });
+      if (pending && typeof pending.then === 'function') {
+        held++;
+        return Promise.resolve(pending).then(
+          () => release(),
+          (error: unknown) => {
+            release();
+            handlerError ??= { error };
+          },
+        );
+      }
+    } catch (error) {
+      handlerError ??= { error };
+    }
+    return undefined;
+  };
+  const release = (): void => {
+    held--;
+    touch();
+  };
+
+  const read = async (stream: Readable | null | undefined, capture: BoundedCapture, name: OutputStream) => {
+    if (!stream) return;
+    const split = onLine ? new LineSplitter() : undefined;
+    try {
+      for await (const chunk of stream) {
+        const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        capture.push(bytes);
+        touch();
+        if (!split || handlerError) continue;
+        for (const line of split.push(bytes)) {
+          const pending = emit(name, line);
+          if (pending) await pending;
+        }
+      }
+    } catch {
+      // The stream was destroyed (the process was killed): how it ended is in execa's result.
+    }
+    if (split && !handlerError) for (const line of split.end()) await emit(name, line);
+  };
+
+  const done = (async (): Promise<CommandResult> => {
+    const [result] = await Promise.all([
+      subprocess,
+      read(subprocess.stdout, out, 'stdout'),
+      read(subprocess.stderr, err, 'stderr'),
+    ]);
+    settled = true;
+    clearTimeout(totalTimer);
+    clearTimeout(idleTimer);
+    for (const signal of spec.signals) signal.removeEventListener('abort', onAbort);
+    if (pid !== undefined) {
+      if (groupAlive(pid)) {
+        // Members that let go of the pipes but not of SIGTERM: SIGKILL when the grace is over.
+        const last = setTimeout(() => {
+          signalGroup(pid, 'SIGKILL');
+          releaseGroup(pid);
+        }, spec.killGraceMs);
+        last.unref();
+      } else {
+        releaseGroup(pid);
+      }
+      clearTimeout(killTimer);
+    }
+    const output: CommandOutput = {
+      command: spec.command,
+      stdout: out.text(),
+      stderr: err.text(),
+      stdoutBytes: out.bytes,
+      stderrBytes: err.bytes,
+      truncated: out.truncated || err.truncated,
+      ms: performance.now() - started,
+    };
+    const ending: Ending = {};
+    if (typeof result.exitCode === 'number') ending.exitCode = result.exitCode;
+    if (typeof result.signal === 'string') ending.signal = result.signal;
+    if (reason)
+      return failedResult(makeFailure(reason.kind, reason.message, { name: reason.name }), output, ending);
+    if (handlerError) return failedResult(toFailure(handlerError.error, 'threw'), output, ending);
+    if (
+      pid === undefined ||
+      (result.failed && ending.exitCode === undefined && ending.signal === undefined)
+    ) {
+      return failedResult(spawnFailure(spec.command, result.cause ?? result), output);
+    }
+    if (ending.signal !== undefined || ending.exitCode !== 0) {
+      return failedResult(endingFailure(spec.command, ending), output, ending);
+    }
+    if (result.failed) return failedResult(toFailure(result, 'crashed'), output, ending);
+    return okResult(output, 0);
+  })();
+
+  return {
+    pid,
+    done,
+    signal: (signal) => (pid === undefined || settled || leaderExited ? false : signalGroup(pid, signal)),
+    stop,
+  };
+}
+
+function execaOptions(spec: ResolvedCommand): ExecaOptions {
+  return {
+    buffer: false,
+    reject: false,
+    // A group of its own, so one kill(-pid) reaches every process the command starts.
+    detached: true,
+    cleanup: false,
+    extendEnv: spec.extendEnv,
+    shell: spec.shell,
+    ...(spec.input === undefined ? { stdin: 'ignore' as const } : { input: spec.input }),
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+    ...(spec.env === undefined ? {} : { env: spec.env }),
+  };
+}
+
+function spawnFailure(command: string, error: unknown) {
+  const cause = toFailure(error, 'crashed');
+  const extra: { name: string; code?: string | number } = { name: 'SpawnError' };
+  if (cause.code !== undefined) extra.code = cause.code;
+  return makeFailure('crashed', `${command} could not be started: ${cause.message}`, extra);
+}
+
+function abortMessage(command: string, reason: unknown): string {
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  return `${command} was aborted: ${why}`;
+}
+
+function settledCommand(result: CommandResult): RunningCommand {
+  return { pid: undefined, done: Promise.resolve(result), signal: () => false, stop: () => {} };
+}
