@@ -46,6 +46,10 @@ export interface ForkChildOptions {
   readonly config: ChildConfig;
   readonly stdio: ForkStdio;
   readonly onOutput: ((stream: 'stdout' | 'stderr', text: string, child: ForkChild) => void) | undefined;
+  /** The child's environment; undefined: the parent's (see the `env` option). */
+  readonly env?: Record<string, string> | undefined;
+  /** With the `permissions` option: what this child may read (its task module must be among them). */
+  readonly reads?: readonly string[] | '*' | undefined;
 }
 
 /**
@@ -65,6 +69,8 @@ export class ForkChild {
   onExit: (exit: ChildExit) => void = () => {};
   /** The job this child runs, for output attribution. */
   jobId: number | undefined;
+  /** What the child may read when it runs under the permission model (undefined: no model). */
+  readonly reads: readonly string[] | '*' | undefined;
   readonly #process: ChildProcess;
   readonly #stderr: Readable | null;
   readonly #stdout: Readable | null;
@@ -79,8 +85,10 @@ export class ForkChild {
     const launch = options.setpriv
       ? pdeathsigLaunch(options.setpriv, options.nodeFlags)
       : { execArgv: [...options.nodeFlags] };
+    this.reads = options.reads;
     const subprocess = fork(ENTRY, [JSON.stringify(options.config)], {
       ...launch,
+      ...(options.env !== undefined ? { env: options.env } : {}),
       serialization: 'advanced',
       // Output is never buffered here: stdout is inherited, ignored or streamed to `onOutput`; only a
       // small tail of stderr is kept, to explain a death.

@@ -5,8 +5,10 @@
  * keeps `prespawn` children booted ahead of demand, and lets a child that delivered its result linger
  * briefly so an error its leftovers throw is reported as a stray instead of being lost.
  */
+import { fileURLToPath } from 'node:url';
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
+import { workerEnv } from '@isolane/core/driver-kit';
 import { deathFailure, describeExit } from './child-death.js';
 import { type ChildExit, ForkChild } from './fork-child.js';
 import {
@@ -17,6 +19,7 @@ import {
 } from './fork-options.js';
 import { childNodeFlags } from './node-flags.js';
 import { parentDeathGuard } from './parent-death.js';
+import { baseReads, isReadable, moduleReads, permissionFlags } from './permissions.js';
 import type { ChildConfig, ChildMessage } from './protocol.js';
 
 /** How long a job may run before the prespawned child it took is replaced anyway. */
@@ -84,6 +87,8 @@ export class ForkDriver implements Driver {
   readonly #idle: ForkChild[] = [];
   /** Task modules of recent jobs, most recent first. */
   readonly #recentModules: string[] = [];
+  /** With `permissions`: what every child may read (entry, core, node_modules, bootstrap). */
+  readonly #baseReads: readonly string[];
   #active = 0;
   #nextId = 1;
   #closed = false;
@@ -93,6 +98,10 @@ export class ForkDriver implements Driver {
   constructor(options: ForkDriverOptions = {}) {
     this.#options = resolveForkOptions(options);
     this.#nodeFlags = childNodeFlags(process.execArgv, this.#options.memoryLimitMb);
+    const { permissions, bootstrap } = this.#options;
+    this.#baseReads = permissions
+      ? [...baseReads(), ...(bootstrap !== undefined ? moduleReads(bootstrap) : [])]
+      : [];
     this.#topUp();
   }
 
@@ -161,10 +170,10 @@ export class ForkDriver implements Driver {
     run.counted = true;
     this.#running.add(run);
     const { task } = run.job;
-    let child = this.#idle.shift();
+    let child = this.#takeIdle(task);
     if (!child) {
       try {
-        child = this.#spawn(false);
+        child = this.#spawn(false, task.kind === 'module' ? task.module : undefined);
       } catch (err) {
         this.#release(run);
         this.#running.delete(run);
@@ -200,18 +209,43 @@ export class ForkDriver implements Driver {
     this.#topUp();
   }
 
-  #spawn(prespawned: boolean): ForkChild {
-    const { bootstrap, warmModules, stdio, onOutput, watchdog } = this.#options;
+  /**
+   * A prespawned child for this task. Under the permission model only one that may read the task's
+   * module (a child's permissions are fixed when it starts); otherwise none, and a fresh one is spawned.
+   */
+  #takeIdle(task: Job['task']): ForkChild | undefined {
+    if (!this.#options.permissions || task.kind !== 'module' || !task.module.startsWith('file:')) {
+      return this.#idle.shift();
+    }
+    const path = fileURLToPath(task.module);
+    const i = this.#idle.findIndex((c) => c.reads === undefined || isReadable(path, c.reads));
+    return i === -1 ? undefined : this.#idle.splice(i, 1)[0];
+  }
+
+  #spawn(prespawned: boolean, taskModule?: string): ForkChild {
+    const { bootstrap, warmModules, stdio, onOutput, watchdog, permissions, env } = this.#options;
     const warm =
       prespawned && warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
     const guard = watchdog ? parentDeathGuard() : undefined;
+    let nodeFlags = this.#nodeFlags;
+    let reads: readonly string[] | '*' | undefined;
+    if (permissions) {
+      const modules = [...(taskModule !== undefined ? [taskModule] : []), ...(warm ?? [])];
+      const granted = [...this.#baseReads, ...modules.flatMap(moduleReads)];
+      // The watchdog (where there is no setpriv) is a worker thread of the child.
+      const watchdogWorker = guard?.kind === 'thread' && !permissions.worker ? ['--allow-worker'] : [];
+      nodeFlags = [...nodeFlags, ...permissionFlags(permissions, granted), ...watchdogWorker];
+      reads = permissions.fsRead === '*' ? '*' : [...granted, ...permissions.fsRead];
+    }
     const config: ChildConfig = {
       ...(guard?.kind === 'thread' ? { watchdogMs: WATCHDOG_MS } : {}),
       ...(bootstrap !== undefined ? { bootstrap } : {}),
       ...(warm ? { warm } : {}),
     };
     const child = new ForkChild({
-      nodeFlags: this.#nodeFlags,
+      nodeFlags,
+      env: workerEnv(env),
+      reads,
       setpriv: guard?.kind === 'pdeathsig' ? guard.setpriv : undefined,
       config,
       stdio,

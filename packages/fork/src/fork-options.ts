@@ -4,7 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkConcurrencyOption, checkMemoryMb, checkPrespawn, checkTimerMs } from '@isolane/core/driver-kit';
+import {
+  checkConcurrencyOption,
+  checkMemoryMb,
+  checkPrespawn,
+  checkTimerMs,
+  checkWorkerEnv,
+  type WorkerEnv,
+} from '@isolane/core/driver-kit';
+import { checkPermissions, type ForkPermissions, type ResolvedForkPermissions } from './permissions.js';
 
 /** Where the children's stdout/stderr go. */
 export type ForkStdio = 'inherit' | 'capture' | 'ignore';
@@ -47,6 +55,20 @@ export interface ForkOptions {
    * in the child (a few milliseconds of its start). Default true.
    */
   readonly watchdog?: boolean;
+  /**
+   * The children's environment: `'inherit'` (default, the parent's whole environment, secrets
+   * included), an allow-list of variable names (read from the parent when each child starts), or an
+   * object that is the whole environment.
+   */
+  readonly env?: WorkerEnv;
+  /**
+   * Run each child under Node's permission model: `true` lets it read only what its task needs (the
+   * child entry, core, `node_modules`, the bootstrap, the task module) and nothing else; an object
+   * grants more (`fsRead`, `fsWrite`, `childProcess`, `worker`, `addons`). A denied access fails the
+   * slot with `code: 'ERR_ACCESS_DENIED'`. Defence in depth, not a sandbox (see docs/security.md).
+   * Default false.
+   */
+  readonly permissions?: boolean | ForkPermissions;
 }
 
 /** Options of `new ForkDriver()`. */
@@ -71,6 +93,8 @@ export interface ResolvedForkOptions {
   readonly onOutput: ((output: ForkOutput) => void) | undefined;
   readonly warmModules: boolean;
   readonly watchdog: boolean;
+  readonly env: WorkerEnv;
+  readonly permissions: ResolvedForkPermissions | undefined;
 }
 
 const FORK_KEYS = [
@@ -81,6 +105,8 @@ const FORK_KEYS = [
   'onOutput',
   'warmModules',
   'watchdog',
+  'env',
+  'permissions',
 ] as const;
 const DRIVER_KEYS = ['concurrency', 'bootstrap', 'memoryLimitMb', ...FORK_KEYS] as const;
 
@@ -143,6 +169,8 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
     onOutput,
     warmModules: input.warmModules ?? true,
     watchdog: input.watchdog ?? true,
+    env: input.env === undefined ? 'inherit' : checkWorkerEnv(input.env, `${label}.env`),
+    permissions: checkPermissions(input.permissions, `${label}.permissions`),
   };
 }
 

@@ -16,3 +16,8 @@ export type {
   ForkStdio,
   ResolvedForkOptions,
 } from './fork-options.js';
+export {
+  type ForkPermissions,
+  permissionFlag,
+  type ResolvedForkPermissions,
+} from './permissions.js';

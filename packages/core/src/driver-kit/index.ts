@@ -22,6 +22,7 @@ export {
   MAX_TIMER_MS,
   type RangeOptions,
 } from './option-ranges.js';
+export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,
   rejectedFlags,
