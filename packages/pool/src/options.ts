@@ -10,9 +10,11 @@ import {
   checkMemoryMb,
   checkNumberInRange,
   checkTimerMs,
+  checkWorkerEnv,
+  type WorkerEnv,
 } from '@isolane/core/driver-kit';
 
-/** Recycling options, accepted in `PoolDriver`'s options or in `DriverSettings.options`. */
+/** Per-worker options (recycling, environment), accepted in `PoolDriver`'s options or in `DriverSettings.options`. */
 export interface PoolRecycleOptions {
   /**
    * Replace a worker after it has run this many tasks. `1` gives every task a fresh isolate (no state
@@ -27,6 +29,12 @@ export interface PoolRecycleOptions {
    * worker never keeps the process alive either way).
    */
   readonly idleTimeout?: number;
+  /**
+   * Each worker's `process.env`: `'inherit'` (default, a copy of the parent's whole environment,
+   * secrets included), an allow-list of variable names (copied from the parent when each worker
+   * starts), or an object that is the whole environment. Applied per worker (Worker's `env` option).
+   */
+  readonly env?: WorkerEnv;
 }
 
 /**
@@ -54,9 +62,10 @@ export interface ResolvedPoolOptions {
   readonly maxTasksPerWorker: number;
   readonly maxHeapMb: number;
   readonly idleTimeout: number;
+  readonly env: WorkerEnv;
 }
 
-const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout'] as const;
+const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout', 'env'] as const;
 const OPTION_KEYS = new Set<string>(['concurrency', 'bootstrap', 'memoryLimitMb', ...RECYCLE_KEYS]);
 
 function moduleHref(value: unknown, label: string): string {
@@ -121,6 +130,7 @@ export function resolvePoolOptions(
       o.idleTimeout === undefined
         ? Number.POSITIVE_INFINITY
         : checkTimerMs(o.idleTimeout, 'options.idleTimeout', { min: 1, infinity: true }),
+    env: o.env === undefined ? 'inherit' : checkWorkerEnv(o.env, 'options.env'),
   };
 }
 

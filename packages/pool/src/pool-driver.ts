@@ -275,6 +275,7 @@ export class PoolDriver implements Driver {
           maxHeapMb: o.maxHeapMb,
           keepAlive,
           preload: this.#modules.slice(),
+          env: o.env,
         },
         this.#events,
       ),

@@ -4,7 +4,7 @@
  * idle, retiring or dead. It keeps the process alive only while it has work: an idle worker is unref'd.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
-import { startWorkerThread, workerTsxHook } from '@isolane/core/driver-kit';
+import { startWorkerThread, type WorkerEnv, workerEnv, workerTsxHook } from '@isolane/core/driver-kit';
 import { Deque } from './deque.js';
 import type { PoolJob } from './pool-job.js';
 import { STARTED_SLOT, type WorkerBoot } from './protocol.js';
@@ -27,6 +27,8 @@ export interface SpawnOptions {
   readonly keepAlive: boolean;
   /** Task modules to load before it is ready. */
   readonly preload: readonly string[];
+  /** The `env` option, applied to this worker when it starts. */
+  readonly env?: WorkerEnv;
 }
 
 /**
@@ -101,6 +103,7 @@ export class PoolWorker {
       ...(options.memoryLimitMb !== undefined
         ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryLimitMb } }
         : {}),
+      ...(options.env !== undefined && options.env !== 'inherit' ? { env: workerEnv(options.env) } : {}),
     });
     this.port = port1;
     port1.on('message', (message: unknown[]) => events.onMessage(this, message));

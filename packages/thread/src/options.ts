@@ -6,7 +6,14 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { DriverSettings } from '@isolane/core';
-import { checkConcurrencyOption, checkMemoryMb, checkPrespawn, checkTimerMs } from '@isolane/core/driver-kit';
+import {
+  checkConcurrencyOption,
+  checkMemoryMb,
+  checkPrespawn,
+  checkTimerMs,
+  checkWorkerEnv,
+  type WorkerEnv,
+} from '@isolane/core/driver-kit';
 
 /**
  * Options of a {@link ThreadDriver}.
@@ -35,6 +42,12 @@ export interface ThreadDriverOptions {
    * behind) before it is terminated; errors it throws meanwhile are reported as strays. Default 1000.
    */
   readonly lingerMs?: number;
+  /**
+   * Each worker's `process.env`: `'inherit'` (default, a copy of the parent's whole environment, secrets
+   * included), an allow-list of variable names (copied from the parent when the worker starts), or an
+   * object that is the whole environment (Worker's `env` option).
+   */
+  readonly env?: WorkerEnv;
 }
 
 /**
@@ -46,7 +59,7 @@ export interface ThreadDriverOptions {
  * new WaitGroup({ driver: 'thread', driverOptions: extra });
  * ```
  */
-export type ThreadDriverExtraOptions = Pick<ThreadDriverOptions, 'prespawn' | 'lingerMs'>;
+export type ThreadDriverExtraOptions = Pick<ThreadDriverOptions, 'prespawn' | 'lingerMs' | 'env'>;
 
 /**
  * Options with defaults applied, as `ThreadDriver.options` reports them.
@@ -62,6 +75,7 @@ export interface ResolvedThreadOptions {
   readonly memoryLimitMb: number | undefined;
   readonly prespawn: number;
   readonly lingerMs: number;
+  readonly env: WorkerEnv;
 }
 
 /**
@@ -74,8 +88,8 @@ export interface ResolvedThreadOptions {
  */
 export const DEFAULT_LINGER_MS = 1000;
 
-const OPTION_KEYS = new Set(['concurrency', 'bootstrap', 'memoryLimitMb', 'prespawn', 'lingerMs']);
-const EXTRA_KEYS = new Set(['prespawn', 'lingerMs']);
+const OPTION_KEYS = new Set(['concurrency', 'bootstrap', 'memoryLimitMb', 'prespawn', 'lingerMs', 'env']);
+const EXTRA_KEYS = new Set(['prespawn', 'lingerMs', 'env']);
 
 /**
  * Validates options and applies defaults.
@@ -113,6 +127,7 @@ export function resolveThreadOptions(options: ThreadDriverOptions = {}): Resolve
     prespawn: options.prespawn === undefined ? 0 : checkPrespawn(options.prespawn, label('prespawn')),
     lingerMs:
       options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkTimerMs(options.lingerMs, label('lingerMs')),
+    env: options.env === undefined ? 'inherit' : checkWorkerEnv(options.env, label('env')),
   };
 }
 
@@ -140,6 +155,7 @@ export function optionsFromSettings(settings: DriverSettings): ThreadDriverOptio
     ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
     ...(extra.prespawn !== undefined ? { prespawn: extra.prespawn as number } : {}),
     ...(extra.lingerMs !== undefined ? { lingerMs: extra.lingerMs as number } : {}),
+    ...(extra.env !== undefined ? { env: extra.env as WorkerEnv } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import type { ResourceLimits, TransferListItem, Worker } from 'node:worker_threads';
 import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure, toFailure } from '@isolane/core';
-import { startWorkerThread } from '@isolane/core/driver-kit';
+import { startWorkerThread, type WorkerEnv, workerEnv } from '@isolane/core/driver-kit';
 import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
 
 // The worker entry bundled with core's runtime: one file for a cold worker to load (see worker-entry.ts).
@@ -19,6 +19,8 @@ export interface TaskThreadOptions {
   readonly tsx: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly lingerMs: number;
+  /** The `env` option: what the worker's `process.env` holds (read from the parent at each start). */
+  readonly env?: WorkerEnv;
   /** The job's outcome is known: its concurrency slot is free (the worker may still be lingering). */
   readonly onRelease: (thread: TaskThread) => void;
   /** The worker is gone. */
@@ -71,6 +73,7 @@ export class TaskThread {
       workerData: init,
       ...(assigned?.job.transfer ? { transferList: assigned.job.transfer as TransferListItem[] } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+      ...(options.env !== undefined && options.env !== 'inherit' ? { env: workerEnv(options.env) } : {}),
     });
     this.exited = new Promise((resolve) => {
       this.#worker.once('exit', (code: number) => {

@@ -64,6 +64,7 @@ export class ThreadDriver implements Driver {
       tsx: workerTsxHook(),
       resourceLimits: resourceLimitsFor(this.#options.memoryLimitMb),
       lingerMs: this.#options.lingerMs,
+      env: this.#options.env,
       onRelease: () => this.#release(),
       onExit: (thread) => this.#forget(thread),
     };
