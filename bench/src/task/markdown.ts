@@ -32,6 +32,14 @@ export function renderTaskMarkdown(result: TaskBenchResult, level = 2): string {
       `budget ${formatMs(s.budgetMs)}, ${formatMs(result.durationMs)} in all.`,
     '',
   );
+  const serial = result.runners.find((r) => r.id === 'serial');
+  if (serial?.warm && serial.blockingMs !== null) {
+    lines.push(
+      `The task alone: ${formatMs(serial.warm.p50)} per call (p50, serial), of which ` +
+        `${formatMs(serial.blockingMs)} synchronous (what it holds an event loop for).`,
+      '',
+    );
+  }
   lines.push(`| ${COLUMNS.map((c) => c.header).join(' | ')} |`);
   lines.push(`|${COLUMNS.map((c) => (c.align === 'left' ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of result.runners)

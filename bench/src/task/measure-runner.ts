@@ -53,6 +53,8 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
     figures: f,
   });
   const listAt = (i: number): readonly unknown[] => lists[i % lists.length]!;
+  // Each argument list once (at least three tasks, to see state carried between calls).
+  const checkTasks = Math.min(plan.checkTasks, Math.max(3, lists.length));
   const failures: Record<string, number> = {};
   let firstFailure: FailureInfo | null = null;
   let tasksRun = 0;
@@ -67,6 +69,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
   ): Omit<RunnerFigures, 'id' | 'kind'> => ({
     coldMs: null,
     warm: null,
+    blockingMs: null,
     throughput: null,
     memory: null,
     digests: [],
@@ -88,7 +91,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
     const digests: string[] = [];
     let coldMs: number | null = null;
     let okSoFar = false;
-    for (let i = 0; i < plan.checkTasks; i++) {
+    for (let i = 0; i < checkTasks; i++) {
       const started = i === 0 ? t0 : performance.now();
       const outcome = await runner.run(listAt(i));
       if (i === 0) coldMs = performance.now() - started;
@@ -99,17 +102,19 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
         return report(figures({ coldMs, digests, error: `the first ${i + 1} tasks all failed; gave up` }));
       }
     }
-    if (!okSoFar) return report(figures({ coldMs, digests, error: `all ${plan.checkTasks} tasks failed` }));
+    if (!okSoFar) return report(figures({ coldMs, digests, error: `all ${checkTasks} tasks failed` }));
 
     // Warm: one task at a time, until the count or the time slice is used.
     const samples: number[] = [];
+    const blocking: number[] = [];
     const warmEnd = performance.now() + plan.warmBudgetMs;
     for (let i = 0; i < plan.warmSamples && (samples.length < 3 || performance.now() < warmEnd); i++) {
       const started = performance.now();
-      const outcome = await runner.run(listAt(plan.checkTasks + i));
+      const outcome = await runner.run(listAt(checkTasks + i));
       const ms = performance.now() - started;
       note(outcome);
       if (outcome.ok) samples.push(ms);
+      if (outcome.syncMs !== undefined) blocking.push(outcome.syncMs);
     }
     const warm = samples.length > 0 ? summarize(samples) : null;
 
@@ -139,6 +144,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
       figures({
         coldMs,
         warm,
+        blockingMs: blocking.length > 0 ? summarize(blocking).p50 : null,
         throughput,
         digests,
         memory: {

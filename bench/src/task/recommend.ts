@@ -3,8 +3,8 @@
  * isolation facts only (a pure function, tested on its own). The rules, in order:
  * 1. a driver that failed every task, or whose results differ from a serial run, is not recommended
  *    while another one works and agrees;
- * 2. `cooperative` is excluded when the task is CPU-bound and takes 1 ms or more: it would hold the
- *    caller's event loop for the whole task;
+ * 2. `cooperative` is excluded when a call holds its thread 1 ms or more before it returns or awaits
+ *    (measured on the serial reference): it would hold the caller's event loop that long;
  * 3. among the rest, the highest throughput with the configured tasks in flight wins;
  * 4. the reasons quote the winner's overhead over the bare task, its speedup over serial and its memory;
  *    the warnings say what the other models would cost and when they are worth it.
@@ -12,10 +12,8 @@
 import { formatMs, formatRate, formatRatio } from '../report/format.js';
 import type { Divergence, Recommendation, RunnerFigures, RunnerId, TaskDriver } from './result.js';
 
-/** A task this long (ms) or longer, CPU-bound, blocks an event loop noticeably. */
+/** A call that holds its thread this long (ms) or longer blocks an event loop noticeably. */
 export const BLOCKING_MS = 1;
-/** Cooperative counts as CPU-bound when its throughput phase kept this many cores busy or more. */
-export const CPU_BOUND_CORES = 0.5;
 
 /** Inputs of {@link recommend}. */
 export interface RecommendInput {
@@ -104,14 +102,14 @@ export function recommend(input: RecommendInput): Recommendation {
   const clean = agreeing.filter((r) => failureSummary(r) === null);
   let candidates = clean.length > 0 ? clean : agreeing.length > 0 ? agreeing : usable;
 
-  // Rule 2: cooperative holds the caller's event loop for a CPU-bound task.
+  // Rule 2: cooperative holds the caller's event loop for the synchronous part of every task.
   const coop = candidates.find((r) => r.id === 'cooperative');
-  const busy = coop?.throughput.cpuCores ?? 1;
-  if (coop && taskMs !== null && taskMs >= BLOCKING_MS && busy >= CPU_BOUND_CORES && candidates.length > 1) {
+  const blockingMs = serial?.blockingMs ?? null;
+  if (coop && blockingMs !== null && blockingMs >= BLOCKING_MS && candidates.length > 1) {
     candidates = candidates.filter((r) => r !== coop);
     warnings.push(
-      `cooperative: not recommended: it runs on your event loop and holds it ${formatMs(taskMs)} per task ` +
-        `(CPU-bound: ${busy.toFixed(2)} cores busy), and it isolates nothing`,
+      `cooperative: not recommended: it runs on your event loop and would hold it ${formatMs(blockingMs)} ` +
+        'per task (the synchronous part of each call), and it isolates nothing',
     );
   }
 

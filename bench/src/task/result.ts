@@ -29,6 +29,11 @@ export interface RunnerFigures {
   readonly coldMs: number | null;
   /** ms per task, one at a time, after the first. */
   readonly warm: Stats | null;
+  /**
+   * Serial reference only: p50 of the ms a call holds its thread before it returns or awaits — what a
+   * task would hold the caller's event loop for under `cooperative`. Null for other runners.
+   */
+  readonly blockingMs: number | null;
   /** N tasks with `concurrency` in flight. */
   readonly throughput: {
     readonly tasks: number;

@@ -50,6 +50,7 @@ const emptyFigures = (id: RunnerId, error: string): RunnerFigures => ({
   kind: kindOf(id),
   coldMs: null,
   warm: null,
+  blockingMs: null,
   throughput: null,
   memory: null,
   digests: [],

@@ -27,9 +27,13 @@ export interface FailureInfo {
   readonly message: string;
 }
 
-export type Outcome =
+export type Outcome = (
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly failure: FailureInfo };
+  | { readonly ok: false; readonly failure: FailureInfo }
+) & {
+  /** Serial reference only: ms the call held this thread before it returned (or returned its promise). */
+  readonly syncMs?: number;
+};
 
 /** An open runner. */
 export interface Runner {
@@ -85,10 +89,23 @@ async function settleAll(
 async function serialRunner(target: TaskTarget): Promise<Runner> {
   const fn = await importTask(target);
   const run = async (args: readonly unknown[]): Promise<Outcome> => {
+    const started = performance.now();
+    let pending: unknown;
     try {
-      return { ok: true, value: await fn(...args) };
+      pending = fn(...args);
     } catch (err) {
-      return { ok: false, failure: failureInfo(toFailure(err, 'threw')) };
+      return {
+        ok: false,
+        failure: failureInfo(toFailure(err, 'threw')),
+        syncMs: performance.now() - started,
+      };
+    }
+    // What the caller's event loop would be held for under `cooperative`: the synchronous part.
+    const syncMs = performance.now() - started;
+    try {
+      return { ok: true, value: await pending, syncMs };
+    } catch (err) {
+      return { ok: false, failure: failureInfo(toFailure(err, 'threw')), syncMs };
     }
   };
   return { workers: null, run, runAll: (lists) => settleAll(lists, 1, run), close: async () => {} };

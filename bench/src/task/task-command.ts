@@ -82,6 +82,8 @@ export function addTaskCommands(program: Command): void {
         writeFileSync(md, renderTaskMarkdown(result));
         process.stderr.write(`wrote ${md}\n`);
       }
+      // Reported, not hidden: a task no driver could run fails the command (CI notices).
+      if (result.recommendation.driver === null) process.exitCode = 1;
     });
   program
     .command('validate-task')

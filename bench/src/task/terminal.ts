@@ -12,7 +12,10 @@ const GAP = 2;
 function wrap(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  // A word wider than the line (a long module URL) is cut into pieces that fit.
+  const room = Math.max(1, width - indent.length);
+  const words = text.split(' ').flatMap((w) => w.match(new RegExp(`.{1,${room}}`, 'gu')) ?? ['']);
+  for (const word of words) {
     if (line.length > 0 && line.length + 1 + word.length > width) {
       lines.push(line);
       line = indent + word;
@@ -81,11 +84,24 @@ export function renderTaskTerminal(
     ),
     '',
   );
+  const serial = result.runners.find((r) => r.id === 'serial');
+  if (serial?.warm && serial.blockingMs !== null) {
+    out.push(
+      ...wrap(
+        `The task alone: ${formatMs(serial.warm.p50)} per call (p50, serial), of which ${formatMs(serial.blockingMs)} ` +
+          'synchronous (what it holds an event loop for).',
+        width,
+        '  ',
+      ),
+      '',
+    );
+  }
   out.push(line(COLUMNS.map((c) => c.header)));
   out.push(line(COLUMNS.map((_, i) => '-'.repeat(widths[i]!))));
   for (const row of cells) out.push(line(row));
   const dropped = COLUMNS.filter((_, i) => !kept.includes(i)).map((c) => c.header);
-  if (dropped.length > 0) out.push(`(not shown at this width: ${dropped.join(', ')}; see --json or --md)`);
+  if (dropped.length > 0)
+    out.push(...wrap(`(not shown at this width: ${dropped.join(', ')}; see --json or --md)`, width, ' '));
   out.push('');
   const rec = result.recommendation;
   out.push(
