@@ -4,7 +4,7 @@
  * bootstraps. Each case states the documented error; the test runs the list and `bad-input-table`
  * prints the same list as docs/bad-input.md, so the doc cannot drift from what the code does.
  */
-import type { Driver, DriverName, Result } from '@isolane/core';
+import type { DriverName, Result } from '@isolane/core';
 import {
   DRIVER_ENV,
   defer,
@@ -16,119 +16,27 @@ import {
   transfer,
   WaitGroup,
 } from '@isolane/core';
-import { type CaseContext, FIXTURES } from './context.js';
+import {
+  type BadInputCase,
+  captureSync,
+  configCase,
+  ctorCase,
+  goCase,
+  type Loose,
+  tasks,
+  throwsRange,
+  throwsType,
+  wgCase,
+} from './case-kit.js';
+import { FIXTURES } from './context.js';
+import { CONFIG_SOURCE_CASES, DRIVER_LIMIT_CASES, WAIT_GROUP_LIMIT_CASES } from './limit-cases.js';
 
-/** How an error reaches the caller. */
-export type Surface = 'throws' | 'rejects' | 'slot';
-
-/** The documented error of a case. */
-export interface Expected {
-  readonly surface: Surface;
-  /** Error class name (for 'slot': the failure's `name`). */
-  readonly name: string;
-  /** The failure's kind, for 'slot'. */
-  readonly kind?: string;
-  /** What the message must say (usually: the option or field it names). */
-  readonly message: RegExp;
-}
-
-/** One bad input. */
-export interface BadInputCase {
-  /** The public entry point. */
-  readonly entry: string;
-  /** The input, as a reader would write it. */
-  readonly input: string;
-  readonly expected: Expected;
-  /** Does the bad thing; returns results when the error surfaces in a slot. */
-  run(ctx: CaseContext): unknown;
-  /** The driver whose usability is checked afterwards (default cooperative). */
-  readonly driver?: DriverName;
-  /** The message ends in platform text (Node's own wording, which varies by version): the doc cuts it. */
-  readonly platformTail?: boolean;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: bad input is, by definition, not what the types allow.
-type Loose = any;
-
-const tasks = (await import(FIXTURES.tasks)) as { double: (n: number) => number };
-
-const throwsType = (message: RegExp): Expected => ({ surface: 'throws', name: 'TypeError', message });
-const throwsRange = (message: RegExp): Expected => ({ surface: 'throws', name: 'RangeError', message });
-
-function wgCase(input: string, options: unknown, expected: Expected): BadInputCase {
-  return {
-    entry: 'new WaitGroup(options)',
-    input,
-    expected,
-    run: (ctx) =>
-      new WaitGroup(
-        typeof options === 'object' && options !== null
-          ? { cwd: ctx.cleanDir, driver: 'cooperative', ...options }
-          : (options as Loose),
-      ),
-  };
-}
-
-function goCase(input: string, go: (wg: WaitGroup) => unknown, expected: Expected): BadInputCase {
-  return {
-    entry: 'wg.go(task, ...args)',
-    input,
-    expected,
-    run: (ctx) => {
-      const wg = ctx.group();
-      const out = go(wg);
-      return out instanceof Promise ? out : expected.surface === 'slot' ? wg.wait() : out;
-    },
-  };
-}
-
-function configCase(file: string, text: string, expected: Expected): BadInputCase {
-  return {
-    entry: `config file ${file}`,
-    input: text.replace(/\n/g, ' '),
-    expected,
-    run: (ctx) => {
-      const cwd = ctx.configDir(file, text);
-      const wg = new WaitGroup({ cwd });
-      wg.go(tasks.double, 1);
-      return wg.wait();
-    },
-  };
-}
-
-async function driverClass(name: DriverName, className: string): Promise<new (options: unknown) => Driver> {
-  const mod = (await import(`@isolane/${name}`)) as Record<string, unknown>;
-  return mod[className] as new (
-    options: unknown,
-  ) => Driver;
-}
-
-function ctorCase(
-  name: DriverName,
-  className: string,
-  input: string,
-  options: unknown,
-  expected: Expected,
-): BadInputCase {
-  return {
-    entry: `new ${className}(options)`,
-    input,
-    expected,
-    driver: name,
-    run: async () => {
-      const Ctor = await driverClass(name, className);
-      let driver: Driver;
-      try {
-        driver = new Ctor(options);
-      } catch (err) {
-        // Surface the constructor's own throw as a synchronous throw.
-        return { thrownSync: err };
-      }
-      await driver.close();
-      return undefined;
-    },
-  };
-}
+export {
+  type BadInputCase,
+  captureSync,
+  type Expected,
+  type Surface,
+} from './case-kit.js';
 
 function bootstrapCases(driver: DriverName): BadInputCase[] {
   return [
@@ -230,22 +138,26 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     { concurrency: 5000 },
     throwsRange(/options\.concurrency must be an integer from 1 to 4096/),
   ),
-  wgCase('{ timeout: -1 }', { timeout: -1 }, throwsRange(/options\.timeout must be >= 0/)),
-  wgCase('{ timeout: NaN }', { timeout: Number.NaN }, throwsRange(/options\.timeout must be >= 0/)),
   wgCase(
-    '{ timeout: "5s" }',
-    { timeout: '5s' },
-    throwsType(/options\.timeout must be a number of milliseconds/),
+    '{ timeout: -1 }',
+    { timeout: -1 },
+    throwsRange(/options\.timeout must be a number of ms from 0 to 2147483647 \(or Infinity\)/),
   ),
+  wgCase(
+    '{ timeout: NaN }',
+    { timeout: Number.NaN },
+    throwsRange(/options\.timeout must be a number of ms from 0 to 2147483647/),
+  ),
+  wgCase('{ timeout: "5s" }', { timeout: '5s' }, throwsType(/options\.timeout must be a number of ms/)),
   wgCase(
     '{ timeout: 2 ** 31 }',
     { timeout: 2 ** 31 },
-    throwsRange(/options\.timeout must be at most 2147483647/),
+    throwsRange(/options\.timeout must be a number of ms from 0 to 2147483647/),
   ),
   wgCase(
     '{ memoryLimitMb: 4 }',
     { memoryLimitMb: 4 },
-    throwsRange(/options\.memoryLimitMb must be a finite number >= 8/),
+    throwsRange(/options\.memoryLimitMb must be a number of MiB from 8 to 1048576/),
   ),
   wgCase(
     '{ memoryLimitMb: Infinity }',
@@ -326,6 +238,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
       }
     },
   },
+  ...WAIT_GROUP_LIMIT_CASES,
   {
     ...configCase(
       'isolane.config.json',
@@ -352,7 +265,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   configCase(
     'isolane.config.json',
     '{ "timeout": "fast" }',
-    throwsType(/isolane\.config\.json: "timeout" must be a number of milliseconds/),
+    throwsType(/isolane\.config\.json: "timeout" must be a number of ms/),
   ),
   configCase(
     'isolane.config.json',
@@ -389,6 +302,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     name: 'TypeError',
     message: /isolane\.config\.mjs: the config must be an object/,
   }),
+  ...CONFIG_SOURCE_CASES,
   goCase('wg.go(42)', (wg) => wg.go(42 as Loose), {
     surface: 'throws',
     name: 'SpawnError',
@@ -609,7 +523,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'CooperativeDriver',
     '{ concurrency: 0 }',
     { concurrency: 0 },
-    throwsRange(/"concurrency" must be an integer >= 1/),
+    throwsRange(/"concurrency" must be an integer from 1 to 4096/),
   ),
   ctorCase(
     'pool',
@@ -644,21 +558,21 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'ThreadDriver',
     '{ prespawn: -1 }',
     { prespawn: -1 },
-    throwsRange(/"prespawn" must be >= 0/),
+    throwsRange(/"prespawn" must be an integer from 0 to 64/),
   ),
   ctorCase(
     'thread',
     'ThreadDriver',
     '{ lingerMs: "1s" }',
     { lingerMs: '1s' },
-    throwsType(/"lingerMs" must be a number of milliseconds/),
+    throwsType(/"lingerMs" must be a number of ms/),
   ),
   ctorCase(
     'thread',
     'ThreadDriver',
     '{ memoryLimitMb: 0 }',
     { memoryLimitMb: 0 },
-    throwsRange(/"memoryLimitMb" must be > 0/),
+    throwsRange(/"memoryLimitMb" must be a number of MiB from 1 to 1048576/),
   ),
   ctorCase(
     'thread',
@@ -679,14 +593,14 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'ForkDriver',
     '{ killGraceMs: -5 }',
     { killGraceMs: -5 },
-    throwsRange(/options\.killGraceMs must be >= 0/),
+    throwsRange(/options\.killGraceMs must be an integer from 0 to 2147483647 ms/),
   ),
   ctorCase(
     'fork',
     'ForkDriver',
     '{ prespawn: 1.5 }',
     { prespawn: 1.5 },
-    throwsType(/options\.prespawn must be an integer/),
+    throwsRange(/options\.prespawn must be an integer from 0 to 64/),
   ),
   ctorCase(
     'fork',
@@ -695,6 +609,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     { stdio: 'capture' },
     throwsType(/options\.stdio 'capture' needs options\.onOutput/),
   ),
+  ...DRIVER_LIMIT_CASES,
   ...(['cooperative', 'pool', 'thread', 'fork'] as const).map(
     (driver): BadInputCase => ({
       entry: 'options.driverOptions',
@@ -706,16 +621,6 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   ),
   ...(['cooperative', 'pool', 'thread', 'fork'] as const).flatMap(bootstrapCases),
 ];
-
-/** Runs `fn`, returning what it threw (or undefined), so a case can report a synchronous throw. */
-export function captureSync(fn: () => unknown): unknown {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    return err;
-  }
-}
 
 /** A case's results, when its error surfaces in a slot. */
 export type SlotResults = Result<unknown>[];

@@ -53,6 +53,10 @@ export async function observe(c: BadInputCase, ctx: CaseContext): Promise<Observ
       return fromError('rejects', err);
     }
   }
+  if (typeof value === 'object' && value !== null && 'warned' in value) {
+    const w = (value as { warned: (Error & { code?: string }) | undefined }).warned;
+    if (w) return { surface: 'warns', name: w.name, message: `[${w.code}] ${w.message}` };
+  }
   if (typeof value === 'object' && value !== null && 'thrownSync' in value) {
     const thrown = (value as { thrownSync: unknown }).thrownSync;
     if (thrown !== undefined) return fromError('throws', thrown);

@@ -41,6 +41,8 @@ function surfaceText(seen: Observed): string {
       return 'rejects';
     case 'slot':
       return `fails the slot (\`${seen.kind}\`)`;
+    case 'warns':
+      return 'warns, goes on';
     case 'none':
       return 'no error';
   }
@@ -89,6 +91,9 @@ export function renderTable(
     '  be loaded (a `.js`/`.mjs` config loads asynchronously; its slots fail with `bootstrap`).',
     '- **fails the slot**: what can only be known where the task runs (a bootstrap that throws or is',
     '  missing, an export that is missing or not a function) is a failed `Result`, never an exception.',
+    "- **warns, goes on**: a config file isolane will not read (a directory under a config's name, a",
+    '  folder others can write to) is skipped with an `IsolaneWarning` whose code says why; the group runs',
+    '  without it.',
     '',
     'Driver options given through `driverOptions` or a config file are checked when the shared driver is',
     'created: at the constructor once the driver package is loaded (as here), or — on the very first use',
