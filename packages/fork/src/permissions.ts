@@ -34,6 +34,11 @@ export interface ForkPermissions {
   readonly worker?: boolean;
   /** Allow native addons (`--allow-addons`). Default false. */
   readonly addons?: boolean;
+  /**
+   * Allow network access (`--allow-net`). Only Node 25 and later restrict the network under the model;
+   * on older Node this is accepted and changes nothing. Default false.
+   */
+  readonly net?: boolean;
 }
 
 /** `permissions` after validation. */
@@ -43,9 +48,10 @@ export interface ResolvedForkPermissions {
   readonly childProcess: boolean;
   readonly worker: boolean;
   readonly addons: boolean;
+  readonly net: boolean;
 }
 
-const KEYS = ['fsRead', 'fsWrite', 'childProcess', 'worker', 'addons'] as const;
+const KEYS = ['fsRead', 'fsWrite', 'childProcess', 'worker', 'addons', 'net'] as const;
 
 /**
  * Validates `permissions`: `false`/undefined (off), `true` (least privilege) or a {@link ForkPermissions}.
@@ -58,11 +64,11 @@ const KEYS = ['fsRead', 'fsWrite', 'childProcess', 'worker', 'addons'] as const;
  */
 export function checkPermissions(value: unknown, label: string): ResolvedForkPermissions | undefined {
   if (value === undefined || value === false) return undefined;
-  const none = { fsRead: [], fsWrite: [], childProcess: false, worker: false, addons: false };
+  const none = { fsRead: [], fsWrite: [], childProcess: false, worker: false, addons: false, net: false };
   if (value === true) return none;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(
-      `${label} must be true, false or an object { fsRead, fsWrite, childProcess, worker, addons }, got ${describe(value)}`,
+      `${label} must be true, false or an object { fsRead, fsWrite, childProcess, worker, addons, net }, got ${describe(value)}`,
     );
   }
   const input = value as Record<string, unknown>;
@@ -71,7 +77,7 @@ export function checkPermissions(value: unknown, label: string): ResolvedForkPer
       throw new TypeError(`unknown option ${label}.${key} (known: ${KEYS.join(', ')})`);
     }
   }
-  for (const key of ['childProcess', 'worker', 'addons'] as const) {
+  for (const key of ['childProcess', 'worker', 'addons', 'net'] as const) {
     if (input[key] !== undefined && typeof input[key] !== 'boolean') {
       throw new TypeError(`${label}.${key} must be a boolean, got ${describe(input[key])}`);
     }
@@ -85,6 +91,7 @@ export function checkPermissions(value: unknown, label: string): ResolvedForkPer
     childProcess: input.childProcess === true,
     worker: input.worker === true,
     addons: input.addons === true,
+    net: input.net === true,
   };
 }
 
@@ -152,6 +159,7 @@ export function permissionFlags(
   if (permissions.childProcess) flags.push('--allow-child-process');
   if (permissions.worker) flags.push('--allow-worker');
   if (permissions.addons) flags.push('--allow-addons');
+  if (permissions.net && process.allowedNodeEnvironmentFlags.has('--allow-net')) flags.push('--allow-net');
   return flags;
 }
 
