@@ -92,6 +92,17 @@ describe('discovery stops at the project root', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('(control) the same planted config does run its bootstrap when it is inside the project', async () => {
+    const marker = plantAbove(base);
+    write(join(base, 'package.json'), json({ name: 'whole' }));
+    const cwd = join(base, 'shared', 'app');
+    mkdirSync(cwd, { recursive: true });
+    const used = await driverUsed(new WaitGroup({ cwd }));
+    expect(used.name).toBe('thread');
+    expect(used.settings.bootstrap).toBe(pathToFileURL(join(base, 'planted.mjs')).href);
+    expect(existsSync(marker)).toBe(true);
+  });
+
   it('stops at a VCS root when the package.json is above it', () => {
     plantAbove(base);
     write(join(base, 'package.json'), json({ name: 'outer' }));
