@@ -252,7 +252,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   return {
     schema: 'isolane-bench-result',
     schemaVersion: 1,
-    tool: { name: '@isolane/bench', version: VERSION },
+    tool: { name: 'isolane-bench', version: VERSION },
     command: options.command,
     startedAt,
     durationMs: performance.now() - started,

@@ -12,6 +12,9 @@ import type { Driver, DriverFactory, DriverSettings } from './driver.js';
 
 const STATE_KEY = Symbol.for('isolane.driverRegistry');
 
+/** The umbrella package: core and every driver in one install. */
+const UMBRELLA = 'isolane';
+
 interface RegistryState {
   readonly shared: Map<string, Driver>;
   readonly factories: Map<string, DriverFactory>;
@@ -54,9 +57,10 @@ export function registerDriver(name: DriverName, factory: DriverFactory): void {
 }
 
 /**
- * Resolves a driver package from the application: first from core itself (drivers are its optional
- * peers), then from the working directory and the main script's directory. Throws an Error saying
- * which package to install.
+ * Resolves a driver package from the application: first from core itself, then from the working
+ * directory and the main script's directory, then through the umbrella package `isolane` found from
+ * any of those (it depends on every driver, so `npm i isolane` alone is enough even under pnpm's
+ * strict layout). Throws an Error saying which package to install.
  *
  * @example
  * ```ts
@@ -71,8 +75,16 @@ export function resolveDriverPackage(pkg: string, bases: readonly string[] = def
       // try the next base
     }
   }
+  for (const base of bases) {
+    try {
+      const umbrella = createRequire(base).resolve(`${UMBRELLA}/package.json`);
+      return pathToFileURL(createRequire(umbrella).resolve(pkg)).href;
+    } catch {
+      // no umbrella package there, or it lacks this driver
+    }
+  }
   const err = new Error(
-    `the driver package ${pkg} cannot be found from ${process.cwd()}: install it (pnpm add ${pkg}, or npm i ${pkg})`,
+    `the driver package ${pkg} cannot be found from ${process.cwd()}: install it (pnpm add ${pkg}, or npm i ${pkg}; npm i ${UMBRELLA} installs every driver)`,
   );
   err.name = 'DriverNotInstalledError';
   throw err;
