@@ -3,6 +3,7 @@
  * always agree. Columns carry a priority: a narrow terminal drops the least important ones first.
  */
 import { formatMs, formatRate, formatRatio } from '../report/format.js';
+import { taskOverhead } from './recommend.js';
 import type { RunnerFigures, TaskBenchResult } from './result.js';
 
 /** One column. */
@@ -19,9 +20,10 @@ const mb = (v: number | null | undefined): string =>
   v === null || v === undefined ? '-' : `${v.toFixed(1)} MB`;
 
 function overhead(r: RunnerFigures, result: TaskBenchResult): string {
+  if (r.id === 'serial') return '-';
   const serial = result.runners.find((s) => s.id === 'serial');
-  if (r.id === 'serial' || !r.warm || !serial?.warm) return '-';
-  return `+${formatMs(Math.max(0, r.warm.p50 - serial.warm.p50))}`;
+  const ms = taskOverhead(r, serial?.warm?.p50 ?? null);
+  return ms === null ? '-' : `+${formatMs(ms)}`;
 }
 
 function results(r: RunnerFigures, result: TaskBenchResult): string {

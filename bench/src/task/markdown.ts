@@ -47,7 +47,7 @@ export function renderTaskMarkdown(result: TaskBenchResult, level = 2): string {
   lines.push('');
   lines.push(
     '`serial` calls the export directly, one task after the other, in one thread: the reference for results, ' +
-      'overhead (warm p50 minus the serial p50) and speedup (the same tasks serially over the wall time with ' +
+      'overhead (warm p50 minus the p50 of direct calls alternated with the warm samples in the same process) and speedup (the same tasks serially over the wall time with ' +
       'the tasks in flight). `cold` is the first task on a fresh runner; p50/p95/p99 are warm, one task at a ' +
       'time; throughput counts tasks in flight (batch size in brackets); CPU is cores kept busy; memory is RSS ' +
       'of the host and its child processes. Each runner is measured in a fresh process.',

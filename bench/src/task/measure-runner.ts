@@ -70,6 +70,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
     coldMs: null,
     warm: null,
     blockingMs: null,
+    pairedSerialP50: null,
     throughput: null,
     memory: null,
     digests: [],
@@ -104,13 +105,27 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
     }
     if (!okSoFar) return report(figures({ coldMs, digests, error: `all ${checkTasks} tasks failed` }));
 
-    // Warm: one task at a time, until the count or the time slice is used.
+    // The check phase's peak: tasks one at a time on the runner alone.
+    const checkPeakMb = await sampler.peak();
+
+    // Warm: one task at a time, until the count or the time slice is used. Each sample of a driver or
+    // baseline is paired with a direct call in this process, so its overhead is measured against the
+    // bare task under the same load (a shared machine's load changes from one host to the next).
+    const reference =
+      plan.runner === 'serial' ? null : await openRunner('serial', plan.target).catch(() => null);
     const samples: number[] = [];
+    const paired: number[] = [];
     const blocking: number[] = [];
     const warmEnd = performance.now() + plan.warmBudgetMs;
     for (let i = 0; i < plan.warmSamples && (samples.length < 3 || performance.now() < warmEnd); i++) {
+      const args = listAt(checkTasks + i);
+      if (reference) {
+        const begun = performance.now();
+        const direct = await reference.run(args);
+        if (direct.ok) paired.push(performance.now() - begun);
+      }
       const started = performance.now();
-      const outcome = await runner.run(listAt(checkTasks + i));
+      const outcome = await runner.run(args);
       const ms = performance.now() - started;
       note(outcome);
       if (outcome.ok) samples.push(ms);
@@ -123,6 +138,9 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
     const tasks = batchSize(plan, warm?.p50 ?? coldMs ?? 1);
     if (tasks > 0) {
       const batch = Array.from({ length: tasks }, (_, i) => listAt(i));
+      // What the direct calls left in this process is not the runner's: collect it, start a new peak.
+      collect();
+      sampler.reset();
       const cpu0 = treeCpuMs();
       const started = performance.now();
       const outcomes = await runner.runAll(batch);
@@ -138,13 +156,14 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
         speedup: null, // set by the caller, against the serial reference
       };
     }
-    const peakMb = Math.max(await sampler.peak(), treeRssMb());
+    const peakMb = Math.max(checkPeakMb, await sampler.peak());
     const added = Math.max(0, peakMb - baselineMb);
     return report(
       figures({
         coldMs,
         warm,
         blockingMs: blocking.length > 0 ? summarize(blocking).p50 : null,
+        pairedSerialP50: paired.length > 0 ? summarize(paired).p50 : null,
         throughput,
         digests,
         memory: {

@@ -38,15 +38,31 @@ function failureSummary(r: RunnerFigures): string | null {
   return `${r.id}: ${total} of ${r.tasksRun} tasks failed (${list})`;
 }
 
+/**
+ * What a runner adds to the bare task, ms: its warm p50 minus the p50 of direct calls made in the same
+ * process (same load), or minus the serial reference's p50 when there were none. Never negative.
+ *
+ * @example
+ * ```ts
+ * taskOverhead(pool, 3.1); // 0.014
+ * ```
+ */
+export function taskOverhead(r: RunnerFigures, serialP50: number | null): number | null {
+  const base = r.pairedSerialP50 ?? serialP50;
+  if (!r.warm || base === null) return null;
+  return Math.max(0, r.warm.p50 - base);
+}
+
 function overheadReason(r: Usable, taskMs: number | null): string {
-  if (taskMs === null) return `${r.id}: ${formatMs(r.warm.p50)} per task`;
-  const overhead = Math.max(0, r.warm.p50 - taskMs);
-  const share = taskMs > 0 ? overhead / taskMs : Number.POSITIVE_INFINITY;
+  const base = r.pairedSerialP50 ?? taskMs;
+  const overhead = taskOverhead(r, taskMs);
+  if (base === null || overhead === null) return `${r.id}: ${formatMs(r.warm.p50)} per task`;
+  const share = base > 0 ? overhead / base : Number.POSITIVE_INFINITY;
   const pct =
     share >= 10
       ? ` (${formatRatio(share)} the task itself)`
       : ` (${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%)`;
-  return `${r.id}: ${formatMs(overhead)} overhead on a ${formatMs(taskMs)} task${pct}`;
+  return `${r.id}: ${formatMs(overhead)} overhead on a ${formatMs(base)} task${pct}`;
 }
 
 function speedupReason(r: Usable, cores: number): string {
@@ -56,7 +72,12 @@ function speedupReason(r: Usable, cores: number): string {
   return `${speed}${formatRate(t.tasksPerSecond)} with ${t.concurrency} in flight${busy}`;
 }
 
-const extra = (r: Usable, chosen: Usable): string => formatMs(Math.max(0, r.warm.p50 - chosen.warm.p50));
+/** What `r` costs per task over `chosen`: the difference of their overheads (each against its own paired reference). */
+const extra = (r: Usable, chosen: Usable, taskMs: number | null): string => {
+  const a = taskOverhead(r, taskMs);
+  const b = taskOverhead(chosen, taskMs);
+  return formatMs(a !== null && b !== null ? Math.max(0, a - b) : Math.max(0, r.warm.p50 - chosen.warm.p50));
+};
 
 /**
  * Recommends a driver for the measured task.
@@ -133,11 +154,11 @@ export function recommend(input: RecommendInput): Recommendation {
     if (r === chosen) continue;
     if (r.id === 'fork')
       warnings.push(
-        `fork only if the task loads native code that must not crash your process (+${extra(r, chosen)} per task)`,
+        `fork only if the task loads native code that must not crash your process (+${extra(r, chosen, taskMs)} per task)`,
       );
     else if (r.id === 'thread')
       warnings.push(
-        `thread only if every task needs a fresh heap of its own (+${extra(r, chosen)} per task)`,
+        `thread only if every task needs a fresh heap of its own (+${extra(r, chosen, taskMs)} per task)`,
       );
     else if (r.id === 'pool' && diverging.has('pool'))
       warnings.push(

@@ -34,6 +34,12 @@ export interface RunnerFigures {
    * task would hold the caller's event loop for under `cooperative`. Null for other runners.
    */
   readonly blockingMs: number | null;
+  /**
+   * p50 of direct calls of the task made in the same process, alternated with this runner's warm
+   * samples: the bare task under the same load, which the overhead is measured against. Null for the
+   * serial reference itself.
+   */
+  readonly pairedSerialP50: number | null;
   /** N tasks with `concurrency` in flight. */
   readonly throughput: {
     readonly tasks: number;

@@ -51,6 +51,7 @@ const emptyFigures = (id: RunnerId, error: string): RunnerFigures => ({
   coldMs: null,
   warm: null,
   blockingMs: null,
+  pairedSerialP50: null,
   throughput: null,
   memory: null,
   digests: [],

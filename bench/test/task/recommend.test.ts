@@ -88,6 +88,13 @@ describe('recommend', () => {
     expect(rec.warnings).toContain('pool: 3 of 120 tasks failed (threw ×3)');
   });
 
+  it('measures the overhead against the direct calls paired with the samples, when there are some', () => {
+    // Under more load than the serial run saw, the bare task itself took 3.5 ms next to the pool's samples.
+    const runners = [runner('serial', 3.1, 0), runner('pool', 3.52, 600, { pairedSerialP50: 3.5 })];
+    const rec = recommend({ runners, divergences: [], cores: 2 });
+    expect(rec.reasons[0]).toBe('pool: 20.0 µs overhead on a 3.50 ms task (0.6%)');
+  });
+
   it('says how much bigger than the task the overhead is when it dwarfs it', () => {
     const rec = recommend({
       runners: [runner('serial', 0.001, 0), runner('pool', 0.04, 20_000)],
