@@ -4,6 +4,12 @@
  * `config` option or `ISOLANE_CONFIG`, else the one discovered from the working directory up to the
  * project root (see config-discovery.ts: planted files are skipped). A malformed config is a
  * `TypeError` naming the file and the field.
+ *
+ * Why not lilconfig (or cosmiconfig): lilconfig reads every candidate it finds, so a directory named
+ * `isolane.config.json` still throws EISDIR, and it offers no hook to vet a candidate (owner,
+ * world-writable folder) before reading it or to skip one and keep searching; its search is async or
+ * sync as a whole, while JSON must load synchronously here (the constructor picks the driver at once)
+ * and JS asynchronously. With the checks added, the search left to delegate is a twenty-line loop.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
