@@ -30,6 +30,7 @@ import {
 } from './case-kit.js';
 import { FIXTURES } from './context.js';
 import { CONFIG_SOURCE_CASES, DRIVER_LIMIT_CASES, WAIT_GROUP_LIMIT_CASES } from './limit-cases.js';
+import { SECURITY_CASES } from './security-cases.js';
 
 export {
   type BadInputCase,
@@ -610,6 +611,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     throwsType(/options\.stdio 'capture' needs options\.onOutput/),
   ),
   ...DRIVER_LIMIT_CASES,
+  ...SECURITY_CASES,
   ...(['cooperative', 'pool', 'thread', 'fork'] as const).map(
     (driver): BadInputCase => ({
       entry: 'options.driverOptions',

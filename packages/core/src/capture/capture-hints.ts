@@ -12,14 +12,14 @@ import { COMMONJS_ONLY } from './standard-globals.js';
 const TRANSFORM_INJECTED =
   /^(?:cov_[\w$]+|__coverage__|__cov_[\w$]*|__istanbul[\w$]*|__vite_ssr_[\w$]*|__vi_[\w$]*|__vitest_[\w$]*|_ts_[\w$]+|__(?:awaiter|generator|name|publicField|privateGet|privateSet|privateAdd|privateMethod|privateWrapper|require|toESM|toCommonJS|commonJS|esm|export|reExport|async|await|asyncGenerator|asyncValues|spreadValues|spreadProps|objRest|defProp|defNormalProp|decorate|decorateClass|decorateParam|metadata|param|assign|rest|spread|spreadArray|extends|values|read|classPrivateFieldGet|classPrivateFieldSet|createBinding|setModuleDefault|importStar|importDefault|using|callDispose|addDisposableResource|disposeResources)|_(?:asyncToGenerator|async_to_generator|interopRequireDefault|interop_require_default|interopRequireWildcard|interop_require_wildcard|classCallCheck|class_call_check|createClass|create_class|defineProperty|define_property|objectSpread2?|object_spread(?:_props)?|slicedToArray|sliced_to_array|toConsumableArray|to_consumable_array|regeneratorRuntime|regenerator[\w$]*|inherits|createSuper|possibleConstructorReturn|getPrototypeOf|assertThisInitialized|classPrivateFieldGet|classPrivateFieldSet|jsxs?|jsxDEV|extends|objectWithoutProperties)|regeneratorRuntime)$/;
 
-/** Kinds that are not a captured variable but a way around the check (global object, eval, ...). */
-const REACH_KINDS: ReadonlySet<string> = new Set([
-  'global-property',
-  'global-object',
-  'eval',
-  'function-constructor',
-  'relative-import',
-]);
+/** Kinds that are not a captured variable but a way around the check, and what each does. */
+const REACH_REASONS: Readonly<Record<string, string>> = {
+  'global-property': "reads the host's globals through the global object",
+  'global-object': 'uses the global object in a way the check cannot follow',
+  eval: 'runs code from a string with eval',
+  'function-constructor': 'builds a function from a string',
+  'relative-import': 'imports a relative specifier',
+};
 
 /** Names that usually hold a live resource the worker should build itself. */
 const HANDLE_LIKE =
@@ -204,12 +204,15 @@ export function describeCaptures(
     lines.push(`    → ${hint}`);
   }
   const names = [...byName.keys()].map((n) => `\`${n}\``).join(', ');
-  const reaches = refs.some((r) => REACH_KINDS.has(r.kind));
-  const head = reaches
-    ? `${label} reaches past its own scope in ${byName.size === 1 ? 'a way' : `${byName.size} ways`} the ` +
-      `capture check cannot follow (${names}); the same code would give a different result under each ` +
-      'driver (the host under `cooperative`, a fresh isolate elsewhere):'
-    : `${label} uses ${byName.size === 1 ? 'something' : `${byName.size} things`} from outside itself (${names}); ` +
-      'an inline task is shipped as source text and rebuilt in another isolate, where none of it exists:';
+  const reasons = [...new Set(refs.map((r) => REACH_REASONS[r.kind]).filter((r) => r !== undefined))];
+  if (reasons.length > 0 && refs.some((r) => REACH_REASONS[r.kind] === undefined)) {
+    reasons.unshift('uses things from outside itself');
+  }
+  const head =
+    reasons.length > 0
+      ? `${label} ${reasons.join(', ')} (${names}): under \`cooperative\` that reaches the host process, in a ` +
+        'worker something else, so the same code would give a different result under each driver:'
+      : `${label} uses ${byName.size === 1 ? 'something' : `${byName.size} things`} from outside itself (${names}); ` +
+        'an inline task is shipped as source text and rebuilt in another isolate, where none of it exists:';
   return { problems, message: [head, ...lines].join('\n') };
 }

@@ -162,15 +162,17 @@ export function constructorAccess(
   if (propertyName(member) !== 'constructor') return undefined;
   const object = member.object as AstNode;
   let what: string | undefined;
-  if (isFunctionLiteral(object) || (object.type === 'Identifier' && isLocalFunction(object))) {
-    what = 'a function’s `.constructor`';
+  if (isFunctionLiteral(object)) {
+    what = '(function literal).constructor';
+  } else if (object.type === 'Identifier' && isLocalFunction(object)) {
+    what = `${String(object.name)}.constructor`;
   } else if (isPrototypeOfFunction(object, isLocalFunction)) {
-    what = 'the `.constructor` of a function’s prototype';
+    what = 'Object.getPrototypeOf(function).constructor';
   } else if (object.type === 'MemberExpression' && propertyName(object) === 'constructor') {
     const inner = object.object as AstNode;
     // Reported once: `(async () => {}).constructor.constructor` is already caught at the inner read.
     if (isFunctionLiteral(inner) || (inner.type === 'Identifier' && isLocalFunction(inner))) return undefined;
-    what = '`.constructor.constructor`';
+    what = '….constructor.constructor';
   }
   if (what === undefined) return undefined;
   const parent = parentOf(member);

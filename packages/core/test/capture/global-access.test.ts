@@ -35,7 +35,7 @@ describe('capture rules: reads of the host through the global object', () => {
   ])('%s names the global it reads', (source, what, where) => {
     const err = captureError(source);
     expect(err.problems).toEqual([{ what, where, hint: expect.stringContaining("globals: ['") }]);
-    expect(err.message).toContain('reaches past its own scope');
+    expect(err.message).toContain("reads the host's globals through the global object");
     expect(err.message).toContain('cooperative');
   });
 
@@ -51,6 +51,14 @@ describe('capture rules: reads of the host through the global object', () => {
     const err = captureError(source);
     expect(err.problems[0]!.what).toBe(what);
     expect(err.problems[0]!.hint).toContain('cannot be checked');
+  });
+
+  it('a task with captures and global reads names both, in source order', () => {
+    const err = captureError('(x) => x + limit + globalThis.secret');
+    expect(err.problems.map((p) => p.what)).toEqual(['limit', 'globalThis.secret']);
+    expect(err.message).toMatch(
+      /^inline task uses things from outside itself, reads the host's globals through the global object \(`limit`, `globalThis\.secret`\)/,
+    );
   });
 
   it('a global declared in `globals` may be read through the global object', () => {
@@ -90,24 +98,16 @@ describe('capture rules: code built from strings', () => {
     ["() => Reflect.construct(Function, ['return 1'])", 'Function', '1:25'],
     ["() => Function.prototype.constructor('return 1')", 'Function', '1:7'],
     ["() => new globalThis.Function('return 1')", 'globalThis.Function', '1:11'],
-    ["() => (async () => {}).constructor('return secret')", 'a function’s `.constructor`', '1:7'],
-    ["() => (function* () {}).constructor('yield 1')", 'a function’s `.constructor`', '1:7'],
+    ["() => (async () => {}).constructor('return secret')", '(function literal).constructor', '1:7'],
+    ["() => (function* () {}).constructor('yield 1')", '(function literal).constructor', '1:7'],
     [
       "() => Object.getPrototypeOf(async function () {}).constructor('return 1')",
-      'the `.constructor` of a function’s prototype',
+      'Object.getPrototypeOf(function).constructor',
       '1:7',
     ],
-    [
-      "() => { async function h() {} return h.constructor('return 1'); }",
-      'a function’s `.constructor`',
-      '1:38',
-    ],
-    [
-      "() => { const h = async () => {}; return new h.constructor('x'); }",
-      'a function’s `.constructor`',
-      '1:46',
-    ],
-    ["(x) => x.constructor.constructor('return this')()", '`.constructor.constructor`', '1:8'],
+    ["() => { async function h() {} return h.constructor('return 1'); }", 'h.constructor', '1:38'],
+    ["() => { const h = async () => {}; return new h.constructor('x'); }", 'h.constructor', '1:46'],
+    ["(x) => x.constructor.constructor('return this')()", '….constructor.constructor', '1:8'],
   ])('%s', (source, what, where) => {
     const err = captureError(source);
     expect(err.problems).toEqual([
