@@ -26,7 +26,7 @@ export function renderTaskMarkdown(result: TaskBenchResult, level = 2): string {
   const lines: string[] = [];
   lines.push(`${h} \`${t.export}\` under every driver`, '');
   lines.push(
-    `Measured ${result.startedAt.slice(0, 10)} by \`isolane-bench task\`: Node ${m.node}, ${m.cpus} cores ` +
+    `Measured ${result.startedAt.slice(0, 10)} with \`${result.command ?? 'isolane-bench task'}\`: Node ${m.node}, ${m.cpus} cores ` +
       `(${m.cpuModel}), 1-minute load ${m.loadAverage.start} → ${m.loadAverage.end}; ` +
       `${t.argLists ?? '?'} argument list(s), concurrency ${s.concurrency}, timeout ${formatMs(s.timeoutMs)}, ` +
       `budget ${formatMs(s.budgetMs)}, ${formatMs(result.durationMs)} in all.`,

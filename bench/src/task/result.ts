@@ -94,6 +94,8 @@ export interface Recommendation {
 export interface TaskBenchResult {
   readonly schema: typeof TASK_SCHEMA_ID;
   readonly schemaVersion: typeof TASK_SCHEMA_VERSION;
+  /** The command line that produced it (`isolane-bench task …`), or null when run through the API. */
+  readonly command: string | null;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly machine: {

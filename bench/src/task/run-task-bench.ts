@@ -43,6 +43,8 @@ export interface TaskBenchOptions {
   /** Node flags of the hosts (loader flags for TypeScript). */
   readonly hostFlags: readonly string[];
   readonly progress: Progress;
+  /** The command line, for the report. */
+  readonly command?: string | undefined;
 }
 
 const emptyFigures = (id: RunnerId, error: string): RunnerFigures => ({
@@ -161,6 +163,7 @@ export async function runTaskBench(options: TaskBenchOptions): Promise<TaskBench
   return {
     schema: TASK_SCHEMA_ID,
     schemaVersion: TASK_SCHEMA_VERSION,
+    command: options.command ?? null,
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - t0,
     machine: {

@@ -69,8 +69,11 @@ export function addTaskCommands(program: Command): void {
     .option('--no-progress', 'no progress on stderr')
     .action(async (target: string, flags: Flags) => {
       const { bench, json, md } = resolveTaskOptions(target, flags);
+      const quote = (a: string): string =>
+        /^[\w@%+=:,./#-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`;
       const result = await runTaskBench({
         ...bench,
+        command: ['isolane-bench', ...process.argv.slice(2)].map(quote).join(' '),
         progress: flags.progress === false ? { start() {}, tick() {}, stop() {} } : stderrProgress(),
       });
       if (flags.table !== false) process.stdout.write(renderTaskTerminal(result));
