@@ -122,6 +122,17 @@ describe('fork permissions: least privilege when asked', () => {
     expect(JSON.parse(JSON.stringify(f)).code).toBe('ERR_ACCESS_DENIED');
   });
 
+  it("env hides the parent's variables from process.env, not from /proc; permissions deny that read too", async () => {
+    const parentEnviron = `/proc/${process.pid}/environ`;
+    const hidden = driver({ env: [] });
+    expect(await valueIn(startTask(hidden, 'basic.js', 'echo', ['x']))).toBe('x');
+    const leaked = (await valueIn(startTask(hidden, 'guarded.js', 'readText', [parentEnviron]))) as string;
+    expect(leaked.length).toBeGreaterThan(0);
+    const guarded = driver({ env: [], permissions: true });
+    const f = await failureOf(startTask(guarded, 'guarded.js', 'readText', [parentEnviron]));
+    expect(f.code).toBe('ERR_ACCESS_DENIED');
+  });
+
   it('true: no writes, no child processes, no workers', async () => {
     const d = driver({ permissions: true });
     const out = join(dir, 'out.txt');
