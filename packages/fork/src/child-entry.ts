@@ -13,6 +13,7 @@ import {
   monotonicMs,
   type Result,
   type Runtime,
+  startParentWatchdog,
   type TaskFailure,
   toFailure,
 } from '@isolane/core/runtime';
@@ -92,30 +93,11 @@ function describe(value: unknown): string {
   return value instanceof Error ? value.message : String(value);
 }
 
-/**
- * A task stuck in synchronous code never lets this thread see the parent go away. Where the parent
- * could not give this child a kernel parent-death signal (no `setpriv`: see parent-death.ts), a tiny
- * thread watches the parent pid and kills the whole process when it changes. It is started before the
- * task runs and never keeps the process alive.
- */
-const WATCHDOG_SOURCE = `const { workerData } = require('node:worker_threads');
-setInterval(() => {
-  if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL');
-}, workerData.everyMs);`;
+// A task stuck in synchronous code never lets this thread see the parent go away: where the parent could
+// not give this child a kernel parent-death signal, a watchdog thread (core's runtime) does. It is
+// started before the task runs and never keeps the process alive.
 const watchdog: Promise<unknown> = config.watchdogMs
-  ? import('node:worker_threads').then(
-      ({ Worker }) => {
-        const worker = new Worker(WATCHDOG_SOURCE, {
-          eval: true,
-          execArgv: [],
-          workerData: { parent: process.ppid, everyMs: config.watchdogMs },
-          resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 },
-        });
-        worker.unref();
-        worker.on('error', () => {});
-      },
-      () => {},
-    )
+  ? startParentWatchdog(config.watchdogMs)
   : Promise.resolve();
 
 process.on('uncaughtException', onFatal);

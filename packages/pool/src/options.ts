@@ -13,9 +13,18 @@ import {
   checkWorkerEnv,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
+import {
+  type PoolProcessOptions,
+  PROCESS_KEYS,
+  type ResolvedProcessOptions,
+  resolveProcessOptions,
+} from './process-options.js';
 
-/** Per-worker options (recycling, environment), accepted in `PoolDriver`'s options or in `DriverSettings.options`. */
-export interface PoolRecycleOptions {
+/**
+ * Per-worker options (runtime, recycling, environment, worker processes), accepted in `PoolDriver`'s
+ * options or in `DriverSettings.options`.
+ */
+export interface PoolRecycleOptions extends PoolProcessOptions {
   /**
    * Replace a worker after it has run this many tasks. `1` gives every task a fresh isolate (no state
    * shared between tasks) while keeping warm cost: the replacement starts while the task runs.
@@ -46,16 +55,19 @@ export interface PoolRecycleOptions {
  * ```
  */
 export interface PoolDriverOptions extends PoolRecycleOptions {
-  /** Worker threads, and so the max tasks running at once. Default: available parallelism. */
+  /** Workers (threads or processes), and so the max tasks running at once. Default: available parallelism. */
   readonly concurrency?: number;
   /** Module (URL, `file:` href or absolute path) loaded once per worker before its first task. */
   readonly bootstrap?: string | URL;
-  /** Per-worker V8 old-generation limit in MiB (`resourceLimits`); exceeding it fails the task as `oom`. */
+  /**
+   * Per-worker V8 old-generation limit in MiB (a thread's `resourceLimits`, a process's
+   * `--max-old-space-size`); exceeding it fails the task as `oom`.
+   */
   readonly memoryLimitMb?: number;
 }
 
 /** Options after validation, with defaults filled in. */
-export interface ResolvedPoolOptions {
+export interface ResolvedPoolOptions extends ResolvedProcessOptions {
   readonly concurrency: number;
   readonly bootstrap: string | undefined;
   readonly memoryLimitMb: number | undefined;
@@ -65,7 +77,7 @@ export interface ResolvedPoolOptions {
   readonly env: WorkerEnv;
 }
 
-const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout', 'env'] as const;
+const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout', 'env', ...PROCESS_KEYS] as const;
 const OPTION_KEYS = new Set<string>(['concurrency', 'bootstrap', 'memoryLimitMb', ...RECYCLE_KEYS]);
 
 function moduleHref(value: unknown, label: string): string {
@@ -110,6 +122,7 @@ export function resolvePoolOptions(
   // longer timer into 1 ms, which would reap every idle worker at once), heap limits V8 honours (it
   // ignores a huge one: the worker would run unlimited).
   return {
+    ...resolveProcessOptions(o),
     concurrency:
       o.concurrency === undefined
         ? defaultConcurrency

@@ -7,7 +7,7 @@
  * the ones queued behind it are moved to another worker, never run twice.
  */
 import { availableParallelism } from 'node:os';
-import { receiveMessageOnPort, type TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
 import {
   type Driver,
   type DriverSettings,
@@ -27,7 +27,8 @@ import {
   resolvePoolOptions,
 } from './options.js';
 import { JOB_DONE, JOB_QUEUED, JOB_SENT, type JobOwner, PoolJob } from './pool-job.js';
-import { PoolWorker, type WorkerEvents } from './pool-worker.js';
+import { PoolWorker } from './pool-worker.js';
+import { ProcessWorker } from './process-worker.js';
 import {
   FROM_WORKER_BOOTED,
   FROM_WORKER_BOUNCED,
@@ -44,6 +45,7 @@ import {
   TO_WORKER_JOBS,
   TO_WORKER_WARM,
 } from './protocol.js';
+import type { WorkerEvents, WorkerState } from './worker-state.js';
 
 /** How much work (ms, by the running average) a worker's pipeline may hold. */
 const PIPELINE_MS = 2;
@@ -79,7 +81,7 @@ export class PoolDriver implements Driver {
   readonly name = 'pool';
   readonly #options: ResolvedPoolOptions;
   readonly #queue = new Deque<PoolJob>();
-  readonly #workers: PoolWorker[] = [];
+  readonly #workers: WorkerState[] = [];
   readonly #specRefs = new WeakMap<TaskSpec, number>();
   readonly #specKeys = new Map<string, number>();
   readonly #specs: TaskSpec[] = [];
@@ -106,7 +108,7 @@ export class PoolDriver implements Driver {
     this.#flushQueued = false;
     this.#dispatch();
   };
-  readonly #onDeadline = (worker: PoolWorker): void => this.#deadlineReached(worker);
+  readonly #onDeadline = (worker: WorkerState): void => this.#deadlineReached(worker);
   readonly #reap = (): void => this.#reapIdle();
   readonly #replaceSoon = (): void => this.#replace();
 
@@ -114,12 +116,12 @@ export class PoolDriver implements Driver {
     this.#options = resolvePoolOptions(options, availableParallelism());
   }
 
-  /** The number of worker threads (and of tasks running at once). */
+  /** The number of workers (and of tasks running at once). */
   get concurrency(): number {
     return this.#options.concurrency;
   }
 
-  /** Live worker threads (starting, serving or retiring). */
+  /** Live workers, threads or processes (starting, serving or retiring). */
   get threads(): number {
     let n = 0;
     for (const w of this.#workers) if (!w.dead) n++;
@@ -170,7 +172,7 @@ export class PoolDriver implements Driver {
       return;
     }
     // Not started yet: the worker skips it. Should it be stuck before it, the grace deadline stops it.
-    w.port.postMessage([TO_WORKER_CANCEL, j.id]);
+    w.post([TO_WORKER_CANCEL, j.id]);
     if (head) this.#armDeadline(w, now + ABORT_GRACE_MS, now);
   }
 
@@ -195,9 +197,9 @@ export class PoolDriver implements Driver {
 
   // ---- dispatch ----
 
-  #idleWorker(): PoolWorker | undefined {
+  #idleWorker(): WorkerState | undefined {
     let busy = 0;
-    let idle: PoolWorker | undefined;
+    let idle: WorkerState | undefined;
     for (const w of this.#workers) {
       if (w.inflight.length > 0 && !w.dead) busy++;
       else if (idle === undefined && w.usable && w.inflight.length === 0) idle = w;
@@ -267,23 +269,33 @@ export class PoolDriver implements Driver {
 
   #spawn(keepAlive = true): void {
     const o = this.#options;
+    const spawn = {
+      bootstrap: o.bootstrap,
+      memoryLimitMb: o.memoryLimitMb,
+      maxHeapMb: o.maxHeapMb,
+      keepAlive,
+      preload: this.#modules.slice(),
+      env: o.env,
+    };
     this.#workers.push(
-      new PoolWorker(
-        {
-          bootstrap: o.bootstrap,
-          memoryLimitMb: o.memoryLimitMb,
-          maxHeapMb: o.maxHeapMb,
-          keepAlive,
-          preload: this.#modules.slice(),
-          env: o.env,
-        },
-        this.#events,
-      ),
+      o.runtime === 'process'
+        ? new ProcessWorker(
+            {
+              ...spawn,
+              cwd: o.cwd,
+              execArgv: o.execArgv,
+              stdio: o.stdio,
+              onOutput: o.onOutput,
+              watchdog: o.watchdog,
+            },
+            this.#events,
+          )
+        : new PoolWorker(spawn, this.#events),
     );
   }
 
   /** Sends up to `max` queued jobs to `w` in one message; returns how many went. */
-  #send(w: PoolWorker, max: number): number {
+  #send(w: WorkerState, max: number): number {
     const queue = this.#queue;
     const room = this.#options.maxTasksPerWorker - w.sent;
     const limit = Math.min(max, room);
@@ -322,8 +334,7 @@ export class PoolDriver implements Driver {
     }
     if (count === 0) return 0;
     try {
-      if (transfer !== undefined) w.port.postMessage(message, transfer);
-      else w.port.postMessage(message);
+      w.post(message, transfer);
     } catch (err) {
       for (const ref of introduced ?? []) w.known[ref] = false;
       return this.#sendOneByOne(w, batch ?? [first!], err);
@@ -335,7 +346,7 @@ export class PoolDriver implements Driver {
   }
 
   /** A batch that could not be posted: each job alone, so only the unsendable ones fail. */
-  #sendOneByOne(w: PoolWorker, jobs: PoolJob[], batchError: unknown): number {
+  #sendOneByOne(w: WorkerState, jobs: PoolJob[], batchError: unknown): number {
     if (jobs.length === 1) {
       this.#fail(jobs[0]!, unsendable(batchError), 0);
       return 0;
@@ -345,12 +356,7 @@ export class PoolDriver implements Driver {
       const wasIdle = w.inflight.length === 0;
       const known = w.known[j.ref] === true;
       try {
-        w.port.postMessage([
-          TO_WORKER_JOBS,
-          j.id,
-          known ? j.ref : { ref: j.ref, spec: this.#specs[j.ref]! },
-          j.args,
-        ]);
+        w.post([TO_WORKER_JOBS, j.id, known ? j.ref : { ref: j.ref, spec: this.#specs[j.ref]! }, j.args]);
       } catch (err) {
         this.#fail(j, unsendable(err), 0);
         continue;
@@ -362,7 +368,7 @@ export class PoolDriver implements Driver {
     return sent;
   }
 
-  #commit(w: PoolWorker, j: PoolJob, becomesHead: boolean): void {
+  #commit(w: WorkerState, j: PoolJob, becomesHead: boolean): void {
     j.state = JOB_SENT;
     j.worker = w;
     j.seq = ++w.sent;
@@ -376,7 +382,7 @@ export class PoolDriver implements Driver {
   // ---- timeouts ----
 
   /** `j` is now the job `w` runs: its timeout starts counting. */
-  #headChanged(w: PoolWorker, j: PoolJob, now: number): void {
+  #headChanged(w: WorkerState, j: PoolJob, now: number): void {
     w.headSince = now;
     let deadline = 0;
     if (j.state === JOB_DONE)
@@ -385,7 +391,7 @@ export class PoolDriver implements Driver {
     this.#armDeadline(w, deadline, now);
   }
 
-  #armDeadline(w: PoolWorker, deadline: number, now: number): void {
+  #armDeadline(w: WorkerState, deadline: number, now: number): void {
     w.deadline = deadline;
     if (deadline === 0) return;
     if (w.timer === undefined || w.timerAt > deadline) {
@@ -396,7 +402,7 @@ export class PoolDriver implements Driver {
     }
   }
 
-  #deadlineReached(w: PoolWorker): void {
+  #deadlineReached(w: WorkerState): void {
     w.timer = undefined;
     const j = w.inflight.peek();
     if (j === undefined || w.deadline === 0 || w.dying || w.dead) return;
@@ -415,10 +421,10 @@ export class PoolDriver implements Driver {
       return;
     }
     if (j.state !== JOB_DONE && w.startedCount() === j.seq) {
-      const failure = makeFailure('timeout', `the task ran longer than its ${j.timeout} ms timeout`, {
-        name: 'TimeoutError',
-      });
-      this.#fail(j, failure, now - w.headSince);
+      this.#fail(j, timeoutFailure(j), now - w.headSince);
+    } else if (j.state !== JOB_DONE) {
+      // A process's start marker may still be on its way: its death tells whether `j` had started.
+      w.overdue = j;
     }
     // Either its time is up, or the worker is stuck before it (code left behind by an earlier task):
     // stop the thread; what did not start yet moves to another worker.
@@ -427,7 +433,7 @@ export class PoolDriver implements Driver {
 
   // ---- worker events ----
 
-  #onMessage(w: PoolWorker, message: unknown[]): void {
+  #onMessage(w: WorkerState, message: unknown[]): void {
     const now = performance.now();
     let bounced: PoolJob[] | undefined;
     let m: unknown[] | undefined = message;
@@ -457,7 +463,7 @@ export class PoolDriver implements Driver {
           bounced.push(j);
         }
       } else if (tag === FROM_WORKER_BOOTED) {
-        w.port.postMessage([TO_WORKER_WARM]);
+        w.post([TO_WORKER_WARM]);
       } else if (tag === FROM_WORKER_READY) {
         w.ready = true;
         this.#startFailures = 0;
@@ -474,7 +480,7 @@ export class PoolDriver implements Driver {
       } else if (tag === FROM_WORKER_EXITING) {
         w.exitNote = { id: m[1] as number, code: m[2] as number };
       }
-      m = receiveMessageOnPort(w.port)?.message as unknown[] | undefined;
+      m = w.receive();
     }
     if (bounced !== undefined) {
       for (const j of bounced) j.state = JOB_QUEUED;
@@ -489,7 +495,7 @@ export class PoolDriver implements Driver {
   }
 
   /** The worker answered job `id` (its head): removes it and moves the head on. */
-  #answered(w: PoolWorker, id: number, now: number): PoolJob | undefined {
+  #answered(w: WorkerState, id: number, now: number): PoolJob | undefined {
     const j = w.inflight.peek();
     if (j === undefined || j.id !== id) return undefined; // not ours any more (settled by a kill)
     w.inflight.shift();
@@ -500,7 +506,7 @@ export class PoolDriver implements Driver {
     return j;
   }
 
-  #onExit(w: PoolWorker, code: number): void {
+  #onExit(w: WorkerState, code: number): void {
     if (w.timer !== undefined) clearTimeout(w.timer);
     const index = this.#workers.indexOf(w);
     if (index >= 0) this.#workers.splice(index, 1);
@@ -528,7 +534,8 @@ export class PoolDriver implements Driver {
         retry.push(j);
       } else {
         blamed = j.id;
-        this.#fail(j, this.#deathFailure(w, j, code, note), performance.now() - w.headSince);
+        const failure = w.overdue === j ? timeoutFailure(j) : this.#deathFailure(w, j, code, note);
+        this.#fail(j, failure, performance.now() - w.headSince);
       }
     }
     if (note !== undefined && note.id >= 0 && note.id !== blamed) {
@@ -555,7 +562,7 @@ export class PoolDriver implements Driver {
   }
 
   #deathFailure(
-    w: PoolWorker,
+    w: WorkerState,
     j: PoolJob | undefined,
     code: number,
     note: { id: number; code: number } | undefined,
@@ -581,6 +588,8 @@ export class PoolDriver implements Driver {
             : 'code another task left behind';
       return makeFailure('crashed', `${caller} called process.exit(${note.code})`, { exitCode: note.code });
     }
+    const own = w.deathFailure(code, this.#options.memoryLimitMb);
+    if (own !== undefined) return own;
     if (err !== undefined) {
       return makeFailure('crashed', `the worker thread died: ${err.message}`, {
         exitCode: code,
@@ -591,7 +600,7 @@ export class PoolDriver implements Driver {
   }
 
   /** A worker died before its bootstrap loaded. If no worker can serve, the waiting jobs fail. */
-  #startFailed(w: PoolWorker, code: number): void {
+  #startFailed(w: WorkerState, code: number): void {
     for (const other of this.#workers) if (!other.dead && !other.dying) return;
     const detail = w.error !== undefined ? `: ${w.error.message}` : '';
     const failure = makeFailure(
@@ -607,7 +616,7 @@ export class PoolDriver implements Driver {
   }
 
   /** Stops `w` to end `target`'s work; what had not started yet is retried when the thread is gone. */
-  #stopFor(w: PoolWorker, target: PoolJob): void {
+  #stopFor(w: WorkerState, target: PoolJob): void {
     if (w.dying || w.dead) return;
     w.killTarget = target;
     w.terminate();
@@ -615,7 +624,7 @@ export class PoolDriver implements Driver {
   }
 
   /** `w` takes nothing more; it is terminated once its jobs in flight are answered. */
-  #retire(w: PoolWorker, replace: boolean): void {
+  #retire(w: WorkerState, replace: boolean): void {
     if (w.retiring || w.dying || w.dead) return;
     w.retiring = true;
     if (replace && !this.#closed) {
@@ -628,7 +637,7 @@ export class PoolDriver implements Driver {
   }
 
   /** A retiring worker answered its last job: it goes, and its successor (if due) starts soon. */
-  #drained(w: PoolWorker): void {
+  #drained(w: WorkerState): void {
     w.terminate();
     if (w.replaceWhenDone) {
       w.replaceWhenDone = false;
@@ -646,7 +655,7 @@ export class PoolDriver implements Driver {
 
   // ---- idle reaping ----
 
-  #armReaper(w: PoolWorker): void {
+  #armReaper(w: WorkerState): void {
     if (this.#reaper !== undefined || this.#options.idleTimeout === Number.POSITIVE_INFINITY) return;
     this.#reaper = setTimeout(
       this.#reap,
@@ -687,7 +696,7 @@ export class PoolDriver implements Driver {
   }
 
   /** A late error of job `id` (-1: raised outside any task in worker `w`). */
-  #stray(w: PoolWorker, id: number, failure: TaskFailure): void {
+  #stray(w: WorkerState, id: number, failure: TaskFailure): void {
     let target = id;
     let reported = failure;
     if (id < 0) {
@@ -728,6 +737,12 @@ export class PoolDriver implements Driver {
     this.#specRefs.set(spec, ref);
     return ref;
   }
+}
+
+function timeoutFailure(j: PoolJob): TaskFailure {
+  return makeFailure('timeout', `the task ran longer than its ${j.timeout} ms timeout`, {
+    name: 'TimeoutError',
+  });
 }
 
 function closedFailure(): TaskFailure {

@@ -5,7 +5,7 @@
 
 import type { TransferListItem } from 'node:worker_threads';
 import type { JobHandle, JobSink, TaskFailure } from '@isolane/core';
-import type { PoolWorker } from './pool-worker.js';
+import type { WorkerState } from './worker-state.js';
 
 /** Waiting in the driver's queue. */
 export const JOB_QUEUED = 0;
@@ -31,7 +31,7 @@ export interface JobOwner {
 export class PoolJob implements JobHandle {
   state = JOB_QUEUED;
   /** The worker it was sent to. */
-  worker: PoolWorker | undefined = undefined;
+  worker: WorkerState | undefined = undefined;
   /** Its position among the jobs sent to that worker (1-based), compared with the worker's start counter. */
   seq = 0;
 

@@ -1,22 +1,21 @@
 /**
- * The parent's side of one pool worker thread: the thread, the port its jobs and results travel on, the
- * jobs in flight (in the order the worker runs them) and the bookkeeping that decides when it is busy,
- * idle, retiring or dead. It keeps the process alive only while it has work: an idle worker is unref'd.
+ * The parent's side of one pool worker thread: the thread and the port its jobs and results travel on,
+ * over the scheduling state every pool worker has (`WorkerState`). It keeps the process alive only while
+ * it has work: an idle worker is unref'd.
  */
-import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  type TransferListItem,
+  type Worker,
+} from 'node:worker_threads';
 import { startWorkerThread, type WorkerEnv, workerEnv, workerTsxHook } from '@isolane/core/driver-kit';
-import { Deque } from './deque.js';
-import type { PoolJob } from './pool-job.js';
 import { STARTED_SLOT, type WorkerBoot } from './protocol.js';
+import { type WorkerEvents, WorkerState } from './worker-state.js';
 
 // The worker entry bundled with core's runtime: one file for a new worker to load.
 const ENTRY = new URL('./worker-entry.bundle.js', import.meta.url);
-
-/** How the driver hears from a worker. */
-export interface WorkerEvents {
-  onMessage(worker: PoolWorker, message: unknown[]): void;
-  onExit(worker: PoolWorker, code: number): void;
-}
 
 /** How to start a worker. */
 export interface SpawnOptions {
@@ -39,50 +38,19 @@ export interface SpawnOptions {
  * const w = new PoolWorker({ bootstrap: undefined, memoryLimitMb: undefined, maxHeapMb: 0 }, events);
  * ```
  */
-export class PoolWorker {
+export class PoolWorker extends WorkerState {
   readonly thread: Worker;
   readonly port: MessagePort;
   readonly #started: Int32Array;
-  /** Jobs sent and not answered yet, in the order the worker runs them. */
-  readonly inflight = new Deque<PoolJob>();
-  /** Task spec references this worker has already been told about. */
-  readonly known: boolean[] = [];
   /** Resolves once the thread has exited. */
   readonly exited: Promise<void>;
-  /** The bootstrap has loaded; jobs may be sent. */
-  ready = false;
-  /** Takes no new jobs; terminated once its jobs in flight are answered. */
-  retiring = false;
-  /** Start a successor once it is terminated. */
-  replaceWhenDone = false;
-  /** Being terminated on purpose: takes nothing more. */
-  dying = false;
-  /** The thread has exited. */
-  dead = false;
-  /** Jobs sent so far (the last one's `seq`). */
-  sent = 0;
-  /** When its current head job became the one it runs (performance.now()). */
-  headSince = 0;
-  /** The head job's deadline (performance.now() ms), 0 for none. */
-  deadline = 0;
-  timer: NodeJS.Timeout | undefined = undefined;
-  timerAt = 0;
-  /** When it last became idle. */
-  idleSince = 0;
-  /** The job whose work a deliberate kill stops (timeout, abort, a task that broke the worker). */
-  killTarget: PoolJob | undefined = undefined;
-  /** `process.exit(code)` was called in it, by job `id` (-1: outside any task). */
-  exitNote: { id: number; code: number } | undefined = undefined;
-  /** An 'error' event (an out-of-memory kill, or an entry that failed to load). */
-  error: Error | undefined = undefined;
-  /** Id of the last job it answered, to route errors raised outside any task. */
-  lastId = -1;
   #refed = true;
   /** Someone waits for the thread to stop: it stays ref'd until it has exited (see `stop()`). */
   #held = false;
   #resolveExited!: () => void;
 
   constructor(options: SpawnOptions, events: WorkerEvents) {
+    super();
     const { port1, port2 } = new MessageChannel();
     const started = new SharedArrayBuffer(4);
     this.#started = new Int32Array(started);
@@ -132,17 +100,19 @@ export class PoolWorker {
     });
   }
 
-  /** How many jobs the worker has started (its last started job's `seq`). */
+  post(message: unknown[], transfer?: readonly TransferListItem[]): void {
+    if (transfer === undefined) this.port.postMessage(message);
+    else this.port.postMessage(message, transfer as TransferListItem[]);
+  }
+
+  receive(): unknown[] | undefined {
+    return receiveMessageOnPort(this.port)?.message as unknown[] | undefined;
+  }
+
   startedCount(): number {
     return Atomics.load(this.#started, STARTED_SLOT);
   }
 
-  /** True when it can take jobs now. */
-  get usable(): boolean {
-    return this.ready && !this.retiring && !this.dying && !this.dead;
-  }
-
-  /** Called when it goes from idle to busy, or work waits for it to start. */
   busy(): void {
     if (!this.#refed) {
       this.#refed = true;
@@ -151,7 +121,6 @@ export class PoolWorker {
     }
   }
 
-  /** Called when it has nothing in flight: it no longer keeps the process alive. */
   idle(now: number): void {
     this.idleSince = now;
     this.#unref();

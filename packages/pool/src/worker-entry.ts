@@ -4,10 +4,12 @@
  * catches what would otherwise kill a warm worker — uncaught exceptions and unhandled rejections — and
  * attributes each to the task that caused it through the task's AsyncLocalStorage context, so a task that
  * returned and then throws from a timer is reported as itself, never as the task running next.
+ *
+ * The same entry runs in a worker thread and in a worker process (`runtime: 'process'`); only its
+ * transport differs (worker-transport.ts).
  */
 import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
   createRuntime,
   makeFailure,
@@ -28,16 +30,14 @@ import {
   FROM_WORKER_SKIPPED,
   FROM_WORKER_STRAY,
   type SpecIntro,
-  STARTED_SLOT,
   TO_WORKER_CANCEL,
   TO_WORKER_JOBS,
   TO_WORKER_WARM,
-  type WorkerBoot,
 } from './protocol.js';
+import { entryTransport } from './worker-transport.js';
 
-const boot = workerData as WorkerBoot;
-const port = boot.port;
-const startedCount = new Int32Array(boot.started);
+const boot = entryTransport();
+const { post, poll: receive, markStarted } = boot;
 const runtime = createRuntime({ bootstrap: boot.bootstrap, loaderHook: boot.tsx });
 const storage = taskStorage();
 
@@ -78,20 +78,16 @@ function absorb(message: unknown[]): void {
 /** Takes in every message already waiting, so a cancel is seen before the job it cancels starts. */
 function poll(): void {
   for (;;) {
-    const entry = receiveMessageOnPort(port);
-    if (entry === undefined) return;
-    absorb(entry.message as unknown[]);
+    const message = receive();
+    if (message === undefined) return;
+    absorb(message);
   }
-}
-
-function post(message: unknown[]): void {
-  port.postMessage(message);
 }
 
 function postResult(id: number, result: Result<unknown>): void {
   if (result.ok) {
     try {
-      port.postMessage([FROM_WORKER_OK, id, result.value, result.ms]);
+      post([FROM_WORKER_OK, id, result.value, result.ms]);
     } catch (err) {
       const failure = makeFailure(
         'unserializable',
@@ -100,10 +96,10 @@ function postResult(id: number, result: Result<unknown>): void {
           name: 'DataCloneError',
         },
       );
-      port.postMessage([FROM_WORKER_FAIL, id, failure, result.ms]);
+      post([FROM_WORKER_FAIL, id, failure, result.ms]);
     }
   } else {
-    port.postMessage([FROM_WORKER_FAIL, id, result.error, result.ms]);
+    post([FROM_WORKER_FAIL, id, result.error, result.ms]);
   }
 }
 
@@ -159,7 +155,7 @@ function next(): void {
       continue;
     }
     // Tells the parent, even after this thread dies, which job was the one running.
-    Atomics.store(startedCount, STARTED_SLOT, received);
+    markStarted(received);
     currentId = id;
     runningId = id;
     lastFinished = false;
@@ -178,18 +174,19 @@ function next(): void {
  * How long (ms) a worker that ran out of jobs keeps polling its port before it goes to sleep. Waking a
  * sleeping thread costs microseconds (more on virtual machines), as much as a whole trivial task; a
  * short poll saves it when the next task follows at once, and costs at most this much CPU when none
- * does. Off where there is one core: the poll would hold the core the caller needs to send that task.
+ * does. Off where there is one core: the poll would hold the core the caller needs to send that task,
+ * and in a process, whose IPC channel cannot be polled.
  */
-const SPIN_MS = availableParallelism() > 1 ? 0.02 : 0;
+const SPIN_MS = boot.canPoll && availableParallelism() > 1 ? 0.02 : 0;
 
 /** Polls the port for up to SPIN_MS; true if jobs came in. */
 function spinForMore(): boolean {
   if (SPIN_MS === 0) return false;
   const until = performance.now() + SPIN_MS;
   do {
-    const entry = receiveMessageOnPort(port);
-    if (entry !== undefined) {
-      absorb(entry.message as unknown[]);
+    const message = receive();
+    if (message !== undefined) {
+      absorb(message);
       if (head < queue.length) return true;
     }
   } while (performance.now() < until);
@@ -211,7 +208,7 @@ function finish(result: Result<unknown>): void {
   next();
 }
 
-port.on('message', (message: unknown[]) => {
+boot.onMessage((message: unknown[]) => {
   absorb(message);
   if (!pumping) {
     pumping = true;
@@ -241,6 +238,7 @@ process.on('unhandledRejection', onUncaught);
 process.on('exit', (code) => {
   // process.exit() in a task: say who called it; the parent reads this before the worker's exit event.
   post([FROM_WORKER_EXITING, storage.getStore()?.id ?? -1, code]);
+  boot.flush();
 });
 
 async function start(): Promise<void> {

@@ -22,6 +22,8 @@ export {
   MAX_TIMER_MS,
   type RangeOptions,
 } from './option-ranges.js';
+export { type ParentDeathGuard, parentDeathGuard, pdeathsigLaunch } from './parent-death.js';
+export { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
 export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,

@@ -14,6 +14,7 @@ export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
+export { startParentWatchdog } from './parent-watchdog.js';
 export {
   compileInline,
   createRuntime,

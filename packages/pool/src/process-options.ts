@@ -1,0 +1,145 @@
+/**
+ * The pool's `runtime` option and the options only a worker process has (`cwd`, `execArgv`, `stdio`,
+ * `onOutput`, `watchdog`), with their eager validation: each is an error naming it, and a process
+ * option given to the thread runtime is an error too (a thread has no cwd, stdio or Node flags of its
+ * own), never silently ignored.
+ */
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+/** What hosts the pool's workers: worker threads (default) or child processes. */
+export type PoolRuntime = 'thread' | 'process';
+
+/** Where a worker process's stdout/stderr go. */
+export type PoolStdio = 'inherit' | 'capture' | 'ignore';
+
+/** A chunk of output a worker process wrote, as given to `onOutput` when `stdio` is `'capture'`. */
+export interface PoolOutput {
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+  /** The worker process's pid (a worker runs many tasks: output is per process, not per task). */
+  readonly pid: number | undefined;
+}
+
+/**
+ * The runtime option and the worker-process options.
+ *
+ * @example
+ * ```ts
+ * const options: PoolProcessOptions = { runtime: 'process', cwd: '/srv/app', stdio: 'ignore' };
+ * ```
+ */
+export interface PoolProcessOptions {
+  /**
+   * `'thread'` (default): warm worker threads — the fastest, for pure-JavaScript tasks. `'process'`:
+   * warm child processes — for native addons that do not load in a worker thread, tasks that must
+   * survive native crashes (SIGSEGV, `process.abort()`), per-worker cwd, title and signals, or a heap
+   * limit the host's flags cannot override.
+   */
+  readonly runtime?: PoolRuntime;
+  /** Process runtime: the workers' working directory. Default: this process's. */
+  readonly cwd?: string;
+  /** Process runtime: Node flags added after the inherited loader flags (e.g. `['--no-warnings']`). */
+  readonly execArgv?: readonly string[];
+  /**
+   * Process runtime: `'inherit'` (default) writes the workers' output to this process's stdout/stderr,
+   * `'capture'` gives it to `onOutput` only, `'ignore'` drops it. Results never travel on these streams.
+   */
+  readonly stdio?: PoolStdio;
+  /** Process runtime: receives captured output; setting it alone implies `stdio: 'capture'`. */
+  readonly onOutput?: (output: PoolOutput) => void;
+  /**
+   * Process runtime: make each worker process die with this one even while its task is stuck in
+   * synchronous code (Linux: `setpriv --pdeathsig KILL`; elsewhere a watchdog thread). Default true.
+   */
+  readonly watchdog?: boolean;
+}
+
+/** The process options after validation (defaults filled in; meaningful with `runtime: 'process'`). */
+export interface ResolvedProcessOptions {
+  readonly runtime: PoolRuntime;
+  readonly cwd: string | undefined;
+  readonly execArgv: readonly string[];
+  readonly stdio: PoolStdio;
+  readonly onOutput: ((output: PoolOutput) => void) | undefined;
+  readonly watchdog: boolean;
+}
+
+/** The option names of this file, for the pool's list of known options. */
+export const PROCESS_KEYS = ['runtime', 'cwd', 'execArgv', 'stdio', 'onOutput', 'watchdog'] as const;
+
+/**
+ * Validates the runtime and process options of a pool (`o` holds the caller's options).
+ *
+ * @example
+ * ```ts
+ * resolveProcessOptions({ runtime: 'process', stdio: 'ignore' }).stdio; // 'ignore'
+ * resolveProcessOptions({ cwd: '/tmp' }); // TypeError: options.cwd needs options.runtime 'process'
+ * ```
+ */
+export function resolveProcessOptions(o: Readonly<Record<string, unknown>>): ResolvedProcessOptions {
+  const runtime = o.runtime ?? 'thread';
+  if (runtime !== 'thread' && runtime !== 'process') {
+    throw new TypeError(`options.runtime must be 'thread' or 'process', got ${JSON.stringify(runtime)}`);
+  }
+  if (runtime === 'thread') {
+    for (const key of PROCESS_KEYS) {
+      if (key !== 'runtime' && o[key] !== undefined) {
+        throw new TypeError(
+          `options.${key} needs options.runtime 'process' (a worker thread has no ${key} of its own)`,
+        );
+      }
+    }
+  }
+  const onOutput = o.onOutput;
+  if (onOutput !== undefined && typeof onOutput !== 'function') {
+    throw new TypeError('options.onOutput must be a function');
+  }
+  const stdio = o.stdio ?? (onOutput !== undefined ? 'capture' : 'inherit');
+  if (stdio !== 'inherit' && stdio !== 'capture' && stdio !== 'ignore') {
+    throw new TypeError(
+      `options.stdio must be 'inherit', 'capture' or 'ignore', got ${JSON.stringify(stdio)}`,
+    );
+  }
+  if (stdio === 'capture' && onOutput === undefined) {
+    throw new TypeError("options.stdio 'capture' needs options.onOutput");
+  }
+  if (stdio !== 'capture' && onOutput !== undefined) {
+    throw new TypeError(`options.onOutput only receives output with options.stdio 'capture', not '${stdio}'`);
+  }
+  if (o.watchdog !== undefined && typeof o.watchdog !== 'boolean') {
+    throw new TypeError(`options.watchdog must be a boolean, got ${JSON.stringify(o.watchdog)}`);
+  }
+  return {
+    runtime,
+    cwd: o.cwd === undefined ? undefined : checkCwd(o.cwd),
+    execArgv: o.execArgv === undefined ? [] : checkExecArgv(o.execArgv),
+    stdio,
+    onOutput: onOutput as ((output: PoolOutput) => void) | undefined,
+    watchdog: o.watchdog ?? true,
+  };
+}
+
+function checkCwd(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`options.cwd must be a directory path, got ${JSON.stringify(value)}`);
+  }
+  const dir = isAbsolute(value) ? value : resolve(value);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new TypeError(`options.cwd must be an existing directory, got ${JSON.stringify(value)}`);
+  return dir;
+}
+
+function checkExecArgv(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.some((flag) => typeof flag !== 'string')) {
+    throw new TypeError(
+      `options.execArgv must be an array of strings (Node flags), got ${JSON.stringify(value)}`,
+    );
+  }
+  return Object.freeze([...(value as string[])]);
+}

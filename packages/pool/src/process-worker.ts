@@ -1,0 +1,306 @@
+/**
+ * The parent's side of one pool worker *process* (`runtime: 'process'`): a Node child started with
+ * `child_process.fork` (IPC with advanced serialization) that runs the same worker entry and speaks the
+ * same protocol as a worker thread. What differs is the transport: the child sends its messages in
+ * packets (several answers, and the marker of the job it starts, in one IPC write), its start counter
+ * arrives as those markers instead of living in shared memory, and its death is told by an exit code or
+ * a signal (a native crash, `process.abort()`) plus the end of its stderr (V8's out-of-memory report).
+ *
+ * Spawning is the `fork` driver's: the parent-death guard of core's driver-kit (`setpriv --pdeathsig
+ * KILL`, else a watchdog thread in the child), killed on the parent's exit, the parent's loader flags.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { makeFailure, type TaskFailure } from '@isolane/core';
+import {
+  forgetOnParentExit,
+  inheritedFlags,
+  killOnParentExit,
+  parentDeathGuard,
+  pdeathsigLaunch,
+  workerEnv,
+} from '@isolane/core/driver-kit';
+import type { SpawnOptions } from './pool-worker.js';
+import type { PoolOutput, PoolStdio } from './process-options.js';
+import { FROM_WORKER_STARTED, type ProcessBoot } from './protocol.js';
+import { type WorkerEvents, WorkerState } from './worker-state.js';
+
+// The same bundled entry as the threads': it picks its transport by where it runs.
+const ENTRY = fileURLToPath(new URL('./worker-entry.bundle.js', import.meta.url));
+const OOM_MARKER = /JavaScript heap out of memory|Fatal (?:JavaScript|process) out of memory/;
+/** How much of the end of stderr is kept to explain a death. */
+const TAIL_CHARS = 2048;
+/** How long a dead child's IPC and stderr may still drain before its death is reconciled without them. */
+const DRAIN_MS = 200;
+/** How often the fallback watchdog thread polls the parent pid. */
+const WATCHDOG_MS = 250;
+const NO_PACKET: unknown[][] = [];
+
+/** How to start a worker process: the thread's settings plus the process options. */
+export interface ProcessSpawnOptions extends SpawnOptions {
+  readonly cwd: string | undefined;
+  readonly execArgv: readonly string[];
+  readonly stdio: PoolStdio;
+  readonly onOutput: ((output: PoolOutput) => void) | undefined;
+  readonly watchdog: boolean;
+}
+
+/** How the child ended. */
+export interface ProcessExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
+/**
+ * One warm worker process, seen from the pool.
+ *
+ * @example
+ * ```ts
+ * const w = new ProcessWorker({ ...spawnOptions, cwd: undefined, execArgv: [], stdio: 'inherit', onOutput: undefined, watchdog: true }, events);
+ * ```
+ */
+export class ProcessWorker extends WorkerState {
+  readonly child: ChildProcess;
+  /** Resolves once the child has exited and its last messages are in. */
+  readonly exited: Promise<void>;
+  /** How it ended (set before the driver hears of its death). */
+  exit: ProcessExit | undefined = undefined;
+  readonly #events: WorkerEvents;
+  readonly #stderr: Readable | null;
+  readonly #stdout: Readable | null;
+  #packet: unknown[][] = NO_PACKET;
+  #at = 0;
+  #started = 0;
+  #oom = false;
+  #tail = '';
+  #refed = true;
+  #held = false;
+  #resolveExited!: () => void;
+
+  constructor(options: ProcessSpawnOptions, events: WorkerEvents) {
+    super();
+    this.#events = events;
+    this.exited = new Promise<void>((resolve) => {
+      this.#resolveExited = resolve;
+    });
+    const guard = options.watchdog ? parentDeathGuard() : undefined;
+    const boot: ProcessBoot = {
+      bootstrap: options.bootstrap,
+      maxHeapBytes: options.maxHeapMb * 1024 * 1024,
+      preload: options.preload,
+      watchdogMs: guard?.kind === 'thread' ? WATCHDOG_MS : 0,
+    };
+    const flags = nodeFlags(options.memoryLimitMb, options.execArgv);
+    const launch = guard?.kind === 'pdeathsig' ? pdeathsigLaunch(guard.setpriv, flags) : { execArgv: flags };
+    const env = options.env === undefined ? undefined : workerEnv(options.env);
+    const child = fork(ENTRY, [JSON.stringify(boot)], {
+      ...launch,
+      ...(env !== undefined ? { env } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      serialization: 'advanced',
+      // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
+      stdio: ['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe', 'ipc'],
+    });
+    this.child = child;
+    if (child.pid !== undefined) killOnParentExit(child);
+    this.#stderr = child.stderr;
+    this.#stdout = options.stdio === 'capture' ? child.stdout : null;
+    child.on('message', (packet: unknown) => this.#onPacket(packet));
+    child.once('exit', (code, signal) => this.#onExit(code, signal));
+    child.on('error', (err) => {
+      // A failed spawn has no exit event; later errors (a send on a closed channel) are followed by one.
+      if (child.pid === undefined && this.exit === undefined) {
+        this.error = err;
+        this.#finish({ exitCode: null, signal: null });
+      }
+    });
+    this.#watchOutput(options);
+    if (!options.keepAlive) this.#setRef(false);
+  }
+
+  /** The child's pid (undefined if it could not be spawned). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  post(message: unknown[]): void {
+    // Not connected: the child is dying, and its exit reconciles whatever was meant for it.
+    if (this.child.connected) this.child.send(message);
+  }
+
+  receive(): unknown[] | undefined {
+    const packet = this.#packet;
+    while (this.#at < packet.length) {
+      const m = packet[this.#at++];
+      if (!Array.isArray(m)) continue; // not the protocol (a task's own process.send): ignored
+      if (m[0] === FROM_WORKER_STARTED) {
+        if (typeof m[1] === 'number' && m[1] > this.#started) this.#started = m[1];
+        continue;
+      }
+      return m;
+    }
+    return undefined;
+  }
+
+  startedCount(): number {
+    return this.#started;
+  }
+
+  busy(): void {
+    if (!this.#refed) this.#setRef(true);
+  }
+
+  idle(now: number): void {
+    this.idleSince = now;
+    if (!this.#held || this.dead) this.#setRef(false);
+  }
+
+  /** SIGKILLs the child and resolves once it is gone; the process waits for that (see PoolWorker.stop). */
+  stop(): Promise<void> {
+    if (!this.dead) {
+      this.#held = true;
+      this.busy();
+      this.terminate();
+    }
+    return this.exited;
+  }
+
+  /**
+   * SIGKILL: a timeout or an abort stops the work at once, as a thread's terminate() does (a task could
+   * ignore a SIGTERM), and an idle child has nothing to finish.
+   */
+  terminate(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.dying = true;
+    if (this.exit === undefined) this.child.kill('SIGKILL');
+  }
+
+  override deathFailure(code: number, memoryLimitMb: number | undefined): TaskFailure | undefined {
+    const exit = this.exit ?? { exitCode: code, signal: null };
+    const status = {
+      ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}),
+      ...(exit.signal !== null ? { signal: exit.signal } : {}),
+    };
+    const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    if (this.#oom) {
+      const limit = memoryLimitMb !== undefined ? ` (memoryLimitMb: ${memoryLimitMb})` : '';
+      return makeFailure('oom', `the worker process ran out of memory${limit} and ${how}`, {
+        name: 'OutOfMemoryError',
+        ...status,
+      });
+    }
+    if (this.error !== undefined) return undefined;
+    const tail = this.#tail.trimEnd().split('\n').slice(-8).join('\n').slice(-1000);
+    return makeFailure(
+      'crashed',
+      `the worker process ${how}${tail ? `; its stderr ended with:\n${tail}` : ''}`,
+      { name: 'CrashError', ...status },
+    );
+  }
+
+  #onPacket(packet: unknown): void {
+    if (!Array.isArray(packet)) return;
+    this.#packet = packet as unknown[][];
+    this.#at = 0;
+    const first = this.receive();
+    if (first !== undefined) this.#events.onMessage(this, first);
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    forgetOnParentExit(this.child);
+    // Node may report the exit before it has read the child's last packets and stderr: wait for both to
+    // end (the markers in them say which job was running), but not forever — a grandchild may hold the
+    // pipe open.
+    const child = this.child;
+    const stderr = this.#stderr;
+    let waiting = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      if (--waiting > 0) return;
+      if (timer !== undefined) clearTimeout(timer);
+      waiting = 0;
+      this.#finish({ exitCode: code, signal });
+    };
+    if (stderr !== null && !stderr.readableEnded && !stderr.destroyed) {
+      waiting++;
+      stderr.once('close', done);
+    }
+    if (child.connected) {
+      waiting++;
+      child.once('disconnect', done);
+    }
+    if (waiting === 0) {
+      this.#finish({ exitCode: code, signal });
+      return;
+    }
+    timer = setTimeout(() => {
+      waiting = 1;
+      done();
+    }, DRAIN_MS);
+  }
+
+  #finish(exit: ProcessExit): void {
+    if (this.exit !== undefined) return;
+    this.exit = exit;
+    this.dead = true;
+    try {
+      this.#setRef(false);
+      this.#events.onExit(this, exit.exitCode ?? -1);
+    } finally {
+      this.#resolveExited();
+    }
+  }
+
+  #setRef(on: boolean): void {
+    this.#refed = on;
+    const child = this.child;
+    const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    const streams = [this.#stderr, this.#stdout] as ({ ref?: () => void; unref?: () => void } | null)[];
+    if (on) {
+      child.ref();
+      channel?.ref?.();
+      for (const s of streams) s?.ref?.();
+    } else {
+      child.unref();
+      channel?.unref?.();
+      for (const s of streams) s?.unref?.();
+    }
+  }
+
+  #watchOutput(options: ProcessSpawnOptions): void {
+    const onOutput = options.stdio === 'capture' ? options.onOutput : undefined;
+    const pid = this.child.pid;
+    const stderr = this.#stderr;
+    if (stderr !== null) {
+      const forward = options.stdio === 'inherit';
+      stderr.on('data', (chunk: Buffer) => {
+        if (forward) process.stderr.write(chunk);
+        const text = chunk.toString('utf8');
+        if (onOutput !== undefined) onOutput({ stream: 'stderr', text, pid });
+        // The marker may straddle two chunks: scan it together with the end of the previous one.
+        if (!this.#oom && OOM_MARKER.test(this.#tail.slice(-64) + text)) this.#oom = true;
+        this.#tail = (this.#tail + text).slice(-TAIL_CHARS);
+      });
+    }
+    if (this.#stdout !== null && onOutput !== undefined) {
+      this.#stdout.setEncoding('utf8');
+      this.#stdout.on('data', (text: string) => onOutput({ stream: 'stdout', text, pid }));
+    }
+  }
+}
+
+/**
+ * The child's Node flags: the parent's loader flags (so TypeScript task modules load as they do in the
+ * parent), the heap limit (replacing the parent's own), then the `execArgv` option.
+ */
+function nodeFlags(memoryLimitMb: number | undefined, extra: readonly string[]): string[] {
+  const flags = inheritedFlags(process.execArgv, memoryLimitMb === undefined ? [] : ['--max-old-space-size']);
+  if (memoryLimitMb !== undefined)
+    flags.push(`--max-old-space-size=${Math.max(1, Math.round(memoryLimitMb))}`);
+  flags.push(...extra);
+  return flags;
+}

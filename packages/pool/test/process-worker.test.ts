@@ -1,0 +1,172 @@
+/**
+ * The process runtime (`runtime: 'process'`): what only a worker process survives — a native crash
+ * (SIGSEGV), `process.abort()`, a closed fd 1 — fails only its own slot, and the pool goes on with a
+ * replacement process; what a process has of its own (cwd, title, environment, Node flags, output) is
+ * per worker and never the host's; a timeout kills the child.
+ */
+import { fstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { moduleTaskSpec, type Result, shutdown, WaitGroup } from '@isolane/core';
+import { childPids, eventually, isAlive } from '@isolane/core/testing';
+import { PoolDriver, type PoolDriverOptions } from '@isolane/pool';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as t from './fixtures/process-tasks.js';
+
+const drivers: PoolDriver[] = [];
+function pool(options: PoolDriverOptions = {}): PoolDriver {
+  const driver = new PoolDriver({ runtime: 'process', concurrency: 2, ...options });
+  drivers.push(driver);
+  return driver;
+}
+
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((d) => d.close()));
+  // No orphans: every worker process of the closed pools is gone.
+  expect(await eventually(() => childPids().length === 0, 20_000), `left: ${childPids().join(', ')}`).toBe(
+    true,
+  );
+});
+
+const dir = realpathSync(mkdtempSync(join(tmpdir(), 'isolane-pool-proc-')));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(driver: PoolDriver, task: (...args: never[]) => unknown, args: unknown[], timeout?: number) {
+  const spec = moduleTaskSpec(task);
+  if (!spec) throw new Error('not a module task');
+  return new Promise<Result<unknown>>((settle) =>
+    driver.start({ task: spec, args, ...(timeout !== undefined ? { timeout } : {}) }, { settle, stray() {} }),
+  );
+}
+
+function value<T>(r: Result<unknown>): T {
+  if (!r.ok) throw new Error(`expected a value, got ${r.error.kind}: ${r.error.message}`);
+  return r.value as T;
+}
+
+interface Who {
+  pid: number;
+  cwd: string;
+  title: string;
+  value: string | null;
+}
+
+describe('pool driver, process runtime: native crashes fail only their slot', () => {
+  const crashes = [
+    { what: 'a SIGSEGV', task: t.segfault, signal: 'SIGSEGV' },
+    { what: 'process.abort()', task: t.abort, signal: 'SIGABRT' },
+  ];
+  for (const { what, task, signal } of crashes) {
+    it(`${what}: the slot is crashed with ${signal}; a sibling and the queued tasks succeed on a new process`, async () => {
+      const driver = pool({ stdio: 'ignore' }); // the crash report on stderr is kept (for the message), not shown
+      const first = value<Who>(await run(driver, t.whoAmI, []));
+      const sibling = run(driver, t.sleepThen, [300, 'sibling']);
+      const crash = run(driver, task, []);
+      const queued = [1, 2, 3, 4].map((i) => run(driver, t.sleepThen, [1, i]));
+      const r = await crash;
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).toBe('crashed');
+        expect(r.error.signal).toBe(signal);
+        expect(r.error.message).toContain(signal);
+      }
+      expect(value(await sibling)).toBe('sibling');
+      expect(await Promise.all(queued.map(async (q) => value(await q)))).toEqual([1, 2, 3, 4]);
+      // The host lives on, and the pool serves from processes that are not the host.
+      const after = value<Who>(await run(driver, t.whoAmI, []));
+      expect(after.pid).not.toBe(process.pid);
+      expect(first.pid).not.toBe(process.pid);
+      expect(driver.threads).toBeLessThanOrEqual(2);
+    }, 60_000);
+  }
+
+  it("closing fd 1 fails the task with EBADF in its own process; the host's stdout stays open", async () => {
+    const driver = pool({ concurrency: 1, stdio: 'ignore' });
+    const r = await run(driver, t.closeStdout, []);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.kind).toBe('threw');
+      expect(r.error.code).toBe('EBADF');
+    }
+    expect(() => fstatSync(1)).not.toThrow();
+    expect(value<Who>(await run(driver, t.whoAmI, [])).pid).not.toBe(process.pid);
+  }, 60_000);
+});
+
+describe('pool driver, process runtime: a worker has its own cwd, title and environment', () => {
+  it('the cwd option sets every worker’s working directory', async () => {
+    const who = value<Who>(await run(pool({ cwd: dir }), t.whoAmI, []));
+    expect(who.cwd).toBe(dir);
+    expect(process.cwd()).not.toBe(dir);
+  }, 60_000);
+
+  it('a task may chdir, retitle and change the environment of its worker, never of the host', async () => {
+    const name = `ISOLANE_PROC_TEST_${process.pid}`;
+    const title = `isolane-proc-test-${process.pid}`;
+    const cwd = process.cwd();
+    const hostTitle = process.title;
+    const driver = pool({ concurrency: 1 });
+    const changed = value<Who>(await run(driver, t.makeItMine, [dir, title, name]));
+    expect(changed).toMatchObject({ cwd: dir, title });
+    // The next task lands on the same process (concurrency 1) and sees what its predecessor changed.
+    const next = value<Who>(await run(driver, t.whoAmI, [name]));
+    expect(next).toEqual({ pid: changed.pid, cwd: dir, title, value: 'set by a task' });
+    expect(process.cwd()).toBe(cwd);
+    expect(process.title).toBe(hostTitle);
+    expect(process.env[name]).toBeUndefined();
+  }, 60_000);
+
+  it('env applies to each worker process; execArgv adds Node flags', async () => {
+    const who = value<Who>(
+      await run(
+        pool({ env: { ISOLANE_PROC_ENV: 'given' }, execArgv: ['--title=isolane-flagged'] }),
+        t.whoAmI,
+        ['ISOLANE_PROC_ENV'],
+      ),
+    );
+    expect(who).toMatchObject({ title: 'isolane-flagged', value: 'given' });
+  }, 60_000);
+});
+
+describe('pool driver, process runtime: stopping', () => {
+  it('a timeout counts from the task’s start and kills its process; the next task runs on a new one', async () => {
+    const driver = pool({ concurrency: 1 });
+    const pid = value<Who>(await run(driver, t.whoAmI, [])).pid;
+    const stuck = run(driver, t.spin, [60_000], 500);
+    const behind = run(driver, t.sleepThen, [1, 'behind'], 500);
+    const r = await stuck;
+    expect(r.ok ? 'ok' : r.error.kind).toBe('timeout');
+    expect(await eventually(() => !isAlive(pid), 20_000)).toBe(true);
+    expect(value(await behind)).toBe('behind');
+  }, 60_000);
+
+  it('stdio capture gives the workers’ stdout and stderr to onOutput, with their pid', async () => {
+    const chunks: { stream: string; text: string; pid: number | undefined }[] = [];
+    const driver = pool({ concurrency: 1, onOutput: (o) => chunks.push(o) });
+    const pid = value<number>(await run(driver, t.print, ['hello']));
+    const seen = () => chunks.map((c) => `${c.stream}:${c.text}`).join('');
+    expect(
+      await eventually(() => seen().includes('stdout:hello') && seen().includes('err:hello'), 20_000),
+    ).toBe(true);
+    expect(chunks.every((c) => c.pid === pid)).toBe(true);
+  }, 60_000);
+
+  it('memoryLimitMb reaches the child as its heap limit: exhausting it fails the slot as oom', async () => {
+    const driver = pool({ concurrency: 1, memoryLimitMb: 32, stdio: 'ignore' });
+    const r = await run(driver, t.grow, []);
+    expect(r.ok ? 'ok' : r.error.kind).toBe('oom');
+    expect(value<Who>(await run(driver, t.whoAmI, [])).pid).not.toBe(process.pid);
+  }, 60_000);
+
+  it('through a WaitGroup: driverOptions.runtime', async () => {
+    const wg = new WaitGroup({ driver: 'pool', concurrency: 1, driverOptions: { runtime: 'process' } });
+    try {
+      wg.go(t.whoAmI, undefined);
+      const [r] = await wg.wait();
+      expect(r && value<Who>(r).pid).not.toBe(process.pid);
+    } finally {
+      await wg.close();
+      await shutdown(); // the group's driver is the process-wide shared one
+    }
+  }, 60_000);
+});
