@@ -88,7 +88,7 @@ const HINT_BY_CLASS = new Map<string, string>([
  * findUnportable(new Map([['k', () => 1]]), 'args[0]'); // [{ what: 'args[0].get("k")', ... }]
  * ```
  */
-export function findUnportable(value: unknown, path: string): CaptureProblem[] {
+export function findUnportable(value: unknown, path: string, found?: PortableFindings): CaptureProblem[] {
   const problems: CaptureProblem[] = [];
   if (
     value === null ||
@@ -96,7 +96,7 @@ export function findUnportable(value: unknown, path: string): CaptureProblem[] {
   ) {
     return problems;
   }
-  const walk = new Walk(problems);
+  const walk = new Walk(problems, found);
   walk.visit(value, path);
   // Breadth-first: problems come out shallow-first and in key order; no recursion, so depth is unlimited.
   for (let head = 0; head < walk.values.length && problems.length < MAX_PROBLEMS; head++) {
@@ -115,11 +115,20 @@ export function findUnportable(value: unknown, path: string): CaptureProblem[] {
   return problems;
 }
 
+/** What a portability walk noticed besides problems. */
+export interface PortableFindings {
+  /** A Node Buffer was seen: the sender must list its place (bufferPaths) so it is rebuilt. */
+  buffers: boolean;
+}
+
 class Walk {
   readonly values: object[] = [];
   readonly paths: string[] = [];
   private readonly seen = new Set<object>();
-  constructor(private readonly problems: CaptureProblem[]) {}
+  constructor(
+    private readonly problems: CaptureProblem[],
+    private readonly found: PortableFindings | undefined,
+  ) {}
 
   report(path: string, hint: string): void {
     if (this.problems.length < MAX_PROBLEMS) this.problems.push({ what: path, where: path, hint });
@@ -201,10 +210,8 @@ class Walk {
         return;
       }
       case 'buffer':
-        this.report(
-          path,
-          'a Buffer arrives as a plain Uint8Array (its Buffer methods are lost, and drivers differ): pass a Uint8Array (or new Uint8Array(buf.buffer, buf.byteOffset, buf.length))',
-        );
+        // Portable: the sender lists where its Buffers are and the receiver rebuilds them (buffer-codec).
+        if (this.found) this.found.buffers = true;
         return;
       default:
         this.report(path, classHint(value, proto as object));
@@ -268,25 +275,29 @@ function classHint(value: object, proto: object): string {
 }
 
 /**
- * Throws a {@link CaptureError} naming every non-portable argument.
+ * Throws a {@link CaptureError} naming every non-portable argument; returns whether a Node `Buffer` is
+ * among them (the caller then lists where, so the receiver rebuilds it).
  *
  * @example
  * ```ts
- * assertPortableArgs([1, { ok: true }]); // passes
+ * assertPortableArgs([1, { ok: true }]); // false: passes, no Buffer
+ * assertPortableArgs([Buffer.from('hi')]); // true
  * assertPortableArgs([() => 1]); // throws CaptureError: args[0]: functions cannot cross ...
  * ```
  */
-export function assertPortableArgs(args: readonly unknown[]): void {
+export function assertPortableArgs(args: readonly unknown[]): boolean {
   const problems: CaptureProblem[] = [];
+  const found: PortableFindings = { buffers: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === null || (typeof arg !== 'object' && typeof arg !== 'function' && typeof arg !== 'symbol'))
       continue;
-    problems.push(...findUnportable(arg, `args[${i}]`));
+    problems.push(...findUnportable(arg, `args[${i}]`, found));
   }
   if (problems.length > 0) {
     const lines = problems.map((p) => `  ${p.what}: ${p.hint}`);
     const head = `${problems.length === 1 ? 'an argument' : `${problems.length} argument values`} cannot cross an isolation boundary faithfully (arguments are structured-cloned under every driver):`;
     throw new CaptureError([head, ...lines].join('\n'), problems);
   }
+  return found.buffers;
 }

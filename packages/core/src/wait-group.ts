@@ -5,6 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
+import { bufferPaths, markBufferArgs, unwrapBufferResult } from './buffer-codec.js';
 import { busyGroups } from './busy-groups.js';
 import { inlineTaskSpec } from './capture/inline-task.js';
 import {
@@ -344,7 +345,8 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
           transfer.push(...a.list);
         }
       }
-      assertPortableArgs(sendArgs);
+      // Node Buffers clone to plain Uint8Arrays: list where they are, so the runtime rebuilds them.
+      const buffers = assertPortableArgs(sendArgs) ? bufferPaths(sendArgs) : undefined;
       // Snapshot now: mutating an argument after go() must never change what the task sees.
       // Transferred buffers are moved into the snapshot, not copied.
       try {
@@ -352,6 +354,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       } catch (err) {
         throw new TypeError(`WaitGroup.go(): an argument cannot be cloned: ${(err as Error).message}`);
       }
+      if (buffers) sendArgs = markBufferArgs(sendArgs, buffers);
       transfer = transfer ? collectTransferables(sendArgs, transfer.length) : undefined;
     }
     const index = this.#results.length;
@@ -428,6 +431,10 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   /** @internal Called by a slot's driver sink. */
   _settle(index: number, result: Result<unknown>): void {
     if (this.#results[index] !== undefined) return; // exactly one result per slot
+    if (result.ok && typeof result.value === 'object' && result.value !== null) {
+      const value = unwrapBufferResult(result.value);
+      if (value !== result.value) result = { ...result, value };
+    }
     this.#results[index] = result;
     this.#slots[index] = undefined;
     this.#order.push(index);

@@ -3,10 +3,12 @@
  * task, run it inside its task context, and encode the value or the failure as plain data. The `fork`,
  * `thread` and `pool` entries and the in-process `cooperative` driver all run tasks through this.
  */
+
+import { unmarkBufferArgs, wrapBufferResult } from '../buffer-codec.js';
 import { monotonicMs } from '../clock.js';
 import { neverSignal, singleTaskStorage, taskStorage } from '../context.js';
 import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
-import { findUnportable } from '../portable.js';
+import { findUnportable, type PortableFindings } from '../portable.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
 
@@ -136,7 +138,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     const store = { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
     const started = monotonicMs();
     try {
-      const value = await storage.run(store, () => fn(...args));
+      const callArgs = unmarkBufferArgs(args);
+      const value = await storage.run(store, () => fn(...callArgs));
       return settled(value, monotonicMs() - started, opts);
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: monotonicMs() - started };
@@ -164,7 +167,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     const started = monotonicMs();
     let value: unknown;
     try {
-      value = storage.run(store, () => fn(...args));
+      const callArgs = unmarkBufferArgs(args);
+      value = storage.run(store, () => fn(...callArgs));
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: monotonicMs() - started };
     }
@@ -189,10 +193,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
 }
 
-/** A value the task produced, checked for portability unless the caller opted out. */
+/**
+ * A value the task produced, checked for portability unless the caller opted out; a value holding Node
+ * Buffers is wrapped with their places, so the WaitGroup rebuilds them (buffer-codec).
+ */
 function settled(value: unknown, ms: number, opts: RunOptions): Result<unknown> {
   if (opts.checkResult !== false) {
-    const problems = findUnportable(value, 'result');
+    const found: PortableFindings = { buffers: false };
+    const problems = findUnportable(value, 'result', found);
     if (problems.length > 0) {
       const first = problems[0]!;
       return {
@@ -201,6 +209,7 @@ function settled(value: unknown, ms: number, opts: RunOptions): Result<unknown> 
         ms,
       };
     }
+    if (found.buffers) return { ok: true, value: wrapBufferResult(value), ms };
   }
   return { ok: true, value, ms };
 }

@@ -14,6 +14,7 @@ import type { Result } from '../result.js';
 import { defineTask } from '../task.js';
 import { transfer } from '../transfer.js';
 import { WaitGroup, type WaitGroupOptions } from '../wait-group.js';
+import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
 import * as t from './fixtures/tasks.js';
 import { runNode } from './run-node.js';
@@ -702,6 +703,7 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
     },
   },
   CAPTURE_RULES_CASE,
+  BUFFER_ROUNDTRIP_CASE,
 ];
 
 /**
