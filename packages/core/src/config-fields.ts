@@ -9,7 +9,7 @@ import { checkConcurrencyOption, checkMemoryMb, checkTimerMs } from './driver-ki
 import { normalizeModuleUrl } from './module-url.js';
 
 /** The drivers isolane ships, each in its own package `@isolane/<name>`. */
-export const KNOWN_DRIVERS = ['pool', 'thread', 'fork', 'cooperative'] as const;
+export const KNOWN_DRIVERS = ['pool', 'thread', 'fork', 'cooperative', 'queue'] as const;
 
 /** Name of a shipped driver. */
 export type DriverName = (typeof KNOWN_DRIVERS)[number];

@@ -1,0 +1,144 @@
+/**
+ * The producer's connections to one queue: a command client (adds, reads, removes, publishes), a
+ * QueueEvents reader (completion events, used only to wake up: the job's stored state is the truth) and a
+ * subscriber for the control channel (late errors reported by workers). Opened lazily, closed when the
+ * driver idles, so an idle driver never keeps its process alive.
+ */
+import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { bullmqConnection, checkServer, describeConnection, newRedis, redisOptions } from './connection.js';
+import type { ResolvedQueueOptions } from './options.js';
+import { type ControlMessage, controlChannel, type JobPayload } from './wire.js';
+
+/** What the link tells the driver. */
+export interface LinkHandlers {
+  /** A job finished (completed or failed): read its stored state. */
+  finished(jobId: string): void;
+  /** A worker reported a late error of a job. */
+  stray(jobId: string, encodedFailure: string): void;
+}
+
+const warned = new Set<string>();
+
+/**
+ * Connections of a producer to one queue.
+ *
+ * @example
+ * ```ts
+ * const link = new ProducerLink(resolveQueueOptions({}), { finished: console.log, stray: console.log });
+ * await link.add(payload);
+ * await link.close();
+ * ```
+ */
+export class ProducerLink {
+  readonly name: string;
+  readonly #client: Redis;
+  readonly #sub: Redis;
+  readonly #queue: Queue;
+  readonly #events: QueueEvents;
+  readonly #channel: string;
+  #lastError = '';
+
+  constructor(opts: ResolvedQueueOptions, handlers: LinkHandlers) {
+    this.name = describeConnection(opts.connection);
+    const options = redisOptions(opts.connection, opts.connectTimeout);
+    this.#client = newRedis(options);
+    this.#sub = newRedis(options);
+    const onError = (err: Error) => {
+      this.#lastError = err.message || String(err);
+    };
+    this.#client.on('error', onError);
+    this.#sub.on('error', onError);
+    this.#client.once('ready', () => {
+      if (warned.has(this.name)) return;
+      warned.add(this.name);
+      checkServer(this.#client, this.name).then(
+        (check) => {
+          for (const w of check.warnings) process.emitWarning(w, { code: 'ISOLANE_REDIS_CHECK' });
+        },
+        () => warned.delete(this.name),
+      );
+    });
+    this.#queue = new Queue(opts.queueName, { connection: this.#client, prefix: opts.prefix });
+    this.#queue.on('error', onError);
+    this.#events = new QueueEvents(opts.queueName, {
+      connection: bullmqConnection(options),
+      prefix: opts.prefix,
+    });
+    this.#events.on('error', onError);
+    this.#events.on('completed', ({ jobId }) => handlers.finished(jobId));
+    this.#events.on('failed', ({ jobId }) => handlers.finished(jobId));
+    this.#channel = controlChannel(opts.prefix, opts.queueName);
+    this.#sub.subscribe(this.#channel).catch(onError);
+    this.#sub.on('message', (_channel: string, text: string) => {
+      let msg: ControlMessage;
+      try {
+        msg = JSON.parse(text) as ControlMessage;
+      } catch {
+        return;
+      }
+      if (msg?.type === 'stray' && typeof msg.jobId === 'string' && typeof msg.failure === 'string') {
+        handlers.stray(msg.jobId, msg.failure);
+      }
+    });
+  }
+
+  /** True while the command connection is up. */
+  get ready(): boolean {
+    return this.#client.status === 'ready';
+  }
+
+  /** The last connection error seen, for messages. */
+  get lastError(): string {
+    return this.#lastError || `connection status "${this.#client.status}"`;
+  }
+
+  /** Adds a job; results are never removed by BullMQ before the driver has read them. */
+  async add(payload: JobPayload): Promise<string> {
+    const job = await this.#queue.add('task', payload, {
+      attempts: 1,
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+    if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
+    return job.id;
+  }
+
+  /** The job's stored state: 'completed', 'failed', 'active', 'waiting', ..., or 'unknown' (gone). */
+  state(jobId: string): Promise<string> {
+    return this.#queue.getJobState(jobId);
+  }
+
+  /** The stored job, or undefined when it is gone. */
+  async job(jobId: string): Promise<Job | undefined> {
+    return (await Job.fromId(this.#queue, jobId)) ?? undefined;
+  }
+
+  /** Removes a job (a waiting one never runs); a locked (running) one is left to its worker. */
+  async remove(jobId: string): Promise<void> {
+    try {
+      await this.#queue.remove(jobId);
+    } catch {
+      // locked by a worker: the cancel message reaches it, and it removes the job itself
+    }
+  }
+
+  /** Asks every worker to stop a running job. */
+  async cancel(jobId: string, reason: string): Promise<void> {
+    const msg: ControlMessage = { type: 'cancel', jobId, reason };
+    await this.#client.publish(this.#channel, JSON.stringify(msg));
+  }
+
+  /** Closes every connection; never throws. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.#events.close(), this.#queue.close()]);
+    for (const c of [this.#sub, this.#client]) {
+      try {
+        if (c.status === 'ready') await c.quit();
+        else c.disconnect();
+      } catch {
+        c.disconnect();
+      }
+    }
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The worker side: pulls jobs from one BullMQ queue and runs each on a local isolane driver (`pool`,
+ * `fork` or `thread`), so a worker gives the same containment, timeouts, memory limits and recycling as a
+ * local run. It refuses module tasks outside its root and inline tasks unless allowed, honours cancels
+ * sent on the queue's control channel, reports late errors there, and shuts down gracefully.
+ */
+import { hostname } from 'node:os';
+import type { Driver, Job as IsolaneJob, JobHandle, Result, TaskFailure, TaskSpec } from '@isolane/core';
+import { makeFailure } from '@isolane/core';
+import { createDriver as createFork } from '@isolane/fork';
+import { createDriver as createPool } from '@isolane/pool';
+import { createDriver as createThread } from '@isolane/thread';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  bullmqConnection,
+  type ConnectionSpec,
+  checkServer,
+  describeConnection,
+  newRedis,
+  redisOptions,
+} from './connection.js';
+import {
+  type ControlMessage,
+  controlChannel,
+  decode,
+  encode,
+  fromRootPath,
+  type JobOutcome,
+  type JobPayload,
+} from './wire.js';
+
+/** The local drivers a worker can run jobs on. */
+export const WORKER_RUNTIMES = ['pool', 'fork', 'thread'] as const;
+
+/** A local driver name. */
+export type WorkerRuntime = (typeof WORKER_RUNTIMES)[number];
+
+/** Settings of {@link QueueWorker}. */
+export interface QueueWorkerOptions {
+  readonly connection: ConnectionSpec;
+  readonly queueName: string;
+  readonly prefix: string;
+  /** Absolute directory module tasks are resolved under; anything outside is refused. */
+  readonly root: string;
+  readonly concurrency: number;
+  readonly runtime: WorkerRuntime;
+  /** Module URL of a bootstrap used when a job names none. */
+  readonly bootstrap?: string;
+  readonly allowInline: boolean;
+  /** BullMQ lock duration, ms: a worker silent this long is considered dead (its job stalled). */
+  readonly lockDuration: number;
+  /** How often this worker looks for stalled jobs, ms. */
+  readonly stalledInterval: number;
+  readonly connectTimeout: number;
+  /** Where progress and problems are written (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+const FACTORIES = { pool: createPool, fork: createFork, thread: createThread } as const;
+
+/**
+ * One worker process's job loop.
+ *
+ * @example
+ * ```ts
+ * const worker = new QueueWorker({ connection: 'redis://127.0.0.1:6379', queueName: 'isolane', prefix: 'bull',
+ *   root: '/srv/app', concurrency: 4, runtime: 'pool', allowInline: false, lockDuration: 30_000,
+ *   stalledInterval: 30_000, connectTimeout: 10_000 });
+ * await worker.ready();
+ * await worker.close();
+ * ```
+ */
+export class QueueWorker {
+  readonly name = `${hostname()}:${process.pid}`;
+  readonly #opts: QueueWorkerOptions;
+  readonly #log: (line: string) => void;
+  readonly #worker: Worker;
+  readonly #client: Redis;
+  readonly #sub: Redis;
+  readonly #channel: string;
+  readonly #drivers = new Map<string, Driver>();
+  readonly #running = new Map<string, JobHandle>();
+  readonly #cancelled = new Set<string>();
+  #lastError = '';
+  #closing: Promise<void> | undefined;
+
+  constructor(opts: QueueWorkerOptions) {
+    this.#opts = opts;
+    this.#log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    const options = redisOptions(opts.connection, opts.connectTimeout);
+    const where = describeConnection(opts.connection);
+    this.#client = newRedis(options);
+    this.#sub = newRedis(options);
+    this.#channel = controlChannel(opts.prefix, opts.queueName);
+    const onError = (err: Error) => {
+      const message = err.message || String(err);
+      if (message !== this.#lastError) this.#log(`isolane-worker: Redis at ${where}: ${message}`);
+      this.#lastError = message;
+    };
+    this.#client.on('error', onError);
+    this.#sub.on('error', onError);
+    this.#sub.on('message', (_channel: string, text: string) => this.#onControl(text));
+    this.#worker = new Worker(opts.queueName, (job) => this.#process(job), {
+      connection: bullmqConnection(options),
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDuration,
+      stalledInterval: opts.stalledInterval,
+      // A stalled job (its worker died) fails at once; the producer retries it if `attempts` asks.
+      maxStalledCount: 0,
+      name: this.name,
+      autorun: false,
+    });
+    this.#worker.on('error', onError);
+    this.#worker.on('completed', (job) => {
+      // A cancelled job ran to its (aborted) end here; its producer has moved on: clean it up.
+      if (job.id !== undefined && this.#cancelled.delete(job.id)) void job.remove().catch(() => {});
+    });
+  }
+
+  /** Connects, checks the server, subscribes to cancels and starts pulling jobs. */
+  async ready(): Promise<void> {
+    const where = describeConnection(this.#opts.connection);
+    await this.#sub.subscribe(this.#channel);
+    const check = await checkServer(this.#client, where);
+    for (const w of check.warnings) this.#log(`isolane-worker: WARNING: ${w}`);
+    void this.#worker.run().catch((err: Error) => this.#log(`isolane-worker: ${err.message}`));
+    await this.#worker.waitUntilReady();
+  }
+
+  /** Jobs running now. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Stops pulling jobs. Graceful: waits for the jobs it holds to finish. Forced: stops their work now;
+   * those jobs stall, and each producer settles them as `crashed` (or runs them again with `attempts`).
+   */
+  close(force = false): Promise<void> {
+    if (force) {
+      for (const handle of this.#running.values()) {
+        handle.abort(makeFailure('crashed', `worker ${this.name} was stopped before the job finished`));
+      }
+    }
+    this.#closing ??= (async () => {
+      await this.#worker.close(force).catch(() => {});
+      await Promise.allSettled([...this.#drivers.values()].map((d) => d.close()));
+      for (const c of [this.#sub, this.#client]) {
+        if (c.status === 'ready') await c.quit().catch(() => c.disconnect());
+        else c.disconnect();
+      }
+    })();
+    return this.#closing;
+  }
+
+  #onControl(text: string): void {
+    let msg: ControlMessage;
+    try {
+      msg = JSON.parse(text) as ControlMessage;
+    } catch {
+      return;
+    }
+    if (msg?.type !== 'cancel' || typeof msg.jobId !== 'string') return;
+    const handle = this.#running.get(msg.jobId);
+    if (!handle) return;
+    this.#cancelled.add(msg.jobId);
+    handle.abort(makeFailure('aborted', String(msg.reason)));
+  }
+
+  #driverFor(bootstrap: string | undefined, memoryLimitMb: number | undefined): Driver {
+    const key = JSON.stringify([bootstrap ?? null, memoryLimitMb ?? null]);
+    let driver = this.#drivers.get(key);
+    if (!driver) {
+      driver = FACTORIES[this.#opts.runtime]({
+        concurrency: this.#opts.concurrency,
+        ...(bootstrap !== undefined ? { bootstrap } : {}),
+        ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
+      });
+      this.#drivers.set(key, driver);
+    }
+    return driver;
+  }
+
+  async #process(job: Job): Promise<JobOutcome> {
+    const id = String(job.id);
+    const data = job.data as JobPayload;
+    const refuse = (message: string, code: string, kind: 'threw' | 'bootstrap' = 'threw') => {
+      this.#log(`isolane-worker: job ${id} refused: ${message}`);
+      return outcome({
+        ok: false,
+        error: makeFailure(kind, message, {
+          name: kind === 'threw' ? 'RefusedError' : 'BootstrapError',
+          code,
+        }),
+        ms: 0,
+      });
+    };
+    if (typeof data !== 'object' || data === null || data.v !== 1 || typeof data.args !== 'string') {
+      return refuse('the job is not an isolane task (unknown payload format)', 'ISOLANE_BAD_JOB');
+    }
+    let task: TaskSpec;
+    if (data.task?.kind === 'inline') {
+      if (!this.#opts.allowInline) {
+        return refuse(
+          'inline task refused: this worker was not started with --allow-inline (anyone who can write to Redis could run code on it); use a module task under the worker root',
+          'ISOLANE_INLINE_REFUSED',
+        );
+      }
+      task = { kind: 'inline', source: String(data.task.source) };
+    } else if (data.task?.kind === 'module') {
+      const at = fromRootPath(data.task.path, this.#opts.root);
+      if ('refused' in at) return refuse(at.refused, 'ISOLANE_OUTSIDE_ROOT');
+      task = { kind: 'module', module: at.url, name: String(data.task.name) };
+    } else {
+      return refuse('the job names no task', 'ISOLANE_BAD_JOB');
+    }
+    let bootstrap = this.#opts.bootstrap;
+    if (data.bootstrap !== undefined) {
+      const at = fromRootPath(data.bootstrap, this.#opts.root);
+      if ('refused' in at) return refuse(at.refused, 'ISOLANE_OUTSIDE_ROOT', 'bootstrap');
+      bootstrap = at.url;
+    }
+    let args: unknown[];
+    try {
+      args = decode(data.args) as unknown[];
+      if (!Array.isArray(args)) throw new TypeError('the arguments are not an array');
+    } catch (err) {
+      return refuse(`the job's arguments cannot be read: ${(err as Error).message}`, 'ISOLANE_BAD_JOB');
+    }
+    const driver = this.#driverFor(bootstrap, data.memoryLimitMb);
+    const local: IsolaneJob = {
+      task,
+      args,
+      ...(typeof data.timeout === 'number' ? { timeout: data.timeout } : {}),
+    };
+    return await new Promise<JobOutcome>((resolve) => {
+      let settled = false;
+      const handle = driver.start(local, {
+        settle: (result) => {
+          settled = true;
+          this.#running.delete(id);
+          resolve(outcome(result));
+        },
+        stray: (failure: TaskFailure) => this.#stray(id, failure),
+      });
+      if (!settled) this.#running.set(id, handle);
+    });
+  }
+
+  #stray(jobId: string, failure: TaskFailure): void {
+    const msg: ControlMessage = { type: 'stray', jobId, failure: encode(failure) };
+    this.#client.publish(this.#channel, JSON.stringify(msg)).catch((err: Error) => {
+      this.#log(`isolane-worker: late error of job ${jobId} could not be reported: ${err.message}`);
+    });
+  }
+}
+
+function outcome(result: Result<unknown>): JobOutcome {
+  try {
+    return { r: encode(result) };
+  } catch (err) {
+    return {
+      r: encode({
+        ok: false,
+        error: makeFailure('unserializable', `the result cannot be sent back: ${(err as Error).message}`),
+        ms: result.ms,
+      }),
+    };
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * What travels through Redis: a job's payload (task by root-relative path or inline source, arguments as
+ * a V8 structured-clone snapshot in base64) and its outcome (a `Result` snapshot). Modules cross machines
+ * by path relative to a declared root, never by absolute URL, so a producer and workers on different
+ * machines agree on a task while each keeps its own checkout.
+ */
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import type { Result, TaskSpec } from '@isolane/core';
+
+/** A task as it travels: a module by root-relative path, or inline source. */
+export type WireTask =
+  | { readonly kind: 'module'; readonly path: string; readonly name: string }
+  | { readonly kind: 'inline'; readonly source: string };
+
+/** The data of a BullMQ job made by the queue driver. */
+export interface JobPayload {
+  /** Format version. */
+  readonly v: 1;
+  readonly task: WireTask;
+  /** base64 of `v8.serialize(args)`. */
+  readonly args: string;
+  readonly timeout?: number;
+  /** Root-relative path of the bootstrap module. */
+  readonly bootstrap?: string;
+  readonly memoryLimitMb?: number;
+}
+
+/** A job's return value: base64 of `v8.serialize(result)`. */
+export interface JobOutcome {
+  readonly r: string;
+}
+
+/** Messages on the queue's control channel. */
+export type ControlMessage =
+  | { readonly type: 'cancel'; readonly jobId: string; readonly reason: string }
+  | { readonly type: 'stray'; readonly jobId: string; readonly failure: string };
+
+/**
+ * The pub/sub channel workers and producers of one queue share (cancels, late errors).
+ *
+ * @example
+ * ```ts
+ * controlChannel('bull', 'isolane'); // 'bull:isolane:isolane-control'
+ * ```
+ */
+export function controlChannel(prefix: string, queueName: string): string {
+  return `${prefix}:${queueName}:isolane-control`;
+}
+
+/**
+ * A structured-clone snapshot as base64 text (BullMQ stores JSON).
+ *
+ * @example
+ * ```ts
+ * decode(encode(new Map([[1, 2n]]))); // Map { 1 => 2n }
+ * ```
+ */
+export function encode(value: unknown): string {
+  return serialize(value).toString('base64');
+}
+
+/**
+ * Reads a snapshot written by {@link encode}.
+ *
+ * @example
+ * ```ts
+ * decode(encode([1, 2])); // [1, 2]
+ * ```
+ */
+export function decode(text: string): unknown {
+  return deserialize(Buffer.from(text, 'base64'));
+}
+
+/** Where a path sits relative to a root. */
+function inside(root: string, file: string): string | undefined {
+  const rel = relative(root, file);
+  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+/**
+ * The root-relative path of a module URL, or a reason it cannot be named that way.
+ *
+ * @example
+ * ```ts
+ * toRootPath('file:///srv/app/tasks.js', '/srv/app'); // { path: 'tasks.js' }
+ * ```
+ */
+export function toRootPath(moduleUrl: string, root: string): { path: string } | { refused: string } {
+  if (!moduleUrl.startsWith('file:')) {
+    return { refused: `${moduleUrl} is not a file: queue workers import module tasks by path under a root` };
+  }
+  const file = fileURLToPath(moduleUrl);
+  const rel = inside(root, file) ?? inside(realOr(root), realOr(file));
+  if (rel === undefined) {
+    return {
+      refused: `${file} is outside the queue driver's root ${root}: workers only import modules under their --root (set the "root" option of drivers.queue)`,
+    };
+  }
+  return { path: rel };
+}
+
+/**
+ * The local module URL of a root-relative path, or a refusal when it leaves the root (by `..`, an
+ * absolute path or a symbolic link).
+ *
+ * @example
+ * ```ts
+ * fromRootPath('tasks.js', '/srv/app'); // { url: 'file:///srv/app/tasks.js' }
+ * fromRootPath('../etc/x.js', '/srv/app'); // { refused: '...' }
+ * ```
+ */
+export function fromRootPath(path: string, root: string): { url: string } | { refused: string } {
+  const refused = {
+    refused: `module ${JSON.stringify(path)} is outside this worker's --root ${root}; the worker refuses it`,
+  };
+  if (typeof path !== 'string' || path === '' || isAbsolute(path) || path.includes('\0')) return refused;
+  const file = resolve(root, path);
+  if (inside(root, file) === undefined) return refused;
+  // A symbolic link inside the root must not lead out of it.
+  if (inside(realOr(root), realOr(file)) === undefined) return refused;
+  return { url: pathToFileURL(file).href };
+}
+
+function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The wire form of a task spec.
+ *
+ * @example
+ * ```ts
+ * wireTask({ kind: 'inline', source: '(a) => a' }, '/srv/app'); // { task: { kind: 'inline', source: '(a) => a' } }
+ * ```
+ */
+export function wireTask(spec: TaskSpec, root: string): { task: WireTask } | { refused: string } {
+  if (spec.kind === 'inline') return { task: { kind: 'inline', source: spec.source } };
+  const at = toRootPath(spec.module, root);
+  if ('refused' in at) return at;
+  return { task: { kind: 'module', path: at.path, name: spec.name } };
+}
+
+/**
+ * Reads a job's outcome, or says why it is not one.
+ *
+ * @example
+ * ```ts
+ * readOutcome({ r: encode({ ok: true, value: 1, ms: 2 }) }); // { ok: true, value: 1, ms: 2 }
+ * ```
+ */
+export function readOutcome(value: unknown): Result<unknown> | undefined {
+  if (typeof value !== 'object' || value === null || typeof (value as JobOutcome).r !== 'string') {
+    return undefined;
+  }
+  const result = decode((value as JobOutcome).r) as Result<unknown>;
+  if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean') return undefined;
+  return result;
+}
