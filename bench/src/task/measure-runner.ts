@@ -70,7 +70,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
     coldMs: null,
     warm: null,
     blockingMs: null,
-    pairedSerialP50: null,
+    pairedSerial: null,
     throughput: null,
     memory: null,
     digests: [],
@@ -153,7 +153,8 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
         wallMs,
         tasksPerSecond: (outcomes.filter((o) => o.ok).length / wallMs) * 1000,
         cpuCores: wallMs > 0 ? cpuMs / wallMs : null,
-        speedup: null, // set by the caller, against the serial reference
+        // Against direct calls made here (same load); the caller falls back to the serial run's mean.
+        speedup: paired.length > 0 ? (summarize(paired).mean * batch.length) / wallMs : null,
       };
     }
     const peakMb = Math.max(checkPeakMb, await sampler.peak());
@@ -163,7 +164,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
         coldMs,
         warm,
         blockingMs: blocking.length > 0 ? summarize(blocking).p50 : null,
-        pairedSerialP50: paired.length > 0 ? summarize(paired).p50 : null,
+        pairedSerial: paired.length > 0 ? summarize(paired) : null,
         throughput,
         digests,
         memory: {

@@ -12,6 +12,8 @@
 import { formatMs, formatRate, formatRatio } from '../report/format.js';
 import type { Divergence, Recommendation, RunnerFigures, RunnerId, TaskDriver } from './result.js';
 
+/** Above this 1-minute load per core, other work competed for the cores (as the main bench judges). */
+export const BUSY_LOAD_PER_CORE = 0.75;
 /** A call that holds its thread this long (ms) or longer blocks an event loop noticeably. */
 export const BLOCKING_MS = 1;
 
@@ -20,6 +22,8 @@ export interface RecommendInput {
   readonly runners: readonly RunnerFigures[];
   readonly divergences: readonly Divergence[];
   readonly cores: number;
+  /** 1-minute load average at the start and end of the run: a busy machine makes small differences noise. */
+  readonly load?: { readonly start: number; readonly end: number } | undefined;
 }
 
 type Usable = RunnerFigures & {
@@ -48,13 +52,13 @@ function failureSummary(r: RunnerFigures): string | null {
  * ```
  */
 export function taskOverhead(r: RunnerFigures, serialP50: number | null): number | null {
-  const base = r.pairedSerialP50 ?? serialP50;
+  const base = r.pairedSerial?.p50 ?? serialP50;
   if (!r.warm || base === null) return null;
   return Math.max(0, r.warm.p50 - base);
 }
 
 function overheadReason(r: Usable, taskMs: number | null): string {
-  const base = r.pairedSerialP50 ?? taskMs;
+  const base = r.pairedSerial?.p50 ?? taskMs;
   const overhead = taskOverhead(r, taskMs);
   if (base === null || overhead === null) return `${r.id}: ${formatMs(r.warm.p50)} per task`;
   const share = base > 0 ? overhead / base : Number.POSITIVE_INFINITY;
@@ -95,6 +99,15 @@ export function recommend(input: RecommendInput): Recommendation {
   const drivers = runners.filter((r) => r.kind === 'driver');
   const diverging = new Set<RunnerId>(divergences.map((d) => d.id));
   const warnings: string[] = [];
+  const load = input.load ? Math.max(input.load.start, input.load.end) : 0;
+  // Last of the warnings: it qualifies every figure, not one driver.
+  const busy =
+    load > cores * BUSY_LOAD_PER_CORE
+      ? [
+          `the machine was busy (1-minute load ${input.load!.start} → ${input.load!.end} on ${cores} cores): other ` +
+            'work competed for the cores, so speedups are low and small differences are noise; re-run on a quiet machine',
+        ]
+      : [];
 
   for (const d of divergences) {
     const which = d.tasks.map((i) => `#${i + 1}`).join(', ');
@@ -115,7 +128,12 @@ export function recommend(input: RecommendInput): Recommendation {
     const why = first
       ? `${first.kind}: ${first.name}: ${first.message}`
       : (drivers[0]?.error ?? 'no driver was measured');
-    return { driver: null, headline: `no driver ran the task: ${why}`, reasons: [], warnings };
+    return {
+      driver: null,
+      headline: `no driver ran the task: ${why}`,
+      reasons: [],
+      warnings: [...warnings, ...busy],
+    };
   }
 
   // Rule 1: prefer drivers that agree with the reference and did not fail.
@@ -177,5 +195,5 @@ export function recommend(input: RecommendInput): Recommendation {
   }
 
   const driver = chosen.id as TaskDriver;
-  return { driver, headline: `${reasons[0]}, ${reasons[1]}`, reasons, warnings };
+  return { driver, headline: `${reasons[0]}, ${reasons[1]}`, reasons, warnings: [...warnings, ...busy] };
 }

@@ -35,11 +35,11 @@ export interface RunnerFigures {
    */
   readonly blockingMs: number | null;
   /**
-   * p50 of direct calls of the task made in the same process, alternated with this runner's warm
-   * samples: the bare task under the same load, which the overhead is measured against. Null for the
-   * serial reference itself.
+   * Direct calls of the task made in the same process, alternated with this runner's warm samples: the
+   * bare task under the same load, which the overhead (p50) and the speedup (mean) are measured against.
+   * Null for the serial reference itself.
    */
-  readonly pairedSerialP50: number | null;
+  readonly pairedSerial: Stats | null;
   /** N tasks with `concurrency` in flight. */
   readonly throughput: {
     readonly tasks: number;

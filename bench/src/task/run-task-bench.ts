@@ -53,7 +53,7 @@ const emptyFigures = (id: RunnerId, error: string): RunnerFigures => ({
   coldMs: null,
   warm: null,
   blockingMs: null,
-  pairedSerialP50: null,
+  pairedSerial: null,
   throughput: null,
   memory: null,
   digests: [],
@@ -154,7 +154,8 @@ export async function runTaskBench(options: TaskBenchOptions): Promise<TaskBench
   }
   const serialMean = runners[0]?.warm?.mean ?? null;
   const withSpeedup = runners.map((r): RunnerFigures => {
-    if (!r.throughput || serialMean === null || r.throughput.wallMs <= 0) return r;
+    if (!r.throughput || r.throughput.speedup !== null || serialMean === null || r.throughput.wallMs <= 0)
+      return r;
     const speedup = (serialMean * r.throughput.tasks) / r.throughput.wallMs;
     return { ...r, throughput: { ...r.throughput, speedup } };
   });
@@ -190,6 +191,6 @@ export async function runTaskBench(options: TaskBenchOptions): Promise<TaskBench
     },
     runners: withSpeedup,
     divergences,
-    recommendation: recommend({ runners: withSpeedup, divergences, cores }),
+    recommendation: recommend({ runners: withSpeedup, divergences, cores, load: machine.loadAverage }),
   };
 }

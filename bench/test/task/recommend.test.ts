@@ -90,9 +90,25 @@ describe('recommend', () => {
 
   it('measures the overhead against the direct calls paired with the samples, when there are some', () => {
     // Under more load than the serial run saw, the bare task itself took 3.5 ms next to the pool's samples.
-    const runners = [runner('serial', 3.1, 0), runner('pool', 3.52, 600, { pairedSerialP50: 3.5 })];
+    const runners = [
+      runner('serial', 3.1, 0),
+      runner('pool', 3.52, 600, {
+        pairedSerial: { n: 9, min: 3.4, p50: 3.5, p95: 3.7, p99: 3.8, max: 3.8, mean: 3.55 },
+      }),
+    ];
     const rec = recommend({ runners, divergences: [], cores: 2 });
     expect(rec.reasons[0]).toBe('pool: 20.0 µs overhead on a 3.50 ms task (0.6%)');
+  });
+
+  it('warns, last, when the machine was busy during the run', () => {
+    const runners = [runner('serial', 3, 0), runner('pool', 3.01, 600)];
+    const quiet = recommend({ runners, divergences: [], cores: 2, load: { start: 0.4, end: 1.2 } });
+    expect(quiet.warnings.some((w) => w.startsWith('the machine was busy'))).toBe(false);
+    const busy = recommend({ runners, divergences: [], cores: 2, load: { start: 1.2, end: 3.4 } });
+    expect(busy.warnings.at(-1)).toBe(
+      'the machine was busy (1-minute load 1.2 → 3.4 on 2 cores): other work competed for the cores, so ' +
+        'speedups are low and small differences are noise; re-run on a quiet machine',
+    );
   });
 
   it('says how much bigger than the task the overhead is when it dwarfs it', () => {
