@@ -26,6 +26,8 @@ export interface OuterReference {
   readonly kind: 'identifier' | 'this' | 'super' | 'arguments' | 'new.target' | 'import.meta' | ReachKind;
   /** For `global-property`: the global read through the global object (`globals` may declare it). */
   readonly property?: string;
+  /** For `global-property`: this use assigns it. */
+  readonly write?: boolean;
   /** Offsets in the parsed text (see `ParsedFunction.offset`). */
   readonly start: number;
   readonly end: number;
@@ -181,7 +183,12 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
-  return found.sort((a, b) => a.start - b.start);
+  // A global the task assigns through the global object (`globalThis.cache ??= new Map()`) is its own
+  // state, not the host's: reading it back is allowed (it persists where the model shares a heap).
+  const owned = new Set(found.filter((r) => r.kind === 'global-property' && r.write).map((r) => r.property));
+  return found
+    .filter((r) => r.kind !== 'global-property' || !owned.has(r.property))
+    .sort((a, b) => a.start - b.start);
 }
 
 /** Whether an identifier names a function declared in the task (`async function f() {}`, `const f = () => {}`). */

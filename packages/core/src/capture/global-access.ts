@@ -29,6 +29,8 @@ export interface Reach {
   readonly name: string;
   /** For `global-property`: the property read, which `globals` may declare. */
   readonly property?: string;
+  /** For `global-property`: the task assigns it (`globalThis.x = …`, `??=`, `++`): the task's own state. */
+  readonly write?: boolean;
   readonly start: number;
   readonly end: number;
   readonly inTypeof: boolean;
@@ -76,7 +78,11 @@ export function globalObjectUse(
         continue;
       }
       if (isStandard(key)) return undefined;
-      return { ...reach('global-property', `${text}.${key}`, parent, inTypeof), property: key };
+      const grand = parentOf(parent);
+      const write =
+        (grand?.type === 'AssignmentExpression' && grand.left === parent) ||
+        (grand?.type === 'UpdateExpression' && grand.argument === parent);
+      return { ...reach('global-property', `${text}.${key}`, parent, inTypeof), property: key, write };
     }
     // `const { a, b: c } = globalThis`: each key is a named read.
     if (parent.type === 'VariableDeclarator' && parent.init === target) {

@@ -30,7 +30,6 @@ describe('capture rules: reads of the host through the global object', () => {
     ["() => globalThis['secret']", 'globalThis.secret', '1:7'],
     ['() => globalThis?.secret', 'globalThis.secret', '1:7'],
     ['() => globalThis.global.secret', 'globalThis.global.secret', '1:7'],
-    ['() => { globalThis.leak = 1; }', 'globalThis.leak', '1:9'],
     ['() => { const { secret, Math: M } = globalThis; return [secret, M]; }', 'globalThis.secret', '1:17'],
   ])('%s names the global it reads', (source, what, where) => {
     const err = captureError(source);
@@ -59,6 +58,25 @@ describe('capture rules: reads of the host through the global object', () => {
     expect(err.message).toMatch(
       /^inline task uses things from outside itself, reads the host's globals through the global object \(`limit`, `globalThis\.secret`\)/,
     );
+  });
+
+  it('a global the task itself assigns through the global object is its own state, and may be read back', () => {
+    const counter = accepted(
+      '() => { globalThis.seen = (globalThis.seen ?? 0) + 1; return globalThis.seen; }',
+    );
+    const before = (globalThis as { seen?: number }).seen;
+    try {
+      expect(counter()).toBe((before ?? 0) + 1);
+    } finally {
+      (globalThis as { seen?: number }).seen = before;
+    }
+    expect(accepted('() => (globalThis.cache ??= new Map()).size')).toBeTypeOf('function');
+    expect(accepted('() => { global.n++; return global.n; }')).toBeTypeOf('function');
+    expect(accepted('() => { globalThis.leak = 1; }')).toBeTypeOf('function');
+    // Assigning one global does not make another readable.
+    expect(captureError('() => { globalThis.mine = 1; return globalThis.secret; }').problems).toEqual([
+      { what: 'globalThis.secret', where: '1:37', hint: expect.any(String) },
+    ]);
   });
 
   it('a global declared in `globals` may be read through the global object', () => {
