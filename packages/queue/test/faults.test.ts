@@ -1,0 +1,221 @@
+// Faults with real processes: a worker SIGKILLed mid-job (its slots crashed, or retried with attempts),
+// Redis restarted mid-run (every slot settles), Redis unreachable or gone (crashed naming the connection
+// after connectTimeout). Verdicts wait for the events, bounded by generous deadlines.
+import type { Result } from '@isolane/core';
+import { WaitGroup } from '@isolane/core';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueDriver } from '../src/index.js';
+import { freePort, type PrivateRedis, startRedis } from './helpers/redis-server.js';
+import { fixtureTasks } from './helpers/tasks.js';
+import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+
+let redis: PrivateRedis;
+const started: TestWorker[] = [];
+const t = await fixtureTasks();
+
+// Fast stall detection for the tests: a silent worker's lock expires after 4 s; checks every second.
+const LOCK_MS = 4_000;
+const STALL_CHECK_MS = 1_000;
+
+function workerArgs(queue: string, extra: string[] = []): string[] {
+  return [
+    '--redis',
+    redis.url,
+    '--queue',
+    queue,
+    '--root',
+    REPO_ROOT,
+    '--concurrency',
+    '2',
+    '--lock-duration',
+    String(LOCK_MS),
+    '--stalled-interval',
+    String(STALL_CHECK_MS),
+    ...extra,
+  ];
+}
+
+async function worker(queue: string, extra: string[] = []): Promise<TestWorker> {
+  const w = await startWorker(workerArgs(queue, extra));
+  started.push(w);
+  return w;
+}
+
+function driver(queue: string, extra: Record<string, unknown> = {}, concurrency = 8): QueueDriver {
+  return new QueueDriver({
+    concurrency,
+    options: { connection: redis.url, queueName: queue, root: REPO_ROOT, ...extra },
+  });
+}
+
+/** Waits until `n` jobs of the queue are active (running on a worker). */
+async function activeJobs(queue: string, n: number, ms = 30_000): Promise<void> {
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
+  try {
+    const deadline = Date.now() + ms;
+    while ((await q.getActiveCount()) < n) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${n} active jobs after ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await q.close();
+  }
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((w) => w.stop()));
+  await redis?.dispose();
+}, 60_000);
+
+describe('a worker SIGKILLed mid-job', () => {
+  it('its slots fail as crashed (stalled) within the lock bound; siblings on another worker succeed', async () => {
+    const queue = queueName('kill');
+    const victim = await worker(queue);
+    const d = driver(queue);
+    const wg = new WaitGroup({ driver: d });
+    wg.go(t.sleepThen, 60_000, 'never');
+    wg.go(t.sleepThen, 60_000, 'never');
+    await activeJobs(queue, 2);
+    await worker(queue);
+    const killedAt = performance.now();
+    victim.child.kill('SIGKILL');
+    for (let i = 0; i < 6; i++) wg.go(t.add, i, 10);
+    const results = await wg.wait();
+    const settledAfter = performance.now() - killedAt;
+    for (const r of results.slice(0, 2)) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).toBe('crashed');
+        expect(r.error.code).toBe('ISOLANE_JOB_STALLED');
+      }
+    }
+    expect(results.slice(2).map((r) => (r.ok ? r.value : r.error))).toEqual([10, 11, 12, 13, 14, 15]);
+    // The documented bound: lockDuration + stalledInterval, plus slack for a busy machine.
+    expect(settledAfter).toBeLessThan(LOCK_MS + STALL_CHECK_MS + 15_000);
+    expect(await victim.exited).toMatchObject({ signal: 'SIGKILL' });
+    await d.close();
+  }, 120_000);
+
+  it('with attempts: 2 the stalled task runs again on a live worker and succeeds', async () => {
+    const queue = queueName('retry');
+    const victim = await worker(queue);
+    const d = driver(queue, { attempts: 2 });
+    const wg = new WaitGroup({ driver: d });
+    wg.go(t.sleepThen, 8_000, 'second run');
+    await activeJobs(queue, 1);
+    await worker(queue);
+    victim.child.kill('SIGKILL');
+    const [r] = await wg.wait();
+    expect(r).toMatchObject({ ok: true, value: 'second run' });
+    await d.close();
+  }, 120_000);
+});
+
+describe('Redis', () => {
+  it('restarted mid-run: no hang, no lost slot (each settles with a value or crashed)', async () => {
+    const queue = queueName('restart');
+    await worker(queue);
+    await worker(queue);
+    const d = driver(queue, { connectTimeout: 20_000 }, 16);
+    const wg = new WaitGroup({ driver: d });
+    const n = 300;
+    for (let i = 0; i < n; i++) wg.go(t.sleepThen, 20, i);
+    let settled = 0;
+    let restarted = false;
+    const all: Result<unknown>[] = [];
+    for await (const { index, result } of wg) {
+      all[index] = result;
+      settled++;
+      if (settled === 50 && !restarted) {
+        restarted = true;
+        await redis.restart();
+      }
+    }
+    expect(restarted).toBe(true);
+    expect(all.filter(Boolean)).toHaveLength(n);
+    let values = 0;
+    for (const [i, r] of all.entries()) {
+      if (r.ok) {
+        expect(r.value).toBe(i);
+        values++;
+      } else expect(r.error.kind).toBe('crashed');
+    }
+    expect(values).toBeGreaterThan(0);
+    await d.close();
+  }, 180_000);
+
+  it('unreachable: pending slots fail as crashed naming the connection after connectTimeout', async () => {
+    const port = await freePort(); // nothing listens there
+    const d = new QueueDriver({
+      concurrency: 2,
+      options: { connection: `redis://127.0.0.1:${port}`, root: REPO_ROOT, connectTimeout: 1_500 },
+    });
+    const wg = new WaitGroup({ driver: d });
+    const began = performance.now();
+    for (let i = 0; i < 5; i++) wg.go(t.add, i, 1);
+    const results = await wg.wait();
+    const elapsed = performance.now() - began;
+    expect(results).toHaveLength(5);
+    for (const r of results) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).toBe('crashed');
+        expect(r.error.message).toContain(`redis://127.0.0.1:${port}`);
+        expect(r.error.code).toBe('ISOLANE_REDIS_UNREACHABLE');
+      }
+    }
+    expect(elapsed).toBeGreaterThanOrEqual(1_400);
+    expect(elapsed).toBeLessThan(30_000);
+    await d.close();
+  }, 60_000);
+
+  it('lost for good mid-run: running and queued slots fail as crashed after connectTimeout', async () => {
+    const own = await startRedis();
+    try {
+      const queue = queueName('lost');
+      const w = await startWorker([
+        '--redis',
+        own.url,
+        '--queue',
+        queue,
+        '--root',
+        REPO_ROOT,
+        '--concurrency',
+        '2',
+        // Its held jobs can never report: do not wait the default 30 s for them at shutdown.
+        '--shutdown-grace',
+        '2000',
+      ]);
+      started.push(w);
+      const d = new QueueDriver({
+        concurrency: 2,
+        options: { connection: own.url, queueName: queue, root: REPO_ROOT, connectTimeout: 2_000 },
+      });
+      const wg = new WaitGroup({ driver: d });
+      for (let i = 0; i < 4; i++) wg.go(t.sleepThen, 60_000, i);
+      const q = new Queue(queue, { connection: { host: '127.0.0.1', port: own.port } });
+      while ((await q.getActiveCount()) < 2) await new Promise((r) => setTimeout(r, 50));
+      await q.close();
+      await own.stop();
+      const results = await wg.wait();
+      for (const r of results) {
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error.message).toContain(own.url);
+      }
+      await d.close();
+      await w.stop();
+    } finally {
+      await own.dispose();
+    }
+  }, 120_000);
+});
+
+it('no worker process (or anything a worker started) is left', async () => {
+  await Promise.all(started.map((w) => w.stop()));
+  expect(await noMarkedLeft()).toEqual([]);
+}, 60_000);
