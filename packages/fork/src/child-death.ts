@@ -40,7 +40,12 @@ export function deathFailure(exit: ChildExit, context: DeathContext): TaskFailur
     );
   }
   const tail = lastLines(exit.stderrTail);
-  const detail = tail ? `; its stderr ended with:\n${tail}` : '';
+  // Under the `permissions` option a child can die of a denied access before any task code runs (a
+  // loader hook that needs a worker thread): the code is kept, as for a denial inside a task.
+  const denied = /\bcode: 'ERR_ACCESS_DENIED'/.test(exit.stderrTail);
+  const why = denied ? ' (an access the permission model denied: see the fork `permissions` option)' : '';
+  const detail = `${why}${tail ? `; its stderr ended with:\n${tail}` : ''}`;
+  const code = denied ? { code: 'ERR_ACCESS_DENIED' } : {};
   if (exit.spawnError !== undefined) {
     return makeFailure('bootstrap', `the child process could not be started: ${exit.spawnError}`, {
       name: 'BootstrapError',
@@ -49,11 +54,13 @@ export function deathFailure(exit: ChildExit, context: DeathContext): TaskFailur
   if (!context.started) {
     return makeFailure('bootstrap', `the child process ${how} before its task started${detail}`, {
       name: 'BootstrapError',
+      ...code,
       ...status,
     });
   }
   return makeFailure('crashed', `the child process ${how} before sending a result${detail}`, {
     name: 'CrashError',
+    ...code,
     ...status,
   });
 }

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
-import { workerEnv } from '@isolane/core/driver-kit';
+import { loaderSpecifiers, workerEnv } from '@isolane/core/driver-kit';
 import { deathFailure, describeExit } from './child-death.js';
 import { type ChildExit, ForkChild } from './fork-child.js';
 import {
@@ -102,6 +102,17 @@ export class ForkDriver implements Driver {
     this.#baseReads = permissions
       ? [...baseReads(), ...(bootstrap !== undefined ? moduleReads(bootstrap) : [])]
       : [];
+    const loaders = loaderSpecifiers(this.#nodeFlags);
+    if (permissions && !permissions.worker && loaders.length > 0) {
+      // Node runs module loader hooks (tsx's among them) in a worker thread, which the model denies.
+      process.emitWarning(
+        `fork permissions: children inherit the loader flags of this process (${loaders.join(', ')}); ` +
+          'Node runs loader hooks and tsx its transforms in a worker thread, which the permission model ' +
+          'denies unless permissions.worker is true (tsx on Node 20 also needs childProcess: true, and ' +
+          'TSX_DISABLE_CACHE=1 or fsWrite for its cache). Compiling task modules to JavaScript avoids all three.',
+        { type: 'IsolaneWarning', code: 'ISOLANE_FORK_PERMISSIONS_LOADER' },
+      );
+    }
     this.#topUp();
   }
 

@@ -21,6 +21,27 @@ describe('deathFailure', () => {
     expect(f.exitCode).toBeUndefined();
   });
 
+  it('keeps ERR_ACCESS_DENIED when the permission model killed the child (e.g. before its task started)', () => {
+    const tail =
+      "    at new Worker (node:internal/worker:215:21) {\n  code: 'ERR_ACCESS_DENIED',\n  permission: 'WorkerThreads',\n  resource: ''\n}\n";
+    const early = deathFailure(
+      { ...exit, exitCode: 1, stderrTail: tail },
+      { started: false, memoryLimitMb: undefined },
+    );
+    expect(early).toMatchObject({ kind: 'bootstrap', code: 'ERR_ACCESS_DENIED', exitCode: 1 });
+    expect(early.message).toContain('an access the permission model denied');
+    const late = deathFailure(
+      { ...exit, exitCode: 1, stderrTail: tail },
+      { started: true, memoryLimitMb: undefined },
+    );
+    expect(late).toMatchObject({ kind: 'crashed', code: 'ERR_ACCESS_DENIED' });
+    const other = deathFailure(
+      { ...exit, exitCode: 1, stderrTail: "code: 'ENOENT'" },
+      { started: false, memoryLimitMb: undefined },
+    );
+    expect(other.code).toBeUndefined();
+  });
+
   it('is oom when V8 reported the heap exhausted, whatever the status', () => {
     const tail =
       '<--- JS stacktrace --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n';

@@ -209,6 +209,30 @@ describe('fork permissions: least privilege when asked', () => {
   });
 });
 
+describe('fork permissions: TypeScript task modules through tsx', () => {
+  it('without worker, a warning and ERR_ACCESS_DENIED; with worker (and childProcess) the .ts task runs', async () => {
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(fixture('ts-permissions-parent.ts'))],
+        { cwd, timeout: 90_000, env: { ...process.env, TSX_DISABLE_CACHE: '1' } },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+      );
+    });
+    expect(out).toContain('WARNED');
+    const line = out.split('\n').find((l) => l.startsWith('RESULT ')) ?? 'RESULT null';
+    // Node 20 runs tsx's hooks in a worker at the child's start (the child dies: kind 'bootstrap');
+    // on newer Node (24 here) tsx hooks in-thread and its esbuild worker is denied inside the task ('threw').
+    const { denied, granted } = JSON.parse(line.slice('RESULT '.length));
+    expect(denied).toMatchObject({
+      code: 'ERR_ACCESS_DENIED',
+      kind: expect.stringMatching(/^(bootstrap|threw)$/),
+    });
+    expect(granted).toBe(5);
+  });
+});
+
 describe('fork permissions: bad input names the option', () => {
   it.each([
     ['yes', TypeError, /options\.permissions must be true, false or an object/],
