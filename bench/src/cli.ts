@@ -4,10 +4,11 @@
  * one run, and prints the comparison (terminal table), optionally written as JSON (versioned schema),
  * Markdown and SVG charts. Every figure comes from this run; nothing is copied from elsewhere.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { killAllChildren } from './child/run-in-child.js';
+import { checkOutputPaths, makeDirs, type OutputWrite, writeOutputs } from './output-paths.js';
 import { PROBES } from './probes/probe-list.js';
 import { stderrProgress } from './progress.js';
 import { validateFile, writeJson } from './report/json.js';
@@ -64,13 +65,13 @@ interface RunFlags {
   svg?: string;
   table?: boolean;
   progress?: boolean;
-}
-
-function ensureDir(file: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  wide?: boolean;
+  targets?: boolean;
 }
 
 async function run(command: string, measures: readonly MeasureName[], flags: RunFlags): Promise<void> {
+  // Every output path is checked before minutes of measuring, not after.
+  checkOutputPaths(flags);
   const result = await runBench({
     command,
     measures,
@@ -80,24 +81,50 @@ async function run(command: string, measures: readonly MeasureName[], flags: Run
     ...(flags.probes ? { probes: flags.probes } : {}),
     ...(flags.progress === false ? {} : { progress: stderrProgress() }),
   });
-  if (flags.table !== false) process.stdout.write(renderTerminal(result));
-  if (flags.json) {
-    ensureDir(flags.json);
-    writeJson(result, flags.json);
-    process.stderr.write(`wrote ${flags.json} (validated against bench-result.v1)\n`);
-  }
-  if (flags.svg) {
-    const files = writeCharts(result, flags.svg);
-    process.stderr.write(`wrote ${files.length} charts to ${flags.svg}\n`);
-  }
-  if (flags.md) {
-    ensureDir(flags.md);
-    writeFileSync(
-      flags.md,
-      renderMarkdown(result, { mdFile: flags.md, ...(flags.svg ? { svgDir: flags.svg } : {}) }),
+  if (flags.table !== false) {
+    process.stdout.write(
+      renderTerminal(result, {
+        width: process.stdout.isTTY ? process.stdout.columns : undefined,
+        wide: flags.wide === true,
+        targets: flags.targets === true,
+      }),
     );
-    process.stderr.write(`wrote ${flags.md}\n`);
   }
+  const { json, svg, md } = flags;
+  const writes: OutputWrite[] = [];
+  if (json) {
+    writes.push({
+      option: '--json',
+      path: json,
+      write: () => {
+        makeDirs(dirname(json));
+        writeJson(result, json);
+        return `wrote ${json} (validated against bench-result.v1)`;
+      },
+    });
+  }
+  if (svg) {
+    writes.push({
+      option: '--svg',
+      path: svg,
+      write: () => {
+        makeDirs(svg);
+        return `wrote ${writeCharts(result, svg).length} charts to ${svg}`;
+      },
+    });
+  }
+  if (md) {
+    writes.push({
+      option: '--md',
+      path: md,
+      write: () => {
+        makeDirs(dirname(md));
+        writeFileSync(md, renderMarkdown(result, { mdFile: md, ...(svg ? { svgDir: svg } : {}) }));
+        return `wrote ${md}`;
+      },
+    });
+  }
+  if (writeOutputs(writes, result).failures.length > 0) process.exitCode = 1;
 }
 
 function addRunOptions(cmd: Command, withProbes: boolean): Command {
@@ -134,6 +161,14 @@ function addRunOptions(cmd: Command, withProbes: boolean): Command {
     .option('--md <file>', 'write the result as a Markdown document (tables, charts when --svg is given)')
     .option('--svg <dir>', 'write SVG bar charts into this directory')
     .option('--no-table', 'do not print the terminal table')
+    .option(
+      '--wide',
+      'print every table column, however wide (default: fit the terminal, 100 columns when not a terminal)',
+    )
+    .option(
+      '--targets',
+      "also print the maintainers' speed targets (the driver issues' goals) and whether they were met",
+    )
     .option('--no-progress', 'no progress on stderr');
 }
 

@@ -1,6 +1,7 @@
 /**
- * Progress on stderr while the bench runs: a cli-progress bar on a terminal; one line per finished unit
- * otherwise (CI logs), so a slow or stuck unit is visible either way. Results go to stdout and files only.
+ * Progress on stderr while the bench runs: a cli-progress bar on a terminal; lines otherwise (CI logs).
+ * Either way it names the unit in progress (not the last finished one, so a long unit does not look
+ * stuck), the elapsed time and an estimate of the time left. Results go to stdout and files only.
  */
 import cliProgress from 'cli-progress';
 
@@ -8,9 +9,40 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   /** Sets the total number of units. */
   start(total: number): void;
+  /** A unit starts; `label` names it. */
+  begin?(label: string): void;
   /** One unit finished; `label` names it, `note` is its short outcome. */
   tick(label: string, note: string): void;
   stop(): void;
+}
+
+/**
+ * Seconds as `42 s` or `3 min 05 s`.
+ *
+ * @example
+ * ```ts
+ * formatSeconds(185); // '3 min 05 s'
+ * ```
+ */
+export function formatSeconds(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/**
+ * Elapsed and estimated remaining time after `done` of `total` units (`?` before the first finishes).
+ *
+ * @example
+ * ```ts
+ * timing(30_000, 3, 10); // '30 s elapsed, ~1 min 10 s left'
+ * ```
+ */
+export function timing(elapsedMs: number, done: number, total: number): string {
+  const elapsed = formatSeconds(elapsedMs / 1000);
+  if (done === 0) return `${elapsed} elapsed, time left: ?`;
+  const left = ((elapsedMs / done) * Math.max(0, total - done)) / 1000;
+  return `${elapsed} elapsed, ~${formatSeconds(left)} left`;
 }
 
 /**
@@ -19,38 +51,72 @@ export interface Progress {
  * @example
  * ```ts
  * const progress = stderrProgress();
- * progress.start(10); progress.tick('latency × piscina', 'p50 0.05 ms'); progress.stop();
+ * progress.start(10); progress.begin?.('latency piscina'); progress.tick('latency piscina', 'p50 0.05 ms'); progress.stop();
  * ```
  */
 export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+  let total = 0;
+  let done = 0;
+  const running: string[] = [];
+  const started = performance.now();
+  const now = (): string => running.join(', ') || 'finishing';
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: ' {bar} {value}/{total} units | {duration_formatted} | {label}',
+        format: ' {bar} {value}/{total} units | {timing} | now: {label}',
         hideCursor: true,
         clearOnComplete: true,
-        barsize: 30,
+        barsize: 20,
       },
       cliProgress.Presets.shades_classic,
     );
+    const payload = () => ({
+      label: now().slice(0, 40),
+      timing: timing(performance.now() - started, done, total),
+    });
+    // The bar redraws on its own, so the elapsed time moves while a long unit runs.
+    let timer: NodeJS.Timeout | undefined;
     return {
-      start: (total) => bar.start(total, 0, { label: 'starting' }),
-      tick: (label, note) => bar.increment(1, { label: `${label}: ${note}`.slice(0, 70) }),
-      stop: () => bar.stop(),
+      start: (n) => {
+        total = n;
+        bar.start(n, 0, payload());
+        timer = setInterval(() => bar.update(payload()), 1000);
+        timer.unref();
+      },
+      begin: (label) => {
+        running.push(label);
+        bar.update(payload());
+      },
+      tick: (label) => {
+        done++;
+        const i = running.indexOf(label);
+        if (i >= 0) running.splice(i, 1);
+        bar.increment(1, payload());
+      },
+      stop: () => {
+        if (timer) clearInterval(timer);
+        bar.stop();
+      },
     };
   }
-  let total = 0;
-  let done = 0;
-  const started = performance.now();
   return {
     start: (n) => {
       total = n;
     },
+    begin: (label) => {
+      running.push(label);
+      stream.write(
+        `[${done}/${total} ${timing(performance.now() - started, done, total)}] running ${label}\n`,
+      );
+    },
     tick: (label, note) => {
       done++;
-      const s = ((performance.now() - started) / 1000).toFixed(0);
-      stream.write(`[${done}/${total} ${s}s] ${label}: ${note}\n`);
+      const i = running.indexOf(label);
+      if (i >= 0) running.splice(i, 1);
+      stream.write(
+        `[${done}/${total} ${timing(performance.now() - started, done, total)}] ${label}: ${note}\n`,
+      );
     },
     stop: () => {},
   };

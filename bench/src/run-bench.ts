@@ -113,6 +113,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     ...(options.drivers ? { drivers: options.drivers } : {}),
     ...(options.peers ? { peers: options.peers } : {}),
   });
+  if (selected.length === 0) {
+    throw new Error(
+      `nothing to measure: --drivers ${options.drivers?.length ? options.drivers.join(',') : 'none'} --peers ${options.peers?.length ? options.peers.join(',') : 'none'} selects no subject (name at least one driver or peer)`,
+    );
+  }
   const subjects = await availability(selected);
   const measured = selected.filter((s) => subjects.find((i) => i.id === s.id)?.available);
   const probeIds = options.probes ?? plan.probes.only;
@@ -138,6 +143,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     latency = [];
     for (const s of measured) {
       const runs: LatencyRow[] = [];
+      progress.begin?.(`latency ${s.id}`);
       for (let i = 0; i < (isPaired(s) ? plan.latency.pairedProcesses : 1); i++) {
         const out = await timed<LatencyRow>({ kind: 'latency', subject: s.id, plan }, plan);
         runs.push(
@@ -162,6 +168,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (want.has('throughput')) {
     throughput = [];
     for (const s of measured) {
+      progress.begin?.(`throughput ${s.id}`);
       const out = await timed<ThroughputRow>({ kind: 'throughput', subject: s.id, plan }, plan);
       const row: ThroughputRow =
         'data' in out
@@ -178,12 +185,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const perMs = calibrateCpu();
     const iterations = Math.round(perMs * plan.scaling.taskMs);
     const batchIterations = Math.max(1, Math.round(perMs * plan.cpuBatch.taskMs));
+    progress.begin?.('scaling serial');
     const serial = await timed<number>({ kind: 'serial', plan, iterations }, plan);
     if (!('data' in serial)) throw new Error(`the serial reference failed: ${serial.error}`);
     const serialMs = serial.data;
     progress.tick('scaling serial', fmt(serialMs));
     const rows: ScalingRow[] = [];
     for (const s of measured) {
+      progress.begin?.(`scaling ${s.id}`);
       const out = await timed<number>({ kind: 'scaling', subject: s.id, plan, iterations }, plan);
       const row: ScalingRow =
         'data' in out
@@ -194,6 +203,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     const batchRows: CpuBatchRow[] = [];
     for (const s of batchSubjects) {
+      progress.begin?.(`cpu batch ${s.id}`);
       const out = await timed<number>(
         { kind: 'cpu-batch', subject: s.id, plan, iterations: batchIterations },
         plan,
@@ -229,6 +239,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       while (next < probePairs.length) {
         const i = next++;
         const { s, p } = probePairs[i]!;
+        progress.begin?.(`probe ${p.id} ${s.id}`);
         const row = await runProbe(s, p.id, plan);
         rows[i] = row;
         progress.tick(`probe ${p.id} ${s.id}`, row.verdict);

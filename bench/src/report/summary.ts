@@ -5,6 +5,7 @@
  */
 import type { BenchResult, ProbeRow, SubjectInfo } from '../result.js';
 import { formatMs, formatRate, formatRatio } from './format.js';
+import { MIN_RATIO_SAMPLES, maxSpeedup, speedupIsNoise } from './noise.js';
 
 /** One row of the comparison table, as text cells. */
 export interface SummaryRow {
@@ -42,8 +43,37 @@ export const PROBE_SHORT: Record<string, string> = {
   memory: 'memory',
 };
 
-function withRatio(value: string, r: { ratio: number; baseline: string } | undefined): string {
-  return r ? `${value} (${formatRatio(r.ratio)})` : value;
+/**
+ * A time with its ratio to the baseline, worded by direction ("1.20× slower", "2.10× faster"); a ratio
+ * from fewer than MIN_RATIO_SAMPLES samples is flagged as noise instead of printed.
+ */
+function withTimeRatio(
+  value: string,
+  r: { ratio: number; baseline: string } | undefined,
+  samples: number | undefined,
+): string {
+  if (!r) return value;
+  if (samples !== undefined && samples < MIN_RATIO_SAMPLES) return `${value} (ratio: noise, n=${samples})`;
+  return `${value} (${directedRatio(r.ratio, 'time')})`;
+}
+
+/**
+ * A ratio worded by its direction: for times (this / baseline) above 1 is slower, for rates above 1
+ * is faster; 1.00× is "same".
+ *
+ * @example
+ * ```ts
+ * directedRatio(1.2, 'time'); // '1.20× slower'
+ * directedRatio(0.5, 'time'); // '2.00× faster'
+ * directedRatio(6.8, 'rate'); // '6.80× faster'
+ * ```
+ */
+export function directedRatio(ratio: number, kind: 'time' | 'rate'): string {
+  if (!Number.isFinite(ratio) || ratio <= 0) return '-';
+  const faster = kind === 'time' ? ratio < 1 : ratio > 1;
+  const factor = ratio >= 1 ? ratio : 1 / ratio;
+  if (formatRatio(factor) === '1.00×') return 'same';
+  return `${formatRatio(factor)} ${faster ? 'faster' : 'slower'}`;
 }
 
 function stateCell(rows: readonly ProbeRow[]): string {
@@ -102,22 +132,34 @@ export function summarizeResult(result: BenchResult): SummaryRow[] {
     const dash = (measured: boolean): string => (measured ? 'error' : '-');
     return {
       subject,
-      parallelism: sc ? (sc.error ? 'error' : formatRatio(sc.speedup)) : '-',
+      parallelism: sc
+        ? sc.error
+          ? 'error'
+          : speedupIsNoise(sc.speedup, subject, result.machine)
+            ? `noise (${formatRatio(sc.speedup)} > max ${maxSpeedup(subject, result.machine)})`
+            : formatRatio(sc.speedup)
+        : '-',
       cold: lat
         ? lat.error
           ? 'error'
           : lat.cold
-            ? withRatio(formatMs(lat.cold.p50), lat.coldVs)
+            ? withTimeRatio(formatMs(lat.cold.p50), lat.coldVs, lat.cold.n)
             : 'n/a'
         : '-',
       warm: lat
         ? lat.error
           ? 'error'
           : lat.warm
-            ? `${withRatio(formatMs(lat.warm.p50), lat.warmVs)}${lat.warmMode === 'prespawned' ? ' *' : ''}`
+            ? `${withTimeRatio(formatMs(lat.warm.p50), lat.warmVs, lat.warm.n)}${lat.warmMode === 'prespawned' ? ' *' : ''}`
             : dash(true)
         : '-',
-      throughput: thr ? (thr.error ? 'error' : withRatio(formatRate(thr.tasksPerSecond), thr.vs)) : '-',
+      throughput: thr
+        ? thr.error
+          ? 'error'
+          : thr.vs
+            ? `${formatRate(thr.tasksPerSecond)} (${directedRatio(thr.vs.ratio, 'rate')})`
+            : formatRate(thr.tasksPerSecond)
+        : '-',
       state: result.isolation
         ? subject.features.noProbes
           ? 'n/a'
@@ -142,6 +184,7 @@ export const SUMMARY_NOTES: readonly string[] = [
   'parallelism: speedup of CPU-bound tasks submitted at once over the same tasks run serially on one thread',
   'cold: open + first trivial task, p50; warm: sequential round trip p50 on a warm session',
   '* warm for per-task models = a prespawned worker, one task every 150 ms',
-  '(n.nn×) = ratio to the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (above 1 = faster)',
+  '(n.nn× faster/slower) = compared with the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput',
+  `noise = a figure this machine cannot produce (a speedup above its core count, or above 1 for tasks on the host's own thread) or a ratio from fewer than ${MIN_RATIO_SAMPLES} samples: not a result`,
   'state: global/prototype/env leaks to the next task and argument snapshots; crash: process.exit, async throw, unhandled rejection, throw after return, OOM, infinite loop + timeout',
 ];

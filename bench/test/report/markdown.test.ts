@@ -26,8 +26,8 @@ describe('renderMarkdown', () => {
   it('prints one comparison row per subject with ratios next to absolute figures', () => {
     const row = md.split('\n').find((l) => l.startsWith('| isolane thread |'));
     expect(row).toBeDefined();
-    expect(row).toContain('30.0 ms (1.20×)');
-    expect(row).toContain('1.50 ms (1.25×) *');
+    expect(row).toContain('30.0 ms (1.20× slower)');
+    expect(row).toContain('1.50 ms (1.25× slower) *');
     expect(row).toContain('1.90×');
     expect(row).toContain('isolated (1/1)');
     expect(row).toContain('contained (1/1)');
