@@ -41,6 +41,27 @@ export function groupAlive(pgid: number): boolean {
 }
 
 /**
+ * Installs the exit hook. Call it before spawning: Node runs signal handlers between synchronous
+ * runs of JavaScript, so a signal that lands while a spawn is being set up is handled after the new
+ * group is tracked — but only if a handler is already there (otherwise the default action kills this
+ * process at once and the group lives on).
+ *
+ * @example
+ * ```ts
+ * guardExit();
+ * const child = spawn(file, args, { detached: true });
+ * trackGroup(child.pid!);
+ * ```
+ */
+export function guardExit(): void {
+  if (hooked) return;
+  hooked = true;
+  onExit(() => {
+    for (const group of live) signalGroup(group, 'SIGKILL');
+  });
+}
+
+/**
  * Remembers a group so that it is killed if this process exits before the group is released.
  *
  * @example
@@ -49,13 +70,8 @@ export function groupAlive(pgid: number): boolean {
  * ```
  */
 export function trackGroup(pgid: number): void {
+  guardExit();
   live.add(pgid);
-  if (!hooked) {
-    hooked = true;
-    onExit(() => {
-      for (const group of live) signalGroup(group, 'SIGKILL');
-    });
-  }
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 } from './command-result.js';
 import { LineSplitter } from './line-splitter.js';
 import type { ResolvedCommand } from './options.js';
-import { groupAlive, releaseGroup, signalGroup, trackGroup } from './process-group.js';
+import { groupAlive, guardExit, releaseGroup, signalGroup, trackGroup } from './process-group.js';
 
 /** Which output a line came from. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -99,6 +99,7 @@ export function startCommand<K extends string>(
   let held = 0;
 
   let subprocess: ReturnType<typeof execa>;
+  guardExit();
   try {
     subprocess = execa(spec.file, spec.args, execaOptions(spec));
   } catch (error) {
