@@ -66,7 +66,8 @@ export function locate(text: string, start: number, end: number): SourceLocation
 }
 
 /**
- * How to pass the value instead of capturing it.
+ * How to pass the value instead of capturing it (or, for a function the task calls, which no boundary
+ * can carry, how to make the task a module task).
  *
  * @example
  * ```ts
@@ -74,7 +75,10 @@ export function locate(text: string, start: number, end: number): SourceLocation
  * // 'pass `limit` as an argument: wg.go((x, limit) => ..., x, limit); or move the code into a module task (defineTask)'
  * ```
  */
-export function hintFor(ref: Pick<OuterReference, 'name' | 'kind' | 'property'>, parsed: ParsedText): string {
+export function hintFor(
+  ref: Pick<OuterReference, 'name' | 'kind' | 'property'> & { readonly called?: boolean },
+  parsed: ParsedText,
+): string {
   const root = parsed.root;
   const arrow = root.type === 'ArrowFunctionExpression';
   switch (ref.kind) {
@@ -128,11 +132,32 @@ export function hintFor(ref: Pick<OuterReference, 'name' | 'kind' | 'property'>,
       'Make this a module task (defineTask), or configure the transform (exclude the file from coverage instrumentation, turn keepNames off, target ES2022 or later so no async/class helpers are emitted)'
     );
   }
+  if (ref.called) {
+    return (
+      `\`${name}\` is called, so it is a function, and functions cannot cross an isolation boundary (not as an argument either): ` +
+      `make this a module task — export it with defineTask(import.meta.url, 'name', fn) from a module that has \`${name}\` (the worker imports that module, with its imports and helpers) — or define \`${name}\` inside the task`
+    );
+  }
   const pass = `pass \`${name}\` as an argument: wg.go(${withParam(parsed, name)}); or move the code into a module task (defineTask)`;
   if (HANDLE_LIKE.test(name)) {
     return `${pass}. If \`${name}\` is a live handle (a db connection, a client, a socket), it cannot be sent at all: pass the recipe (a path/config), not the handle, and open it inside the task or the bootstrap`;
   }
   return pass;
+}
+
+/**
+ * Whether a use of a name is a call (`name(…)`, `name?.(…)`, `` name`…` ``) or a construction
+ * (`new name`), judged from the source text around it.
+ *
+ * @example
+ * ```ts
+ * isCalled(parsed, ref); // true for `helper` in `(x) => helper(x)`
+ * ```
+ */
+export function isCalled(parsed: ParsedText, ref: Pick<OuterReference, 'start' | 'end'>): boolean {
+  const after = parsed.text.slice(ref.end - parsed.offset).trimStart();
+  if (after.startsWith('(') || after.startsWith('?.(') || after.startsWith('`')) return true;
+  return /\bnew\s+$/.test(parsed.text.slice(0, ref.start - parsed.offset));
 }
 
 /** `(x, limit) => ..., x, limit` for a task `(x) => ...` capturing `limit`. */
@@ -189,7 +214,9 @@ export function describeCaptures(
   for (const [name, uses] of byName) {
     const first = uses[0]!;
     const locations = uses.map((u) => locate(parsed.text, u.start - parsed.offset, u.end - parsed.offset));
-    const hint = hintFor(first, parsed);
+    // A name the task calls is a function: it can only reach a worker through a module task.
+    const called = uses.some((u) => isCalled(parsed, u));
+    const hint = hintFor(called ? { ...first, called } : first, parsed);
     const where = locations[0]!.where;
     problems.push({ what: name, where, hint });
     const more =

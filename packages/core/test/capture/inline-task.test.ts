@@ -324,6 +324,27 @@ describe('inlineTaskSpec: captures are CaptureErrors naming each identifier, whe
     expect(err.message).toContain('module task (defineTask)');
   });
 
+  it('a captured function (called in the task) points to module tasks, not to passing it as an argument', () => {
+    for (const source of [
+      '(x) => helper(x)',
+      '(x) => helper?.(x) ?? x',
+      '() => new Helper()',
+      '(x) => { const y = x; return helper (y); }',
+    ]) {
+      const err = captureError(fromSource(source));
+      const hint = err.problems[0]!.hint;
+      expect(hint, source).toMatch(
+        /is called, so it is a function, and functions cannot cross an isolation boundary/,
+      );
+      expect(hint, source).toContain("defineTask(import.meta.url, 'name', fn)");
+      expect(hint, source).not.toContain('as an argument:');
+    }
+    // Read, not called: passing it as an argument is the fix.
+    expect(captureError(fromSource('(x) => x + helper.size')).problems[0]!.hint).toContain(
+      'pass `helper` as an argument',
+    );
+  });
+
   it('names every captured identifier, once each, in source order, with every location', () => {
     const source = `(x, y) => {
   const z = x + limit;
