@@ -1,0 +1,130 @@
+/**
+ * Overhead per command of `@isolane/commands` next to a bare `execa()` call and a bare
+ * `child_process.spawn()`, all running the same tiny command (`true`) one at a time, so what differs is
+ * the per-command machinery. Each round runs a short block of commands per subject, subjects in
+ * rotation (a shared machine's load drifts within seconds, so only neighbouring blocks compare); the
+ * figure kept per subject is the median over rounds of its mean per command, and the ratio is the
+ * median of per-round ratios to bare execa in the same round.
+ *
+ *   node --import tsx bench/overhead.ts [--commands 10] [--rounds 40] [--command true] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { CommandPool, runCommands } from '../src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    commands: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '40' },
+    command: { type: 'string', default: 'true' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const perRound = positive(values.commands, '--commands');
+const rounds = positive(values.rounds, '--rounds');
+const file = values.command;
+
+type Subject = { name: string; run: (n: number) => Promise<void> };
+
+const subjects: Subject[] = [
+  {
+    name: 'child_process.spawn',
+    run: async (n) => {
+      for (let i = 0; i < n; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const child = spawn(file, [], { stdio: ['ignore', 'pipe', 'pipe'] });
+          child.stdout.on('data', () => {});
+          child.stderr.on('data', () => {});
+          child.once('error', reject);
+          child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+        });
+      }
+    },
+  },
+  {
+    name: 'execa',
+    run: async (n) => {
+      for (let i = 0; i < n; i++) await execa(file);
+    },
+  },
+  {
+    name: 'CommandPool (one pool, concurrency 1)',
+    run: async (n) => {
+      const pool = new CommandPool({ concurrency: 1 });
+      for (let i = 0; i < n; i++) pool.add(`c${i}`, file);
+      check(Object.values(await pool.wait()));
+    },
+  },
+  {
+    name: 'runCommands (a pool per command)',
+    run: async (n) => {
+      for (let i = 0; i < n; i++) check(Object.values(await runCommands({ one: [file] })));
+    },
+  },
+];
+
+function check(results: Array<{ ok: boolean }>): void {
+  if (!results.every((r) => r.ok)) throw new Error(`a command failed: ${JSON.stringify(results)}`);
+}
+
+// Warm-up: module loading, JIT, the exit hook.
+for (const subject of subjects) await subject.run(10);
+
+const perCommand = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+const ratios = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+for (let round = 0; round < rounds; round++) {
+  const order = subjects.map((_, i) => subjects[(i + round) % subjects.length] as Subject);
+  const means = new Map<string, number>();
+  for (const subject of order) {
+    const t0 = performance.now();
+    await subject.run(perRound);
+    means.set(subject.name, (performance.now() - t0) / perRound);
+  }
+  const base = means.get('execa') as number;
+  for (const [name, mean] of means) {
+    perCommand.get(name)?.push(mean);
+    ratios.get(name)?.push(mean / base);
+  }
+  if ((round + 1) % 10 === 0) process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+}
+
+const rows = subjects.map((s) => ({
+  subject: s.name,
+  msPerCommand: median(perCommand.get(s.name) ?? []),
+  vsExeca: median(ratios.get(s.name) ?? []),
+  ratiosPerRound: ratios.get(s.name) ?? [],
+}));
+if (values.json) {
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, cores: availableParallelism(), file, perRound, rounds, rows }, null, 2)}\n`,
+  );
+} else {
+  process.stdout.write(
+    `Node ${process.version}, ${availableParallelism()} cores; \`${file}\` × ${perRound} sequentially, ${rounds} rounds\n\n`,
+  );
+  process.stdout.write(
+    '| subject | ms per command (median of rounds) | × bare execa (median of per-round ratios) |\n|---|---|---|\n',
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `| ${row.subject} | ${row.msPerCommand.toFixed(2)} | ${row.vsExeca.toFixed(2)}× |\n`,
+    );
+  }
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function positive(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`${flag} must be a positive integer, got '${value}'`);
+  return n;
+}
