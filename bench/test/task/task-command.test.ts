@@ -133,7 +133,7 @@ describe('isolane-bench task', () => {
       expect(result.recommendation.driver).not.toBeNull();
       expectRecommendationFromFigures(result);
       // Progress on stderr (one line per runner off a terminal), the table on stdout.
-      expect(run.stderr.match(/^\[\d\/7 \d+s\] /gm)).toHaveLength(7);
+      expect(run.stderr.match(/^\[\d\/7 \d+ s elapsed[^\]]*\] /gm)).toHaveLength(7);
       expect(run.stdout).toContain(`Recommended: ${result.recommendation.driver}`);
       for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
       expect(
