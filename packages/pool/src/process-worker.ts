@@ -5,11 +5,16 @@
  * packets (several answers, and the marker of the job it starts, in one IPC write), its start counter
  * arrives as those markers instead of living in shared memory, and its death is told by an exit code or
  * a signal (a native crash, `process.abort()`) plus the end of its stderr (V8's out-of-memory report).
+ * Its start counter is a 4-byte file both sides hold open (unlinked at once): the child writes it
+ * before each job, the parent reads it only when it must know (a death, a timeout, an abort).
  *
  * Spawning is the `fork` driver's: the parent-death guard of core's driver-kit (`setpriv --pdeathsig
  * KILL`, else a watchdog thread in the child), killed on the parent's exit, the parent's loader flags.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { makeFailure, type TaskFailure } from '@isolane/core';
@@ -23,7 +28,7 @@ import {
 } from '@isolane/core/driver-kit';
 import type { SpawnOptions } from './pool-worker.js';
 import type { PoolOutput, PoolStdio } from './process-options.js';
-import { FROM_WORKER_STARTED, type ProcessBoot } from './protocol.js';
+import type { ProcessBoot } from './protocol.js';
 import { type WorkerEvents, WorkerState } from './worker-state.js';
 
 // The same bundled entry as the threads': it picks its transport by where it runs.
@@ -36,6 +41,9 @@ const DRAIN_MS = 200;
 /** How often the fallback watchdog thread polls the parent pid. */
 const WATCHDOG_MS = 250;
 const NO_PACKET: unknown[][] = [];
+/** Where the start counter file goes in the child's stdio (after stdin, stdout, stderr and IPC). */
+const STARTED_FD = 4;
+let counterFiles = 0;
 
 /** How to start a worker process: the thread's settings plus the process options. */
 export interface ProcessSpawnOptions extends SpawnOptions {
@@ -71,7 +79,10 @@ export class ProcessWorker extends WorkerState {
   readonly #stdout: Readable | null;
   #packet: unknown[][] = NO_PACKET;
   #at = 0;
-  #started = 0;
+  /** The start counter file (-1 once closed), and a buffer to read it into. */
+  #counterFd: number;
+  readonly #counter = new Int32Array(1);
+  #lastStarted = 0;
   #oom = false;
   #tail = '';
   #refed = true;
@@ -90,18 +101,33 @@ export class ProcessWorker extends WorkerState {
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
       preload: options.preload,
       watchdogMs: guard?.kind === 'thread' ? WATCHDOG_MS : 0,
+      startedFd: STARTED_FD,
     };
+    const counterPath = join(tmpdir(), `isolane-pool-${process.pid}-${++counterFiles}-${Date.now()}`);
+    this.#counterFd = openSync(counterPath, 'wx+', 0o600);
     const flags = nodeFlags(options.memoryLimitMb, options.execArgv);
     const launch = guard?.kind === 'pdeathsig' ? pdeathsigLaunch(guard.setpriv, flags) : { execArgv: flags };
     const env = options.env === undefined ? undefined : workerEnv(options.env);
-    const child = fork(ENTRY, [JSON.stringify(boot)], {
-      ...launch,
-      ...(env !== undefined ? { env } : {}),
-      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      serialization: 'advanced',
-      // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
-      stdio: ['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe', 'ipc'],
-    });
+    let child: ChildProcess;
+    try {
+      child = fork(ENTRY, [JSON.stringify(boot)], {
+        ...launch,
+        ...(env !== undefined ? { env } : {}),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+        serialization: 'advanced',
+        // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
+        stdio: [
+          'ignore',
+          options.stdio === 'capture' ? 'pipe' : options.stdio,
+          'pipe',
+          'ipc',
+          this.#counterFd,
+        ],
+      });
+    } finally {
+      // Both sides hold it open: nothing is left on disk, whatever happens to either.
+      unlinkSync(counterPath);
+    }
     this.child = child;
     if (child.pid !== undefined) killOnParentExit(child);
     this.#stderr = child.stderr;
@@ -133,18 +159,17 @@ export class ProcessWorker extends WorkerState {
     const packet = this.#packet;
     while (this.#at < packet.length) {
       const m = packet[this.#at++];
-      if (!Array.isArray(m)) continue; // not the protocol (a task's own process.send): ignored
-      if (m[0] === FROM_WORKER_STARTED) {
-        if (typeof m[1] === 'number' && m[1] > this.#started) this.#started = m[1];
-        continue;
-      }
-      return m;
+      if (Array.isArray(m)) return m; // else not the protocol (a task's own process.send): ignored
     }
     return undefined;
   }
 
   startedCount(): number {
-    return this.#started;
+    if (this.#counterFd >= 0 && readSync(this.#counterFd, this.#counter, 0, 4, 0) === 4) {
+      // Only ever counts up (a task holding the descriptor cannot take back what the pool knows).
+      if (this.#counter[0]! > this.#lastStarted) this.#lastStarted = this.#counter[0]!;
+    }
+    return this.#lastStarted;
   }
 
   busy(): void {
@@ -251,8 +276,17 @@ export class ProcessWorker extends WorkerState {
       this.#setRef(false);
       this.#events.onExit(this, exit.exitCode ?? -1);
     } finally {
+      this.#startedCountFinal();
       this.#resolveExited();
     }
+  }
+
+  /** Reads the counter a last time and closes it (the exit has been reconciled with it). */
+  #startedCountFinal(): void {
+    if (this.#counterFd < 0) return;
+    this.startedCount();
+    closeSync(this.#counterFd);
+    this.#counterFd = -1;
   }
 
   #setRef(on: boolean): void {

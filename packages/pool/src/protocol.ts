@@ -38,14 +38,6 @@ export const FROM_WORKER_RETIRE = 7;
 /** Worker → parent: `[FROM_WORKER_EXITING, id, code]` — `process.exit(code)` was called by job `id` (-1: none). */
 export const FROM_WORKER_EXITING = 8;
 
-/**
- * Worker → parent, worker processes only: `[FROM_WORKER_STARTED, seq]` — the worker starts its `seq`-th
- * job now. A process cannot share the thread's counter in memory: this marker goes out (with whatever
- * answers wait to be sent) before the task's code runs, so after a death the parent still knows which job
- * was running.
- */
-export const FROM_WORKER_STARTED = 10;
-
 /** A task spec sent with its reference the first time a worker sees it. */
 export interface SpecIntro {
   readonly ref: number;
@@ -70,12 +62,18 @@ export interface WorkerBoot {
 
 /**
  * What a worker process needs at start-up (one JSON argument on its command line): the thread's
- * `WorkerBoot` without the port and the shared counter, which a process cannot share.
+ * `WorkerBoot`, with its IPC channel for the port and a file for the shared counter.
  */
 export interface ProcessBoot {
   readonly bootstrap: string | undefined;
   readonly maxHeapBytes: number;
   readonly preload: readonly string[];
+  /**
+   * The child's descriptor of a 4-byte file (already unlinked) where it writes, before each job, how many
+   * jobs it has started (an int32 at offset 0): the parent reads it back after a death, a timeout or an
+   * abort, exactly as it reads a thread's shared counter — one pwrite per task, no message.
+   */
+  readonly startedFd: number;
   /** Poll the parent pid from a watchdog thread every this many ms (0: the kernel guards the child). */
   readonly watchdogMs: number;
 }

@@ -5,17 +5,17 @@
  * - A thread gets a MessagePort and a shared start counter: a message goes out at once, messages can be
  *   polled synchronously (cancels between jobs, the short spin after a lone task), and the counter is
  *   one atomic store.
- * - A process has its IPC channel (advanced serialization). It cannot be polled, and a counter cannot
- *   be shared, so messages are gathered into a packet that goes out in one write when the worker is
- *   about to start a job — with that job's start marker — or when its run of jobs pauses (a microtask
- *   later): an answer is never held back behind a task, and a burst of small tasks costs one write each.
+ * - A process has its IPC channel (advanced serialization), which cannot be polled: messages are
+ *   gathered into a packet that goes out in one write when the worker is about to start a job or when
+ *   its run of jobs pauses (a microtask later) — an answer is never held back behind a task. Its start
+ *   counter is an int32 it writes (pwrite) into a file the parent reads back when it needs it.
  */
+import { writeSync } from 'node:fs';
 import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { makeFailure, startParentWatchdog } from '@isolane/core/runtime';
 import {
   FROM_WORKER_FAIL,
   FROM_WORKER_OK,
-  FROM_WORKER_STARTED,
   type ProcessBoot,
   STARTED_SLOT,
   type WorkerBoot,
@@ -81,6 +81,9 @@ function processTransport(): EntryTransport {
   if (send === undefined) throw new Error('the pool worker entry runs in a worker thread or a forked child');
   let outbox: unknown[][] = [];
   let flushQueued = false;
+  const counter = new Int32Array(1);
+  const counterBytes = new Uint8Array(counter.buffer);
+  const startedFd = boot.startedFd;
 
   const flush = (): void => {
     flushQueued = false;
@@ -133,8 +136,10 @@ function processTransport(): EntryTransport {
     },
     poll: () => undefined,
     markStarted: (seq) => {
-      outbox.push([FROM_WORKER_STARTED, seq]);
-      flush();
+      // Answers waiting in the outbox go before the task runs: it may run for ever, or crash.
+      if (outbox.length > 0) flush();
+      counter[0] = seq;
+      writeSync(startedFd, counterBytes, 0, 4, 0);
     },
     flush,
     onMessage: (handler) => on('message', handler as (message: unknown) => void),

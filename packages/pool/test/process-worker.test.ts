@@ -4,7 +4,7 @@
  * replacement process; what a process has of its own (cwd, title, environment, Node flags, output) is
  * per worker and never the host's; a timeout kills the child.
  */
-import { fstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { fstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { moduleTaskSpec, type Result, shutdown, WaitGroup } from '@isolane/core';
@@ -62,7 +62,9 @@ describe('pool driver, process runtime: native crashes fail only their slot', ()
       const first = value<Who>(await run(driver, t.whoAmI, []));
       const sibling = run(driver, t.sleepThen, [300, 'sibling']);
       const crash = run(driver, task, []);
-      const queued = [1, 2, 3, 4].map((i) => run(driver, t.sleepThen, [1, i]));
+      const log = join(dir, `runs-${signal}.log`);
+      writeFileSync(log, '');
+      const queued = [1, 2, 3, 4].map((i) => run(driver, t.logRun, [log, i]));
       const r = await crash;
       expect(r.ok).toBe(false);
       if (!r.ok) {
@@ -72,6 +74,8 @@ describe('pool driver, process runtime: native crashes fail only their slot', ()
       }
       expect(value(await sibling)).toBe('sibling');
       expect(await Promise.all(queued.map(async (q) => value(await q)))).toEqual([1, 2, 3, 4]);
+      // The tasks queued behind the crash ran once each, never twice.
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['1', '2', '3', '4']);
       // The host lives on, and the pool serves from processes that are not the host.
       const after = value<Who>(await run(driver, t.whoAmI, []));
       expect(after.pid).not.toBe(process.pid);
@@ -156,6 +160,23 @@ describe('pool driver, process runtime: stopping', () => {
     const r = await run(driver, t.grow, []);
     expect(r.ok ? 'ok' : r.error.kind).toBe('oom');
     expect(value<Who>(await run(driver, t.whoAmI, [])).pid).not.toBe(process.pid);
+  }, 60_000);
+
+  it("through a config file: drivers.pool.runtime 'process'", async () => {
+    const file = join(dir, 'isolane.config.json');
+    writeFileSync(file, JSON.stringify({ driver: 'pool', drivers: { pool: { runtime: 'process' } } }));
+    const wg = new WaitGroup({ config: file, concurrency: 1 });
+    try {
+      wg.go(t.whoAmI, undefined);
+      const [r] = await wg.wait();
+      if (r === undefined) throw new Error('no result');
+      const { pid } = value<Who>(r);
+      expect(pid).not.toBe(process.pid);
+      expect(childPids()).toContain(pid); // a worker process of this one
+    } finally {
+      await wg.close();
+      await shutdown();
+    }
   }, 60_000);
 
   it('through a WaitGroup: driverOptions.runtime', async () => {
