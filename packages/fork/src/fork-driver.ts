@@ -5,11 +5,11 @@
  * keeps `prespawn` children booted ahead of demand, and lets a child that delivered its result linger
  * briefly so an error its leftovers throw is reported as a stray instead of being lost.
  */
-import { fileURLToPath } from 'node:url';
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
-import { loaderSpecifiers, workerEnv } from '@isolane/core/driver-kit';
+import { workerEnv } from '@isolane/core/driver-kit';
 import { deathFailure, describeExit } from './child-death.js';
+import { ChildGrants } from './child-grants.js';
 import { type ChildExit, ForkChild } from './fork-child.js';
 import {
   type ForkDriverOptions,
@@ -19,7 +19,6 @@ import {
 } from './fork-options.js';
 import { childNodeFlags } from './node-flags.js';
 import { parentDeathGuard } from './parent-death.js';
-import { baseReads, isReadable, moduleReads, permissionFlags } from './permissions.js';
 import type { ChildConfig, ChildMessage } from './protocol.js';
 
 /** How long a job may run before the prespawned child it took is replaced anyway. */
@@ -87,8 +86,8 @@ export class ForkDriver implements Driver {
   readonly #idle: ForkChild[] = [];
   /** Task modules of recent jobs, most recent first. */
   readonly #recentModules: string[] = [];
-  /** With `permissions`: what every child may read (entry, core, node_modules, bootstrap). */
-  readonly #baseReads: readonly string[];
+  /** With `permissions`: the grants of each child. */
+  readonly #grants: ChildGrants | undefined;
   #active = 0;
   #nextId = 1;
   #closed = false;
@@ -99,20 +98,7 @@ export class ForkDriver implements Driver {
     this.#options = resolveForkOptions(options);
     this.#nodeFlags = childNodeFlags(process.execArgv, this.#options.memoryLimitMb);
     const { permissions, bootstrap } = this.#options;
-    this.#baseReads = permissions
-      ? [...baseReads(), ...(bootstrap !== undefined ? moduleReads(bootstrap) : [])]
-      : [];
-    const loaders = loaderSpecifiers(this.#nodeFlags);
-    if (permissions && !permissions.worker && loaders.length > 0) {
-      // Node runs module loader hooks (tsx's among them) in a worker thread, which the model denies.
-      process.emitWarning(
-        `fork permissions: children inherit the loader flags of this process (${loaders.join(', ')}); ` +
-          'Node runs loader hooks and tsx its transforms in a worker thread, which the permission model ' +
-          'denies unless permissions.worker is true (tsx on Node 20 also needs childProcess: true, and ' +
-          'TSX_DISABLE_CACHE=1 or fsWrite for its cache). Compiling task modules to JavaScript avoids all three.',
-        { type: 'IsolaneWarning', code: 'ISOLANE_FORK_PERMISSIONS_LOADER' },
-      );
-    }
+    this.#grants = permissions && new ChildGrants(permissions, bootstrap, this.#nodeFlags);
     this.#topUp();
   }
 
@@ -220,43 +206,30 @@ export class ForkDriver implements Driver {
     this.#topUp();
   }
 
-  /**
-   * A prespawned child for this task. Under the permission model only one that may read the task's
-   * module (a child's permissions are fixed when it starts); otherwise none, and a fresh one is spawned.
-   */
+  /** A prespawned child for this task: under `permissions`, only one that may read its module. */
   #takeIdle(task: Job['task']): ForkChild | undefined {
-    if (!this.#options.permissions || task.kind !== 'module' || !task.module.startsWith('file:')) {
-      return this.#idle.shift();
-    }
-    const path = fileURLToPath(task.module);
-    const i = this.#idle.findIndex((c) => c.reads === undefined || isReadable(path, c.reads));
+    const i = this.#grants ? ChildGrants.pick(this.#idle, task) : 0;
     return i === -1 ? undefined : this.#idle.splice(i, 1)[0];
   }
 
   #spawn(prespawned: boolean, taskModule?: string): ForkChild {
-    const { bootstrap, warmModules, stdio, onOutput, watchdog, permissions, env } = this.#options;
+    const { bootstrap, warmModules, stdio, onOutput, watchdog, env } = this.#options;
     const warm =
       prespawned && warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
     const guard = watchdog ? parentDeathGuard() : undefined;
-    let nodeFlags = this.#nodeFlags;
-    let reads: readonly string[] | '*' | undefined;
-    if (permissions) {
-      const modules = [...(taskModule !== undefined ? [taskModule] : []), ...(warm ?? [])];
-      const granted = [...this.#baseReads, ...modules.flatMap(moduleReads)];
-      // The watchdog (where there is no setpriv) is a worker thread of the child.
-      const watchdogWorker = guard?.kind === 'thread' && !permissions.worker ? ['--allow-worker'] : [];
-      nodeFlags = [...nodeFlags, ...permissionFlags(permissions, granted), ...watchdogWorker];
-      reads = permissions.fsRead === '*' ? '*' : [...granted, ...permissions.fsRead];
-    }
+    const launch = this.#grants?.launch(
+      [...(taskModule !== undefined ? [taskModule] : []), ...(warm ?? [])],
+      guard?.kind === 'thread',
+    );
     const config: ChildConfig = {
       ...(guard?.kind === 'thread' ? { watchdogMs: WATCHDOG_MS } : {}),
       ...(bootstrap !== undefined ? { bootstrap } : {}),
       ...(warm ? { warm } : {}),
     };
     const child = new ForkChild({
-      nodeFlags,
+      nodeFlags: launch ? [...this.#nodeFlags, ...launch.flags] : this.#nodeFlags,
       env: workerEnv(env),
-      reads,
+      reads: launch?.reads,
       setpriv: guard?.kind === 'pdeathsig' ? guard.setpriv : undefined,
       config,
       stdio,
