@@ -44,6 +44,22 @@ const subjects: Subject[] = [
     },
   },
   {
+    // What a process group of its own costs by itself (setsid in the child; on Linux with scheduler
+    // autogroups every new session also gets its own scheduling group).
+    name: 'child_process.spawn, detached',
+    run: async (n) => {
+      for (let i = 0; i < n; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const child = spawn(file, [], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+          child.stdout.on('data', () => {});
+          child.stderr.on('data', () => {});
+          child.once('error', reject);
+          child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+        });
+      }
+    },
+  },
+  {
     name: 'execa',
     run: async (n) => {
       for (let i = 0; i < n; i++) await execa(file);
@@ -53,6 +69,14 @@ const subjects: Subject[] = [
     name: 'CommandPool (one pool, concurrency 1)',
     run: async (n) => {
       const pool = new CommandPool({ concurrency: 1 });
+      for (let i = 0; i < n; i++) pool.add(`c${i}`, file);
+      check(Object.values(await pool.wait()));
+    },
+  },
+  {
+    name: 'CommandPool, processGroup: false',
+    run: async (n) => {
+      const pool = new CommandPool({ concurrency: 1, processGroup: false });
       for (let i = 0; i < n; i++) pool.add(`c${i}`, file);
       check(Object.values(await pool.wait()));
     },

@@ -1,9 +1,10 @@
 /**
- * Whole-tree kills. Every command starts as the leader of its own process group (`detached: true`
- * makes the child call setsid), so one `kill(-pgid, sig)` reaches the shell, the npm script and every
- * process they started — unless one of them leaves the group on purpose (setsid, double-fork daemons).
- * Groups still alive when this process exits (normally or by a catchable signal) get SIGKILL: a
- * detached group no longer dies with its parent's terminal.
+ * Whole-tree kills. By default every command starts as the leader of its own process group
+ * (`detached: true` makes the child call setsid), so one `kill(-pgid, sig)` reaches the shell, the npm
+ * script and every process they started — unless one of them leaves the group on purpose (setsid,
+ * double-fork daemons). A kill target is a process group as `-pgid`, or a single process as its pid
+ * (`processGroup: false`). Targets still alive when this process exits (normally or by a catchable
+ * signal) get SIGKILL: a detached group no longer dies with its parent's terminal.
  */
 import { onExit } from 'signal-exit';
 
@@ -11,77 +12,78 @@ const live = new Set<number>();
 let hooked = false;
 
 /**
- * Sends `signal` to every process of the group `pgid`; false when no process of it is left.
+ * Sends `signal` to a kill target (`-pgid` for a whole group, a pid for one process); false when no
+ * process of it is left.
  *
  * @example
  * ```ts
- * signalGroup(child.pid!, 'SIGTERM');
+ * signalTarget(-child.pid!, 'SIGTERM'); // the child and everything in its group
  * ```
  */
-export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+export function signalTarget(target: number, signal: NodeJS.Signals | 0): boolean {
   try {
-    process.kill(-pgid, signal);
+    process.kill(target, signal);
     return true;
   } catch {
-    // ESRCH: the whole group is gone; EPERM cannot happen for our own children.
+    // ESRCH: nothing left to signal (EPERM cannot happen for our own children).
     return false;
   }
 }
 
 /**
- * True while at least one process of the group `pgid` is alive (zombies count until reaped).
+ * True while at least one process of the target is alive.
  *
  * @example
  * ```ts
- * if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+ * if (targetAlive(-pid)) signalTarget(-pid, 'SIGKILL');
  * ```
  */
-export function groupAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0);
+export function targetAlive(target: number): boolean {
+  return signalTarget(target, 0);
 }
 
 /**
  * Installs the exit hook. Call it before spawning: Node runs signal handlers between synchronous
  * runs of JavaScript, so a signal that lands while a spawn is being set up is handled after the new
- * group is tracked — but only if a handler is already there (otherwise the default action kills this
+ * target is tracked — but only if a handler is already there (otherwise the default action kills this
  * process at once and the group lives on).
  *
  * @example
  * ```ts
  * guardExit();
  * const child = spawn(file, args, { detached: true });
- * trackGroup(child.pid!);
+ * trackTarget(-child.pid!);
  * ```
  */
 export function guardExit(): void {
   if (hooked) return;
   hooked = true;
   onExit(() => {
-    for (const group of live) signalGroup(group, 'SIGKILL');
+    for (const target of live) signalTarget(target, 'SIGKILL');
   });
 }
 
 /**
- * Remembers a group so that it is killed if this process exits before the group is released.
+ * Remembers a target so that it is killed if this process exits before the target is released.
  *
  * @example
  * ```ts
- * trackGroup(child.pid!);
+ * trackTarget(-child.pid!);
  * ```
  */
-export function trackGroup(pgid: number): void {
+export function trackTarget(target: number): void {
   guardExit();
-  live.add(pgid);
+  live.add(target);
 }
 
 /**
- * Forgets a group (it was killed, or its leader exited and nothing of it is left).
+ * Forgets a target (it was killed, or nothing of it is left).
  *
  * @example
  * ```ts
- * releaseGroup(child.pid!);
+ * releaseTarget(-child.pid!);
  * ```
  */
-export function releaseGroup(pgid: number): void {
-  live.delete(pgid);
+export function releaseTarget(target: number): void {
+  live.delete(target);
 }

@@ -19,7 +19,7 @@ import {
 } from './command-result.js';
 import { LineSplitter } from './line-splitter.js';
 import type { ResolvedCommand } from './options.js';
-import { groupAlive, guardExit, releaseGroup, signalGroup, trackGroup } from './process-group.js';
+import { guardExit, releaseTarget, signalTarget, targetAlive, trackTarget } from './process-group.js';
 
 /** Which output a line came from. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -107,21 +107,23 @@ export function startCommand<K extends string>(
     return settledCommand(failedResult(failure, emptyOutput(spec.command, performance.now() - started)));
   }
   const pid = subprocess.pid;
-  if (pid !== undefined) trackGroup(pid);
+  // What a kill reaches: the whole process group, or (processGroup: false) the command's process only.
+  const target = pid === undefined ? undefined : spec.processGroup ? -pid : pid;
+  if (target !== undefined) trackTarget(target);
 
   const stop = (why: StopReason): void => {
     if (settled || reason) return;
     reason = why;
     clearTimeout(totalTimer);
     clearTimeout(idleTimer);
-    if (pid === undefined) return;
+    if (target === undefined) return;
     if (leaderExited || spec.killGraceMs === 0) {
       // After the leader's exit its stragglers already had their SIGTERM.
-      signalGroup(pid, 'SIGKILL');
+      signalTarget(target, 'SIGKILL');
       return;
     }
-    signalGroup(pid, 'SIGTERM');
-    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), spec.killGraceMs);
+    signalTarget(target, 'SIGTERM');
+    killTimer = setTimeout(() => signalTarget(target, 'SIGKILL'), spec.killGraceMs);
   };
 
   const totalTimer =
@@ -162,13 +164,13 @@ export function startCommand<K extends string>(
   // command never outlives its result and a straggler holding the pipes cannot hold the result back.
   subprocess.once('exit', () => {
     leaderExited = true;
-    if (pid === undefined || !groupAlive(pid)) return;
+    if (target === undefined || target > 0 || !targetAlive(target)) return;
     if (reason || spec.killGraceMs === 0) {
-      signalGroup(pid, 'SIGKILL');
+      signalTarget(target, 'SIGKILL');
       return;
     }
-    signalGroup(pid, 'SIGTERM');
-    killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), spec.killGraceMs);
+    signalTarget(target, 'SIGTERM');
+    killTimer = setTimeout(() => signalTarget(target, 'SIGKILL'), spec.killGraceMs);
   });
 
   const emit = (stream: OutputStream, line: string): PromiseLike<void> | undefined => {
@@ -225,16 +227,16 @@ export function startCommand<K extends string>(
     clearTimeout(totalTimer);
     clearTimeout(idleTimer);
     for (const signal of spec.signals) signal.removeEventListener('abort', onAbort);
-    if (pid !== undefined) {
-      if (groupAlive(pid)) {
+    if (target !== undefined) {
+      if (target < 0 && targetAlive(target)) {
         // Members that let go of the pipes but not of SIGTERM: SIGKILL when the grace is over.
         const last = setTimeout(() => {
-          signalGroup(pid, 'SIGKILL');
-          releaseGroup(pid);
+          signalTarget(target, 'SIGKILL');
+          releaseTarget(target);
         }, spec.killGraceMs);
         last.unref();
       } else {
-        releaseGroup(pid);
+        releaseTarget(target);
       }
       clearTimeout(killTimer);
     }
@@ -269,7 +271,8 @@ export function startCommand<K extends string>(
   return {
     pid,
     done,
-    signal: (signal) => (pid === undefined || settled || leaderExited ? false : signalGroup(pid, signal)),
+    signal: (signal) =>
+      target === undefined || settled || leaderExited ? false : signalTarget(target, signal),
     stop,
   };
 }
@@ -279,7 +282,7 @@ function execaOptions(spec: ResolvedCommand): ExecaOptions {
     buffer: false,
     reject: false,
     // A group of its own, so one kill(-pid) reaches every process the command starts.
-    detached: true,
+    detached: spec.processGroup,
     cleanup: false,
     extendEnv: spec.extendEnv,
     shell: spec.shell,

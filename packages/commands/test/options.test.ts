@@ -26,6 +26,7 @@ describe('option checks', () => {
     [{ extendEnv: 'no' }, /options\.extendEnv must be a boolean/, TypeError],
     [{ shell: 1 }, /options\.shell must be a boolean or a shell's path/, TypeError],
     [{ signal: {} }, /options\.signal must be an AbortSignal/, TypeError],
+    [{ processGroup: 'yes' }, /options\.processGroup must be a boolean/, TypeError],
     ['fast', /options must be an object, got 'fast'/, TypeError],
   ];
   for (const [options, message, type] of bad) {

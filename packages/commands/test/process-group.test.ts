@@ -2,7 +2,7 @@
 // (they are detached, so they would not die with its terminal otherwise).
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { groupAlive, signalGroup } from '../src/process-group.js';
+import { signalTarget, targetAlive } from '../src/process-group.js';
 import { fixture, killAll, node, processesWith, uniqueSleep, until } from './helpers.js';
 
 const markers: string[] = [];
@@ -31,8 +31,10 @@ describe('process groups', () => {
     }, 60_000);
   }
 
-  it('signalGroup and groupAlive report a group that is gone', () => {
-    expect(groupAlive(2 ** 22 + 12_345)).toBe(false);
-    expect(signalGroup(2 ** 22 + 12_345, 'SIGTERM')).toBe(false);
+  it('signalTarget and targetAlive report a group or a process that is gone', () => {
+    expect(targetAlive(-(2 ** 22 + 12_345))).toBe(false);
+    expect(signalTarget(-(2 ** 22 + 12_345), 'SIGTERM')).toBe(false);
+    expect(targetAlive(2 ** 22 + 12_345)).toBe(false);
+    expect(targetAlive(process.pid)).toBe(true);
   });
 });

@@ -133,6 +133,16 @@ describe('whole process tree', () => {
       `left running: ${processesWith(marker).join(', ')}`,
     ).toBe(true);
   }, 60_000);
+
+  it('processGroup: false signals the command only: its children outlive it (the documented trade-off)', async () => {
+    const marker = marked();
+    const pool = new CommandPool({ processGroup: false, killGraceMs: 500 });
+    // The grandchildren hold no pipe of ours (stdio: 'ignore'), so the result does not wait for them.
+    pool.add('tree', node, [fixture('tree.js'), marker], { timeout: 1_000 });
+    const { tree } = await pool.wait();
+    expect(failureOf(tree)).toMatchObject({ kind: 'timeout', signal: 'SIGTERM' });
+    expect(processesWith(marker)).toHaveLength(2);
+  }, 60_000);
 });
 
 describe('output', () => {
