@@ -107,6 +107,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
 
     // The check phase's peak: tasks one at a time on the runner alone.
     const checkPeakMb = await sampler.peak();
+    await sampler.pause();
 
     // Warm: one task at a time, until the count or the time slice is used. Each sample of a driver or
     // baseline is paired with a direct call in this process, so its overhead is measured against the

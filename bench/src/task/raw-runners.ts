@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { inheritedFlags } from '@isolane/core/driver-kit';
+import { inheritedFlags, workerTsxHook } from '@isolane/core/driver-kit';
 import type { TaskBaseline } from './result.js';
 import type { Outcome, Runner, TaskTarget } from './runners.js';
 
@@ -31,7 +31,10 @@ const timedOut = (ms: number): Outcome => ({
 
 function onWorker(target: TaskTarget, args: readonly unknown[]): Promise<Outcome> {
   return new Promise((resolve) => {
+    // On Node versions whose loader hooks do not reach threads, tsx is registered in the worker, as a
+    // user would have to: otherwise a TypeScript task could not load in a raw worker at all.
     const job = {
+      tsx: workerTsxHook(),
       moduleUrl: target.moduleUrl,
       exportName: target.exportName,
       bootstrap: target.bootstrap,

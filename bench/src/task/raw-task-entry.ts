@@ -10,12 +10,18 @@ interface RawJob {
   readonly exportName: string;
   readonly bootstrap: string | null;
   readonly args: readonly unknown[];
+  /** tsx's ESM API to register first (a worker thread on Node versions whose hooks do not reach it). */
+  readonly tsx?: string | undefined;
 }
 
 type Reply = { ok: true; value: unknown } | { ok: false; name: string; message: string };
 
 async function runJob(job: RawJob): Promise<Reply> {
   try {
+    if (job.tsx) {
+      const tsx = (await import(job.tsx)) as { register?: () => unknown };
+      tsx.register?.();
+    }
     if (job.bootstrap) {
       const boot = (await import(job.bootstrap)) as { default?: unknown };
       if (typeof boot.default === 'function') await (boot.default as () => unknown)();

@@ -9,8 +9,10 @@ const SAMPLER = new URL('./rss-sampler-worker.js', import.meta.url);
 
 /** A running sampler. */
 export interface RssSampler {
-  /** Starts a new peak from the current RSS. */
+  /** Starts a new peak from the current RSS (and resumes sampling). */
   reset(): void;
+  /** Stops sampling until the next reset (the peak so far is kept). */
+  pause(): Promise<void>;
   /** Peak RSS (MiB) since the last reset, host and descendants. */
   peak(): Promise<number>;
   stop(): Promise<void>;
@@ -29,7 +31,7 @@ export async function startRssSampler(intervalMs = 25): Promise<RssSampler> {
   worker.unref();
   await new Promise((resolve) => worker.once('message', resolve));
   let asked = 0;
-  const ask = (type: 'reset' | 'peak'): Promise<number> =>
+  const ask = (type: 'reset' | 'peak' | 'pause'): Promise<number> =>
     new Promise((resolve) => {
       const id = ++asked;
       const onMessage = (m: { id: number; peak: number }): void => {
@@ -43,6 +45,9 @@ export async function startRssSampler(intervalMs = 25): Promise<RssSampler> {
     });
   return {
     reset: () => void ask('reset'),
+    pause: async () => {
+      await ask('pause');
+    },
     peak: () => ask('peak'),
     stop: async () => {
       await worker.terminate();

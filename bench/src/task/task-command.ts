@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { type OutputWrite, writeOutputs } from '../output-paths.js';
 import { stderrProgress } from '../progress.js';
 import { renderTaskMarkdown } from './markdown.js';
 import { TASK_BASELINES, TASK_DRIVERS } from './result.js';
@@ -77,14 +78,29 @@ export function addTaskCommands(program: Command): void {
         progress: flags.progress === false ? { start() {}, tick() {}, stop() {} } : stderrProgress(),
       });
       if (flags.table !== false) process.stdout.write(renderTaskTerminal(result));
+      // A write that fails after the run keeps the figures (a temporary file), as the main bench does.
+      const writes: OutputWrite[] = [];
       if (json) {
-        writeTaskJson(result, json);
-        process.stderr.write(`wrote ${json} (validated against task-bench-result.v1)\n`);
+        writes.push({
+          option: '--json',
+          path: json,
+          write: () => {
+            writeTaskJson(result, json);
+            return `wrote ${json} (validated against task-bench-result.v1)`;
+          },
+        });
       }
       if (md) {
-        writeFileSync(md, renderTaskMarkdown(result));
-        process.stderr.write(`wrote ${md}\n`);
+        writes.push({
+          option: '--md',
+          path: md,
+          write: () => {
+            writeFileSync(md, renderTaskMarkdown(result));
+            return `wrote ${md}`;
+          },
+        });
       }
+      if (writeOutputs(writes, result).failures.length > 0) process.exitCode = 1;
       // Reported, not hidden: a task no driver could run fails the command (CI notices).
       if (result.recommendation.driver === null) process.exitCode = 1;
     });

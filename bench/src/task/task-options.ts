@@ -3,10 +3,11 @@
  * error naming its option, and the output files are checked to be writable first, so a long run never
  * ends in a path error.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkOutputPaths } from '../output-paths.js';
 import { TASK_BASELINES, TASK_DRIVERS, type TaskBaseline, type TaskDriver } from './result.js';
 import type { TaskBenchOptions } from './run-task-bench.js';
 import { hostFlags, parseTarget } from './target.js';
@@ -70,30 +71,6 @@ function pick<T extends string>(value: string | undefined, known: readonly T[], 
   return known.filter((k) => names.includes(k));
 }
 
-/**
- * Checks that `file` can be written (creating its directory), before the run.
- *
- * @example
- * ```ts
- * checkOutputPath('/tmp/out/task.json', '--json'); // '/tmp/out/task.json'
- * ```
- */
-export function checkOutputPath(file: string, option: string, cwd: string = process.cwd()): string {
-  const path = resolve(cwd, file);
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new TypeError(`${option}: ${path} is a directory; give a file name`);
-  }
-  const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    if (existsSync(path)) accessSync(path, constants.W_OK);
-  } catch (err) {
-    throw new TypeError(`${option}: cannot write ${path}: ${(err as Error).message}`);
-  }
-  return path;
-}
-
 /** Options checked and resolved, plus where to write the outputs. */
 export interface ResolvedTaskOptions {
   readonly bench: Omit<TaskBenchOptions, 'progress'>;
@@ -134,9 +111,11 @@ export function resolveTaskOptions(
     if (!existsSync(bootstrapPath)) throw new TypeError(`--bootstrap: no such file: ${bootstrapPath}`);
     bootstrap = pathToFileURL(bootstrapPath).href;
   }
-  const json = flags.json !== undefined ? checkOutputPath(flags.json, '--json', cwd) : null;
-  const md = flags.md !== undefined ? checkOutputPath(flags.md, '--md', cwd) : null;
+  const json = flags.json !== undefined ? resolve(cwd, flags.json) : null;
+  const md = flags.md !== undefined ? resolve(cwd, flags.md) : null;
   if (json !== null && json === md) throw new TypeError('--json and --md name the same file');
+  // Before minutes of measuring, not after (the main bench's check: folders made, files writable).
+  checkOutputPaths({ ...(json ? { json } : {}), ...(md ? { md } : {}) });
   const argsModule = args.kind === 'module' ? [new URL(args.url).pathname] : [];
   return {
     bench: {

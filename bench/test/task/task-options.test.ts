@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostFlags } from '../../dist/task/target.js';
 import { loadArgLists } from '../../dist/task/task-args.js';
-import { checkOutputPath, positiveInt, resolveTaskOptions } from '../../dist/task/task-options.js';
+import { positiveInt, resolveTaskOptions } from '../../dist/task/task-options.js';
 
 const fixtures = new URL('../fixtures/user-tasks/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'task-options-'));
@@ -37,7 +37,7 @@ describe('resolveTaskOptions', () => {
       ['tiny.js#add', { budget: 'soon' }, /--budget must be a positive integer/],
       ['tiny.js#add', { timeout: '-1' }, /--timeout must be a non-negative integer/],
       ['tiny.js#add', { bootstrap: 'nope.js' }, /--bootstrap: no such file/],
-      ['tiny.js#add', { json: fixtures }, /--json: .* is a directory/],
+      ['tiny.js#add', { json: fixtures }, /--json .*: cannot write there \(it is a directory\)/],
       ['missing.js#add', {}, /<module>#<export>: no such file/],
       ['tiny.js#not-a-name', {}, /is not an export name/],
       ['args-list.json#x', {}, /no such file/],
@@ -51,13 +51,15 @@ describe('resolveTaskOptions', () => {
 
   it('checks output paths before measuring, creating their directory', () => {
     const file = join(dir, 'deep', 'out.json');
-    expect(checkOutputPath(file, '--json')).toBe(file);
     const { json, md } = resolveTaskOptions('tiny.js#add', { json: file, md: join(dir, 'out.md') }, fixtures);
     expect(json).toBe(file);
     expect(md).toBe(join(dir, 'out.md'));
     expect(() => resolveTaskOptions('tiny.js#add', { json: file, md: file }, fixtures)).toThrow(/same file/);
     writeFileSync(join(dir, 'blocker'), '');
-    expect(() => checkOutputPath(join(dir, 'blocker', 'x.json'), '--md')).toThrow(/--md: cannot write/);
+    expect(() => resolveTaskOptions('tiny.js#add', { md: join(dir, 'blocker', 'x.md') }, fixtures)).toThrow(
+      /--md .*blocker\/x.md: cannot write there/,
+    );
+    expect(existsSync(join(dir, 'deep'))).toBe(true);
   });
 
   it('adds a TypeScript loader for a .ts task when the CLI runs without one', () => {
