@@ -129,11 +129,12 @@ if (values.json) {
     `Node ${process.version}, ${availableParallelism()} cores; \`${file}\` × ${perRound} sequentially, ${rounds} rounds\n\n`,
   );
   process.stdout.write(
-    '| subject | ms per command (median of rounds) | × bare execa (median of per-round ratios) |\n|---|---|---|\n',
+    '| subject | ms per command | × bare execa | middle half of the per-round ratios |\n|---|---|---|---|\n',
   );
   for (const row of rows) {
+    const [low, high] = [quantile(row.ratiosPerRound, 0.25), quantile(row.ratiosPerRound, 0.75)];
     process.stdout.write(
-      `| ${row.subject} | ${row.msPerCommand.toFixed(2)} | ${row.vsExeca.toFixed(2)}× |\n`,
+      `| ${row.subject} | ${row.msPerCommand.toFixed(2)} | ${row.vsExeca.toFixed(2)}× | ${low.toFixed(2)}–${high.toFixed(2)}× |\n`,
     );
   }
 }
@@ -144,6 +145,11 @@ function median(xs: number[]): number {
   return sorted.length % 2
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 function positive(value: string | undefined, flag: string): number {
