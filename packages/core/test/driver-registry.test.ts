@@ -1,0 +1,55 @@
+/**
+ * Driver packages resolve from the application, and through the umbrella package `isolane` when the app
+ * installed only that (pnpm's strict layout keeps the umbrella's dependencies out of the app's
+ * node_modules).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveDriverPackage } from '../src/driver-registry.js';
+
+const app = mkdtempSync(join(tmpdir(), 'isolane-umbrella-'));
+afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+function writePackage(dir: string, name: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '0.1.0',
+      type: 'module',
+      exports: { '.': './index.js', './package.json': './package.json' },
+    }),
+  );
+  writeFileSync(join(dir, 'index.js'), 'export const createDriver = () => null;\n');
+}
+
+describe('resolveDriverPackage', () => {
+  const base = pathToFileURL(join(app, 'noop.js')).href;
+
+  it('finds a driver that only the umbrella package depends on (nested under it)', () => {
+    const umbrella = join(app, 'node_modules', 'isolane');
+    writePackage(umbrella, 'isolane');
+    writePackage(join(umbrella, 'node_modules', '@isolane', 'only-in-umbrella'), '@isolane/only-in-umbrella');
+    expect(resolveDriverPackage('@isolane/only-in-umbrella', [base])).toBe(
+      pathToFileURL(join(umbrella, 'node_modules', '@isolane', 'only-in-umbrella', 'index.js')).href,
+    );
+  });
+
+  it("prefers the app's own copy of a driver over the umbrella's", () => {
+    writePackage(join(app, 'node_modules', '@isolane', 'both'), '@isolane/both');
+    writePackage(join(app, 'node_modules', 'isolane', 'node_modules', '@isolane', 'both'), '@isolane/both');
+    expect(resolveDriverPackage('@isolane/both', [base])).toBe(
+      pathToFileURL(join(app, 'node_modules', '@isolane', 'both', 'index.js')).href,
+    );
+  });
+
+  it('names the package, and the umbrella, when neither has it', () => {
+    expect(() => resolveDriverPackage('@isolane/nowhere', [base])).toThrow(
+      /the driver package @isolane\/nowhere cannot be found .*npm i @isolane\/nowhere; npm i isolane installs every driver/,
+    );
+  });
+});
