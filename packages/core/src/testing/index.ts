@@ -1,6 +1,7 @@
 /**
  * `@isolane/core/testing`: the shared conformance suite every driver runs, and the probes it uses to
- * check that nothing is left behind.
+ * check that nothing is left behind. It runs on Vitest, an optional peer dependency of `@isolane/core`:
+ * install `vitest` (>= 4.1) to import this entry; no other entry of the package needs it.
  *
  * @example
  * ```ts
