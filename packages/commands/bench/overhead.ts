@@ -98,18 +98,29 @@ for (const subject of subjects) await subject.run(10);
 
 const perCommand = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
 const ratios = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+// This process's CPU time per command (user + system): the library's own cost, which a loaded
+// machine's scheduling delays (the bulk of the wall time of a tiny command) do not inflate as much.
+const cpuPerCommand = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+const cpuRatios = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
 for (let round = 0; round < rounds; round++) {
   const order = subjects.map((_, i) => subjects[(i + round) % subjects.length] as Subject);
   const means = new Map<string, number>();
+  const cpu = new Map<string, number>();
   for (const subject of order) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await subject.run(perRound);
     means.set(subject.name, (performance.now() - t0) / perRound);
+    const used = process.cpuUsage(c0);
+    cpu.set(subject.name, (used.user + used.system) / 1000 / perRound);
   }
   const base = means.get('execa') as number;
+  const cpuBase = cpu.get('execa') as number;
   for (const [name, mean] of means) {
     perCommand.get(name)?.push(mean);
     ratios.get(name)?.push(mean / base);
+    cpuPerCommand.get(name)?.push(cpu.get(name) as number);
+    cpuRatios.get(name)?.push((cpu.get(name) as number) / cpuBase);
   }
   if ((round + 1) % 10 === 0) process.stderr.write(`round ${round + 1}/${rounds} done\n`);
 }
@@ -119,6 +130,9 @@ const rows = subjects.map((s) => ({
   msPerCommand: median(perCommand.get(s.name) ?? []),
   vsExeca: median(ratios.get(s.name) ?? []),
   ratiosPerRound: ratios.get(s.name) ?? [],
+  cpuMsPerCommand: median(cpuPerCommand.get(s.name) ?? []),
+  cpuVsExeca: median(cpuRatios.get(s.name) ?? []),
+  cpuRatiosPerRound: cpuRatios.get(s.name) ?? [],
 }));
 if (values.json) {
   process.stdout.write(
@@ -129,12 +143,12 @@ if (values.json) {
     `Node ${process.version}, ${availableParallelism()} cores; \`${file}\` × ${perRound} sequentially, ${rounds} rounds\n\n`,
   );
   process.stdout.write(
-    '| subject | ms per command | × bare execa | middle half of the per-round ratios |\n|---|---|---|---|\n',
+    '| subject | wall ms per command | × bare execa | middle half of the per-round ratios | parent CPU ms per command | × bare execa | middle half |\n|---|---|---|---|---|---|---|\n',
   );
   for (const row of rows) {
-    const [low, high] = [quantile(row.ratiosPerRound, 0.25), quantile(row.ratiosPerRound, 0.75)];
+    const spread = (xs: number[]) => `${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)}×`;
     process.stdout.write(
-      `| ${row.subject} | ${row.msPerCommand.toFixed(2)} | ${row.vsExeca.toFixed(2)}× | ${low.toFixed(2)}–${high.toFixed(2)}× |\n`,
+      `| ${row.subject} | ${row.msPerCommand.toFixed(2)} | ${row.vsExeca.toFixed(2)}× | ${spread(row.ratiosPerRound)} | ${row.cpuMsPerCommand.toFixed(2)} | ${row.cpuVsExeca.toFixed(2)}× | ${spread(row.cpuRatiosPerRound)} |\n`,
     );
   }
 }
