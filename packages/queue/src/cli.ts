@@ -67,18 +67,24 @@ try {
   fail((err as Error).message);
 }
 
+/** A forced stop: give Redis a moment to hear about it, never more. */
+function stopNow(): void {
+  setTimeout(() => process.exit(1), 5_000).unref();
+  void worker.close(true).finally(() => process.exit(1));
+}
+
 let signals = 0;
 const stop = (signal: string) => {
   signals++;
   if (signals > 1) {
     process.stderr.write(`isolane-worker: ${signal} again: stopping now\n`);
-    void worker.close(true).finally(() => process.exit(1));
+    stopNow();
     return;
   }
   process.stderr.write(`isolane-worker: ${signal}: finishing ${worker.running} job(s), then exiting\n`);
   const timer = setTimeout(() => {
     process.stderr.write('isolane-worker: shutdown grace over: stopping now\n');
-    void worker.close(true).finally(() => process.exit(1));
+    stopNow();
   }, grace);
   timer.unref();
   void worker.close(false).then(() => process.exit(0));

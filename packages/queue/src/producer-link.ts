@@ -4,11 +4,19 @@
  * subscriber for the control channel (late errors reported by workers). Opened lazily, closed when the
  * driver idles, so an idle driver never keeps its process alive.
  */
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { bullmqConnection, checkServer, describeConnection, newRedis, redisOptions } from './connection.js';
 import type { ResolvedQueueOptions } from './options.js';
 import { type ControlMessage, controlChannel, type JobPayload } from './wire.js';
+
+/** What a finished (or unfinished) job holds in Redis. */
+export interface StoredJob {
+  readonly returnvalue: unknown;
+  readonly failedReason: string;
+  /** 0 while the job has not finished. */
+  readonly finishedOn: number;
+}
 
 /** What the link tells the driver. */
 export interface LinkHandlers {
@@ -93,25 +101,50 @@ export class ProducerLink {
     return this.#lastError || `connection status "${this.#client.status}"`;
   }
 
-  /** Adds a job; results are never removed by BullMQ before the driver has read them. */
-  async add(payload: JobPayload): Promise<string> {
-    const job = await this.#queue.add('task', payload, {
-      attempts: 1,
-      removeOnComplete: false,
-      removeOnFail: false,
+  /**
+   * Adds jobs in one round trip, in order; results are never removed by BullMQ before the driver has
+   * read them (it removes each job itself once its slot is settled).
+   */
+  async addBulk(payloads: readonly JobPayload[]): Promise<string[]> {
+    const jobs = await this.#queue.addBulk(
+      payloads.map((data) => ({
+        name: 'task',
+        data,
+        opts: { attempts: 1, removeOnComplete: false, removeOnFail: false },
+      })),
+    );
+    return jobs.map((job) => {
+      if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
+      return job.id;
     });
-    if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
-    return job.id;
   }
 
-  /** The job's stored state: 'completed', 'failed', 'active', 'waiting', ..., or 'unknown' (gone). */
-  state(jobId: string): Promise<string> {
-    return this.#queue.getJobState(jobId);
-  }
-
-  /** The stored job, or undefined when it is gone. */
-  async job(jobId: string): Promise<Job | undefined> {
-    return (await Job.fromId(this.#queue, jobId)) ?? undefined;
+  /**
+   * The stored outcome fields of a job (not its arguments), or undefined when the job is gone.
+   */
+  async stored(jobId: string): Promise<StoredJob | undefined> {
+    // `timestamp` is set when a job is added: its absence means the job is gone (one command, no Lua).
+    const [returnvalue, failedReason, finishedOn, timestamp] = await this.#client.hmget(
+      this.#queue.toKey(jobId),
+      'returnvalue',
+      'failedReason',
+      'finishedOn',
+      'timestamp',
+    );
+    if (timestamp === null || timestamp === undefined) return undefined;
+    let value: unknown = null;
+    if (returnvalue) {
+      try {
+        value = JSON.parse(returnvalue);
+      } catch {
+        value = returnvalue;
+      }
+    }
+    return {
+      returnvalue: value,
+      failedReason: failedReason ?? '',
+      finishedOn: finishedOn ? Number(finishedOn) : 0,
+    };
   }
 
   /** Removes a job (a waiting one never runs); a locked (running) one is left to its worker. */

@@ -18,6 +18,8 @@ interface Entry {
   readonly payload?: JobPayload;
   state: 'queued' | 'adding' | 'added' | 'done';
   id?: string;
+  /** When its job was last added to Redis (performance.now()). */
+  addedAt: number;
   runs: number;
   reading: boolean;
 }
@@ -59,6 +61,7 @@ export class QueueDriver implements Driver {
   #tick: NodeJS.Timeout | undefined;
   #idle: NodeJS.Timeout | undefined;
   #lastSweep = 0;
+  #pumpScheduled = false;
 
   constructor(settings: DriverSettings) {
     this.#concurrency = checkConcurrencyOption(settings.concurrency, 'queue driver: "concurrency"');
@@ -78,7 +81,7 @@ export class QueueDriver implements Driver {
     const entry = this.#entry(job, sink);
     if (entry.state !== 'done') {
       this.#fifo.push(entry);
-      this.#pump();
+      this.#schedulePump();
       this.#arm();
     }
     return { abort: (failure: TaskFailure) => this.#abort(entry, failure) };
@@ -100,7 +103,7 @@ export class QueueDriver implements Driver {
   #entry(job: Job, sink: JobSink): Entry {
     const fail = (error: TaskFailure): Entry => {
       sink.settle({ ok: false, error, ms: 0 });
-      return { sink, state: 'done', runs: 0, reading: false };
+      return { sink, state: 'done', addedAt: 0, runs: 0, reading: false };
     };
     if (this.#closed) return fail(makeFailure('aborted', 'the queue driver is closed'));
     if (this.#bootstrap.refused) {
@@ -126,7 +129,7 @@ export class QueueDriver implements Driver {
       ...(this.#bootstrap.path !== undefined ? { bootstrap: this.#bootstrap.path } : {}),
       ...(this.#memoryLimitMb !== undefined ? { memoryLimitMb: this.#memoryLimitMb } : {}),
     };
-    return { sink, payload, state: 'queued', runs: 0, reading: false };
+    return { sink, payload, state: 'queued', addedAt: 0, runs: 0, reading: false };
   }
 
   #ensureLink(): ProducerLink {
@@ -138,7 +141,7 @@ export class QueueDriver implements Driver {
       this.#link = new ProducerLink(this.options, {
         finished: (id) => {
           const entry = this.#byId.get(id);
-          if (entry) void this.#read(entry, true);
+          if (entry) void this.#read(entry);
         },
         stray: (id, failure) => {
           const to = this.#byId.get(id)?.sink ?? this.#recent.get(id)?.sink;
@@ -150,60 +153,78 @@ export class QueueDriver implements Driver {
     return this.#link;
   }
 
+  /** Pumps once per microtask, so the go() calls of one tick reach Redis in one round trip. */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
   #pump(): void {
+    const batch: Entry[] = [];
     while (this.#inflight < this.#concurrency && this.#fifoHead < this.#fifo.length) {
       const entry = this.#fifo[this.#fifoHead++] as Entry;
       if (entry.state !== 'queued') continue;
-      this.#add(entry);
+      this.#inflight++;
+      batch.push(entry);
     }
+    if (batch.length > 0) this.#add(batch);
     if (this.#fifoHead > 1024 && this.#fifoHead * 2 > this.#fifo.length) {
       this.#fifo.splice(0, this.#fifoHead);
       this.#fifoHead = 0;
     }
   }
 
-  #add(entry: Entry): void {
+  /** Adds entries (already counted in flight) to Redis in one round trip. */
+  #add(batch: readonly Entry[]): void {
     const link = this.#ensureLink();
-    if (entry.state === 'queued') this.#inflight++;
-    entry.state = 'adding';
-    entry.runs++;
-    this.#adding.add(entry);
-    link.add(entry.payload as JobPayload).then(
-      (id) => {
-        this.#adding.delete(entry);
-        if (entry.state === 'done') {
-          this.#cancelJob(id, 'aborted before it started');
-          return;
+    const now = performance.now();
+    for (const entry of batch) {
+      entry.addedAt = now;
+      entry.state = 'adding';
+      entry.runs++;
+      this.#adding.add(entry);
+    }
+    link.addBulk(batch.map((entry) => entry.payload as JobPayload)).then(
+      (ids) => {
+        for (const [i, entry] of batch.entries()) {
+          const id = ids[i] as string;
+          this.#adding.delete(entry);
+          if (entry.state === 'done') {
+            this.#cancelJob(id, 'aborted before it started');
+            continue;
+          }
+          entry.id = id;
+          entry.state = 'added';
+          this.#byId.set(id, entry);
         }
-        entry.id = id;
-        entry.state = 'added';
-        this.#byId.set(id, entry);
       },
       (err: Error) => {
-        this.#adding.delete(entry);
-        this.#settle(entry, {
-          ok: false,
-          error: makeFailure('crashed', `cannot add the job to Redis at ${link.name}: ${err.message}`, {
-            code: 'ISOLANE_REDIS_UNREACHABLE',
-          }),
-          ms: 0,
-        });
+        for (const entry of batch) {
+          this.#adding.delete(entry);
+          this.#settle(entry, {
+            ok: false,
+            error: makeFailure('crashed', `cannot add the job to Redis at ${link.name}: ${err.message}`, {
+              code: 'ISOLANE_REDIS_UNREACHABLE',
+            }),
+            ms: 0,
+          });
+        }
       },
     );
   }
 
   /** Reads a job's stored state and settles its slot when it is final. */
-  async #read(entry: Entry, finished: boolean): Promise<void> {
+  async #read(entry: Entry): Promise<void> {
     const link = this.#link;
     const id = entry.id;
     if (!link || id === undefined || entry.reading || entry.state !== 'added') return;
     entry.reading = true;
     try {
-      if (!finished) {
-        const state = await link.state(id);
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return;
-      }
-      const job = await link.job(id);
+      const job = await link.stored(id);
       if (entry.state !== 'added' || entry.id !== id) return;
       if (!job) {
         this.#settle(
@@ -226,7 +247,7 @@ export class QueueDriver implements Driver {
         // The worker died holding the job: run it again (at-least-once), as `attempts` asks.
         this.#byId.delete(id);
         this.#toRemove.push(id);
-        this.#add(entry);
+        this.#add([entry]);
         return;
       }
       this.#settle(
@@ -256,7 +277,7 @@ export class QueueDriver implements Driver {
     }
     if (wasInflight) this.#inflight--;
     entry.sink.settle(result);
-    this.#pump();
+    this.#schedulePump();
   }
 
   #abort(entry: Entry, failure: TaskFailure): void {
@@ -316,7 +337,10 @@ export class QueueDriver implements Driver {
     }
     if (link.ready && now - this.#lastSweep >= this.options.sweepMs) {
       this.#lastSweep = now;
-      for (const entry of this.#byId.values()) void this.#read(entry, false);
+      // Jobs added since the last sweep are left to their events; older ones are read from Redis.
+      for (const entry of this.#byId.values()) {
+        if (now - entry.addedAt >= this.options.sweepMs) void this.#read(entry);
+      }
     }
   }
 

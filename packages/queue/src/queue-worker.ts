@@ -25,9 +25,9 @@ import {
   controlChannel,
   decode,
   encode,
-  fromRootPath,
   type JobOutcome,
   type JobPayload,
+  resolveUnderRoot,
 } from './wire.js';
 
 /** The local drivers a worker can run jobs on. */
@@ -143,6 +143,8 @@ export class QueueWorker {
       for (const handle of this.#running.values()) {
         handle.abort(makeFailure('crashed', `worker ${this.name} was stopped before the job finished`));
       }
+      // A graceful close may be waiting on those jobs: stop BullMQ's worker now too.
+      void this.#worker.close(true).catch(() => {});
     }
     this.#closing ??= (async () => {
       await this.#worker.close(force).catch(() => {});
@@ -210,7 +212,7 @@ export class QueueWorker {
       }
       task = { kind: 'inline', source: String(data.task.source) };
     } else if (data.task?.kind === 'module') {
-      const at = fromRootPath(data.task.path, this.#opts.root);
+      const at = resolveUnderRoot(data.task.path, this.#opts.root);
       if ('refused' in at) return refuse(at.refused, 'ISOLANE_OUTSIDE_ROOT');
       task = { kind: 'module', module: at.url, name: String(data.task.name) };
     } else {
@@ -218,7 +220,7 @@ export class QueueWorker {
     }
     let bootstrap = this.#opts.bootstrap;
     if (data.bootstrap !== undefined) {
-      const at = fromRootPath(data.bootstrap, this.#opts.root);
+      const at = resolveUnderRoot(data.bootstrap, this.#opts.root);
       if ('refused' in at) return refuse(at.refused, 'ISOLANE_OUTSIDE_ROOT', 'bootstrap');
       bootstrap = at.url;
     }

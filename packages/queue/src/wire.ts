@@ -143,9 +143,37 @@ function realOr(path: string): string {
  */
 export function wireTask(spec: TaskSpec, root: string): { task: WireTask } | { refused: string } {
   if (spec.kind === 'inline') return { task: { kind: 'inline', source: spec.source } };
-  const at = toRootPath(spec.module, root);
+  const at = cached(producerPaths, `${root}\0${spec.module}`, () => toRootPath(spec.module, root));
   if ('refused' in at) return at;
   return { task: { kind: 'module', path: at.path, name: spec.name } };
+}
+
+const producerPaths = new Map<string, { path: string } | { refused: string }>();
+const workerPaths = new Map<string, { url: string } | { refused: string }>();
+
+/** Path checks hit the file system (realpath): remember them per root and path, boundedly. */
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= 1024) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/**
+ * {@link fromRootPath}, remembered per root and path (a worker sees the same few modules again and
+ * again).
+ *
+ * @example
+ * ```ts
+ * resolveUnderRoot('tasks.js', '/srv/app'); // { url: 'file:///srv/app/tasks.js' }
+ * ```
+ */
+export function resolveUnderRoot(path: string, root: string): { url: string } | { refused: string } {
+  if (typeof path !== 'string') return fromRootPath(path, root);
+  return cached(workerPaths, `${root}\0${path}`, () => fromRootPath(path, root));
 }
 
 /**

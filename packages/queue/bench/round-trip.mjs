@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// Standalone measurement of the queue driver against a hand-written BullMQ baseline, side by side in one
+// run on a private loopback redis-server: warm round trip (one task at a time, p50/p95) and throughput of
+// 10,000 trivial tasks through 2 worker processes. Both include the network loopback and every Redis
+// round trip; the isolane side also runs each task on the worker's local pool driver.
+//
+//   node bench/round-trip.mjs [--rounds 300] [--tasks 10000] [--worker-concurrency 8] [--json]
+//
+// Needs a built package (pnpm --filter @isolane/queue build) and redis-server on PATH.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { WaitGroup } from '@isolane/core';
+import { Queue, QueueEvents } from 'bullmq';
+import { QueueDriver } from '../dist/index.js';
+
+const { values: argv } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '300' },
+    tasks: { type: 'string', default: '10000' },
+    'worker-concurrency': { type: 'string', default: '8' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const ROUNDS = Number(argv.rounds);
+const TASKS = Number(argv.tasks);
+const WORKER_CONCURRENCY = argv['worker-concurrency'];
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const tasks = await import(new URL('../../core/dist/testing/fixtures/tasks.js', import.meta.url).href);
+const children = new Set();
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(cmd, args, readyText) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const on = (d) => {
+      out += d;
+      if (out.includes(readyText)) resolve(child);
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.once('exit', (code) => reject(new Error(`${cmd} exited (${code}): ${out}`)));
+  });
+}
+
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(t);
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+function summary(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99) };
+}
+
+async function rawRoundTrip(url, port, queue) {
+  const w = await start(
+    process.execPath,
+    [fileURLToPath(new URL('./raw-worker.mjs', import.meta.url)), url, queue, '1'],
+    'ready',
+  );
+  const connection = { host: '127.0.0.1', port };
+  const q = new Queue(queue, { connection });
+  const events = new QueueEvents(queue, { connection });
+  await events.waitUntilReady();
+  const samples = [];
+  for (let i = 0; i < ROUNDS + 50; i++) {
+    const t0 = performance.now();
+    const job = await q.add('t', { a: i, b: 1 });
+    const v = await job.waitUntilFinished(events, 30_000);
+    if (v !== i + 1) throw new Error(`raw: wrong value ${v}`);
+    if (i >= 50) samples.push(performance.now() - t0);
+  }
+  await events.close();
+  await q.close();
+  await stop(w);
+  return summary(samples);
+}
+
+async function isolaneRoundTrip(url, queue) {
+  const w = await start(
+    process.execPath,
+    [CLI, '--redis', url, '--queue', queue, '--root', ROOT, '--concurrency', '1'],
+    'ready',
+  );
+  const driver = new QueueDriver({
+    concurrency: 1,
+    options: { connection: url, queueName: queue, root: ROOT },
+  });
+  const samples = [];
+  for (let i = 0; i < ROUNDS + 50; i++) {
+    const t0 = performance.now();
+    const wg = new WaitGroup({ driver });
+    wg.go(tasks.add, i, 1);
+    const [r] = await wg.wait();
+    if (!r.ok || r.value !== i + 1) throw new Error(`isolane: wrong result ${JSON.stringify(r)}`);
+    if (i >= 50) samples.push(performance.now() - t0);
+  }
+  await driver.close();
+  await stop(w);
+  return summary(samples);
+}
+
+async function rawThroughput(url, port, queue) {
+  const script = fileURLToPath(new URL('./raw-worker.mjs', import.meta.url));
+  const ws = await Promise.all(
+    [0, 1].map(() => start(process.execPath, [script, url, queue, WORKER_CONCURRENCY], 'ready')),
+  );
+  const connection = { host: '127.0.0.1', port };
+  const q = new Queue(queue, { connection });
+  const events = new QueueEvents(queue, { connection });
+  await events.waitUntilReady();
+  let done = 0;
+  const t0 = performance.now();
+  const all = new Promise((resolve) => {
+    events.on('completed', () => {
+      if (++done === TASKS) resolve();
+    });
+  });
+  for (let i = 0; i < TASKS; i += 1000) {
+    await q.addBulk(
+      Array.from({ length: Math.min(1000, TASKS - i) }, (_, k) => ({ name: 't', data: { a: i + k, b: 1 } })),
+    );
+  }
+  await all;
+  const seconds = (performance.now() - t0) / 1000;
+  await events.close();
+  await q.obliterate({ force: true });
+  await q.close();
+  await Promise.all(ws.map(stop));
+  return { seconds, perSecond: TASKS / seconds };
+}
+
+async function isolaneThroughput(url, queue, inFlight) {
+  const args = [CLI, '--redis', url, '--queue', queue, '--root', ROOT, '--concurrency', WORKER_CONCURRENCY];
+  const ws = await Promise.all([0, 1].map(() => start(process.execPath, args, 'ready')));
+  const driver = new QueueDriver({
+    concurrency: inFlight,
+    options: { connection: url, queueName: queue, root: ROOT },
+  });
+  const wg = new WaitGroup({ driver });
+  const t0 = performance.now();
+  for (let i = 0; i < TASKS; i++) wg.go(tasks.add, i, 1);
+  const results = await wg.wait();
+  const seconds = (performance.now() - t0) / 1000;
+  for (const [i, r] of results.entries())
+    if (!r.ok || r.value !== i + 1) throw new Error(`isolane: slot ${i} ${JSON.stringify(r)}`);
+  await driver.close();
+  await Promise.all(ws.map(stop));
+  return { seconds, perSecond: TASKS / seconds };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'isolane-bench-redis-'));
+const port = await freePort();
+const url = `redis://127.0.0.1:${port}`;
+try {
+  await start(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    'Ready to accept',
+  );
+  const out = { rounds: ROUNDS, tasks: TASKS, workerConcurrency: Number(WORKER_CONCURRENCY) };
+  log('warm round trip: raw BullMQ…');
+  out.rawRoundTrip = await rawRoundTrip(url, port, 'raw-rt');
+  log('warm round trip: isolane queue…');
+  out.isolaneRoundTrip = await isolaneRoundTrip(url, 'iso-rt');
+  log(`throughput, ${TASKS} tasks through 2 workers: raw BullMQ…`);
+  out.rawThroughput = await rawThroughput(url, port, 'raw-tp');
+  log(`throughput, ${TASKS} tasks through 2 workers: isolane queue…`);
+  out.isolaneThroughput = await isolaneThroughput(url, 'iso-tp', 256);
+  out.roundTripRatio = out.isolaneRoundTrip.p50 / out.rawRoundTrip.p50;
+  out.throughputRatio = out.isolaneThroughput.perSecond / out.rawThroughput.perSecond;
+  if (argv.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else {
+    const ms = (v) => `${v.toFixed(2)} ms`;
+    process.stdout.write(
+      [
+        `| measure | raw BullMQ | isolane queue | ratio |`,
+        `|---|---|---|---|`,
+        `| warm round trip p50 (${ROUNDS} sequential) | ${ms(out.rawRoundTrip.p50)} | ${ms(out.isolaneRoundTrip.p50)} | ${out.roundTripRatio.toFixed(2)}× |`,
+        `| warm round trip p95 | ${ms(out.rawRoundTrip.p95)} | ${ms(out.isolaneRoundTrip.p95)} | ${(out.isolaneRoundTrip.p95 / out.rawRoundTrip.p95).toFixed(2)}× |`,
+        `| ${TASKS} trivial tasks, 2 workers × ${WORKER_CONCURRENCY} | ${Math.round(out.rawThroughput.perSecond)}/s | ${Math.round(out.isolaneThroughput.perSecond)}/s | ${out.throughputRatio.toFixed(2)}× |`,
+        '',
+      ].join('\n'),
+    );
+  }
+} finally {
+  await Promise.all([...children].map(stop));
+  rmSync(dir, { recursive: true, force: true });
+}
