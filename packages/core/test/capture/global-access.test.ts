@@ -64,11 +64,13 @@ describe('capture rules: reads of the host through the global object', () => {
     const counter = accepted(
       '() => { globalThis.seen = (globalThis.seen ?? 0) + 1; return globalThis.seen; }',
     );
-    const before = (globalThis as { seen?: number }).seen;
+    const g = globalThis as { seen?: number };
+    const before = g.seen;
     try {
       expect(counter()).toBe((before ?? 0) + 1);
     } finally {
-      (globalThis as { seen?: number }).seen = before;
+      if (before === undefined) delete g.seen;
+      else g.seen = before;
     }
     expect(accepted('() => (globalThis.cache ??= new Map()).size')).toBeTypeOf('function');
     expect(accepted('() => { global.n++; return global.n; }')).toBeTypeOf('function');
