@@ -29,7 +29,10 @@ function overhead(r: RunnerFigures, result: TaskBenchResult): string {
 function results(r: RunnerFigures, result: TaskBenchResult): string {
   if (r.id === 'serial') return r.digests.length > 0 ? 'reference' : '-';
   const d = result.divergences.find((x) => x.id === r.id);
-  if (d) return `DIFFER (#${d.tasks.map((i) => i + 1).join(',#')})`;
+  if (d) {
+    const shown = d.tasks.slice(0, 3).map((i) => `#${i + 1}`);
+    return `DIFFER (${shown.join(',')}${d.tasks.length > 3 ? ',…' : ''})`;
+  }
   return r.digests.some((x) => !x.startsWith('failed:')) ? 'same' : '-';
 }
 

@@ -43,7 +43,8 @@ function collect(): void {
  *
  * @example
  * ```ts
- * const figures = await measureRunner({ runner: 'pool', target, args, checkTasks: 4, warmSamples: 50, warmBudgetMs: 2_000, throughputTasks: 200 });
+ * const budget = planRunner({ runner: 'pool', budgetMs: 60_000, runners: 6, taskMs: 3, concurrency: 2, cores: 2, argLists: 1 });
+ * const { figures } = await measureRunner({ runner: 'pool', target, args: { kind: 'lists', lists: [[640]] }, ...budget });
  * ```
  */
 export async function measureRunner(plan: HostPlan): Promise<HostReport> {

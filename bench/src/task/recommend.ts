@@ -5,7 +5,8 @@
  *    while another one works and agrees;
  * 2. `cooperative` is excluded when a call holds its thread 1 ms or more before it returns or awaits
  *    (measured on the serial reference): it would hold the caller's event loop that long;
- * 3. among the rest, the highest throughput with the configured tasks in flight wins;
+ * 3. among the rest, the highest throughput with the configured tasks in flight wins; throughputs within
+ *    10% of it are a tie, broken by the lower overhead per task;
  * 4. the reasons quote the winner's overhead over the bare task, its speedup over serial and its memory;
  *    the warnings say what the other models would cost and when they are worth it.
  */
@@ -14,6 +15,8 @@ import type { Divergence, Recommendation, RunnerFigures, RunnerId, TaskDriver } 
 
 /** Above this 1-minute load per core, other work competed for the cores (as the main bench judges). */
 export const BUSY_LOAD_PER_CORE = 0.75;
+/** Throughputs within this fraction of the best are a tie: the lower overhead per task decides. */
+export const TIE = 0.1;
 /** A call that holds its thread this long (ms) or longer blocks an event loop noticeably. */
 export const BLOCKING_MS = 1;
 
@@ -152,15 +155,30 @@ export function recommend(input: RecommendInput): Recommendation {
     );
   }
 
-  // Rule 3: highest throughput wins.
+  // Rule 3: highest throughput wins; within TIE of the best it is a tie, and the lower overhead per
+  // task breaks it (throughputs that close are within the noise of a shared machine).
   const ranked = [...candidates].sort((a, b) => b.throughput.tasksPerSecond - a.throughput.tasksPerSecond);
-  const chosen = ranked[0]!;
+  const best = ranked[0]!;
+  const tied = ranked.filter(
+    (r) => r.throughput.tasksPerSecond >= best.throughput.tasksPerSecond * (1 - TIE),
+  );
+  const cost = (r: Usable): number => taskOverhead(r, taskMs) ?? r.warm.p50;
+  const chosen = tied.reduce((a, b) => (cost(b) < cost(a) ? b : a));
   const reasons = [overheadReason(chosen, taskMs), speedupReason(chosen, cores)];
-  const next = ranked[1];
-  if (next) {
+  const others = ranked.filter((r) => r !== chosen);
+  const rival = others[0];
+  if (rival && tied.length > 1) {
+    const near = tied
+      .filter((r) => r !== chosen)
+      .map((r) => `${r.id} ${formatRate(r.throughput.tasksPerSecond)}`);
+    reasons.push(
+      `throughput within ${TIE * 100}% of the best (${formatRate(chosen.throughput.tasksPerSecond)} vs ` +
+        `${near.join(', ')}): the lowest overhead per task decides`,
+    );
+  } else if (rival) {
     reasons.push(
       `highest throughput of the drivers that agree: ${formatRate(chosen.throughput.tasksPerSecond)} vs ` +
-        `${next.id} ${formatRate(next.throughput.tasksPerSecond)}`,
+        `${rival.id} ${formatRate(rival.throughput.tasksPerSecond)}`,
     );
   }
   if (chosen.memory?.perWorkerMb != null)

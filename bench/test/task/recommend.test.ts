@@ -100,6 +100,22 @@ describe('recommend', () => {
     expect(rec.reasons[0]).toBe('pool: 20.0 µs overhead on a 3.50 ms task (0.6%)');
   });
 
+  it('breaks a throughput tie (within 10%) by the lower overhead per task', () => {
+    const runners = [runner('serial', 100, 0), runner('thread', 180, 5.3), runner('pool', 100.5, 4.9)];
+    const rec = recommend({ runners, divergences: [], cores: 2 });
+    expect(rec.driver).toBe('pool');
+    expect(rec.reasons).toContain(
+      'throughput within 10% of the best (4.9/s vs thread 5.3/s): the lowest overhead per task decides',
+    );
+    // Beyond 10% the faster one wins, whatever its overhead.
+    const clear = recommend({
+      runners: [runner('serial', 100, 0), runner('thread', 180, 5.6), runner('pool', 100.5, 4.9)],
+      divergences: [],
+      cores: 2,
+    });
+    expect(clear.driver).toBe('thread');
+  });
+
   it('warns, last, when the machine was busy during the run', () => {
     const runners = [runner('serial', 3, 0), runner('pool', 3.01, 600)];
     const quiet = recommend({ runners, divergences: [], cores: 2, load: { start: 0.4, end: 1.2 } });
