@@ -13,6 +13,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterChildDrained } from '@isolane/core/driver-kit';
 import type { ForkStdio } from './fork-options.js';
 import { pdeathsigLaunch } from './parent-death.js';
 import { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
@@ -194,34 +195,10 @@ export class ForkChild {
   }
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
-    // Node may report the exit before it has read the child's last IPC messages and stderr (V8's OOM
-    // report): wait for both to end, but not forever, since a grandchild may hold the pipe open.
-    const subprocess = this.#process;
-    const stderr = this.#stderr;
-    let waiting = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const done = (): void => {
-      if (--waiting > 0) return;
-      if (timer) clearTimeout(timer);
-      waiting = 0;
-      this.#finish({ exitCode: code, signal });
-    };
-    if (stderr && !stderr.readableEnded && !stderr.destroyed) {
-      waiting++;
-      stderr.once('close', done);
-    }
-    if (subprocess.connected) {
-      waiting++;
-      subprocess.once('disconnect', done);
-    }
-    if (waiting === 0) {
-      this.#finish({ exitCode: code, signal });
-      return;
-    }
-    timer = setTimeout(() => {
-      waiting = 1;
-      done();
-    }, STDERR_DRAIN_MS);
+    // Its last IPC messages and the end of its stderr (V8's OOM report) may still be on their way.
+    afterChildDrained(this.#process, this.#stderr, STDERR_DRAIN_MS, () =>
+      this.#finish({ exitCode: code, signal }),
+    );
   }
 
   #finish(exit: { exitCode: number | null; signal: string | null; spawnError?: string }): void {

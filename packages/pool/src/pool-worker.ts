@@ -45,8 +45,6 @@ export class PoolWorker extends WorkerState {
   /** Resolves once the thread has exited. */
   readonly exited: Promise<void>;
   #refed = true;
-  /** Someone waits for the thread to stop: it stays ref'd until it has exited (see `stop()`). */
-  #held = false;
   #resolveExited!: () => void;
 
   constructor(options: SpawnOptions, events: WorkerEvents) {
@@ -127,39 +125,15 @@ export class PoolWorker extends WorkerState {
   }
 
   #unref(): void {
-    if (this.#refed && (!this.#held || this.dead)) {
+    if (this.#refed && (!this.held || this.dead)) {
       this.#refed = false;
       this.port.unref();
       this.thread.unref();
     }
   }
 
-  /**
-   * Stops the thread and resolves once it is gone. Someone waits for that, so the thread keeps the
-   * process alive until its exit event has run, whatever arrives meanwhile: a message it posted just
-   * before the stop (BOOTED, READY, a late error) would otherwise find it idle and unref it, and a thread
-   * that takes a while to wind down (still loading its modules, or blocked in a synchronous call) would
-   * then let the event loop empty first — the exit event, and whatever awaits it, would never come.
-   */
-  stop(): Promise<void> {
-    if (!this.dead) {
-      this.#held = true;
-      this.busy();
-      this.terminate();
-    }
-    return this.exited;
-  }
-
-  /**
-   * Stops the thread (idempotent); the exit event does the bookkeeping. Nothing waits for it, so it holds
-   * nothing open: an idle worker being recycled must not keep the process alive (`stop()` does).
-   */
-  terminate(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.dying = true;
+  /** Terminates the thread; its exit event does the bookkeeping. */
+  protected kill(): void {
     this.thread.terminate().catch(() => {
       // already gone: the exit event has run or will run
     });

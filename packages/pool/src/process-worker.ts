@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { makeFailure, type TaskFailure } from '@isolane/core';
 import {
+  afterChildDrained,
   forgetOnParentExit,
   inheritedFlags,
   killOnParentExit,
@@ -86,7 +87,6 @@ export class ProcessWorker extends WorkerState {
   #oom = false;
   #tail = '';
   #refed = true;
-  #held = false;
   #resolveExited!: () => void;
 
   constructor(options: ProcessSpawnOptions, events: WorkerEvents) {
@@ -178,29 +178,14 @@ export class ProcessWorker extends WorkerState {
 
   idle(now: number): void {
     this.idleSince = now;
-    if (!this.#held || this.dead) this.#setRef(false);
-  }
-
-  /** SIGKILLs the child and resolves once it is gone; the process waits for that (see PoolWorker.stop). */
-  stop(): Promise<void> {
-    if (!this.dead) {
-      this.#held = true;
-      this.busy();
-      this.terminate();
-    }
-    return this.exited;
+    if (!this.held || this.dead) this.#setRef(false);
   }
 
   /**
    * SIGKILL: a timeout or an abort stops the work at once, as a thread's terminate() does (a task could
    * ignore a SIGTERM), and an idle child has nothing to finish.
    */
-  terminate(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.dying = true;
+  protected kill(): void {
     if (this.exit === undefined) this.child.kill('SIGKILL');
   }
 
@@ -237,35 +222,8 @@ export class ProcessWorker extends WorkerState {
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
     forgetOnParentExit(this.child);
-    // Node may report the exit before it has read the child's last packets and stderr: wait for both to
-    // end (the markers in them say which job was running), but not forever — a grandchild may hold the
-    // pipe open.
-    const child = this.child;
-    const stderr = this.#stderr;
-    let waiting = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const done = (): void => {
-      if (--waiting > 0) return;
-      if (timer !== undefined) clearTimeout(timer);
-      waiting = 0;
-      this.#finish({ exitCode: code, signal });
-    };
-    if (stderr !== null && !stderr.readableEnded && !stderr.destroyed) {
-      waiting++;
-      stderr.once('close', done);
-    }
-    if (child.connected) {
-      waiting++;
-      child.once('disconnect', done);
-    }
-    if (waiting === 0) {
-      this.#finish({ exitCode: code, signal });
-      return;
-    }
-    timer = setTimeout(() => {
-      waiting = 1;
-      done();
-    }, DRAIN_MS);
+    // Its last packets and the end of its stderr (V8's OOM report) may still be on their way.
+    afterChildDrained(this.child, this.#stderr, DRAIN_MS, () => this.#finish({ exitCode: code, signal }));
   }
 
   #finish(exit: ProcessExit): void {

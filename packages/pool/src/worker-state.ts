@@ -22,7 +22,7 @@ export interface WorkerEvents {
  *
  * @example
  * ```ts
- * class MyWorker extends WorkerState { … } // implements post, receive, startedCount, busy, idle, stop, terminate
+ * class MyWorker extends WorkerState { … } // implements post, receive, startedCount, busy, idle, kill, exited
  * ```
  */
 export abstract class WorkerState {
@@ -63,6 +63,10 @@ export abstract class WorkerState {
   error: Error | undefined = undefined;
   /** Id of the last job it answered, to route errors raised outside any task. */
   lastId = -1;
+  /** Someone waits for it to stop: it stays ref'd until it has exited (see `stop()`). */
+  protected held = false;
+  /** Resolves once it has exited (and its death has been reconciled). */
+  abstract readonly exited: Promise<void>;
 
   /** True when it can take jobs now. */
   get usable(): boolean {
@@ -79,10 +83,37 @@ export abstract class WorkerState {
   abstract busy(): void;
   /** Called when it has nothing in flight: it no longer keeps the process alive. */
   abstract idle(now: number): void;
-  /** Stops it and resolves once it is gone, keeping the process alive until then. */
-  abstract stop(): Promise<void>;
-  /** Stops it (idempotent) without holding the process open; the exit event does the bookkeeping. */
-  abstract terminate(): void;
+  /** Ends the thread or process now (idempotent); its exit event does the bookkeeping. */
+  protected abstract kill(): void;
+
+  /**
+   * Stops it and resolves once it is gone. Someone waits for that, so it keeps the process alive until
+   * its exit event has run, whatever arrives meanwhile: a message it posted just before the stop
+   * (BOOTED, READY, a late error) would otherwise find it idle and unref it, and a worker that takes a
+   * while to wind down (still loading its modules, or blocked in a synchronous call) would then let the
+   * event loop empty first — the exit event, and whatever awaits it, would never come.
+   */
+  stop(): Promise<void> {
+    if (!this.dead) {
+      this.held = true;
+      this.busy();
+      this.terminate();
+    }
+    return this.exited;
+  }
+
+  /**
+   * Stops it (idempotent); the exit event does the bookkeeping. Nothing waits for it, so it holds nothing
+   * open: an idle worker being recycled must not keep the process alive (`stop()` does).
+   */
+  terminate(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.dying = true;
+    this.kill();
+  }
   /**
    * The failure of `job` (undefined: no task was running) for a death that `process.exit()` did not
    * explain, or undefined to let the driver describe it from `error` and the exit code.

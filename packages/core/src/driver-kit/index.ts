@@ -9,6 +9,7 @@
  * const worker = startWorkerThread(entry, { workerData: { tsx: workerTsxHook() } });
  * ```
  */
+export { afterChildDrained } from './child-drain.js';
 export { inheritedFlags } from './inherited-flags.js';
 export {
   checkConcurrencyOption,
