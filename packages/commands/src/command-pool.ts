@@ -35,6 +35,8 @@ interface Slot<K extends string> {
   readonly spec: ResolvedCommand;
   run?: RunningCommand;
   result?: CommandResult;
+  /** Stops watching the command's own signal for its time in the queue. */
+  unwatch?: () => void;
 }
 
 /**
@@ -102,17 +104,17 @@ export class CommandPool<K extends string = string> implements AsyncIterable<Com
       this.settle(slot, this.notStarted(slot, aborted.reason));
       return this;
     }
-    options.signal?.addEventListener(
-      'abort',
-      () => {
+    if (options.signal) {
+      const signal = options.signal;
+      const onAbort = (): void => {
         const at = this.queue.indexOf(slot);
-        if (at >= 0) {
-          this.queue.splice(at, 1);
-          this.settle(slot, this.notStarted(slot, options.signal!.reason));
-        }
-      },
-      { once: true },
-    );
+        if (at < 0) return; // started: startCommand watches the signal itself
+        this.queue.splice(at, 1);
+        this.settle(slot, this.notStarted(slot, signal.reason));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      slot.unwatch = () => signal.removeEventListener('abort', onAbort);
+    }
     this.queue.push(slot);
     this.pump();
     return this;
@@ -246,6 +248,7 @@ export class CommandPool<K extends string = string> implements AsyncIterable<Com
     if (!this.started || this.stopped) return;
     while (this.active.size < this.concurrency && this.queue.length > 0) {
       const slot = this.queue.shift() as Slot<K>;
+      slot.unwatch?.();
       this.active.add(slot);
       const run = startCommand(slot.key, slot.spec, this.onLine);
       slot.run = run;
@@ -258,6 +261,7 @@ export class CommandPool<K extends string = string> implements AsyncIterable<Com
   }
 
   private settle(slot: Slot<K>, result: CommandResult): void {
+    slot.unwatch?.();
     slot.result = result;
     this.completed.push({ key: slot.key, result });
     const waiters = this.waiters;

@@ -4,7 +4,7 @@
  * `crashed` (non-zero exit, killed by a signal, or could not be started), `threw` (the line handler
  * threw). The `name` tells the crashed cases apart: `ExitCodeError`, `SignalError`, `SpawnError`.
  */
-import { makeFailure, type Result, type TaskFailure } from '@isolane/core';
+import { makeFailure, type TaskFailure } from '@isolane/core';
 
 /**
  * What a command printed and how it ended; carried by successes and failures alike.
@@ -56,7 +56,7 @@ export interface CommandValue extends CommandOutput {
 export type CommandFailure = TaskFailure & CommandOutput;
 
 /**
- * One command's outcome; assignable to core's `Result<CommandValue>`.
+ * One command's outcome; assignable to core's `Result<CommandValue>` (checked by the type tests).
  *
  * @example
  * ```ts
@@ -67,9 +67,6 @@ export type CommandFailure = TaskFailure & CommandOutput;
 export type CommandResult =
   | { ok: true; value: CommandValue; ms: number }
   | { ok: false; error: CommandFailure; ms: number };
-
-/** Compile-time proof that a command result is a core result. */
-export type AsCoreResult = CommandResult extends Result<CommandValue> ? true : never;
 
 /** How a process ended, as far as it ended. */
 export interface Ending {

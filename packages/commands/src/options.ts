@@ -6,13 +6,45 @@ import { availableParallelism } from 'node:os';
 
 /** Longest delay a Node timer honours (2^31 - 1 ms); longer ones would fire after 1 ms. */
 export const MAX_TIMER_MS = 2_147_483_647;
-/** Largest `concurrency` accepted (besides `Infinity`). */
+
+/**
+ * Largest `concurrency` accepted (besides `Infinity`).
+ *
+ * @example
+ * ```ts
+ * new CommandPool({ concurrency: Math.min(jobs.length, MAX_CONCURRENCY) });
+ * ```
+ */
 export const MAX_CONCURRENCY = 4096;
-/** Largest `maxBuffer` accepted, in bytes (256 MiB per stream, well under V8's longest string). */
+
+/**
+ * Largest `maxBuffer` accepted, in bytes (256 MiB per stream, well under V8's longest string).
+ *
+ * @example
+ * ```ts
+ * pool.add('dump', 'pg_dump', ['db'], { maxBuffer: MAX_BUFFER_LIMIT });
+ * ```
+ */
 export const MAX_BUFFER_LIMIT = 268_435_456;
-/** Default `maxBuffer`: 16 MiB per stream. */
+
+/**
+ * Default `maxBuffer`: 16 MiB kept per stream.
+ *
+ * @example
+ * ```ts
+ * if (r.ok && r.value.stdoutBytes > DEFAULT_MAX_BUFFER) console.warn('stdout was truncated');
+ * ```
+ */
 export const DEFAULT_MAX_BUFFER = 16_777_216;
-/** Default `killGraceMs`: between SIGTERM and SIGKILL. */
+
+/**
+ * Default `killGraceMs`: 5 s between SIGTERM and SIGKILL.
+ *
+ * @example
+ * ```ts
+ * new CommandPool({ killGraceMs: DEFAULT_KILL_GRACE_MS * 2 }); // slow shutdowns
+ * ```
+ */
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 
 /**

@@ -21,7 +21,14 @@ import { LineSplitter } from './line-splitter.js';
 import type { ResolvedCommand } from './options.js';
 import { guardExit, releaseTarget, signalTarget, targetAlive, trackTarget } from './process-group.js';
 
-/** Which output a line came from. */
+/**
+ * Which output a line came from.
+ *
+ * @example
+ * ```ts
+ * pool.start(({ stream, line }) => (stream === 'stderr' ? console.error : console.log)(line));
+ * ```
+ */
 export type OutputStream = 'stdout' | 'stderr';
 
 /**
