@@ -1,0 +1,97 @@
+// Abort on a queue: a job still waiting in Redis is removed (it never runs), a running one is cancelled
+// on its worker (the worker is free again at once, and the job is cleaned up), and both slots settle as
+// aborted.
+import { WaitGroup } from '@isolane/core';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { QueueDriver } from '../src/index.js';
+import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
+import { fixtureTasks } from './helpers/tasks.js';
+import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+
+let redis: PrivateRedis;
+let worker: TestWorker;
+const queue = queueName('abort');
+const t = await fixtureTasks();
+
+beforeAll(async () => {
+  redis = await startRedis();
+  worker = await startWorker([
+    '--redis',
+    redis.url,
+    '--queue',
+    queue,
+    '--root',
+    REPO_ROOT,
+    '--concurrency',
+    '1',
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await redis?.dispose();
+}, 60_000);
+
+async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+it('wg.abort(): the waiting job is removed from Redis, the running one is cancelled on its worker', async () => {
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
+  const driver = new QueueDriver({
+    concurrency: 4,
+    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
+  });
+  try {
+    const wg = new WaitGroup({ driver });
+    wg.go(t.sleepThen, 60_000, 'running');
+    wg.go(t.sleepThen, 60_000, 'waiting');
+    await until(
+      async () => (await q.getActiveCount()) === 1 && (await q.getWaitingCount()) === 1,
+      30_000,
+      'one active and one waiting job',
+    );
+    const [active] = await q.getActive();
+    const [waiting] = await q.getWaiting();
+    wg.abort('stop now');
+    const results = await wg.wait();
+    for (const r of results) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).toBe('aborted');
+        expect(r.error.message).toMatch(/stop now/);
+      }
+    }
+    // The waiting job never runs: it is gone from Redis.
+    await until(
+      async () => (await q.getJob(String(waiting?.id))) === undefined,
+      10_000,
+      'the waiting job to be removed',
+    );
+    // The running one was stopped on the worker (not after its 60 s) and cleaned up there.
+    await until(
+      async () => (await q.getJob(String(active?.id))) === undefined,
+      20_000,
+      'the cancelled job to be cleaned up',
+    );
+    // The worker's only slot is free again: a new task runs at once.
+    const again = new WaitGroup({ driver });
+    again.go(t.add, 2, 3);
+    const began = performance.now();
+    expect((await again.wait())[0]).toMatchObject({ ok: true, value: 5 });
+    expect(performance.now() - began).toBeLessThan(20_000);
+  } finally {
+    await driver.close();
+    await q.close();
+  }
+}, 90_000);
+
+it('no worker process (or anything a worker started) is left', async () => {
+  await worker.stop();
+  expect(await noMarkedLeft()).toEqual([]);
+}, 60_000);
