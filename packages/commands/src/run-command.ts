@@ -204,25 +204,52 @@ export function startCommand<K extends string>(
     touch();
   };
 
-  const read = async (stream: Readable | null | undefined, capture: BoundedCapture, name: OutputStream) => {
-    if (!stream) return;
-    const split = onLine ? new LineSplitter() : undefined;
-    try {
-      for await (const chunk of stream) {
-        const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  // 'data' events rather than an async iterator: no promise per chunk when the handler is synchronous
+  // (the common case); a handler's promise pauses the stream until the lines before it are through.
+  const read = (stream: Readable | null | undefined, capture: BoundedCapture, name: OutputStream) =>
+    new Promise<void>((resolve) => {
+      if (!stream) {
+        resolve();
+        return;
+      }
+      const split = onLine ? new LineSplitter() : undefined;
+      let chain: Promise<unknown> | undefined;
+      const deliver = (lines: string[], from: number): Promise<unknown> | undefined => {
+        for (let i = from; i < lines.length; i++) {
+          if (handlerError) return undefined;
+          const pending = emit(name, lines[i] as string);
+          if (pending) return Promise.resolve(pending).then(() => deliver(lines, i + 1));
+        }
+        return undefined;
+      };
+      stream.on('data', (chunk: Buffer | string) => {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         capture.push(bytes);
         touch();
-        if (!split || handlerError) continue;
-        for (const line of split.push(bytes)) {
-          const pending = emit(name, line);
-          if (pending) await pending;
-        }
-      }
-    } catch {
-      // The stream was destroyed (the process was killed): how it ended is in execa's result.
-    }
-    if (split && !handlerError) for (const line of split.end()) await emit(name, line);
-  };
+        if (!split || handlerError) return;
+        const lines = split.push(bytes);
+        if (lines.length === 0) return;
+        const pending = chain ? chain.then(() => deliver(lines, 0)) : deliver(lines, 0);
+        if (!pending) return;
+        stream.pause();
+        const mine = pending;
+        chain = mine;
+        void mine.then(() => {
+          if (chain !== mine) return;
+          chain = undefined;
+          stream.resume();
+        });
+      });
+      // A destroyed stream (the process was killed): how it ended is in execa's result.
+      stream.on('error', () => {});
+      stream.once('close', () => {
+        void (async () => {
+          if (chain) await chain;
+          if (split && !handlerError) await deliver(split.end(), 0);
+          resolve();
+        })();
+      });
+    });
 
   const done = (async (): Promise<CommandResult> => {
     const [result] = await Promise.all([
