@@ -16,6 +16,8 @@ export interface StoredJob {
   readonly failedReason: string;
   /** 0 while the job has not finished. */
   readonly finishedOn: number;
+  /** 0 while no worker has taken the job. */
+  readonly processedOn: number;
 }
 
 /** What the link tells the driver. */
@@ -124,12 +126,13 @@ export class ProducerLink {
    */
   async stored(jobId: string): Promise<StoredJob | undefined> {
     // `timestamp` is set when a job is added: its absence means the job is gone (one command, no Lua).
-    const [returnvalue, failedReason, finishedOn, timestamp] = await this.#client.hmget(
+    const [returnvalue, failedReason, finishedOn, timestamp, processedOn] = await this.#client.hmget(
       this.#queue.toKey(jobId),
       'returnvalue',
       'failedReason',
       'finishedOn',
       'timestamp',
+      'processedOn',
     );
     if (timestamp === null || timestamp === undefined) return undefined;
     let value: unknown = null;
@@ -144,7 +147,16 @@ export class ProducerLink {
       returnvalue: value,
       failedReason: failedReason ?? '',
       finishedOn: finishedOn ? Number(finishedOn) : 0,
+      processedOn: processedOn ? Number(processedOn) : 0,
     };
+  }
+
+  /**
+   * True while a worker holds the job's lock. A started, unfinished job without a lock belongs to a
+   * worker that stopped renewing it (dead, or cut off from Redis for longer than its lock duration).
+   */
+  async locked(jobId: string): Promise<boolean> {
+    return (await this.#client.exists(this.#queue.toKey(`${jobId}:lock`))) === 1;
   }
 
   /** Removes a job (a waiting one never runs); a locked (running) one is left to its worker. */

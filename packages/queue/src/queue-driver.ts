@@ -22,6 +22,8 @@ interface Entry {
   addedAt: number;
   runs: number;
   reading: boolean;
+  /** When the sweep first found the job started, unfinished and unlocked (0: not seen so). */
+  unlockedAt: number;
 }
 
 /** How long a settled job's late errors are still routed to its group, ms. */
@@ -103,7 +105,7 @@ export class QueueDriver implements Driver {
   #entry(job: Job, sink: JobSink): Entry {
     const fail = (error: TaskFailure): Entry => {
       sink.settle({ ok: false, error, ms: 0 });
-      return { sink, state: 'done', addedAt: 0, runs: 0, reading: false };
+      return { sink, state: 'done', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
     };
     if (this.#closed) return fail(makeFailure('aborted', 'the queue driver is closed'));
     if (this.#bootstrap.refused) {
@@ -129,7 +131,7 @@ export class QueueDriver implements Driver {
       ...(this.#bootstrap.path !== undefined ? { bootstrap: this.#bootstrap.path } : {}),
       ...(this.#memoryLimitMb !== undefined ? { memoryLimitMb: this.#memoryLimitMb } : {}),
     };
-    return { sink, payload, state: 'queued', addedAt: 0, runs: 0, reading: false };
+    return { sink, payload, state: 'queued', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
   }
 
   #ensureLink(): ProducerLink {
@@ -218,7 +220,7 @@ export class QueueDriver implements Driver {
   }
 
   /** Reads a job's stored state and settles its slot when it is final. */
-  async #read(entry: Entry): Promise<void> {
+  async #read(entry: Entry, sweep = false): Promise<void> {
     const link = this.#link;
     const id = entry.id;
     if (!link || id === undefined || entry.reading || entry.state !== 'added') return;
@@ -236,17 +238,34 @@ export class QueueDriver implements Driver {
         );
         return;
       }
-      if (!job.finishedOn) return;
-      const outcome = job.failedReason ? undefined : readOutcome(job.returnvalue);
-      if (outcome) {
-        this.#settle(entry, outcome);
-        return;
+      let reason: string;
+      if (job.finishedOn) {
+        const outcome = job.failedReason ? undefined : readOutcome(job.returnvalue);
+        if (outcome) {
+          this.#settle(entry, outcome);
+          return;
+        }
+        reason = job.failedReason || 'the job finished without an outcome';
+      } else {
+        // Workers notice each other's stalled jobs; when none is left alive, the producer must.
+        if (!sweep || !job.processedOn || (await link.locked(id))) {
+          entry.unlockedAt = 0;
+          return;
+        }
+        if (entry.state !== 'added' || entry.id !== id) return;
+        const now = performance.now();
+        // Seen unlocked on two sweeps in a row: not a job that finished between the two reads.
+        if (entry.unlockedAt === 0) {
+          entry.unlockedAt = now;
+          return;
+        }
+        reason = 'job stalled: its worker stopped renewing its lock and no live worker failed it';
       }
-      const reason = job.failedReason || 'the job finished without an outcome';
       if (/stalled/i.test(reason) && entry.runs < this.options.attempts) {
         // The worker died holding the job: run it again (at-least-once), as `attempts` asks.
         this.#byId.delete(id);
         this.#toRemove.push(id);
+        entry.unlockedAt = 0;
         this.#add([entry]);
         return;
       }
@@ -339,7 +358,7 @@ export class QueueDriver implements Driver {
       this.#lastSweep = now;
       // Jobs added since the last sweep are left to their events; older ones are read from Redis.
       for (const entry of this.#byId.values()) {
-        if (now - entry.addedAt >= this.options.sweepMs) void this.#read(entry);
+        if (now - entry.addedAt >= this.options.sweepMs) void this.#read(entry, true);
       }
     }
   }

@@ -101,6 +101,34 @@ describe('a worker SIGKILLed mid-job', () => {
     await d.close();
   }, 120_000);
 
+  it('with no live worker left, the producer notices the expired lock itself: crashed, nothing hangs', async () => {
+    const queue = queueName('last');
+    const victim = await worker(queue);
+    const d = driver(queue);
+    const wg = new WaitGroup({ driver: d });
+    wg.go(t.sleepThen, 60_000, 'never');
+    await activeJobs(queue, 1);
+    const killedAt = performance.now();
+    victim.child.kill('SIGKILL');
+    const [r] = await wg.wait();
+    expect(r?.ok).toBe(false);
+    if (r && !r.ok) expect(r.error).toMatchObject({ kind: 'crashed', code: 'ISOLANE_JOB_STALLED' });
+    // Lock expiry, then two sweeps (1 s apart by default), plus slack for a busy machine.
+    expect(performance.now() - killedAt).toBeLessThan(LOCK_MS + 2_000 + 15_000);
+    await d.close();
+  }, 120_000);
+
+  it('a task running longer than the lock duration on a live worker is never taken for stalled', async () => {
+    const queue = queueName('long');
+    await worker(queue);
+    // Sweeps every 200 ms: dozens of lock checks while the task runs past two lock durations.
+    const d = driver(queue, { sweepMs: 200 });
+    const wg = new WaitGroup({ driver: d });
+    wg.go(t.sleepThen, 2 * LOCK_MS + 1_000, 'still mine');
+    expect((await wg.wait())[0]).toMatchObject({ ok: true, value: 'still mine' });
+    await d.close();
+  }, 120_000);
+
   it('with attempts: 2 the stalled task runs again on a live worker and succeeds', async () => {
     const queue = queueName('retry');
     const victim = await worker(queue);
