@@ -88,7 +88,7 @@ describe('shard-report CLI', () => {
     const run = await cli(['--db', db, '--driver', 'fibers']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      '--driver must be one of pool, thread, fork, cooperative, all; got "fibers"',
+      '--driver must be one of pool, thread, fork, cooperative, queue, all; got "fibers"',
     );
   });
 });
