@@ -5,8 +5,9 @@
  *    while another one works and agrees;
  * 2. `cooperative` is excluded when a call holds its thread 1 ms or more before it returns or awaits
  *    (measured on the serial reference): it would hold the caller's event loop that long;
- * 3. among the rest, the highest throughput with the configured tasks in flight wins; throughputs within
- *    10% of it are a tie, broken by the lower overhead per task;
+ * 3. among the rest, the best throughput with the configured tasks in flight wins, as a speedup over
+ *    the bare task measured in the same process (so load that changed between runners does not decide);
+ *    within 10% of the best is a tie, broken by the lower overhead per task;
  * 4. the reasons quote the winner's overhead over the bare task, its speedup over serial and its memory;
  *    the warnings say what the other models would cost and when they are worth it.
  */
@@ -15,7 +16,7 @@ import type { Divergence, Recommendation, RunnerFigures, RunnerId, TaskDriver } 
 
 /** Above this 1-minute load per core, other work competed for the cores (as the main bench judges). */
 export const BUSY_LOAD_PER_CORE = 0.75;
-/** Throughputs within this fraction of the best are a tie: the lower overhead per task decides. */
+/** Speedups within this fraction of the best are a tie: the lower overhead per task decides. */
 export const TIE = 0.1;
 /** A call that holds its thread this long (ms) or longer blocks an event loop noticeably. */
 export const BLOCKING_MS = 1;
@@ -155,30 +156,32 @@ export function recommend(input: RecommendInput): Recommendation {
     );
   }
 
-  // Rule 3: highest throughput wins; within TIE of the best it is a tie, and the lower overhead per
-  // task breaks it (throughputs that close are within the noise of a shared machine).
-  const ranked = [...candidates].sort((a, b) => b.throughput.tasksPerSecond - a.throughput.tasksPerSecond);
+  // Rule 3: the best speedup over the bare task wins — throughput measured against direct calls made in
+  // the same process, so a runner measured while the machine was busier is not penalised for it (raw
+  // tasks/s when a speedup is missing). Within TIE of the best it is a tie, and the lower overhead per
+  // task breaks it.
+  const score = (r: Usable): number => r.throughput.speedup ?? r.throughput.tasksPerSecond;
+  const scoreText = (r: Usable): string =>
+    r.throughput.speedup !== null
+      ? formatRatio(r.throughput.speedup)
+      : formatRate(r.throughput.tasksPerSecond);
+  const ranked = [...candidates].sort((a, b) => score(b) - score(a));
   const best = ranked[0]!;
-  const tied = ranked.filter(
-    (r) => r.throughput.tasksPerSecond >= best.throughput.tasksPerSecond * (1 - TIE),
-  );
+  const tied = ranked.filter((r) => score(r) >= score(best) * (1 - TIE));
   const cost = (r: Usable): number => taskOverhead(r, taskMs) ?? r.warm.p50;
   const chosen = tied.reduce((a, b) => (cost(b) < cost(a) ? b : a));
   const reasons = [overheadReason(chosen, taskMs), speedupReason(chosen, cores)];
-  const others = ranked.filter((r) => r !== chosen);
-  const rival = others[0];
+  const rival = ranked.find((r) => r !== chosen);
   if (rival && tied.length > 1) {
-    const near = tied
-      .filter((r) => r !== chosen)
-      .map((r) => `${r.id} ${formatRate(r.throughput.tasksPerSecond)}`);
+    const near = tied.filter((r) => r !== chosen).map((r) => `${r.id} ${scoreText(r)}`);
     reasons.push(
-      `throughput within ${TIE * 100}% of the best (${formatRate(chosen.throughput.tasksPerSecond)} vs ` +
-        `${near.join(', ')}): the lowest overhead per task decides`,
+      `throughput within ${TIE * 100}% of the best (${scoreText(chosen)} vs ${near.join(', ')}): ` +
+        'the lowest overhead per task decides',
     );
   } else if (rival) {
     reasons.push(
-      `highest throughput of the drivers that agree: ${formatRate(chosen.throughput.tasksPerSecond)} vs ` +
-        `${rival.id} ${formatRate(rival.throughput.tasksPerSecond)}`,
+      `best throughput of the drivers that agree, against the bare task: ${scoreText(chosen)} vs ` +
+        `${rival.id} ${scoreText(rival)}`,
     );
   }
   if (chosen.memory?.perWorkerMb != null)

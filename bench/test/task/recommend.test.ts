@@ -17,8 +17,10 @@ describe('recommend', () => {
     });
     expect(rec.driver).toBe('pool');
     expect(rec.reasons[0]).toBe('pool: 14.0 µs overhead on a 3.10 ms task (0.5%)');
-    expect(rec.reasons[1]).toContain('1.90× over serial on 2 cores');
-    expect(rec.reasons.join(' ')).toContain('620/s vs cooperative 320/s');
+    expect(rec.reasons[1]).toContain('2.07× over serial on 2 cores, 620/s with 2 in flight');
+    expect(rec.reasons).toContain(
+      'best throughput of the drivers that agree, against the bare task: 2.07× vs cooperative 1.07×',
+    );
     // What the others would cost, from their p50s against the winner's.
     expect(rec.warnings).toContain(
       'fork only if the task loads native code that must not crash your process (+60.9 ms per task)',
@@ -100,12 +102,28 @@ describe('recommend', () => {
     expect(rec.reasons[0]).toBe('pool: 20.0 µs overhead on a 3.50 ms task (0.6%)');
   });
 
+  it('ranks by speedup over the bare task measured in the same process, not by raw tasks/s', () => {
+    // The thread host ran while the machine was quieter: more tasks/s, but a lower speedup over the
+    // bare task timed next to it.
+    const busy = { tasks: 100, concurrency: 2, cpuCores: 1, wallMs: 10_000 };
+    const runners = [
+      runner('serial', 100, 0),
+      runner('thread', 150, 10, { throughput: { ...busy, tasksPerSecond: 10, speedup: 1.1 } }),
+      runner('pool', 101, 7, { throughput: { ...busy, tasksPerSecond: 7, speedup: 1.8 } }),
+    ];
+    const rec = recommend({ runners, divergences: [], cores: 2 });
+    expect(rec.driver).toBe('pool');
+    expect(rec.reasons).toContain(
+      'best throughput of the drivers that agree, against the bare task: 1.80× vs thread 1.10×',
+    );
+  });
+
   it('breaks a throughput tie (within 10%) by the lower overhead per task', () => {
     const runners = [runner('serial', 100, 0), runner('thread', 180, 5.3), runner('pool', 100.5, 4.9)];
     const rec = recommend({ runners, divergences: [], cores: 2 });
     expect(rec.driver).toBe('pool');
     expect(rec.reasons).toContain(
-      'throughput within 10% of the best (4.9/s vs thread 5.3/s): the lowest overhead per task decides',
+      'throughput within 10% of the best (0.02× vs thread 0.02×): the lowest overhead per task decides',
     );
     // Beyond 10% the faster one wins, whatever its overhead.
     const clear = recommend({
