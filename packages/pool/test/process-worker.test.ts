@@ -55,6 +55,7 @@ describe('pool driver, process runtime: native crashes fail only their slot', ()
   const crashes = [
     { what: 'a SIGSEGV', task: t.segfault, signal: 'SIGSEGV' },
     { what: 'process.abort()', task: t.abort, signal: 'SIGABRT' },
+    { what: 'a SIGKILL', task: t.killed, signal: 'SIGKILL' },
   ];
   for (const { what, task, signal } of crashes) {
     it(`${what}: the slot is crashed with ${signal}; a sibling and the queued tasks succeed on a new process`, async () => {
@@ -94,6 +95,55 @@ describe('pool driver, process runtime: native crashes fail only their slot', ()
     }
     expect(() => fstatSync(1)).not.toThrow();
     expect(value<Who>(await run(driver, t.whoAmI, [])).pid).not.toBe(process.pid);
+  }, 60_000);
+});
+
+describe('pool driver, process runtime: the thread pool’s attribution holds', () => {
+  it('process.exit in a pipelined batch fails only its slot; the jobs queued behind it run exactly once', async () => {
+    const driver = pool({ concurrency: 1 });
+    const log = join(dir, 'batch.log');
+    writeFileSync(log, '');
+    const jobs = Array.from({ length: 40 }, (_, i) =>
+      i === 15 ? run(driver, t.exitNow, [3]) : run(driver, t.logRun, [log, i]),
+    );
+    const results = await Promise.all(jobs);
+    results.forEach((r, i) => {
+      if (i === 15) expect(r).toMatchObject({ ok: false, error: { kind: 'crashed', exitCode: 3 } });
+      else expect(value(r)).toBe(i);
+    });
+    const runs = readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number);
+    expect(runs.sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 15),
+    );
+  }, 60_000);
+
+  it('process.exit from a timer a returned task left behind: that task gets it as a late error', async () => {
+    const driver = pool({ concurrency: 1 });
+    await run(driver, t.whoAmI, []);
+    const strays: { kind: string; exitCode?: number }[] = [];
+    const spec = moduleTaskSpec(t.lateExit)!;
+    const culprit = new Promise<Result<unknown>>((settle) =>
+      driver.start({ task: spec, args: [100, 7] }, { settle, stray: (f) => strays.push(f) }),
+    );
+    const running = run(driver, t.sleepThen, [1_000, 'late']);
+    const after = run(driver, t.sleepThen, [1, 'after']);
+    expect(value(await culprit)).toBe('returned');
+    const r = await running;
+    expect(r.ok ? 'ok' : r.error.message).toMatch(/another task left behind called process\.exit\(7\)/);
+    expect(value(await after)).toBe('after');
+    expect(await eventually(() => strays.length > 0, 10_000)).toBe(true);
+    expect(strays[0]).toMatchObject({ kind: 'crashed', exitCode: 7 });
+  }, 60_000);
+
+  it('maxTasksPerWorker and idleTimeout replace and reap worker processes', async () => {
+    const driver = pool({ concurrency: 1, maxTasksPerWorker: 2, idleTimeout: 200 });
+    const pids: number[] = [];
+    for (let i = 0; i < 6; i++) pids.push(value<Who>(await run(driver, t.whoAmI, [])).pid);
+    expect(new Set(pids).size).toBe(3);
+    expect(pids[0]).toBe(pids[1]);
+    expect(pids[2]).not.toBe(pids[1]);
+    expect(await eventually(() => driver.threads === 0 && childPids().length === 0, 20_000)).toBe(true);
+    expect(value<Who>(await run(driver, t.whoAmI, [])).pid).not.toBe(pids[5]);
   }, 60_000);
 });
 
