@@ -145,21 +145,21 @@ export function startCommand<K extends string>(
             }),
           spec.timeout,
         );
-  const idleTimer =
-    spec.idleTimeout === Number.POSITIVE_INFINITY
-      ? undefined
-      : setTimeout(
-          () =>
-            stop({
-              kind: 'timeout',
-              name: 'TimeoutError',
-              message: `${spec.command} was idle: no output for ${spec.idleTimeout} ms (idleTimeout)`,
-            }),
-          spec.idleTimeout,
-        );
+  // The idle timer runs only while the command could be printing: it is stopped while the line
+  // handler holds the stream (the command then waits for us, it is not idle) and re-armed after.
+  let idleTimer: NodeJS.Timeout | undefined;
+  const onIdle = (): void =>
+    stop({
+      kind: 'timeout',
+      name: 'TimeoutError',
+      message: `${spec.command} was idle: no output for ${spec.idleTimeout} ms (idleTimeout)`,
+    });
   const touch = (): void => {
-    if (idleTimer && held === 0 && !reason) idleTimer.refresh();
+    if (spec.idleTimeout === Number.POSITIVE_INFINITY || held > 0 || reason || settled) return;
+    if (idleTimer) idleTimer.refresh();
+    else idleTimer = setTimeout(onIdle, spec.idleTimeout);
   };
+  touch();
 
   const onAbort = (event: Event): void => {
     const signal = event.target as AbortSignal;
@@ -185,7 +185,10 @@ export function startCommand<K extends string>(
     try {
       const pending = onLine({ key, stream, line });
       if (pending && typeof pending.then === 'function') {
-        held++;
+        if (held++ === 0) {
+          clearTimeout(idleTimer);
+          idleTimer = undefined;
+        }
         return Promise.resolve(pending).then(
           () => release(),
           (error: unknown) => {

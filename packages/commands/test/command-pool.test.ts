@@ -117,6 +117,20 @@ describe('CommandPool', () => {
     expect(lines).toBe(4096);
   }, 60_000);
 
+  it('the idle timer does not run while the line handler is busy', async () => {
+    const pool = new CommandPool({ idleTimeout: 400, killGraceMs: 1_000 });
+    pool.add('p', node, [fixture('print.js'), '3']);
+    const lines: string[] = [];
+    pool.start(async ({ line }) => {
+      lines.push(line);
+      // Three times the idle limit on the first line: the command is waiting for us, not idle.
+      if (line === 'out 1') await new Promise((r) => setTimeout(r, 1_200));
+    });
+    const { p } = await pool.wait();
+    expect(successOf(p).stdout).toBe('out 1\nout 2\nout 3');
+    expect(lines).toEqual(['out 1', 'out 2', 'out 3']);
+  }, 60_000);
+
   it('a line handler that throws fails its own command as threw; other commands are unaffected', async () => {
     const pool = new CommandPool();
     pool.add('bad', node, [fixture('print.js'), '3']);
