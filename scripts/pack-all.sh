@@ -9,8 +9,12 @@ dest="${1:-$root/tarballs}"
 mkdir -p "$dest"
 dest="$(cd "$dest" && pwd)"
 cd "$root"
+# pnpm 10 as installed, else through npx (as .ci/run does).
+if ! command -v pnpm >/dev/null 2>&1 || ! pnpm --version 2>/dev/null | grep -q '^10\.'; then
+  pnpm() { npx -y pnpm@10 "$@"; }
+fi
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  pnpm build --output-logs=errors-only >/dev/null
+  pnpm build --output-logs=errors-only >&2
 fi
 rm -f "$dest"/*.tgz
 count=0
