@@ -14,7 +14,8 @@ if ! command -v pnpm >/dev/null 2>&1 || ! pnpm --version 2>/dev/null | grep -q '
   pnpm() { npx -y pnpm@10 "$@"; }
 fi
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  pnpm build --output-logs=errors-only >&2
+  # Only what is packed (and what it depends on): the apps and the reliability scripts are not needed.
+  pnpm exec turbo run build --filter='./packages/*' --filter=./bench --output-logs=errors-only >&2
 fi
 rm -f "$dest"/*.tgz
 count=0
