@@ -23,7 +23,8 @@ function overhead(r: RunnerFigures, result: TaskBenchResult): string {
   if (r.id === 'serial') return '-';
   const serial = result.runners.find((s) => s.id === 'serial');
   const ms = taskOverhead(r, serial?.warm?.p50 ?? null);
-  return ms === null ? '-' : `+${formatMs(ms)}`;
+  if (ms === null) return '-';
+  return ms === 0 ? '≈0' : `+${formatMs(ms)}`;
 }
 
 function results(r: RunnerFigures, result: TaskBenchResult): string {

@@ -65,6 +65,8 @@ function overheadReason(r: Usable, taskMs: number | null): string {
   const base = r.pairedSerial?.p50 ?? taskMs;
   const overhead = taskOverhead(r, taskMs);
   if (base === null || overhead === null) return `${r.id}: ${formatMs(r.warm.p50)} per task`;
+  // At or below the bare task's p50: what it adds is lost in the task's own variation.
+  if (overhead === 0) return `${r.id}: no measurable overhead on a ${formatMs(base)} task`;
   const share = base > 0 ? overhead / base : Number.POSITIVE_INFINITY;
   const pct =
     share >= 10

@@ -45,12 +45,26 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-/** A failure as the report keeps it. */
+/**
+ * A failure as the report keeps it (kind, class name, message).
+ *
+ * @example
+ * ```ts
+ * failureInfo(result.error); // { kind: 'timeout', name: 'TimeoutError', message: '…' }
+ * ```
+ */
 export function failureInfo(failure: TaskFailure): FailureInfo {
   return { kind: failure.kind, name: failure.name, message: failure.message };
 }
 
-/** Imports the user's export in this thread (bootstrap first); a clear error when it is not a function. */
+/**
+ * Imports the user's export in this thread (bootstrap first); a clear error when it is not a function.
+ *
+ * @example
+ * ```ts
+ * const resize = await importTask(target); // the export itself, for direct calls
+ * ```
+ */
 export async function importTask(target: TaskTarget): Promise<(...args: unknown[]) => unknown> {
   if (target.bootstrap) {
     const boot = (await import(target.bootstrap)) as { default?: unknown };

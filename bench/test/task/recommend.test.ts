@@ -145,6 +145,13 @@ describe('recommend', () => {
     );
   });
 
+  it('says when a driver adds nothing measurable (its p50 at or below the bare task)', () => {
+    const runners = [runner('serial', 88, 0), runner('pool', 78.8, 8.8, { pairedSerial: null })];
+    expect(recommend({ runners, divergences: [], cores: 2 }).reasons[0]).toBe(
+      'pool: no measurable overhead on a 88.0 ms task',
+    );
+  });
+
   it('says how much bigger than the task the overhead is when it dwarfs it', () => {
     const rec = recommend({
       runners: [runner('serial', 0.001, 0), runner('pool', 0.04, 20_000)],
