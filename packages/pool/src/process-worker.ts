@@ -5,14 +5,17 @@
  * packets (several answers, and the marker of the job it starts, in one IPC write), its start counter
  * arrives as those markers instead of living in shared memory, and its death is told by an exit code or
  * a signal (a native crash, `process.abort()`) plus the end of its stderr (V8's out-of-memory report).
- * Its start counter is a 4-byte file both sides hold open (unlinked at once): the child writes it
- * before each job, the parent reads it only when it must know (a death, a timeout, an abort).
+ * Its start counter is a small file both sides hold open (unlinked at once): the child writes it
+ * before each job, the parent reads it only when it must know (a death, a timeout, an abort). The same
+ * file hands the child, before any task runs, the key its packets start with, so a task's own
+ * `process.send` can never pass for an answer.
  *
  * Spawning is the `fork` driver's: the parent-death guard of core's driver-kit (`setpriv --pdeathsig
  * KILL`, else a watchdog thread in the child), killed on the parent's exit, the parent's loader flags.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -29,7 +32,7 @@ import {
 } from '@isolane/core/driver-kit';
 import type { SpawnOptions } from './pool-worker.js';
 import type { PoolOutput, PoolStdio } from './process-options.js';
-import type { ProcessBoot } from './protocol.js';
+import { KEY_BYTES, KEY_OFFSET, type ProcessBoot } from './protocol.js';
 import { type WorkerEvents, WorkerState } from './worker-state.js';
 
 // The same bundled entry as the threads': it picks its transport by where it runs.
@@ -80,6 +83,8 @@ export class ProcessWorker extends WorkerState {
   readonly #stdout: Readable | null;
   #packet: unknown[][] = NO_PACKET;
   #at = 0;
+  /** What every packet of this worker's entry starts with. */
+  readonly #key: string;
   /** The start counter file (-1 once closed), and a buffer to read it into. */
   #counterFd: number;
   readonly #counter = new Int32Array(1);
@@ -105,6 +110,9 @@ export class ProcessWorker extends WorkerState {
     };
     const counterPath = join(tmpdir(), `isolane-pool-${process.pid}-${++counterFiles}-${Date.now()}`);
     this.#counterFd = openSync(counterPath, 'wx+', 0o600);
+    const key = randomBytes(KEY_BYTES);
+    this.#key = key.toString('hex');
+    writeSync(this.#counterFd, key, 0, KEY_BYTES, KEY_OFFSET);
     const flags = nodeFlags(options.memoryLimitMb, options.execArgv);
     const launch = guard?.kind === 'pdeathsig' ? pdeathsigLaunch(guard.setpriv, flags) : { execArgv: flags };
     const env = options.env === undefined ? undefined : workerEnv(options.env);
@@ -213,9 +221,10 @@ export class ProcessWorker extends WorkerState {
   }
 
   #onPacket(packet: unknown): void {
-    if (!Array.isArray(packet)) return;
+    // Not from the worker entry (a task's own process.send, with or without a forged answer): ignored.
+    if (!Array.isArray(packet) || packet[0] !== this.#key) return;
     this.#packet = packet as unknown[][];
-    this.#at = 0;
+    this.#at = 1;
     const first = this.receive();
     if (first !== undefined) this.#events.onMessage(this, first);
   }

@@ -8,14 +8,17 @@
  * - A process has its IPC channel (advanced serialization), which cannot be polled: messages are
  *   gathered into a packet that goes out in one write when the worker is about to start a job or when
  *   its run of jobs pauses (a microtask later) — an answer is never held back behind a task. Its start
- *   counter is an int32 it writes (pwrite) into a file the parent reads back when it needs it.
+ *   counter is an int32 it writes (pwrite) into a file the parent reads back when it needs it; the
+ *   same file brings it the key that starts every packet.
  */
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { makeFailure, startParentWatchdog } from '@isolane/core/runtime';
 import {
   FROM_WORKER_FAIL,
   FROM_WORKER_OK,
+  KEY_BYTES,
+  KEY_OFFSET,
   type ProcessBoot,
   STARTED_SLOT,
   type WorkerBoot,
@@ -79,28 +82,35 @@ function processTransport(): EntryTransport {
   const send = process.send?.bind(process);
   const on = process.on.bind(process);
   if (send === undefined) throw new Error('the pool worker entry runs in a worker thread or a forked child');
-  let outbox: unknown[][] = [];
-  let flushQueued = false;
   const counter = new Int32Array(1);
   const counterBytes = new Uint8Array(counter.buffer);
   const startedFd = boot.startedFd;
+  // The packet key the parent left in the counter file, read and wiped before any task or bootstrap
+  // runs: a task's own process.send() cannot make the pool believe it is this entry speaking.
+  const keyBytes = Buffer.alloc(KEY_BYTES);
+  readSync(startedFd, keyBytes, 0, KEY_BYTES, KEY_OFFSET);
+  const key = keyBytes.toString('hex');
+  writeSync(startedFd, Buffer.alloc(KEY_BYTES), 0, KEY_BYTES, KEY_OFFSET);
+  /** The packet being gathered: the key, then the messages. */
+  let outbox: unknown[] = [key];
+  let flushQueued = false;
 
   const flush = (): void => {
     flushQueued = false;
-    if (outbox.length === 0) return;
+    if (outbox.length === 1) return;
     const packet = outbox;
-    outbox = [];
+    outbox = [key];
     if (!process.connected) return;
     try {
       send(packet);
     } catch {
       // Some value in it cannot be serialized: each message alone, so only its own task fails.
-      for (const message of packet) sendAlone(message);
+      for (let i = 1; i < packet.length; i++) sendAlone(packet[i] as unknown[]);
     }
   };
   const sendAlone = (message: unknown[]): void => {
     try {
-      send([message]);
+      send([key, message]);
     } catch (err) {
       if (message[0] !== FROM_WORKER_OK && message[0] !== FROM_WORKER_FAIL) return;
       const failure = makeFailure(
@@ -108,7 +118,7 @@ function processTransport(): EntryTransport {
         `the result cannot be sent back: ${(err as Error)?.message ?? String(err)}`,
         { name: 'DataCloneError' },
       );
-      send([[FROM_WORKER_FAIL, message[1], failure, message[3]]]);
+      send([key, [FROM_WORKER_FAIL, message[1], failure, message[3]]]);
     }
   };
 
@@ -137,7 +147,7 @@ function processTransport(): EntryTransport {
     poll: () => undefined,
     markStarted: (seq) => {
       // Answers waiting in the outbox go before the task runs: it may run for ever, or crash.
-      if (outbox.length > 0) flush();
+      if (outbox.length > 1) flush();
       counter[0] = seq;
       writeSync(startedFd, counterBytes, 0, 4, 0);
     },

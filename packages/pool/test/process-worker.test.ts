@@ -135,6 +135,14 @@ describe('pool driver, process runtime: the thread pool’s attribution holds', 
     expect(strays[0]).toMatchObject({ kind: 'crashed', exitCode: 7 });
   }, 60_000);
 
+  it('a task’s own process.send cannot pass for an answer (packets carry a key the task never sees)', async () => {
+    const driver = pool({ concurrency: 1 });
+    const forger = run(driver, t.forge, [300]);
+    const behind = run(driver, t.sleepThen, [1, 'behind']);
+    expect(value(await forger)).toBe('real');
+    expect(value(await behind)).toBe('behind');
+  }, 60_000);
+
   it('maxTasksPerWorker and idleTimeout replace and reap worker processes', async () => {
     const driver = pool({ concurrency: 1, maxTasksPerWorker: 2, idleTimeout: 200 });
     const pids: number[] = [];
