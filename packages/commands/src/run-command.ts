@@ -155,7 +155,8 @@ export function startCommand<K extends string>(
       message: `${spec.command} was idle: no output for ${spec.idleTimeout} ms (idleTimeout)`,
     });
   const touch = (): void => {
-    if (spec.idleTimeout === Number.POSITIVE_INFINITY || held > 0 || reason || settled) return;
+    if (spec.idleTimeout === Number.POSITIVE_INFINITY || held > 0 || reason || settled || leaderExited)
+      return;
     if (idleTimer) idleTimer.refresh();
     else idleTimer = setTimeout(onIdle, spec.idleTimeout);
   };
@@ -169,8 +170,34 @@ export function startCommand<K extends string>(
 
   // The leader is gone: whatever it left in its group (background jobs, grandchildren) goes too, so a
   // command never outlives its result and a straggler holding the pipes cannot hold the result back.
+  // Once the leader is gone its exit code decides the result: the timers stop, and the pipes are
+  // waited for only for the grace — a process that left the group (setsid, a detached daemon) can
+  // hold them open for ever; then our ends are closed and what it prints later is not read.
+  let pipesCut = false;
+  const cutPipes = (): void => {
+    if (settled || pipesCut) return;
+    const behind = [subprocess.stdout, subprocess.stderr].some(
+      (s) => s && (s.isPaused() || s.readableLength > 0),
+    );
+    if (held > 0 || behind) {
+      // Output already in the pipe is still being read or delivered: look again shortly.
+      setTimeout(cutPipes, 50).unref();
+      return;
+    }
+    pipesCut = true;
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
+  };
   subprocess.once('exit', () => {
     leaderExited = true;
+    clearTimeout(totalTimer);
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
+    const drain = setTimeout(cutPipes, spec.killGraceMs);
+    drain.unref();
+    void done.then(() => clearTimeout(drain));
+    // The leader is gone: whatever it left in its group (background jobs, grandchildren) goes too, so
+    // a command never outlives its result.
     if (target === undefined || target > 0 || !targetAlive(target)) return;
     if (reason || spec.killGraceMs === 0) {
       signalTarget(target, 'SIGKILL');
@@ -301,7 +328,8 @@ export function startCommand<K extends string>(
     if (ending.signal !== undefined || ending.exitCode !== 0) {
       return failedResult(endingFailure(spec.command, ending), output, ending);
     }
-    if (result.failed) return failedResult(toFailure(result, 'crashed'), output, ending);
+    // Closing the pipes ourselves makes execa report a premature close: not the command's failure.
+    if (result.failed && !pipesCut) return failedResult(toFailure(result, 'crashed'), output, ending);
     return okResult(output, 0);
   })();
 

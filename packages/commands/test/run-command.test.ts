@@ -134,6 +134,14 @@ describe('whole process tree', () => {
     ).toBe(true);
   }, 60_000);
 
+  it('a process that left the group and holds the pipes holds the result for the grace only', async () => {
+    const marker = marked();
+    const r = await one(node, [fixture('escape.js'), marker], { timeout: 30_000, killGraceMs: 300 });
+    // The leader's exit code decides; the escaped grandchild (out of our reach, by design) lives on.
+    expect(successOf(r)).toMatchObject({ exitCode: 0, stdout: 'hi' });
+    expect(processesWith(marker)).toHaveLength(1);
+  }, 60_000);
+
   it('processGroup: false signals the command only: its children outlive it (the documented trade-off)', async () => {
     const marker = marked();
     const pool = new CommandPool({ processGroup: false, killGraceMs: 500 });
