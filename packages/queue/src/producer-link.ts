@@ -48,10 +48,18 @@ export class ProducerLink {
   readonly #events: QueueEvents;
   readonly #channel: string;
   #lastError = '';
+  #closing = false;
 
   constructor(opts: ResolvedQueueOptions, handlers: LinkHandlers) {
     this.name = describeConnection(opts.connection);
-    const options = redisOptions(opts.connection, opts.connectTimeout);
+    const base = redisOptions(opts.connection, opts.connectTimeout);
+    // Once closing, no connection (BullMQ's own included) may go on reconnecting: its timers would keep
+    // the process alive when Redis is unreachable.
+    const retry = base.retryStrategy;
+    const options = {
+      ...base,
+      retryStrategy: (times: number) => (this.#closing ? null : (retry?.(times) ?? null)),
+    };
     this.#client = newRedis(options);
     this.#sub = newRedis(options);
     const onError = (err: Error) => {
@@ -174,9 +182,22 @@ export class ProducerLink {
     await this.#client.publish(this.#channel, JSON.stringify(msg));
   }
 
-  /** Closes every connection; never throws. */
+  /** Closes every connection; never throws, never waits long for an unreachable Redis. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.#events.close(), this.#queue.close()]);
+    this.#closing = true;
+    if (this.#client.status !== 'ready') {
+      // Redis is unreachable: nothing to say goodbye to.
+      this.#client.disconnect();
+      this.#sub.disconnect();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([this.#events.close(), this.#queue.close()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 2_000);
+      }),
+    ]);
+    if (timer) clearTimeout(timer);
     for (const c of [this.#sub, this.#client]) {
       try {
         if (c.status === 'ready') await c.quit();

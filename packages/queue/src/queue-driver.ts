@@ -11,20 +11,8 @@ import { makeFailure } from '@isolane/core';
 import { checkConcurrencyOption, checkMemoryMb } from '@isolane/core/driver-kit';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
+import { crashed, type Entry } from './queue-entry.js';
 import { decode, encode, type JobPayload, readOutcome, toRootPath, wireTask } from './wire.js';
-
-interface Entry {
-  readonly sink: JobSink;
-  readonly payload?: JobPayload;
-  state: 'queued' | 'adding' | 'added' | 'done';
-  id?: string;
-  /** When its job was last added to Redis (performance.now()). */
-  addedAt: number;
-  runs: number;
-  reading: boolean;
-  /** When the sweep first found the job started, unfinished and unlocked (0: not seen so). */
-  unlockedAt: number;
-}
 
 /** How long a settled job's late errors are still routed to its group, ms. */
 const STRAY_WINDOW_MS = 60_000;
@@ -145,9 +133,18 @@ export class QueueDriver implements Driver {
           const entry = this.#byId.get(id);
           if (entry) void this.#read(entry);
         },
-        stray: (id, failure) => {
-          const to = this.#byId.get(id)?.sink ?? this.#recent.get(id)?.sink;
-          if (to) to.stray(decode(failure) as TaskFailure);
+        stray: (id, encoded) => {
+          const failure = decode(encoded) as TaskFailure;
+          const open = this.#byId.get(id);
+          if (open) {
+            // A worker reports a late error only after the job settled there, so its outcome is in
+            // Redis (or on its way): read it first — the error must never take the job's own slot.
+            open.strays ??= [];
+            open.strays.push(failure);
+            void this.#read(open);
+            return;
+          }
+          this.#recent.get(id)?.sink.stray(failure);
         },
       });
       this.#downSince = performance.now();
@@ -296,6 +293,7 @@ export class QueueDriver implements Driver {
     }
     if (wasInflight) this.#inflight--;
     entry.sink.settle(result);
+    for (const failure of entry.strays ?? []) entry.sink.stray(failure);
     this.#schedulePump();
   }
 
@@ -385,10 +383,6 @@ export class QueueDriver implements Driver {
     ]);
     if (timer) clearTimeout(timer);
   }
-}
-
-function crashed(message: string, code: string): Result<unknown> {
-  return { ok: false, error: makeFailure('crashed', message, { code }), ms: 0 };
 }
 
 /**

@@ -1,8 +1,10 @@
 // Faults with real processes: a worker SIGKILLed mid-job (its slots crashed, or retried with attempts),
 // Redis restarted mid-run (every slot settles), Redis unreachable or gone (crashed naming the connection
 // after connectTimeout). Verdicts wait for the events, bounded by generous deadlines.
+import { fileURLToPath } from 'node:url';
 import type { Result } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
+import { runNode } from '@isolane/core/testing';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueDriver } from '../src/index.js';
@@ -200,6 +202,27 @@ describe('Redis', () => {
     expect(elapsed).toBeGreaterThanOrEqual(1_400);
     expect(elapsed).toBeLessThan(30_000);
     await d.close();
+  }, 60_000);
+
+  it('unreachable: a driver never closed still lets its process exit (no reconnect loop left behind)', async () => {
+    const port = await freePort();
+    const script = `
+      const { WaitGroup } = await import('@isolane/core');
+      const { createDriver } = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      const { add } = await import(${JSON.stringify(new URL('../../core/dist/testing/fixtures/tasks.js', import.meta.url).href)});
+      const driver = createDriver({ concurrency: 1, options: { connection: 'redis://127.0.0.1:${port}', root: ${JSON.stringify(REPO_ROOT)}, connectTimeout: 1000, lingerMs: 200 } });
+      const wg = new WaitGroup({ driver });
+      wg.go(add, 1, 1);
+      const [r] = await wg.wait();
+      console.log('KIND', r.ok ? 'ok' : r.error.kind);`;
+    const run = await runNode(
+      ['--input-type=module', '-e', script],
+      fileURLToPath(new URL('..', import.meta.url)),
+      30_000,
+    );
+    expect(run.out).toContain('KIND crashed');
+    expect(run.timedOut, 'the process must exit on its own').toBe(false);
+    expect(run.code).toBe(0);
   }, 60_000);
 
   it('lost for good mid-run: running and queued slots fail as crashed after connectTimeout', async () => {

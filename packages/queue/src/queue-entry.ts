@@ -1,0 +1,35 @@
+/**
+ * The producer's record of one job: where its outcome goes, where it is (queued here, being added,
+ * in Redis, settled), and what the sweep has seen of it.
+ */
+import type { JobSink, Result, TaskFailure } from '@isolane/core';
+import { makeFailure } from '@isolane/core';
+import type { JobPayload } from './wire.js';
+
+/** One `go()` of a queue driver. */
+export interface Entry {
+  readonly sink: JobSink;
+  readonly payload?: JobPayload;
+  state: 'queued' | 'adding' | 'added' | 'done';
+  id?: string;
+  /** When its job was last added to Redis (performance.now()). */
+  addedAt: number;
+  runs: number;
+  reading: boolean;
+  /** When the sweep first found the job started, unfinished and unlocked (0: not seen so). */
+  unlockedAt: number;
+  /** Late errors that arrived before the outcome was read: delivered right after it. */
+  strays?: TaskFailure[];
+}
+
+/**
+ * A `crashed` result with a code users can branch on.
+ *
+ * @example
+ * ```ts
+ * crashed('job 7 vanished from Redis', 'ISOLANE_JOB_LOST');
+ * ```
+ */
+export function crashed(message: string, code: string): Result<unknown> {
+  return { ok: false, error: makeFailure('crashed', message, { code }), ms: 0 };
+}
