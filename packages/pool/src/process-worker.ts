@@ -132,6 +132,9 @@ export class ProcessWorker extends WorkerState {
           this.#counterFd,
         ],
       });
+    } catch (err) {
+      closeSync(this.#counterFd);
+      throw err;
     } finally {
       // Both sides hold it open: nothing is left on disk, whatever happens to either.
       unlinkSync(counterPath);
@@ -145,7 +148,14 @@ export class ProcessWorker extends WorkerState {
     child.on('error', (err) => {
       // A failed spawn has no exit event; later errors (a send on a closed channel) are followed by one.
       if (child.pid === undefined && this.exit === undefined) {
-        this.error = err;
+        // Node names the executable even when what is missing is the working directory: say both.
+        const where = options.cwd !== undefined ? ` (cwd ${options.cwd})` : '';
+        this.error = Object.assign(
+          new Error(`the worker process could not be started${where}: ${err.message}`),
+          {
+            code: (err as NodeJS.ErrnoException).code,
+          },
+        );
         this.#finish({ exitCode: null, signal: null });
       }
     });

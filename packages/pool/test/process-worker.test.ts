@@ -162,6 +162,15 @@ describe('pool driver, process runtime: a worker has its own cwd, title and envi
     expect(process.cwd()).not.toBe(dir);
   }, 60_000);
 
+  it('a worker process that cannot start (its cwd is gone) fails the waiting task as bootstrap, naming the cwd', async () => {
+    const gone = mkdtempSync(join(dir, 'gone-'));
+    const driver = pool({ concurrency: 1, cwd: gone });
+    rmSync(gone, { recursive: true });
+    const r = await run(driver, t.whoAmI, []);
+    expect(r.ok ? 'ok' : r.error.kind).toBe('bootstrap');
+    expect(r.ok ? '' : r.error.message).toContain(`could not be started (cwd ${gone})`);
+  }, 60_000);
+
   it('a task may chdir, retitle and change the environment of its worker, never of the host', async () => {
     const name = `ISOLANE_PROC_TEST_${process.pid}`;
     const title = `isolane-proc-test-${process.pid}`;
