@@ -10,7 +10,7 @@ import { TREE_RSS_SUPPORTED, treeRssMb } from '../probes/tree-rss.js';
 import { summarize } from '../stats.js';
 import { batchSize, type RunnerBudget } from './budget.js';
 import { digestOutcome } from './digest.js';
-import type { RunnerFigures, RunnerId } from './result.js';
+import { noFigures, type RunnerFigures, type RunnerId } from './result.js';
 import { startRssSampler } from './rss-sampler.js';
 import { type FailureInfo, type Outcome, openRunner, type TaskTarget } from './runners.js';
 import { type ArgSource, loadArgLists } from './task-args.js';
@@ -67,20 +67,7 @@ export async function measureRunner(plan: HostPlan): Promise<HostReport> {
   };
   const figures = (
     extra: Partial<Omit<RunnerFigures, 'id' | 'kind'>>,
-  ): Omit<RunnerFigures, 'id' | 'kind'> => ({
-    coldMs: null,
-    warm: null,
-    blockingMs: null,
-    pairedSerial: null,
-    throughput: null,
-    memory: null,
-    digests: [],
-    failures,
-    firstFailure,
-    tasksRun,
-    error: null,
-    ...extra,
-  });
+  ): Omit<RunnerFigures, 'id' | 'kind'> => ({ ...noFigures(), failures, firstFailure, tasksRun, ...extra });
 
   collect();
   const sampler = await startRssSampler(50);

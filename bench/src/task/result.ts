@@ -1,6 +1,7 @@
 /**
  * The result of `isolane-bench task`: what one user task costs and does under every driver and raw
- * baseline, with the recommendation drawn from it. Plain data, the shape of the JSON output
+ * baseline, with the recommendation drawn from it (and the empty figures a runner starts from). Plain
+ * data, the shape of the JSON output
  * (`schema/task-bench-result.v1.json`; additive changes keep version 1, anything else bumps it).
  */
 import type { Stats } from '../stats.js';
@@ -71,6 +72,31 @@ export interface RunnerFigures {
   readonly tasksRun: number;
   /** Set when the runner could not be measured at all (its host died, hung, or every task failed). */
   readonly error: string | null;
+}
+
+/**
+ * The figures of a runner that measured nothing yet: every figure null, no task run. `error` says why
+ * when it never will.
+ *
+ * @example
+ * ```ts
+ * ({ id: 'fork', kind: 'driver', ...noFigures('the task killed its host process (SIGKILL)') });
+ * ```
+ */
+export function noFigures(error: string | null = null): Omit<RunnerFigures, 'id' | 'kind'> {
+  return {
+    coldMs: null,
+    warm: null,
+    blockingMs: null,
+    pairedSerial: null,
+    throughput: null,
+    memory: null,
+    digests: [],
+    failures: {},
+    firstFailure: null,
+    tasksRun: 0,
+    error,
+  };
 }
 
 /** A runner whose results differ from the serial reference. */

@@ -14,6 +14,7 @@ import { findDivergences } from './divergence.js';
 import type { HostPlan, HostReport } from './measure-runner.js';
 import { recommend } from './recommend.js';
 import {
+  noFigures,
   type RunnerFigures,
   type RunnerId,
   TASK_SCHEMA_ID,
@@ -50,17 +51,7 @@ export interface TaskBenchOptions {
 const emptyFigures = (id: RunnerId, error: string): RunnerFigures => ({
   id,
   kind: kindOf(id),
-  coldMs: null,
-  warm: null,
-  blockingMs: null,
-  pairedSerial: null,
-  throughput: null,
-  memory: null,
-  digests: [],
-  failures: {},
-  firstFailure: null,
-  tasksRun: 0,
-  error,
+  ...noFigures(error),
 });
 
 function kindOf(id: RunnerId): RunnerFigures['kind'] {
