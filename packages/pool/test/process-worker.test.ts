@@ -143,6 +143,13 @@ describe('pool driver, process runtime: the thread pool’s attribution holds', 
     expect(value(await behind)).toBe('behind');
   }, 60_000);
 
+  it('maxHeapMb replaces a worker process whose heap grew past it, after the task', async () => {
+    const driver = pool({ concurrency: 1, maxHeapMb: 40 });
+    const first = value<Who>(await run(driver, t.whoAmI, [])).pid;
+    expect(value(await run(driver, t.hog, [64]))).toBe(first);
+    expect(value<Who>(await run(driver, t.whoAmI, [])).pid).not.toBe(first);
+  }, 60_000);
+
   it('maxTasksPerWorker and idleTimeout replace and reap worker processes', async () => {
     const driver = pool({ concurrency: 1, maxTasksPerWorker: 2, idleTimeout: 200 });
     const pids: number[] = [];
