@@ -4,17 +4,19 @@
  * divergence flag. Every run spawns hosts, workers and children: none may be left behind.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { digestOutcome } from '../../dist/task/digest.js';
 import { recommend } from '../../dist/task/recommend.js';
 import type { RunnerFigures, TaskBenchResult } from '../../dist/task/result.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/user-tasks/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'task-command-'));
+writeFileSync(join(dir, 'sometimes.json'), JSON.stringify([[1], [-1], ['slow'], [2]]));
 const RUN_TIMEOUT = 150_000;
 
 interface Run {
@@ -279,6 +281,79 @@ describe('isolane-bench task', () => {
         expect(r.digests.length, r.id).toBe(3);
       }
       expect(result.divergences).toEqual([]);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    'loads the bootstrap before the task in every runner',
+    async () => {
+      const run = await bench(
+        'greet.js#greet',
+        [
+          '--args',
+          '["ada"]',
+          '--bootstrap',
+          `${FIXTURES}boot.js`,
+          '--budget',
+          '3000',
+          '--tasks',
+          '4',
+          '--drivers',
+          'pool,fork',
+          '--baselines',
+          'raw-worker',
+        ],
+        'bootstrap',
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const result = run.result!;
+      expect(result.task.bootstrap).toMatch(/boot\.js$/);
+      // The value itself: 'undefined, ada' everywhere would agree too.
+      const expected = digestOutcome({ ok: true, value: 'hello, ada' });
+      for (const r of result.runners) {
+        expect(r.error, r.id).toBeNull();
+        expect(r.failures, r.id).toEqual({});
+        expect(r.digests, r.id).toEqual([expected, expected, expected]);
+      }
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    'counts the failures of a task that fails on some inputs, by kind, and still measures it',
+    async () => {
+      const run = await bench(
+        'sometimes.js#check',
+        [
+          '--args-file',
+          join(dir, 'sometimes.json'),
+          '--timeout',
+          '300',
+          '--budget',
+          '3000',
+          '--tasks',
+          '6',
+          '--drivers',
+          'thread,pool',
+          '--baselines',
+          'none',
+        ],
+        'sometimes',
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const result = run.result!;
+      for (const id of ['thread', 'pool']) {
+        const r = byId(result, id);
+        expect(r.error, id).toBeNull();
+        expect(r.failures.threw, id).toBeGreaterThan(0);
+        expect(r.failures.timeout, id).toBeGreaterThan(0);
+        expect(r.warm?.p50, id).toBeGreaterThan(0);
+        expect(
+          result.recommendation.warnings.some((w) => w.startsWith(`${id}: `) && w.includes('threw ×')),
+        ).toBe(true);
+      }
+      expect(run.stdout).toMatch(/threw×\d+ timeout×\d+/);
     },
     RUN_TIMEOUT,
   );
