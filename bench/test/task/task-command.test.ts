@@ -359,6 +359,17 @@ describe('isolane-bench task', () => {
   );
 
   it(
+    'names a missing export, and the exports there are, before measuring any driver',
+    async () => {
+      const run = await bench('tiny.js#nope', ['--budget', '3000'], 'missing-export');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/tiny\.js has no function export "nope" \(its function exports: add\)/);
+      expect(run.result).toBeUndefined();
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
     'checks the output paths before measuring anything',
     async () => {
       const blocked = join(dir, 'tiny.json', 'nested.md'); // under a file, not a directory
