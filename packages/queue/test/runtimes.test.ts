@@ -3,6 +3,7 @@
 // worker before its first task when a job names no bootstrap.
 import { fileURLToPath } from 'node:url';
 import { WaitGroup } from '@isolane/core';
+import { defineTask } from '@isolane/core/task';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueDriver } from '../src/index.js';
 import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
@@ -74,6 +75,34 @@ it('--bootstrap runs once per local worker, before its first task', async () => 
   const wg = new WaitGroup({ driver });
   for (let i = 0; i < 6; i++) wg.go(t.bootInfo, 20);
   for (const r of await wg.wait()) expect(r).toMatchObject({ ok: true, value: { boots: 1 } });
+  await driver.close();
+}, 90_000);
+
+it('a worker started under tsx runs TypeScript task modules without a build step', async () => {
+  const queue = queueName('tsx');
+  const tsx = import.meta.resolve('tsx');
+  started.push(
+    await startWorker(
+      ['--redis', redis.url, '--queue', queue, '--root', REPO_ROOT, '--concurrency', '2'],
+      60_000,
+      ['--import', tsx],
+    ),
+  );
+  const driver = new QueueDriver({
+    concurrency: 2,
+    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
+  });
+  const double = defineTask(
+    new URL('./fixtures/typed.mts', import.meta.url).href,
+    'double',
+    (_n: number) => ({
+      input: 0,
+      output: 0,
+    }),
+  );
+  const wg = new WaitGroup({ driver });
+  wg.go(double, 21);
+  expect((await wg.wait())[0]).toMatchObject({ ok: true, value: { input: 21, output: 42 } });
   await driver.close();
 }, 90_000);
 

@@ -35,8 +35,12 @@ export interface TestWorker {
  * const w = await startWorker(['--redis', redis.url, '--queue', 'q', '--root', REPO_ROOT]);
  * ```
  */
-export async function startWorker(args: readonly string[], readyMs = 60_000): Promise<TestWorker> {
-  const child = spawn(process.execPath, [WORKER_CLI, ...args], {
+export async function startWorker(
+  args: readonly string[],
+  readyMs = 60_000,
+  nodeArgs: readonly string[] = [],
+): Promise<TestWorker> {
+  const child = spawn(process.execPath, [...nodeArgs, WORKER_CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ISOLANE_QUEUE_TEST_MARKER: MARKER },
   });
