@@ -1,15 +1,19 @@
 /**
- * The four shipped drivers, loaded by name the way core loads them, so every reliability check covers
+ * The four local drivers, loaded by name the way core loads them, so every reliability check covers
  * each model with the same code. Loading is lazy (a dynamic import) so a check of one driver never
- * pays for the others.
+ * pays for the others. The `queue` driver is not among them: it needs a Redis server and worker
+ * processes, and its own package's tests (conformance, faults, 10,000 tasks) cover it.
  */
 import type { Driver, DriverName, DriverSettings } from '@isolane/core';
 
-/** Every shipped driver, in the order the checks report them. */
-export const DRIVERS: readonly DriverName[] = ['cooperative', 'pool', 'thread', 'fork'];
+/** A driver the reliability checks run in this process: every shipped driver but `queue`. */
+export type LocalDriverName = Exclude<DriverName, 'queue'>;
 
-/** True for a shipped driver name. */
-export function isDriverName(value: string): value is DriverName {
+/** Every local driver, in the order the checks report them. */
+export const DRIVERS: readonly LocalDriverName[] = ['cooperative', 'pool', 'thread', 'fork'];
+
+/** True for a local driver name. */
+export function isDriverName(value: string): value is LocalDriverName {
   return (DRIVERS as readonly string[]).includes(value);
 }
 
@@ -22,7 +26,7 @@ export function isDriverName(value: string): value is DriverName {
  * await driver.close();
  * ```
  */
-export async function createNamedDriver(name: DriverName, settings: DriverSettings): Promise<Driver> {
+export async function createNamedDriver(name: LocalDriverName, settings: DriverSettings): Promise<Driver> {
   const mod = (await import(`@isolane/${name}`)) as { createDriver?: unknown };
   if (typeof mod.createDriver !== 'function') {
     throw new TypeError(`@isolane/${name} does not export createDriver(settings)`);
@@ -38,13 +42,18 @@ export async function createNamedDriver(name: DriverName, settings: DriverSettin
  * parseDriverList('pool,fork'); // ['pool', 'fork']
  * ```
  */
-export function parseDriverList(list: string | undefined): DriverName[] {
+export function parseDriverList(list: string | undefined): LocalDriverName[] {
   if (list === undefined || list === '') return [...DRIVERS];
   const names = list.split(',').map((s) => s.trim());
   for (const name of names) {
+    if (name === 'queue') {
+      throw new TypeError(
+        'driver "queue" is not run by the reliability scripts (it needs Redis and worker processes; @isolane/queue\'s own tests cover it)',
+      );
+    }
     if (!isDriverName(name)) {
       throw new TypeError(`unknown driver "${name}" (known: ${DRIVERS.join(', ')})`);
     }
   }
-  return names as DriverName[];
+  return names as LocalDriverName[];
 }

@@ -8,6 +8,12 @@
  * for (const name of DRIVERS) await (await createNamedDriver(name, { concurrency: 2 })).close();
  * ```
  */
-export { createNamedDriver, DRIVERS, isDriverName, parseDriverList } from './drivers.js';
+export {
+  createNamedDriver,
+  DRIVERS,
+  isDriverName,
+  type LocalDriverName,
+  parseDriverList,
+} from './drivers.js';
 export { census, leftoversSince, type ProcessCensus, warmThreadPool } from './leftovers.js';
 export { waitWithin } from './wait-within.js';

@@ -16,9 +16,9 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type Driver, type DriverName, WaitGroup } from '@isolane/core';
+import { type Driver, WaitGroup } from '@isolane/core';
 import { flag, intFlag } from './args.js';
-import { createNamedDriver, parseDriverList } from './drivers.js';
+import { createNamedDriver, type LocalDriverName, parseDriverList } from './drivers.js';
 import { mb, seconds } from './figures.js';
 import { warmThreadPool } from './leftovers.js';
 import { collectGarbage, smallWork } from './tasks.js';
@@ -33,7 +33,7 @@ export const YOUNG_GENERATION_FLAGS: readonly string[] = [
 export const MAX_DRIFT_BYTES = 5 * 1024 * 1024;
 
 /** Tasks measured per driver (after warm-up). */
-export const LEAK_TASKS: Readonly<Record<DriverName, number>> = {
+export const LEAK_TASKS: Readonly<Record<LocalDriverName, number>> = {
   cooperative: 10_000,
   pool: 10_000,
   thread: 1_000,
@@ -45,7 +45,7 @@ export const LEAK_TASKS: Readonly<Record<DriverName, number>> = {
  * for a batch's slots, results and clones settles only after a few thousand tasks (measured: the RSS
  * plateau is reached after about 5,000 cooperative tasks and stays flat over 60,000 more).
  */
-export const WARMUP_BATCHES: Readonly<Record<DriverName, number>> = {
+export const WARMUP_BATCHES: Readonly<Record<LocalDriverName, number>> = {
   cooperative: 5,
   pool: 5,
   thread: 2,
@@ -66,7 +66,7 @@ export interface MemorySample {
 
 /** Figures of one driver's leak run. */
 export interface LeakOutcome {
-  readonly driver: DriverName;
+  readonly driver: LocalDriverName;
   readonly samples: readonly MemorySample[];
   readonly drift: number;
   readonly heapDrift: number;
@@ -125,7 +125,7 @@ async function runBatch(
  * ```
  */
 export async function leakRun(
-  name: DriverName,
+  name: LocalDriverName,
   tasks: number,
   batches: number,
   warmupBatches: number,

@@ -6,16 +6,16 @@
  * Usage: node reliability/dist/stress.js [--drivers pool,fork] [--concurrency N] [--scale F]
  */
 import { availableParallelism } from 'node:os';
-import { type DriverName, WaitGroup } from '@isolane/core';
+import { WaitGroup } from '@isolane/core';
 import { flag } from './args.js';
-import { createNamedDriver, parseDriverList } from './drivers.js';
+import { createNamedDriver, type LocalDriverName, parseDriverList } from './drivers.js';
 import { perSecond, seconds } from './figures.js';
 import { census, leftoversSince, warmThreadPool } from './leftovers.js';
 import { tagged } from './tasks.js';
 import { waitWithin } from './wait-within.js';
 
 /** Tasks per driver: 10,000 where a task costs microseconds, 1,000 where each gets a fresh thread/process. */
-export const STRESS_TASKS: Readonly<Record<DriverName, number>> = {
+export const STRESS_TASKS: Readonly<Record<LocalDriverName, number>> = {
   cooperative: 10_000,
   pool: 10_000,
   thread: 1_000,
@@ -24,7 +24,7 @@ export const STRESS_TASKS: Readonly<Record<DriverName, number>> = {
 
 /** Outcome of one driver's stress run. */
 export interface StressOutcome {
-  readonly driver: DriverName;
+  readonly driver: LocalDriverName;
   readonly tasks: number;
   readonly concurrency: number;
   readonly ms: number;
@@ -40,7 +40,7 @@ export interface StressOutcome {
  * ```
  */
 export async function stressDriver(
-  name: DriverName,
+  name: LocalDriverName,
   tasks: number,
   concurrency: number,
   limitMs: number,

@@ -6,15 +6,15 @@
  * Environment: FUZZ_SEED (replay), FUZZ_RUNS (programs per driver), FUZZ_MAX_STEPS (steps per program),
  * FUZZ_SHRINK=1 (shrink a failure to a minimal program; slow, each try spawns workers).
  */
-import type { DriverName } from '@isolane/core';
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVERS, warmThreadPool } from '../src/index.js';
+import { DRIVERS, type LocalDriverName, warmThreadPool } from '../src/index.js';
 import { runProgram } from './fuzz/interpret.js';
 import { type Program, programs } from './fuzz/program.js';
 
 /** Programs per driver by default: sized so the whole file stays well under 2 minutes on 2 cores. */
-const DEFAULT_RUNS: Readonly<Record<DriverName, number>> = {
+const DEFAULT_RUNS: Readonly<Record<LocalDriverName, number>> = {
   cooperative: 100,
   pool: 40,
   thread: 30,

@@ -4,9 +4,9 @@
  * completion stream yields each slot once; no failure leaks to the group's error handler; and after
  * close() no thread or child process of the driver is left. Returns the violations found (empty = ok).
  */
-import type { Driver, DriverName, Result, TaskFailure } from '@isolane/core';
+import type { Driver, Result, TaskFailure } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
-import { census, createNamedDriver, leftoversSince } from '../../src/index.js';
+import { census, createNamedDriver, type LocalDriverName, leftoversSince } from '../../src/index.js';
 import { waitWithin } from '../../src/wait-within.js';
 import * as tasks from '../fixtures/fuzz-tasks.js';
 import type { Program, Step, TaskStep } from './program.js';
@@ -26,7 +26,7 @@ interface Slot {
   readonly tag: number;
 }
 
-function start(wg: WaitGroup, step: TaskStep, tag: number, driver: DriverName): number {
+function start(wg: WaitGroup, step: TaskStep, tag: number, driver: LocalDriverName): number {
   switch (step.task) {
     case 'succeed':
       return wg.go(tasks.succeed, tag, step.ms);
@@ -109,7 +109,7 @@ function describeResult(r: Result<unknown> | undefined): string {
  * ```
  */
 export async function runProgram(
-  name: DriverName,
+  name: LocalDriverName,
   program: Program,
   tally?: Map<string, number>,
 ): Promise<string[]> {

@@ -4,8 +4,9 @@
  * timeout. Which tasks a driver can run is decided here: `cooperative` shares the caller's process, so
  * no task may exit, kill or block it; only `fork` may kill its own process.
  */
-import type { DriverName } from '@isolane/core';
+
 import fc from 'fast-check';
+import type { LocalDriverName } from '../../src/index.js';
 
 /** A task a go() step starts. */
 export type TaskStep =
@@ -45,7 +46,7 @@ export function isHang(step: Step): boolean {
   return step.op === 'go' && (step.task === 'hangSleep' || step.task === 'hangSpin');
 }
 
-function taskArbitrary(driver: DriverName): fc.Arbitrary<TaskStep> {
+function taskArbitrary(driver: LocalDriverName): fc.Arbitrary<TaskStep> {
   const common: fc.Arbitrary<TaskStep>[] = [
     fc.record({
       op: fc.constant('go' as const),
@@ -97,7 +98,7 @@ function taskArbitrary(driver: DriverName): fc.Arbitrary<TaskStep> {
  * fc.assert(fc.asyncProperty(programs('thread', 8), (p) => runProgram('thread', p)));
  * ```
  */
-export function programs(driver: DriverName, maxSteps: number): fc.Arbitrary<Program> {
+export function programs(driver: LocalDriverName, maxSteps: number): fc.Arbitrary<Program> {
   // Stops are drawn apart from the other steps and spliced in: half of the programs have none, so
   // most slots meet their natural end (a stop settles every open slot as 'aborted').
   const body: fc.Arbitrary<Step> = fc.oneof(
