@@ -39,7 +39,10 @@ function results(r: RunnerFigures, result: TaskBenchResult): string {
 
 function failures(r: RunnerFigures): string {
   const kinds = Object.entries(r.failures).map(([k, n]) => `${k}×${n}`);
-  if (r.error && kinds.length === 0) return 'not measured';
+  if (r.error && kinds.length === 0) {
+    if (r.error.startsWith('the task killed its host')) return 'host killed';
+    return r.error.startsWith('no report within') ? 'hung' : 'not measured';
+  }
   return kinds.length > 0 ? kinds.join(' ') : 'none';
 }
 

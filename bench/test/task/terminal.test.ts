@@ -13,6 +13,11 @@ const runners = [
   runner('raw-worker', 25, 75),
   runner('raw-fork', 60, 31),
 ];
+const killed = runner('cooperative', 1, 1, {
+  warm: null,
+  throughput: null,
+  error: 'the task killed its host process (exit code 3)',
+});
 const divergences = [{ id: 'thread' as const, tasks: [1] }];
 const result = taskResult(runners, {
   divergences,
@@ -43,6 +48,14 @@ describe('renderTaskTerminal', () => {
     });
     for (const line of renderTaskTerminal(deep, 50).split('\n'))
       expect(line.length, line).toBeLessThanOrEqual(50);
+  });
+
+  it('says how a runner that measured nothing ended', () => {
+    const text = renderTaskTerminal(
+      taskResult([runners[0]!, killed], { recommendation: result.recommendation }),
+      200,
+    );
+    expect(text).toMatch(/cooperative .* host killed/);
   });
 
   it('drops the least important columns first and says which', () => {
