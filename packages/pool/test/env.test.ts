@@ -1,119 +1,13 @@
 /**
- * The `env` option: a secret set in the parent is visible to a task only when the option lets it
- * through ('inherit', the default); an allow-list passes only the listed names, an object is the whole
- * environment. Also reachable through the WaitGroup's driverOptions and a config file's drivers.pool.env.
+ * The `env` option under the pool driver: core's shared suite (a parent secret is invisible under an
+ * allow-list; also through driverOptions and a config file's drivers.pool.env).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Driver, WaitGroup } from '@isolane/core';
+import { runEnvSuite } from '@isolane/core/testing';
 import { PoolDriver } from '@isolane/pool';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const SECRET = `ISOLANE_TEST_SECRET_${process.pid}`;
-const VISIBLE = 'ISOLANE_TEST_VISIBLE';
-
-/** What the task sees: the two variables, and every name in its environment. */
-const readEnv = (secret: string, visible: string) => ({
-  secret: process.env[secret] ?? null,
-  visible: process.env[visible] ?? null,
-  names: Object.keys(process.env).sort(),
-});
-type Seen = ReturnType<typeof readEnv>;
-
-async function seen(wg: WaitGroup): Promise<Seen> {
-  wg.go(readEnv, SECRET, VISIBLE);
-  const [r] = await wg.wait();
-  if (!r?.ok) throw new Error(`task failed: ${JSON.stringify(r)}`);
-  return r.value as Seen;
-}
-
-async function withDriver(driver: Driver): Promise<Seen> {
-  const wg = new WaitGroup({ driver, timeout: 30_000 });
-  try {
-    return await seen(wg);
-  } finally {
-    await wg.close();
-    await driver.close();
-  }
-}
-
-beforeAll(() => {
-  process.env[SECRET] = 'hunter2';
-  process.env[VISIBLE] = 'yes';
-});
-afterAll(() => {
-  delete process.env[SECRET];
-  delete process.env[VISIBLE];
-});
-
-describe('pool driver: env option', () => {
-  it("'inherit' (the default) passes the parent's whole environment, secret included", async () => {
-    expect(await withDriver(new PoolDriver({ concurrency: 1 }))).toMatchObject({
-      secret: 'hunter2',
-      visible: 'yes',
-    });
-    const explicit = await withDriver(new PoolDriver({ concurrency: 1, env: 'inherit' }));
-    expect(explicit.secret).toBe('hunter2');
-  });
-
-  it('an allow-list passes only the listed variables: the secret is not visible', async () => {
-    const got = await withDriver(new PoolDriver({ concurrency: 1, env: [VISIBLE, 'ISOLANE_TEST_UNSET'] }));
-    expect(got).toEqual({ secret: null, visible: 'yes', names: [VISIBLE] });
-  });
-
-  it('an allow-list is read from the parent when a worker starts', async () => {
-    const driver = new PoolDriver({ concurrency: 1, env: [VISIBLE] });
-    process.env[VISIBLE] = 'changed';
-    try {
-      expect((await withDriver(driver)).visible).toBe('changed');
-    } finally {
-      process.env[VISIBLE] = 'yes';
-    }
-  });
-
-  it('an object is the whole environment', async () => {
-    const got = await withDriver(new PoolDriver({ concurrency: 1, env: { [VISIBLE]: 'given', OTHER: '1' } }));
-    expect(got).toEqual({ secret: null, visible: 'given', names: ['OTHER', VISIBLE].sort() });
-  });
-
-  it('through the WaitGroup: driverOptions.env', async () => {
-    const wg = new WaitGroup({ driver: 'pool', concurrency: 1, driverOptions: { env: [VISIBLE] } });
-    try {
-      expect(await seen(wg)).toMatchObject({ secret: null, visible: 'yes' });
-    } finally {
-      await wg.close();
-    }
-  });
-
-  it('through a config file: drivers.pool.env', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'isolane-env-'));
-    const file = join(dir, 'isolane.config.json');
-    writeFileSync(
-      file,
-      JSON.stringify({ driver: 'pool', drivers: { pool: { env: { [VISIBLE]: 'from-config' } } } }),
-    );
-    const wg = new WaitGroup({ config: file, concurrency: 1 });
-    try {
-      expect(await seen(wg)).toMatchObject({ secret: null, visible: 'from-config', names: [VISIBLE] });
-    } finally {
-      await wg.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it.each([
-    [
-      'none',
-      /env"? must be 'inherit', an array of variable names \(an allow-list\) or an object of string values, got "none"/,
-    ],
-    [[''], /env"?\[0\] must be a non-empty environment variable name/],
-    [['A=B'], /env"?\[0\] must be a non-empty environment variable name without "=" or NUL, got "A=B"/],
-    [{ PORT: 8080 }, /env"?\.PORT must be a string, got 8080/],
-    [null, /got null/],
-    [new Map(), /an instance of Map/],
-  ])('rejects env: %j with a TypeError naming the option', (env, message) => {
-    expect(() => new PoolDriver({ env: env as never })).toThrow(TypeError);
-    expect(() => new PoolDriver({ env: env as never })).toThrow(message);
-  });
+runEnvSuite({ name: 'pool', createDriver: (options) => new PoolDriver(options as never) });
+runEnvSuite({
+  name: 'pool',
+  driverOptions: { runtime: 'process' },
+  createDriver: (options) => new PoolDriver({ ...(options as object), runtime: 'process' }),
 });

@@ -17,6 +17,7 @@ export {
   type ConformanceCase,
   runCase,
 } from './cases.js';
+export { type EnvSuiteOptions, runEnvSuite } from './env-suite.js';
 export { childPids, countThreads, eventually, isAlive } from './os-probes.js';
 export {
   type ChildOutcome,
