@@ -5,11 +5,12 @@
  * keeps `prespawn` children booted ahead of demand, and lets a child that delivered its result linger
  * briefly so an error its leftovers throw is reported as a stray instead of being lost.
  */
+
+import { fileURLToPath } from 'node:url';
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
-import { workerEnv } from '@isolane/core/driver-kit';
+import { ChildGrants, workerEnv } from '@isolane/core/driver-kit';
 import { deathFailure, describeExit } from './child-death.js';
-import { ChildGrants } from './child-grants.js';
 import { type ChildExit, ForkChild } from './fork-child.js';
 import {
   type ForkDriverOptions,
@@ -22,6 +23,8 @@ import { parentDeathGuard } from './parent-death.js';
 import type { ChildConfig, ChildMessage } from './protocol.js';
 
 /** How long a job may run before the prespawned child it took is replaced anyway. */
+/** This package's folder (holds the child entry): every child may read it under `permissions`. */
+const FORK_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REFILL_DELAY_MS = 25;
 
 /** How often a child's watchdog thread (where there is no `setpriv`) checks that its parent is still there. */
@@ -98,7 +101,9 @@ export class ForkDriver implements Driver {
     this.#options = resolveForkOptions(options);
     this.#nodeFlags = childNodeFlags(process.execArgv, this.#options.memoryLimitMb);
     const { permissions, bootstrap } = this.#options;
-    this.#grants = permissions && new ChildGrants(permissions, bootstrap, this.#nodeFlags);
+    this.#grants =
+      permissions &&
+      new ChildGrants(permissions, bootstrap, this.#nodeFlags, { driver: 'fork', entryRoot: FORK_ROOT });
     this.#topUp();
   }
 

@@ -1,254 +1,30 @@
 /**
- * The fork driver's `permissions` option: Node's permission model for each child (`--permission` from
- * Node 22.13 / 23.5, `--experimental-permission` before; Node 24 rejects the old spelling). When it is
- * on, a child may read only what running its task needs — the child entry (this package), core, the
- * `node_modules` folders on the way up from the working directory, the bootstrap and the task module —
- * plus the paths listed in `fsRead`; it may write nowhere, start no process or worker and load no addon
- * unless allowed. A denied access throws an error with `code: 'ERR_ACCESS_DENIED'`, which the slot's
- * failure keeps.
+ * The fork driver's `permissions` option: Node's permission model for each child. The implementation is
+ * core's driver-kit (shared with the process pool); this file keeps the fork names.
  *
  * Defence in depth, not a sandbox: Node calls the model a seat belt, and it has had bypasses (symlinks,
  * path traversal, `process.binding`). Hostile code belongs in a container or a VM (docs/security.md).
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ResolvedWorkerPermissions, WorkerPermissions } from '@isolane/core/driver-kit';
+
+export { checkPermissions, permissionFlag, permissionFlags } from '@isolane/core/driver-kit';
 
 /**
- * What a child may do beyond reading what its task needs.
+ * What a child may do beyond reading what its task needs (core's `WorkerPermissions`).
  *
  * @example
  * ```ts
  * const permissions: ForkPermissions = { fsRead: ['/srv/data/'], fsWrite: ['/tmp/out/'] };
  * ```
  */
-export interface ForkPermissions {
-  /** More paths the child may read: files, or folders (their whole tree). `'*'`: everything. */
-  readonly fsRead?: readonly string[] | '*';
-  /** Paths the child may write (files or folders). `'*'`: everywhere. Default: none. */
-  readonly fsWrite?: readonly string[] | '*';
-  /** Allow `child_process` (`--allow-child-process`). Default false. */
-  readonly childProcess?: boolean;
-  /** Allow worker threads (`--allow-worker`). Default false. */
-  readonly worker?: boolean;
-  /** Allow native addons (`--allow-addons`). Default false. */
-  readonly addons?: boolean;
-  /**
-   * Allow network access (`--allow-net`). Only Node 25 and later restrict the network under the model;
-   * on older Node this is accepted and changes nothing. Default false.
-   */
-  readonly net?: boolean;
-}
-
-/** `permissions` after validation. */
-export interface ResolvedForkPermissions {
-  readonly fsRead: readonly string[] | '*';
-  readonly fsWrite: readonly string[] | '*';
-  readonly childProcess: boolean;
-  readonly worker: boolean;
-  readonly addons: boolean;
-  readonly net: boolean;
-}
-
-const KEYS = ['fsRead', 'fsWrite', 'childProcess', 'worker', 'addons', 'net'] as const;
+export type ForkPermissions = WorkerPermissions;
 
 /**
- * Validates `permissions`: `false`/undefined (off), `true` (least privilege) or a {@link ForkPermissions}.
+ * `permissions` after validation (core's `ResolvedWorkerPermissions`).
  *
  * @example
  * ```ts
- * checkPermissions(true, 'options.permissions'); // { fsRead: [], fsWrite: [], childProcess: false, ... }
- * checkPermissions({ fsRead: ['rel'] }, 'options.permissions'); // TypeError: ... must be absolute paths
+ * const resolved: ResolvedForkPermissions = new ForkDriver({ permissions: true }).options.permissions!;
  * ```
  */
-export function checkPermissions(value: unknown, label: string): ResolvedForkPermissions | undefined {
-  if (value === undefined || value === false) return undefined;
-  const none = { fsRead: [], fsWrite: [], childProcess: false, worker: false, addons: false, net: false };
-  if (value === true) return none;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      `${label} must be true, false or an object { fsRead, fsWrite, childProcess, worker, addons, net }, got ${describe(value)}`,
-    );
-  }
-  const input = value as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(`unknown option ${label}.${key} (known: ${KEYS.join(', ')})`);
-    }
-  }
-  for (const key of ['childProcess', 'worker', 'addons', 'net'] as const) {
-    if (input[key] !== undefined && typeof input[key] !== 'boolean') {
-      throw new TypeError(`${label}.${key} must be a boolean, got ${describe(input[key])}`);
-    }
-  }
-  if (input.addons === true && !supportsAddonFlag()) {
-    throw new RangeError(`${label}.addons needs a Node with --allow-addons, this is ${process.version}`);
-  }
-  return {
-    fsRead: paths(input.fsRead, `${label}.fsRead`),
-    fsWrite: paths(input.fsWrite, `${label}.fsWrite`),
-    childProcess: input.childProcess === true,
-    worker: input.worker === true,
-    addons: input.addons === true,
-    net: input.net === true,
-  };
-}
-
-function paths(value: unknown, label: string): readonly string[] | '*' {
-  if (value === undefined) return [];
-  if (value === '*') return '*';
-  if (!Array.isArray(value)) {
-    throw new TypeError(`${label} must be an array of absolute paths or '*', got ${describe(value)}`);
-  }
-  return Object.freeze(
-    value.map((p, i) => {
-      const path = typeof p === 'string' && p.startsWith('file:') ? fileURLToPath(p) : p;
-      if (typeof path !== 'string' || !isAbsolute(path) || path.includes('\0') || path.includes(',')) {
-        throw new TypeError(
-          `${label}[${i}] must be an absolute path (or file: URL) without a comma, got ${describe(p)}`,
-        );
-      }
-      return path;
-    }),
-  );
-}
-
-/**
- * The flag that turns the permission model on for this Node, or undefined where there is none.
- *
- * @example
- * ```ts
- * permissionFlag('20.20.2'); // '--experimental-permission'
- * permissionFlag('24.1.0');  // '--permission'
- * ```
- */
-export function permissionFlag(version: string = process.versions.node): string | undefined {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13)) return '--permission';
-  if (major >= 20) return '--experimental-permission';
-  return undefined;
-}
-
-function supportsAddonFlag(): boolean {
-  return process.allowedNodeEnvironmentFlags.has('--allow-addons');
-}
-
-/**
- * The Node flags for a child: the model's switch, one `--allow-fs-read` per readable path (folders end
- * with a separator so they grant their tree), and the allow flags asked for.
- *
- * @example
- * ```ts
- * permissionFlags(checkPermissions(true, 'p')!, ['/app/node_modules/']);
- * // ['--permission', '--allow-fs-read=/app/node_modules/']
- * ```
- */
-export function permissionFlags(
-  permissions: ResolvedForkPermissions,
-  reads: readonly string[],
-  version: string = process.versions.node,
-): string[] {
-  const flag = permissionFlag(version);
-  if (flag === undefined) throw new RangeError(`fork permissions need Node >= 20, this is v${version}`);
-  const flags = [flag];
-  if (permissions.fsRead === '*') flags.push('--allow-fs-read=*');
-  else for (const path of new Set([...reads, ...permissions.fsRead])) flags.push(`--allow-fs-read=${path}`);
-  if (permissions.fsWrite === '*') flags.push('--allow-fs-write=*');
-  else for (const path of permissions.fsWrite) flags.push(`--allow-fs-write=${path}`);
-  if (permissions.childProcess) flags.push('--allow-child-process');
-  if (permissions.worker) flags.push('--allow-worker');
-  if (permissions.addons) flags.push('--allow-addons');
-  if (permissions.net && process.allowedNodeEnvironmentFlags.has('--allow-net')) flags.push('--allow-net');
-  return flags;
-}
-
-/**
- * What every child needs to read: this package (the child entry), core (imported by task modules) and
- * the `node_modules` folders above the working directory and above both packages, by their own path
- * and their real path (pnpm links packages into a store).
- *
- * @example
- * ```ts
- * baseReads(); // ['/app/node_modules/@isolane/fork/', '/app/packages/core/', '/app/node_modules/', ...]
- * ```
- */
-export function baseReads(): string[] {
-  const forkRoot = fileURLToPath(new URL('..', import.meta.url));
-  const reads = [forkRoot, ...nodeModulesAbove(forkRoot), ...nodeModulesAbove(process.cwd())];
-  try {
-    const coreEntry = createRequire(import.meta.url).resolve('@isolane/core/package.json');
-    const coreRoot = dirname(coreEntry) + sep;
-    reads.push(coreRoot, ...nodeModulesAbove(coreRoot));
-  } catch {
-    // core's package.json is not exported to require(): fall back to its module path.
-    const coreRoot = packageRoot(fileURLToPath(import.meta.resolve('@isolane/core')));
-    if (coreRoot) reads.push(coreRoot, ...nodeModulesAbove(coreRoot));
-  }
-  return dedupe(reads.flatMap(withRealPath));
-}
-
-/**
- * What a module (task or bootstrap) needs read: the file itself and the `node_modules` above it.
- *
- * @example
- * ```ts
- * moduleReads('file:///app/tasks.js'); // ['/app/tasks.js', '/app/node_modules/']
- * ```
- */
-export function moduleReads(href: string): string[] {
-  if (!href.startsWith('file:')) return [];
-  const path = fileURLToPath(href);
-  return dedupe([path, ...nodeModulesAbove(dirname(path))].flatMap(withRealPath));
-}
-
-/**
- * Whether `path` is readable under `reads` (a file named exactly, or inside a folder ending in a separator).
- *
- * @example
- * ```ts
- * isReadable('/app/node_modules/x/index.js', ['/app/node_modules/']); // true
- * ```
- */
-export function isReadable(path: string, reads: readonly string[] | '*'): boolean {
-  if (reads === '*') return true;
-  return reads.some((r) => r === path || (r.endsWith(sep) && path.startsWith(r)));
-}
-
-function nodeModulesAbove(from: string): string[] {
-  const out: string[] = [];
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules');
-    if (existsSync(candidate)) out.push(candidate + sep);
-    if (dirname(dir) === dir) return out;
-  }
-}
-
-function packageRoot(file: string): string | undefined {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir + sep;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-function withRealPath(path: string): string[] {
-  try {
-    const real = realpathSync(path);
-    const canonical = path.endsWith(sep) && !real.endsWith(sep) ? real + sep : real;
-    return canonical === path ? [path] : [path, canonical];
-  } catch {
-    return [path];
-  }
-}
-
-function dedupe(paths: string[]): string[] {
-  return [...new Set(paths)];
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
+export type ResolvedForkPermissions = ResolvedWorkerPermissions;

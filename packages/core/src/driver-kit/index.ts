@@ -1,7 +1,8 @@
 /**
  * `@isolane/core/driver-kit`: parent-side helpers for driver authors — which of the parent's Node flags
  * workers inherit, starting worker threads with them, hooking TypeScript (tsx) into workers on Node
- * versions where loader hooks do not reach them, and the numeric option checks every driver shares.
+ * versions where loader hooks do not reach them, the numeric option checks every driver shares, and
+ * the `permissions` option (Node's permission model) of the drivers that start worker processes.
  *
  * @example
  * ```ts
@@ -10,6 +11,7 @@
  * ```
  */
 export { afterChildDrained } from './child-drain.js';
+export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
 export { inheritedFlags } from './inherited-flags.js';
 export {
   checkConcurrencyOption,
@@ -25,6 +27,14 @@ export {
 } from './option-ranges.js';
 export { type ParentDeathGuard, parentDeathGuard, pdeathsigLaunch } from './parent-death.js';
 export { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
+export { baseReads, isReadable, moduleReads } from './permission-reads.js';
+export {
+  checkPermissions,
+  permissionFlag,
+  permissionFlags,
+  type ResolvedWorkerPermissions,
+  type WorkerPermissions,
+} from './permissions.js';
 export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,
