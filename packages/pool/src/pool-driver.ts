@@ -28,6 +28,7 @@ import {
 } from './options.js';
 import { JOB_DONE, JOB_QUEUED, JOB_SENT, type JobOwner, PoolJob } from './pool-job.js';
 import { PoolWorker } from './pool-worker.js';
+import { PoolGrants } from './process-grants.js';
 import { ProcessWorker } from './process-worker.js';
 import {
   FROM_WORKER_BOOTED,
@@ -87,6 +88,8 @@ export class PoolDriver implements Driver {
   readonly #specs: TaskSpec[] = [];
   /** Module URLs of the tasks seen so far, most recent last (at most PRELOAD). */
   readonly #modules: string[] = [];
+  /** Process runtime with `permissions`: what each worker process may read. */
+  readonly #grants: PoolGrants | undefined;
   readonly #routeSinks: (JobSink | undefined)[] = new Array(ROUTES);
   readonly #routeIds: number[] = new Array(ROUTES).fill(-1);
   #nextId = 0;
@@ -114,6 +117,11 @@ export class PoolDriver implements Driver {
 
   constructor(options: PoolDriverOptions = {}) {
     this.#options = resolvePoolOptions(options, availableParallelism());
+    const { permissions, runtime } = this.#options;
+    this.#grants =
+      permissions !== undefined && runtime === 'process'
+        ? new PoolGrants(permissions, this.#options)
+        : undefined;
   }
 
   /** The number of workers (and of tasks running at once). */
@@ -287,6 +295,8 @@ export class PoolDriver implements Driver {
               stdio: o.stdio,
               onOutput: o.onOutput,
               watchdog: o.watchdog,
+              grants: this.#grants?.grants,
+              granted: this.#grants?.modules ?? [],
             },
             this.#events,
           )
@@ -729,6 +739,9 @@ export class PoolDriver implements Driver {
       ref = this.#specs.length;
       this.#specs.push(spec);
       this.#specKeys.set(key, ref);
+      // A worker process that may not read a new task module must not be given it: it is replaced.
+      if (this.#grants !== undefined)
+        for (const w of this.#grants.see(spec, this.#workers)) this.#retire(w, true);
       if (spec.kind === 'module' && !this.#modules.includes(spec.module)) {
         this.#modules.push(spec.module);
         if (this.#modules.length > PRELOAD) this.#modules.shift();

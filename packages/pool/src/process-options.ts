@@ -1,11 +1,16 @@
 /**
  * The pool's `runtime` option and the options only a worker process has (`cwd`, `execArgv`, `stdio`,
- * `onOutput`, `watchdog`), with their eager validation: each is an error naming it, and a process
+ * `onOutput`, `watchdog`, `permissions`), with their eager validation: each is an error naming it, and a process
  * option given to the thread runtime is an error too (a thread has no cwd, stdio or Node flags of its
  * own), never silently ignored.
  */
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import {
+  checkPermissions,
+  type ResolvedWorkerPermissions,
+  type WorkerPermissions,
+} from '@isolane/core/driver-kit';
 
 /** What hosts the pool's workers: worker threads (default) or child processes. */
 export type PoolRuntime = 'thread' | 'process';
@@ -53,6 +58,17 @@ export interface PoolProcessOptions {
    * synchronous code (Linux: `setpriv --pdeathsig KILL`; elsewhere a watchdog thread). Default true.
    */
   readonly watchdog?: boolean;
+  /**
+   * Process runtime: run each worker process under Node's permission model. `true` lets it read only
+   * what its tasks need (the pool's worker entry, core, `node_modules`, the bootstrap and the task
+   * modules the pool has seen) and nothing else: no writes, no child processes, no worker threads, no
+   * addons; an object grants more (`fsRead`, `fsWrite`, `childProcess`, `worker`, `addons`, `net`). A
+   * denied access fails the slot with `code: 'ERR_ACCESS_DENIED'`. A worker's grants are fixed when it
+   * starts: a task of a module that a running worker may not read retires that worker (after its
+   * tasks in flight) for one that may — grant the folder of your task modules in `fsRead` to avoid
+   * that. Defence in depth, not a sandbox (docs/security.md). Not with `runtime: 'thread'`.
+   */
+  readonly permissions?: boolean | WorkerPermissions;
 }
 
 /** The process options after validation (defaults filled in; meaningful with `runtime: 'process'`). */
@@ -63,10 +79,19 @@ export interface ResolvedProcessOptions {
   readonly stdio: PoolStdio;
   readonly onOutput: ((output: PoolOutput) => void) | undefined;
   readonly watchdog: boolean;
+  readonly permissions: ResolvedWorkerPermissions | undefined;
 }
 
 /** The option names of this file, for the pool's list of known options. */
-export const PROCESS_KEYS = ['runtime', 'cwd', 'execArgv', 'stdio', 'onOutput', 'watchdog'] as const;
+export const PROCESS_KEYS = [
+  'runtime',
+  'cwd',
+  'execArgv',
+  'stdio',
+  'onOutput',
+  'watchdog',
+  'permissions',
+] as const;
 
 /**
  * Validates the runtime and process options of a pool (`o` holds the caller's options).
@@ -83,7 +108,14 @@ export function resolveProcessOptions(o: Readonly<Record<string, unknown>>): Res
     throw new TypeError(`options.runtime must be 'thread' or 'process', got ${JSON.stringify(runtime)}`);
   }
   if (runtime === 'thread') {
+    if (o.permissions !== undefined && o.permissions !== false) {
+      throw new TypeError(
+        "options.permissions needs options.runtime 'process': Node's permission model applies to a " +
+          'whole process, a worker thread cannot be restricted',
+      );
+    }
     for (const key of PROCESS_KEYS) {
+      if (key === 'permissions') continue;
       if (key !== 'runtime' && o[key] !== undefined) {
         throw new TypeError(
           `options.${key} needs options.runtime 'process' (a worker thread has no ${key} of its own)`,
@@ -117,6 +149,7 @@ export function resolveProcessOptions(o: Readonly<Record<string, unknown>>): Res
     stdio,
     onOutput: onOutput as ((output: PoolOutput) => void) | undefined,
     watchdog: o.watchdog ?? true,
+    permissions: checkPermissions(o.permissions, 'options.permissions'),
   };
 }
 

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { makeFailure, type TaskFailure } from '@isolane/core';
 import {
   afterChildDrained,
+  type ChildGrants,
   forgetOnParentExit,
   inheritedFlags,
   killOnParentExit,
@@ -56,6 +57,10 @@ export interface ProcessSpawnOptions extends SpawnOptions {
   readonly stdio: PoolStdio;
   readonly onOutput: ((output: PoolOutput) => void) | undefined;
   readonly watchdog: boolean;
+  /** With `permissions`: the grants of the pool's worker processes. */
+  readonly grants: ChildGrants | undefined;
+  /** With `permissions`: the task modules this worker may read (every module the pool has seen). */
+  readonly granted: readonly string[];
 }
 
 /** How the child ended. */
@@ -69,7 +74,7 @@ export interface ProcessExit {
  *
  * @example
  * ```ts
- * const w = new ProcessWorker({ ...spawnOptions, cwd: undefined, execArgv: [], stdio: 'inherit', onOutput: undefined, watchdog: true }, events);
+ * const w = new ProcessWorker({ ...spawnOptions, cwd: undefined, execArgv: [], stdio: 'inherit', onOutput: undefined, watchdog: true, grants: undefined, granted: [] }, events);
  * ```
  */
 export class ProcessWorker extends WorkerState {
@@ -78,6 +83,8 @@ export class ProcessWorker extends WorkerState {
   readonly exited: Promise<void>;
   /** How it ended (set before the driver hears of its death). */
   exit: ProcessExit | undefined = undefined;
+  /** With `permissions`: what this worker may read (a task whose module is not among them goes elsewhere). */
+  readonly reads: readonly string[] | '*' | undefined;
   readonly #events: WorkerEvents;
   readonly #stderr: Readable | null;
   readonly #stdout: Readable | null;
@@ -113,7 +120,10 @@ export class ProcessWorker extends WorkerState {
     const key = randomBytes(KEY_BYTES);
     this.#key = key.toString('hex');
     writeSync(this.#counterFd, key, 0, KEY_BYTES, KEY_OFFSET);
+    const permitted = options.grants?.launch(options.granted, guard?.kind === 'thread');
+    this.reads = permitted?.reads;
     const flags = nodeFlags(options.memoryLimitMb, options.execArgv);
+    if (permitted !== undefined) flags.push(...permitted.flags);
     const launch = guard?.kind === 'pdeathsig' ? pdeathsigLaunch(guard.setpriv, flags) : { execArgv: flags };
     const env = options.env === undefined ? undefined : workerEnv(options.env);
     let child: ChildProcess;
