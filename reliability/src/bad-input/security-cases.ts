@@ -93,6 +93,29 @@ export const SECURITY_CASES: readonly BadInputCase[] = [
       /unknown option options\.permissions\.network \(known: fsRead, fsWrite, childProcess, worker, addons, net\)/,
     ),
   ),
+  ctorCase(
+    'pool',
+    'PoolDriver',
+    '{ permissions: true }',
+    { permissions: true },
+    throwsType(
+      /options\.permissions needs options\.runtime 'process': Node's permission model applies to a whole process, a worker thread cannot be restricted/,
+    ),
+  ),
+  ctorCase(
+    'pool',
+    'PoolDriver',
+    "{ runtime: 'process', permissions: { fsRead: '/data' } }",
+    { runtime: 'process', permissions: { fsRead: '/data' } },
+    throwsType(/options\.permissions\.fsRead must be an array of absolute paths or '\*', got "\/data"/),
+  ),
+  {
+    entry: 'options.driverOptions',
+    input: "{ driver: 'pool', driverOptions: { permissions: { worker: true } } }",
+    expected: throwsType(/options\.permissions needs options\.runtime 'process'/),
+    driver: 'pool',
+    run: (ctx) => ctx.groupOn('pool', { driverOptions: { permissions: { worker: true } } }),
+  },
   captureCase('() => globalThis.API_KEY', /`globalThis\.API_KEY`.*globals: \['API_KEY'\]/s),
   captureCase(
     '(k) => Reflect.get(globalThis, k)',
