@@ -34,7 +34,7 @@ const secretFile = join(dir, 'secret.txt');
 writeFileSync(secretFile, 'top secret');
 // A task module outside the pool package (whose whole folder a worker may read): granted per module.
 const otherModule = join(dir, 'other.mjs');
-writeFileSync(otherModule, 'export const hello = (name) => `hello ${name} from ${process.pid}`;\n');
+writeFileSync(otherModule, 'export const hello = (name) => "hello " + name + " from " + process.pid;\n');
 const hello: TaskSpec = { kind: 'module', module: pathToFileURL(otherModule).href, name: 'hello' };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -168,7 +168,9 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   wgCase(
     '{ driver: "thred" }',
     { driver: 'thred' },
-    throwsType(/options\.driver must be one of "pool", "thread", "fork", "cooperative", "queue"; got "thred"/),
+    throwsType(
+      /options\.driver must be one of "pool", "thread", "fork", "cooperative", "queue"; got "thred"/,
+    ),
   ),
   wgCase(
     '{ driver: 42 }',
