@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAll, node, processesWith, uniqueSleep, until } from './helpers.js';
+import { killAll, node, processesWith, uniqueSleep, until } from './helpers/processes.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const markers: string[] = [];

@@ -1,22 +1,19 @@
 // The pool's contract: one result per key in add() order, concurrency, completion-order iteration,
 // streamed lines, failures as data (exit codes, signals, missing commands), stop/signal/abort.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommandPool, type LineEvent } from '../src/index.js';
+import { useMarkerCleanup } from './helpers/marker-cleanup.js';
 import {
   failureOf,
   fixture,
-  killAll,
   node,
   processesWith,
   successOf,
   uniqueMarker,
   until,
-} from './helpers.js';
+} from './helpers/processes.js';
 
-const markers: string[] = [];
-afterEach(() => {
-  for (const marker of markers.splice(0)) killAll(marker);
-});
+const marked = useMarkerCleanup();
 
 describe('CommandPool', () => {
   it('runs every command and returns results keyed in add() order, never throwing for failures', async () => {
@@ -163,8 +160,7 @@ describe('CommandPool', () => {
   }, 60_000);
 
   it('stop(): queued commands never start, running ones are killed (SIGKILL after the grace)', async () => {
-    const marker = uniqueMarker();
-    markers.push(marker);
+    const marker = marked();
     const pool = new CommandPool({ concurrency: 2, killGraceMs: 300 });
     pool.add('stubborn', node, [fixture('ignore-term.js'), marker]);
     pool.add('sleeper', node, [fixture('sleep.js'), '1000000', marker]);
@@ -224,8 +220,7 @@ describe('CommandPool', () => {
   }, 60_000);
 
   it('await using stops what is still running', async () => {
-    const marker = uniqueMarker();
-    markers.push(marker);
+    const marker = marked();
     {
       await using pool = new CommandPool({ killGraceMs: 1_000 });
       pool.add('s', node, [fixture('sleep.js'), '1000000', marker]);

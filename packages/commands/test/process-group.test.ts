@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signalTarget, targetAlive } from '../src/process-group.js';
-import { fixture, killAll, node, processesWith, uniqueSleep, until } from './helpers.js';
+import { fixture, killAll, node, processesWith, uniqueSleep, until } from './helpers/processes.js';
 
 const markers: string[] = [];
 afterEach(() => {

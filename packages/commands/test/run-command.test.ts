@@ -1,30 +1,20 @@
 // One command's life: total and idle timeouts, whole-tree kills (checked in the process table by a
 // marker only these tests use), bounded capture of a 100 MiB output, cwd/env/input/shell.
 import { tmpdir } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommandPool, type CommandResult, runCommands } from '../src/index.js';
+import { useMarkerCleanup } from './helpers/marker-cleanup.js';
 import {
   failureOf,
   fixture,
-  killAll,
   node,
   processesWith,
   successOf,
-  uniqueMarker,
   uniqueSleep,
   until,
-} from './helpers.js';
+} from './helpers/processes.js';
 
-const markers: string[] = [];
-afterEach(() => {
-  for (const marker of markers.splice(0)) killAll(marker);
-});
-
-function marked(): string {
-  const marker = uniqueMarker();
-  markers.push(marker);
-  return marker;
-}
+const marked = useMarkerCleanup();
 
 async function one(file: string, args: string[], options = {}): Promise<CommandResult> {
   const { x } = await runCommands({ x: [file, args, options] });
@@ -111,8 +101,7 @@ describe('whole process tree', () => {
   }
 
   it("sh -c 'sleep & sleep': a shell's background job dies with it", async () => {
-    const seconds = uniqueSleep();
-    markers.push(seconds);
+    const seconds = marked(uniqueSleep());
     const r = await one('sh', ['-c', `sleep ${seconds} & sleep ${seconds}`], {
       timeout: 800,
       killGraceMs: 500,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCommands } from '../src/index.js';
 import { outcomeLabel, summaryTable } from '../src/summary-table.js';
-import { fixture, node } from './helpers.js';
+import { fixture, node } from './helpers/processes.js';
 
 describe('summary table', () => {
   it('labels each kind of outcome and aligns the columns', async () => {

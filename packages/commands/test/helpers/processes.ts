@@ -1,10 +1,10 @@
 // Test helpers: fixture paths, unique markers, and a process-table scan for leftovers.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CommandFailure, CommandResult, CommandValue } from '../src/index.js';
+import type { CommandFailure, CommandResult, CommandValue } from '../../src/index.js';
 
 export const fixture = (name: string): string =>
-  fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 export const node = process.execPath;
 
 let counter = 0;
