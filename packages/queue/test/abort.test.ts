@@ -3,35 +3,14 @@
 // aborted.
 import { WaitGroup } from '@isolane/core';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QueueDriver } from '../src/index.js';
-import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
+import { expect, it } from 'vitest';
+import { itLeavesNoWorkerProcess, useQueueTestEnv } from './helpers/queue-test-env.js';
 import { fixtureTasks } from './helpers/tasks.js';
-import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+import { queueName } from './helpers/workers.js';
 
-let redis: PrivateRedis;
-let worker: TestWorker;
 const queue = queueName('abort');
+const env = useQueueTestEnv({ queue, concurrency: 1 });
 const t = await fixtureTasks();
-
-beforeAll(async () => {
-  redis = await startRedis();
-  worker = await startWorker([
-    '--redis',
-    redis.url,
-    '--queue',
-    queue,
-    '--root',
-    REPO_ROOT,
-    '--concurrency',
-    '1',
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await redis?.dispose();
-}, 60_000);
 
 async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -42,11 +21,8 @@ async function until(probe: () => Promise<boolean>, ms: number, what: string): P
 }
 
 it('wg.abort(): the waiting job is removed from Redis, the running one is cancelled on its worker', async () => {
-  const q = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
-  const driver = new QueueDriver({
-    concurrency: 4,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
-  });
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port: env.redis.port } });
+  const driver = env.driver(queue, 4);
   try {
     const wg = new WaitGroup({ driver });
     wg.go(t.sleepThen, 60_000, 'running');
@@ -91,7 +67,4 @@ it('wg.abort(): the waiting job is removed from Redis, the running one is cancel
   }
 }, 90_000);
 
-it('no worker process (or anything a worker started) is left', async () => {
-  await worker.stop();
-  expect(await noMarkedLeft()).toEqual([]);
-}, 60_000);
+itLeavesNoWorkerProcess(env);

@@ -5,74 +5,45 @@ import { fileURLToPath } from 'node:url';
 import type { Result } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
 import { runNode } from '@isolane/core/testing';
-import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueDriver } from '../src/index.js';
-import { freePort, type PrivateRedis, startRedis } from './helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { QueueDriver, type QueueDriverOptions } from '../src/index.js';
+import {
+  itLeavesNoWorkerProcess,
+  untilActiveJobs,
+  useQueueTestEnv,
+  workerArgs,
+} from './helpers/queue-test-env.js';
+import { freePort, startRedis } from './helpers/redis-server.js';
 import { fixtureTasks } from './helpers/tasks.js';
-import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+import { queueName, REPO_ROOT, type TestWorker } from './helpers/workers.js';
 
-let redis: PrivateRedis;
-const started: TestWorker[] = [];
+const env = useQueueTestEnv();
 const t = await fixtureTasks();
 
 // Fast stall detection for the tests: a silent worker's lock expires after 4 s; checks every second.
 const LOCK_MS = 4_000;
 const STALL_CHECK_MS = 1_000;
 
-function workerArgs(queue: string, extra: string[] = []): string[] {
-  return [
-    '--redis',
-    redis.url,
-    '--queue',
-    queue,
-    '--root',
-    REPO_ROOT,
-    '--concurrency',
-    '2',
-    '--lock-duration',
-    String(LOCK_MS),
-    '--stalled-interval',
-    String(STALL_CHECK_MS),
-    ...extra,
-  ];
+/** A worker on the file's Redis with the fast stall detection above. */
+function worker(queue: string): Promise<TestWorker> {
+  return env.startWorker(
+    workerArgs(env.redis.url, queue, 2, [
+      '--lock-duration',
+      String(LOCK_MS),
+      '--stalled-interval',
+      String(STALL_CHECK_MS),
+    ]),
+  );
 }
 
-async function worker(queue: string, extra: string[] = []): Promise<TestWorker> {
-  const w = await startWorker(workerArgs(queue, extra));
-  started.push(w);
-  return w;
-}
-
-function driver(queue: string, extra: Record<string, unknown> = {}, concurrency = 8): QueueDriver {
-  return new QueueDriver({
-    concurrency,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT, ...extra },
-  });
+function driver(queue: string, extra: QueueDriverOptions = {}, concurrency = 8): QueueDriver {
+  return env.driver(queue, concurrency, extra);
 }
 
 /** Waits until `n` jobs of the queue are active (running on a worker). */
-async function activeJobs(queue: string, n: number, ms = 30_000): Promise<void> {
-  const q = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
-  try {
-    const deadline = Date.now() + ms;
-    while ((await q.getActiveCount()) < n) {
-      if (Date.now() > deadline) throw new Error(`fewer than ${n} active jobs after ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await q.close();
-  }
+function activeJobs(queue: string, n: number): Promise<void> {
+  return untilActiveJobs(env.redis.port, queue, n);
 }
-
-beforeAll(async () => {
-  redis = await startRedis();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(started.map((w) => w.stop()));
-  await redis?.dispose();
-}, 60_000);
 
 describe('a worker SIGKILLed mid-job', () => {
   it('its slots fail as crashed (stalled) within the lock bound; siblings on another worker succeed', async () => {
@@ -163,7 +134,7 @@ describe('Redis', () => {
       settled++;
       if (settled === 50 && !restarted) {
         restarted = true;
-        await redis.restart();
+        await env.redis.restart();
       }
     }
     expect(restarted).toBe(true);
@@ -229,29 +200,15 @@ describe('Redis', () => {
     const own = await startRedis();
     try {
       const queue = queueName('lost');
-      const w = await startWorker([
-        '--redis',
-        own.url,
-        '--queue',
-        queue,
-        '--root',
-        REPO_ROOT,
-        '--concurrency',
-        '2',
-        // Its held jobs can never report: do not wait the default 30 s for them at shutdown.
-        '--shutdown-grace',
-        '2000',
-      ]);
-      started.push(w);
+      // Its held jobs can never report: do not wait the default 30 s for them at shutdown.
+      const w = await env.startWorker(workerArgs(own.url, queue, 2, ['--shutdown-grace', '2000']));
       const d = new QueueDriver({
         concurrency: 2,
         options: { connection: own.url, queueName: queue, root: REPO_ROOT, connectTimeout: 2_000 },
       });
       const wg = new WaitGroup({ driver: d });
       for (let i = 0; i < 4; i++) wg.go(t.sleepThen, 60_000, i);
-      const q = new Queue(queue, { connection: { host: '127.0.0.1', port: own.port } });
-      while ((await q.getActiveCount()) < 2) await new Promise((r) => setTimeout(r, 50));
-      await q.close();
+      await untilActiveJobs(own.port, queue, 2);
       await own.stop();
       const results = await wg.wait();
       for (const r of results) {
@@ -266,7 +223,4 @@ describe('Redis', () => {
   }, 120_000);
 });
 
-it('no worker process (or anything a worker started) is left', async () => {
-  await Promise.all(started.map((w) => w.stop()));
-  expect(await noMarkedLeft()).toEqual([]);
-}, 60_000);
+itLeavesNoWorkerProcess(env);

@@ -4,42 +4,18 @@
 import type { TaskFailure } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
 import { defineTask } from '@isolane/core/task';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QueueDriver } from '../src/index.js';
-import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
-import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+import { expect, it } from 'vitest';
+import { itLeavesNoWorkerProcess, useQueueTestEnv } from './helpers/queue-test-env.js';
+import { queueName } from './helpers/workers.js';
 
-let redis: PrivateRedis;
-let worker: TestWorker;
 const queue = queueName('late');
+const env = useQueueTestEnv({ queue, concurrency: 4 });
 const t = (await import(new URL('../../core/dist/testing/fixtures/tasks.js', import.meta.url).href)) as {
   lateThrow(ms: number, message: string): string;
 };
 
-beforeAll(async () => {
-  redis = await startRedis();
-  worker = await startWorker([
-    '--redis',
-    redis.url,
-    '--queue',
-    queue,
-    '--root',
-    REPO_ROOT,
-    '--concurrency',
-    '4',
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await redis?.dispose();
-}, 60_000);
-
 it('a late error that arrives before the outcome is read goes to onError; the slot keeps its value', async () => {
-  const driver = new QueueDriver({
-    concurrency: 8,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
-  });
+  const driver = env.driver(queue, 8);
   const strays: { failure: TaskFailure; slot: number }[] = [];
   const wg = new WaitGroup({ driver, onError: (failure, slot) => strays.push({ failure, slot }) });
   const n = 40;
@@ -64,10 +40,7 @@ it('a late error published while a large outcome is still being stored never tak
     'lateBig',
     (_mb: number, _m: string): string => '',
   );
-  const driver = new QueueDriver({
-    concurrency: 4,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
-  });
+  const driver = env.driver(queue, 4);
   const strays: { failure: TaskFailure; slot: number }[] = [];
   const wg = new WaitGroup({ driver, onError: (failure, slot) => strays.push({ failure, slot }) });
   for (let i = 0; i < 4; i++) wg.go(lateBig, 8, `late big ${i}`);
@@ -83,7 +56,4 @@ it('a late error published while a large outcome is still being stored never tak
   await driver.close();
 }, 90_000);
 
-it('no worker process (or anything a worker started) is left', async () => {
-  await worker.stop();
-  expect(await noMarkedLeft()).toEqual([]);
-}, 60_000);
+itLeavesNoWorkerProcess(env);

@@ -9,32 +9,23 @@ import { pathToFileURL } from 'node:url';
 import { WaitGroup } from '@isolane/core';
 import { defineTask } from '@isolane/core/task';
 import { Queue, QueueEvents } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueueDriver } from '../src/index.js';
 import { decode, encode, type JobPayload } from '../src/wire.js';
-import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
+import { itLeavesNoWorkerProcess, untilActiveJobs, useQueueTestEnv } from './helpers/queue-test-env.js';
+import { startRedis } from './helpers/redis-server.js';
 import { fixtureTasks } from './helpers/tasks.js';
-import {
-  noMarkedLeft,
-  queueName,
-  REPO_ROOT,
-  startWorker,
-  type TestWorker,
-  WORKER_CLI,
-} from './helpers/workers.js';
+import { queueName, REPO_ROOT, type TestWorker, WORKER_CLI } from './helpers/workers.js';
 
-let redis: PrivateRedis;
-const started: TestWorker[] = [];
+const env = useQueueTestEnv();
 const t = await fixtureTasks();
 
-async function worker(args: string[]): Promise<TestWorker> {
-  const w = await startWorker(['--redis', redis.url, '--concurrency', '2', ...args]);
-  started.push(w);
-  return w;
+function worker(args: string[]): Promise<TestWorker> {
+  return env.startWorker(['--redis', env.redis.url, '--concurrency', '2', ...args]);
 }
 
 function driver(queue: string, root = REPO_ROOT): QueueDriver {
-  return new QueueDriver({ concurrency: 2, options: { connection: redis.url, queueName: queue, root } });
+  return env.driver(queue, 2, { root });
 }
 
 /** Adds a raw job (as anyone with Redis access could) and returns its decoded outcome. */
@@ -42,7 +33,7 @@ async function rawJob(
   queue: string,
   payload: unknown,
 ): Promise<{ ok: boolean; error?: { name: string; code?: string; message: string } }> {
-  const connection = { host: '127.0.0.1', port: redis.port };
+  const connection = { host: '127.0.0.1', port: env.redis.port };
   const q = new Queue(queue, { connection });
   const events = new QueueEvents(queue, { connection });
   try {
@@ -55,15 +46,6 @@ async function rawJob(
     await q.close();
   }
 }
-
-beforeAll(async () => {
-  redis = await startRedis();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(started.map((w) => w.stop()));
-  await redis?.dispose();
-}, 60_000);
 
 describe('a worker refuses', () => {
   it('an inline task unless started with --allow-inline; module tasks still run', async () => {
@@ -138,8 +120,7 @@ describe('start-up checks', () => {
     const lru = await startRedis(['--maxmemory-policy', 'allkeys-lru']);
     try {
       const queue = queueName('lru');
-      const w = await startWorker(['--redis', lru.url, '--queue', queue, '--root', REPO_ROOT]);
-      started.push(w);
+      const w = await env.startWorker(['--redis', lru.url, '--queue', queue, '--root', REPO_ROOT]);
       expect(w.output()).toMatch(/WARNING: .*maxmemory-policy "allkeys-lru".*noeviction/);
       const warnings: Error[] = [];
       const onWarning = (w: Error) => warnings.push(w);
@@ -186,9 +167,7 @@ describe('graceful shutdown', () => {
     const d = driver(queue);
     const wg = new WaitGroup({ driver: d });
     wg.go(t.sleepThen, 1_500, 'finished');
-    const q = new Queue(queue, { connection: { host: '127.0.0.1', port: redis.port } });
-    while ((await q.getActiveCount()) < 1) await new Promise((r) => setTimeout(r, 50));
-    await q.close();
+    await untilActiveJobs(env.redis.port, queue, 1);
     w.child.kill('SIGTERM');
     const [r] = await wg.wait();
     expect(r).toMatchObject({ ok: true, value: 'finished' });
@@ -198,7 +177,4 @@ describe('graceful shutdown', () => {
   }, 90_000);
 });
 
-it('no worker process (or anything a worker started) is left', async () => {
-  await Promise.all(started.map((w) => w.stop()));
-  expect(await noMarkedLeft()).toEqual([]);
-}, 60_000);
+itLeavesNoWorkerProcess(env);

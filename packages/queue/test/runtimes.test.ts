@@ -4,13 +4,12 @@
 import { fileURLToPath } from 'node:url';
 import { WaitGroup } from '@isolane/core';
 import { defineTask } from '@isolane/core/task';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueDriver } from '../src/index.js';
-import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
-import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+import { describe, expect, it } from 'vitest';
+import type { QueueDriver } from '../src/index.js';
+import { itLeavesNoWorkerProcess, useQueueTestEnv, workerArgs } from './helpers/queue-test-env.js';
+import { queueName } from './helpers/workers.js';
 
-let redis: PrivateRedis;
-const started: TestWorker[] = [];
+const env = useQueueTestEnv();
 const fixtures = new URL('../../core/dist/testing/fixtures/', import.meta.url);
 const t = (await import(new URL('tasks.js', fixtures).href)) as {
   add(a: number, b: number): number;
@@ -18,34 +17,10 @@ const t = (await import(new URL('tasks.js', fixtures).href)) as {
   bootInfo(ms: number): { worker: string; boots: number };
 };
 
-beforeAll(async () => {
-  redis = await startRedis();
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(started.map((w) => w.stop()));
-  await redis?.dispose();
-}, 60_000);
-
 async function serve(extra: string[]): Promise<QueueDriver> {
   const queue = queueName('runtime');
-  started.push(
-    await startWorker([
-      '--redis',
-      redis.url,
-      '--queue',
-      queue,
-      '--root',
-      REPO_ROOT,
-      '--concurrency',
-      '2',
-      ...extra,
-    ]),
-  );
-  return new QueueDriver({
-    concurrency: 2,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
-  });
+  await env.startWorker(workerArgs(env.redis.url, queue, 2, extra));
+  return env.driver(queue, 2);
 }
 
 describe.each(['fork', 'thread'])('--runtime %s', (runtime) => {
@@ -81,17 +56,8 @@ it('--bootstrap runs once per local worker, before its first task', async () => 
 it('a worker started under tsx runs TypeScript task modules without a build step', async () => {
   const queue = queueName('tsx');
   const tsx = import.meta.resolve('tsx');
-  started.push(
-    await startWorker(
-      ['--redis', redis.url, '--queue', queue, '--root', REPO_ROOT, '--concurrency', '2'],
-      60_000,
-      ['--import', tsx],
-    ),
-  );
-  const driver = new QueueDriver({
-    concurrency: 2,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
-  });
+  await env.startWorker(workerArgs(env.redis.url, queue, 2), ['--import', tsx]);
+  const driver = env.driver(queue, 2);
   const double = defineTask(
     new URL('./fixtures/typed.mts', import.meta.url).href,
     'double',
@@ -106,7 +72,4 @@ it('a worker started under tsx runs TypeScript task modules without a build step
   await driver.close();
 }, 90_000);
 
-it('no worker process (or anything a worker started) is left', async () => {
-  await Promise.all(started.map((w) => w.stop()));
-  expect(await noMarkedLeft()).toEqual([]);
-}, 60_000);
+itLeavesNoWorkerProcess(env);

@@ -1,34 +1,18 @@
 // 10,000 tasks through 4 isolane-worker processes on a private Redis: every result present, correct and
 // in go() order, within a generous bound.
 import { WaitGroup } from '@isolane/core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QueueDriver } from '../src/index.js';
-import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
+import { expect, it } from 'vitest';
+import { itLeavesNoWorkerProcess, useQueueTestEnv } from './helpers/queue-test-env.js';
 import { fixtureTasks } from './helpers/tasks.js';
-import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from './helpers/workers.js';
+import { queueName } from './helpers/workers.js';
 
-let redis: PrivateRedis;
-const workers: TestWorker[] = [];
 const queue = queueName('scale');
+const env = useQueueTestEnv({ queue, concurrency: 8, count: 4 }, 120_000);
 const t = await fixtureTasks();
-
-beforeAll(async () => {
-  redis = await startRedis();
-  const args = ['--redis', redis.url, '--queue', queue, '--root', REPO_ROOT, '--concurrency', '8'];
-  workers.push(...(await Promise.all([0, 1, 2, 3].map(() => startWorker(args)))));
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  await redis?.dispose();
-}, 60_000);
 
 it('10,000 tasks through 4 workers: every result present and correct, in go() order', async () => {
   const n = 10_000;
-  const driver = new QueueDriver({
-    concurrency: 64,
-    options: { connection: redis.url, queueName: queue, root: REPO_ROOT },
-  });
+  const driver = env.driver(queue, 64);
   const wg = new WaitGroup({ driver });
   const began = performance.now();
   for (let i = 0; i < n; i++) wg.go(t.add, i, 7);
@@ -43,7 +27,4 @@ it('10,000 tasks through 4 workers: every result present and correct, in go() or
   await driver.close();
 }, 180_000);
 
-it('no worker process (or anything a worker started) is left', async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  expect(await noMarkedLeft()).toEqual([]);
-}, 60_000);
+itLeavesNoWorkerProcess(env);
