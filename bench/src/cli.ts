@@ -119,7 +119,14 @@ async function run(command: string, measures: readonly MeasureName[], flags: Run
       path: md,
       write: () => {
         makeDirs(dirname(md));
-        writeFileSync(md, renderMarkdown(result, { mdFile: md, ...(svg ? { svgDir: svg } : {}) }));
+        writeFileSync(
+          md,
+          renderMarkdown(result, {
+            mdFile: md,
+            targets: flags.targets === true,
+            ...(svg ? { svgDir: svg } : {}),
+          }),
+        );
         return `wrote ${md}`;
       },
     });

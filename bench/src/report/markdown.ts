@@ -16,6 +16,8 @@ import { renderCharts } from './svg.js';
 export interface MarkdownOptions {
   readonly mdFile?: string;
   readonly svgDir?: string;
+  /** Also list the driver issues' speed targets (for maintainers; `--targets`). Default: left out. */
+  readonly targets?: boolean;
 }
 
 /** The command that regenerates docs/isolation-models.md. */
@@ -39,6 +41,11 @@ function stats(s: Stats | null): string[] {
     : ['-', '-', '-', '-', '-', '-'];
 }
 
+/** The paired ratio of each process a row was measured in. */
+function perProcess(ratios: readonly number[] | undefined): string {
+  return ratios && ratios.length > 1 ? ratios.map(formatRatio).join(', ') : '-';
+}
+
 /**
  * Renders a result as a Markdown document.
  *
@@ -47,11 +54,6 @@ function stats(s: Stats | null): string[] {
  * writeFileSync('docs/isolation-models.md', renderMarkdown(result, { mdFile: 'docs/isolation-models.md', svgDir: 'docs/charts' }));
  * ```
  */
-/** The paired ratio of each process a row was measured in. */
-function perProcess(ratios: readonly number[] | undefined): string {
-  return ratios && ratios.length > 1 ? ratios.map(formatRatio).join(', ') : '-';
-}
-
 export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {}): string {
   const m = result.machine;
   const label = (id: string): string => result.subjects.find((s) => s.id === id)?.label ?? id;
@@ -340,7 +342,7 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
     );
   }
 
-  if (result.targets.some((t) => t.measured !== null)) {
+  if (options.targets === true && result.targets.some((t) => t.measured !== null)) {
     out.push(
       '',
       '## Targets of the driver issues',

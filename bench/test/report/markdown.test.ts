@@ -85,10 +85,15 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('](charts/cpu-batch.svg)'); // no rows, no chart
   });
 
-  it('reports measure errors and targets, marking misses and unmeasured ones', () => {
+  it("reports measure errors; the driver issues' targets only when asked (--targets), marking misses and unmeasured ones", () => {
     expect(md).toContain('error: the measuring process died (exit code 1)');
-    expect(md).toMatch(/\| #3 \| thread cold vs raw new Worker \| 1\.20× \| <= 1\.10× \| \*\*no\*\* \|/);
-    expect(md).toMatch(/\| #3 \| fork cold vs raw fork \| not measured \| <= 1\.10× \| - \|/);
+    expect(md).not.toContain('Targets of the driver issues');
+    const withTargets = renderMarkdown(sampleResult, { targets: true });
+    expect(withTargets).toContain('## Targets of the driver issues');
+    expect(withTargets).toMatch(
+      /\| #3 \| thread cold vs raw new Worker \| 1\.20× \| <= 1\.10× \| \*\*no\*\* \|/,
+    );
+    expect(withTargets).toMatch(/\| #3 \| fork cold vs raw fork \| not measured \| <= 1\.10× \| - \|/);
   });
 
   it('omits chart links when no SVG directory is given', () => {
