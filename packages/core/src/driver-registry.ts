@@ -44,8 +44,12 @@ export function driverPackage(name: DriverName): string {
 }
 
 /**
- * Registers a factory for a driver name (driver packages do this when imported, so an app that imports
- * `@isolane/pool` itself never needs the lazy lookup).
+ * Registers the factory core uses for a driver name, in place of loading the driver package by name.
+ * Driver packages do not call it: on a name's first use core imports the package
+ * (`@isolane/<name>`, see {@link resolveDriverPackage}) and takes its `createDriver` export. Register
+ * a factory when that lookup cannot work or should not run — a bundled app whose driver packages are
+ * not resolvable at run time, or a stand-in driver in tests. It applies to drivers created after the
+ * call (shared drivers already created keep theirs).
  *
  * @example
  * ```ts

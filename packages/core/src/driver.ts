@@ -72,10 +72,10 @@ export interface Driver {
 /** What a driver package exports so core can load it by name. */
 export type DriverFactory = (settings: DriverSettings) => Driver;
 
-const DRIVER_BRAND = Symbol.for('isolane.driver');
-
 /**
- * True for an object that implements {@link Driver}.
+ * True for an object shaped like a {@link Driver}: a string `name` and `start`/`close` methods. Drivers
+ * are plain objects or class instances from any package (or any copy of core), so the check is on the
+ * shape, not on a brand or `instanceof`.
  *
  * @example
  * ```ts
@@ -84,6 +84,6 @@ const DRIVER_BRAND = Symbol.for('isolane.driver');
  */
 export function isDriver(value: unknown): value is Driver {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string | symbol, unknown>;
-  return v[DRIVER_BRAND] === true || (typeof v.start === 'function' && typeof v.close === 'function');
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.start === 'function' && typeof v.close === 'function';
 }

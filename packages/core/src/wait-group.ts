@@ -175,7 +175,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     const driverInstance = isDriver(options.driver) ? options.driver : undefined;
     if (options.driver !== undefined && typeof options.driver !== 'string' && !driverInstance) {
       throw new TypeError(
-        'options.driver must be a driver name or a Driver instance (with start() and close())',
+        'options.driver must be a driver name or a Driver instance (with a name, start() and close())',
       );
     }
     // Explicit options are validated eagerly, before any config is read.
