@@ -142,8 +142,9 @@ let deferHandler: ((failure: TaskFailure) => void) | undefined;
 const inFlight = new Set<Promise<void>>();
 
 /**
- * Fire-and-forget: starts a task without waiting for it. A failure goes to the handler set with
- * {@link onDeferredError} (default: printed to stderr); it is never lost silently.
+ * Fire-and-forget: starts a task without waiting for it. A failure, and an error the task causes after
+ * it settled (a timer it left behind that throws), go to the handler set with {@link onDeferredError}
+ * (default: printed to stderr); neither is lost silently.
  *
  * @example
  * ```ts
@@ -153,7 +154,8 @@ const inFlight = new Set<Promise<void>>();
  */
 export function defer<A extends unknown[], R>(task: (...args: A) => R, ...args: A): void;
 export function defer<A extends unknown[], R>(task: (...args: A) => R, ...args: A): void {
-  const wg = new WaitGroup();
+  // A late error (a timer the task left behind threw after it settled) takes the same road as a failure.
+  const wg = new WaitGroup({ onError: (failure) => report(failure, true) });
   wg.go(task, ...args);
   const done: Promise<void> = wg
     .wait()
@@ -170,18 +172,20 @@ export function defer<A extends unknown[], R>(task: (...args: A) => R, ...args: 
   inFlight.add(done);
 }
 
-function report(failure: TaskFailure): void {
+function report(failure: TaskFailure, late = false): void {
   if (deferHandler) {
     reportStray((f) => deferHandler?.(f), failure, 0);
   } else {
+    const when = late ? ' after it settled' : '';
     process.stderr.write(
-      `isolane: a deferred task failed (${failure.kind}): ${failure.name}: ${failure.message}\n`,
+      `isolane: a deferred task failed${when} (${failure.kind}): ${failure.name}: ${failure.message}\n`,
     );
   }
 }
 
 /**
- * Sets the handler for failures of deferred tasks (`undefined` restores printing to stderr).
+ * Sets the handler for failures of deferred tasks, late errors included (`undefined` restores printing
+ * to stderr).
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { registerDriver } from '../src/driver-registry.js';
 import {
   defer,
@@ -9,15 +9,22 @@ import {
   settle,
   type TaskAggregateError,
 } from '../src/helpers.js';
+import { makeFailure } from '../src/failure.js';
 import type { Result } from '../src/result.js';
 import { shutdown } from '../src/shutdown.js';
 import { InProcessDriver } from './fixtures/in-process-driver.js';
 import { add, fail, slow } from './fixtures/tasks.js';
 
 const driver = new InProcessDriver();
+/** The shared drivers the groups without a `driver` option (defer's) ran on. */
+const created: InProcessDriver[] = [];
 
 beforeAll(() => {
-  registerDriver('pool', (s) => new InProcessDriver(s));
+  registerDriver('pool', (s) => {
+    const d = new InProcessDriver(s);
+    created.push(d);
+    return d;
+  });
 });
 afterAll(() => shutdown());
 
@@ -75,5 +82,25 @@ describe('settle / run / map / defer', () => {
     await deferred();
     expect(seen).toEqual(['in the background']);
     onDeferredError(undefined);
+  });
+
+  it("a deferred task's late error (after it settled) goes to the onDeferredError handler, not stderr", async () => {
+    const seen: string[] = [];
+    onDeferredError((f) => seen.push(`${f.kind}: ${f.message}`));
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      defer(add, 40, 2);
+      await deferred();
+      const ran = created.flatMap((d) => d.jobs.map((job, i) => ({ job, sink: d.sinks[i] })));
+      const mine = ran.find(({ job }) => job.args[0] === 40 && job.args[1] === 2);
+      expect(mine?.sink).toBeDefined();
+      // What a driver reports when a timer the task left behind throws after its result was sent.
+      mine?.sink?.stray(makeFailure('threw', 'a timer it left behind threw'));
+      expect(seen).toEqual(['threw: a timer it left behind threw']);
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+      onDeferredError(undefined);
+    }
   });
 });
