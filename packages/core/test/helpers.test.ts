@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { registerDriver } from '../src/driver-registry.js';
+import { makeFailure } from '../src/failure.js';
 import {
   defer,
   deferred,
@@ -9,7 +10,6 @@ import {
   settle,
   type TaskAggregateError,
 } from '../src/helpers.js';
-import { makeFailure } from '../src/failure.js';
 import type { Result } from '../src/result.js';
 import { shutdown } from '../src/shutdown.js';
 import { InProcessDriver } from './fixtures/in-process-driver.js';
