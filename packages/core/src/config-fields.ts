@@ -23,19 +23,19 @@ export type DriverName = (typeof KNOWN_DRIVERS)[number];
  * ```
  */
 export interface IsolaneConfig {
-  driver?: DriverName;
-  concurrency?: number;
-  timeout?: number;
-  memoryLimitMb?: number;
+  driver?: DriverName | undefined;
+  concurrency?: number | undefined;
+  timeout?: number | undefined;
+  memoryLimitMb?: number | undefined;
   /**
    * Module URL (href). A relative path in the file resolves against the file's directory and must stay
    * inside the project root; anything else must be named by absolute path or URL.
    */
-  bootstrap?: string;
+  bootstrap?: string | undefined;
   /** Names the bootstrap defines on `globalThis`, which inline functions may use. */
-  globals?: string[];
+  globals?: string[] | undefined;
   /** Per-driver options, e.g. `{ "pool": { "maxTasksPerWorker": 100 } }`. */
-  drivers?: Partial<Record<DriverName, Record<string, unknown>>>;
+  drivers?: Partial<Record<DriverName, Record<string, unknown>>> | undefined;
 }
 
 /**
