@@ -5,8 +5,18 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from './config-discovery.js';
-import { checkConcurrencyOption, checkMemoryMb, checkTimerMs } from './driver-kit/option-ranges.js';
-import { normalizeModuleUrl } from './module-url.js';
+import { checkModuleHref } from './driver-kit/module-href.js';
+import {
+  checkConcurrency,
+  checkGlobals,
+  checkMemoryLimit,
+  checkTimeout,
+  describeValue as describe,
+} from './driver-kit/option-checks.js';
+
+// The per-option checkers live in driver-kit (one rule for WaitGroup, the config file and every
+// driver); re-exported here for the config's and WaitGroup's imports.
+export { checkConcurrency, checkGlobals, checkMemoryLimit, checkTimeout, describe };
 
 /** The drivers isolane ships, each in its own package `@isolane/<name>`. */
 export const KNOWN_DRIVERS = ['pool', 'thread', 'fork', 'cooperative', 'queue'] as const;
@@ -110,8 +120,9 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
  * ```
  */
 export function configBootstrap(value: string, file: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) return value;
-  if (isAbsolute(value)) return pathToFileURL(value).href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) || isAbsolute(value) || value.startsWith('/')) {
+    return checkModuleHref(value, `${file}: "bootstrap"`);
+  }
   const dir = dirname(file);
   const target = resolve(dir, value);
   const root = findProjectRoot(dir) ?? dir;
@@ -141,63 +152,8 @@ export function checkDriverName(value: unknown, label: string): DriverName {
 }
 
 /**
- * Validates `concurrency`: an integer from 1 to 4096 (`MAX_CONCURRENCY`).
- *
- * @example
- * ```ts
- * checkConcurrency(4, 'options.concurrency'); // 4
- * ```
- */
-export function checkConcurrency(value: unknown, label: string): number {
-  return checkConcurrencyOption(value, label);
-}
-
-/**
- * Validates `timeout`: milliseconds from 0 to 2147483647 (Node turns longer timers into 1 ms); 0 and
- * Infinity mean none (returned as 0).
- *
- * @example
- * ```ts
- * checkTimeout(5000, 'options.timeout'); // 5000
- * ```
- */
-export function checkTimeout(value: unknown, label: string): number {
-  const ms = checkTimerMs(value, label, { infinity: true });
-  return ms === Number.POSITIVE_INFINITY ? 0 : ms;
-}
-
-/**
- * Validates `memoryLimitMb`: a number of MiB from 8 to 1048576 (1 TiB, `MAX_MEMORY_LIMIT_MB`).
- *
- * @example
- * ```ts
- * checkMemoryLimit(256, 'options.memoryLimitMb'); // 256
- * ```
- */
-export function checkMemoryLimit(value: unknown, label: string): number {
-  return checkMemoryMb(value, label, { min: 8 });
-}
-
-/**
- * Validates `globals`: identifier names.
- *
- * @example
- * ```ts
- * checkGlobals(['db'], 'options.globals'); // ['db']
- * ```
- */
-export function checkGlobals(value: unknown, label: string): string[] {
-  if (
-    !Array.isArray(value) ||
-    value.some((v) => typeof v !== 'string' || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(v))
-  ) {
-    throw new TypeError(`${label} must be an array of identifier names, got ${describe(value)}`);
-  }
-  return value as string[];
-}
-
-/**
- * Normalizes a bootstrap option (URL, file URL string or absolute path) to an href.
+ * Normalizes a bootstrap option (URL, file URL string or absolute path) to an href, by driver-kit's
+ * one rule for module references ({@link checkModuleHref}).
  *
  * @example
  * ```ts
@@ -205,17 +161,5 @@ export function checkGlobals(value: unknown, label: string): string[] {
  * ```
  */
 export function checkBootstrap(value: unknown, label: string): string {
-  if (!(value instanceof URL) && typeof value !== 'string') {
-    throw new TypeError(`${label} must be a URL or an absolute path, got ${describe(value)}`);
-  }
-  return normalizeModuleUrl(value, label);
-}
-
-/** A value as an error message shows it. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `"${value}"`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  return checkModuleHref(value, label);
 }

@@ -1,8 +1,10 @@
 /**
- * `@isolane/core/driver-kit`: parent-side helpers for driver authors — which of the parent's Node flags
- * workers inherit, starting worker threads with them, hooking TypeScript (tsx) into workers on Node
- * versions where loader hooks do not reach them, the numeric option checks every driver shares, and
- * the `permissions` option (Node's permission model) of the drivers that start worker processes.
+ * `@isolane/core/driver-kit`: the one door for driver authors — the failures a driver makes itself
+ * (closed, timeout, out of memory, crashed, unsendable arguments) with one wording each, the FIFO job
+ * queue with its concurrency gate, one checker per shared option (the same rule for `WaitGroup`, the
+ * config file and every driver), which of the parent's Node flags workers inherit, starting worker
+ * threads with them, hooking TypeScript (tsx) into workers on Node versions where loader hooks do not
+ * reach them, and the `permissions` option of the drivers that start worker processes.
  *
  * @example
  * ```ts
@@ -12,9 +14,34 @@
  */
 export { afterChildDrained } from './child-drain.js';
 export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
-export { inheritedFlags } from './inherited-flags.js';
 export {
-  checkConcurrencyOption,
+  closedFailure,
+  crashedAfterResultFailure,
+  crashedFailure,
+  type DeathDetails,
+  describeExit,
+  type ExitStatus,
+  type OomDetails,
+  oomFailure,
+  stderrTail,
+  timeoutFailure,
+  unsendableArgsFailure,
+  type WorkerNoun,
+} from './failures.js';
+export { inheritedFlags } from './inherited-flags.js';
+export { JobQueue } from './job-queue.js';
+export { checkModuleHref } from './module-href.js';
+export {
+  checkConcurrency,
+  /** @deprecated the same checker as {@link checkConcurrency}, under its former name. */
+  checkConcurrency as checkConcurrencyOption,
+  checkGlobals,
+  checkMemoryLimit,
+  checkTimeout,
+  describeValue,
+  MIN_MEMORY_LIMIT_MB,
+} from './option-checks.js';
+export {
   checkMemoryMb,
   checkNumberInRange,
   checkPrespawn,

@@ -101,18 +101,6 @@ export function checkMemoryMb(
 }
 
 /**
- * Checks `concurrency`: an integer from 1 to {@link MAX_CONCURRENCY}.
- *
- * @example
- * ```ts
- * checkConcurrencyOption(4, 'options.concurrency'); // 4
- * ```
- */
-export function checkConcurrencyOption(value: unknown, label: string): number {
-  return checkNumberInRange(value, label, { min: 1, max: MAX_CONCURRENCY, integer: true });
-}
-
-/**
  * Checks `prespawn`: an integer from 0 to {@link MAX_PRESPAWN}.
  *
  * @example

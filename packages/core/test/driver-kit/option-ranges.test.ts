@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkConcurrency } from '../../src/driver-kit/option-checks.js';
 import {
-  checkConcurrencyOption,
   checkMemoryMb,
   checkNumberInRange,
   checkPrespawn,
@@ -58,8 +58,8 @@ describe('memory, concurrency, prespawn', () => {
   });
 
   it('bound concurrency to 1..4096 and prespawn to 0..64', () => {
-    expect(checkConcurrencyOption(4096, 'c')).toBe(4096);
-    expect(() => checkConcurrencyOption(4097, 'options.concurrency')).toThrow(
+    expect(checkConcurrency(4096, 'c')).toBe(4096);
+    expect(() => checkConcurrency(4097, 'options.concurrency')).toThrow(
       'options.concurrency must be an integer from 1 to 4096, got 4097',
     );
     expect(checkPrespawn(MAX_PRESPAWN, 'p')).toBe(64);
