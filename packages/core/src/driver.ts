@@ -12,11 +12,11 @@ export interface DriverSettings {
   /** Max tasks running at once in this driver. */
   readonly concurrency: number;
   /** Module URL (href) loaded once per worker before its first task. */
-  readonly bootstrap?: string;
+  readonly bootstrap?: string | undefined;
   /** Per task/worker memory limit, where the model can enforce it. */
-  readonly memoryLimitMb?: number;
+  readonly memoryLimitMb?: number | undefined;
   /** Driver-specific options (from the config file's `drivers.<name>` or the caller). */
-  readonly options?: Readonly<Record<string, unknown>>;
+  readonly options?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** One task to run. */

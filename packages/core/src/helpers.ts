@@ -5,7 +5,8 @@
  */
 import { failureToError, type TaskFailure } from './failure.js';
 import type { Result } from './result.js';
-import { type AnyTask, reportStray, WaitGroup, type WaitGroupOptions } from './wait-group.js';
+import { reportStray } from './stray-routing.js';
+import { type AnyTask, WaitGroup, type WaitGroupOptions } from './wait-group.js';
 
 /** A task with its arguments: a zero-argument function, or `[task, ...args]`. */
 export type TaskEntry = AnyTask | readonly [AnyTask, ...unknown[]];

@@ -3,76 +3,21 @@
  * one result per slot, in `go()` order, and never rejects for task failures.
  */
 
-import { availableParallelism } from 'node:os';
-import type { TransferListItem } from 'node:worker_threads';
-import { bufferPaths, markBufferArgs, unwrapBufferResult } from './buffer-codec.js';
+import { snapshotArgs } from './argument-snapshot.js';
+import { unwrapBufferResult } from './buffer-codec.js';
 import { busyGroups } from './busy-groups.js';
 import { inlineTaskSpec } from './capture/inline-task.js';
-import {
-  type ConfigChoice,
-  checkBootstrap,
-  checkConcurrency,
-  checkConfigChoice,
-  checkDriverName,
-  checkGlobals,
-  checkMemoryLimit,
-  checkTimeout,
-  DEFAULT_DRIVER,
-  DRIVER_ENV,
-  type DriverName,
-  type IsolaneConfig,
-  type LoadedConfig,
-  loadConfig,
-} from './config.js';
-import {
-  type Driver,
-  type DriverSettings,
-  isDriver,
-  type Job,
-  type JobHandle,
-  type JobSink,
-} from './driver.js';
-import { sharedDriver } from './driver-registry.js';
+import type { Driver, Job, JobHandle, JobSink } from './driver.js';
 import { SpawnError } from './errors.js';
 import { makeFailure, type TaskFailure, toFailure } from './failure.js';
+import { GroupSettings } from './group-settings.js';
 import { assertModuleExists } from './module-url.js';
-import { assertPortableArgs } from './portable.js';
 import type { Result } from './result.js';
+import { reportStray } from './stray-routing.js';
 import { moduleTaskSpec, type TaskSpec } from './task.js';
-import { isTransfer } from './transfer.js';
+import { checkGroupOptions, type WaitGroupOptions } from './wait-group-options.js';
 
-/** Options of a {@link WaitGroup}. Every field is optional; config and environment fill the gaps. */
-export interface WaitGroupOptions {
-  /** A driver name, or a `Driver` instance you own (you close it). Default: config, then `pool`. */
-  driver?: DriverName | Driver;
-  /** Module loaded once per worker before its first task. */
-  bootstrap?: URL | string;
-  /** Max tasks running at once. Default: available parallelism. */
-  concurrency?: number;
-  /** Per task, ms, counted from the moment the task starts running. 0 = none. */
-  timeout?: number;
-  /** Per task/worker memory limit where the model can enforce it. */
-  memoryLimitMb?: number;
-  /** Aborts every unfinished task of the group. */
-  signal?: AbortSignal;
-  /** Names the bootstrap defines on `globalThis`, which inline functions may use. */
-  globals?: readonly string[];
-  /** Driver-specific options (merged over the config file's `drivers.<name>`). */
-  driverOptions?: Readonly<Record<string, unknown>>;
-  /**
-   * Receives failures that have no open slot any more (a timer a task left behind threw after it
-   * returned). Default: printed to stderr. Never lost silently.
-   */
-  onError?: (failure: TaskFailure, slot: number) => void;
-  /** Directory the config file is searched from. Default: `process.cwd()`. */
-  cwd?: string;
-  /**
-   * Which config file applies: `false` = none (discovery off), a path (relative to `cwd`) or file URL =
-   * that file, which must exist. Default: `ISOLANE_CONFIG`, else discovery from `cwd` up to the
-   * project root.
-   */
-  config?: ConfigChoice;
-}
+export type { WaitGroupOptions } from './wait-group-options.js';
 
 /** A completion, as yielded by `for await (const c of wg)`. */
 export interface Completion<T = unknown> {
@@ -84,23 +29,14 @@ export interface Completion<T = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: task signatures are arbitrary; go() re-infers them.
 export type AnyTask = (...args: any[]) => unknown;
 
-const OPTION_KEYS = new Set([
-  'driver',
-  'bootstrap',
-  'concurrency',
-  'timeout',
-  'memoryLimitMb',
-  'signal',
-  'globals',
-  'driverOptions',
-  'onError',
-  'cwd',
-  'config',
-]);
-
 const specCache = new WeakMap<Function, TaskSpec>();
-const NO_GLOBALS: ReadonlySet<string> = new Set();
 
+// A slot reaches its group's private settle/stray through these, set in WaitGroup's static block: the
+// driver-facing sink stays out of WaitGroup's public surface.
+let settleSlot: (group: WaitGroup, index: number, result: Result<unknown>) => void;
+let straySlot: (group: WaitGroup, index: number, failure: TaskFailure) => void;
+
+/** The sink a driver reports one job's outcome to. */
 class Slot implements JobSink {
   handle: JobHandle | undefined;
   constructor(
@@ -108,10 +44,10 @@ class Slot implements JobSink {
     readonly index: number,
   ) {}
   settle(result: Result<unknown>): void {
-    this.group._settle(this.index, result);
+    settleSlot(this.group, this.index, result);
   }
   stray(failure: TaskFailure): void {
-    this.group._stray(this.index, failure);
+    straySlot(this.group, this.index, failure);
   }
 }
 
@@ -127,131 +63,30 @@ class Slot implements JobSink {
  * ```
  */
 export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Completion<T>> {
+  static {
+    settleSlot = (group, index, result) => group.#settle(index, result);
+    straySlot = (group, index, failure) => group.#stray(index, failure);
+  }
+
   readonly #results: (Result<unknown> | undefined)[] = [];
   readonly #slots: (Slot | undefined)[] = [];
   readonly #order: number[] = [];
-  readonly #timeout: number;
-  readonly #globals: ReadonlySet<string>;
-  readonly #onError: ((failure: TaskFailure, slot: number) => void) | undefined;
+  readonly #settings: GroupSettings;
   #outstanding = 0;
   #driver: Driver | undefined;
-  #driverName: string | undefined;
   #driverError: unknown;
   // Allocated on first use: a group per request is common, and most never need them.
   #queued: { index: number; job: Job }[] | undefined;
   #waiters: (() => void)[] | undefined;
+  #iterWaiters: (() => void)[] | undefined;
   #aborted: TaskFailure | undefined;
   #closed = false;
-  #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
 
   constructor(options: WaitGroupOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(
-        `WaitGroup options must be an object, got ${options === null ? 'null' : typeof options}`,
-      );
-    }
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) {
-        throw new TypeError(`unknown WaitGroup option "${key}" (known: ${[...OPTION_KEYS].join(', ')})`);
-      }
-    }
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new TypeError('options.signal must be an AbortSignal');
-    }
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw new TypeError('options.onError must be a function');
-    }
-    if (options.cwd !== undefined && typeof options.cwd !== 'string') {
-      throw new TypeError('options.cwd must be a directory path string');
-    }
-    const configChoice = checkConfigChoice(options.config, 'options.config');
-    if (
-      options.driverOptions !== undefined &&
-      (typeof options.driverOptions !== 'object' || options.driverOptions === null)
-    ) {
-      throw new TypeError('options.driverOptions must be an object');
-    }
-    const driverInstance = isDriver(options.driver) ? options.driver : undefined;
-    if (options.driver !== undefined && typeof options.driver !== 'string' && !driverInstance) {
-      throw new TypeError(
-        'options.driver must be a driver name or a Driver instance (with a name, start() and close())',
-      );
-    }
-    // Explicit options are validated eagerly, before any config is read.
-    const concurrency =
-      options.concurrency === undefined
-        ? undefined
-        : checkConcurrency(options.concurrency, 'options.concurrency');
-    const timeout =
-      options.timeout === undefined ? undefined : checkTimeout(options.timeout, 'options.timeout');
-    const memoryLimitMb =
-      options.memoryLimitMb === undefined
-        ? undefined
-        : checkMemoryLimit(options.memoryLimitMb, 'options.memoryLimitMb');
-    const bootstrap =
-      options.bootstrap === undefined ? undefined : checkBootstrap(options.bootstrap, 'options.bootstrap');
-    const globals =
-      options.globals === undefined ? undefined : checkGlobals(options.globals, 'options.globals');
-    const explicitName =
-      typeof options.driver === 'string' ? checkDriverName(options.driver, 'options.driver') : undefined;
-    if (driverInstance) {
-      for (const key of ['bootstrap', 'concurrency', 'memoryLimitMb', 'driverOptions'] as const) {
-        if (options[key] !== undefined) {
-          throw new TypeError(
-            `options.${key} belongs to the driver when options.driver is a Driver instance: pass it to the driver`,
-          );
-        }
-      }
-    }
-    // Read only when it can matter: `process.env` is a slow lookup, and a group per request is common.
-    const envValue = explicitName || driverInstance ? undefined : process.env[DRIVER_ENV];
-    const envName =
-      envValue === undefined || envValue === ''
-        ? undefined
-        : checkDriverName(envValue, `environment variable ${DRIVER_ENV}`);
-
-    this.#onError = options.onError;
-    this.#timeout = timeout ?? 0;
-    this.#globals = globals === undefined || globals.length === 0 ? NO_GLOBALS : new Set(globals);
-
-    const finish = (loaded: LoadedConfig | undefined): Driver | Promise<Driver> => {
-      if (driverInstance) return driverInstance;
-      const config: IsolaneConfig = loaded?.config ?? {};
-      const name = explicitName ?? envName ?? config.driver ?? DEFAULT_DRIVER;
-      this.#driverName = name;
-      const driverOptions = { ...(config.drivers?.[name] ?? {}), ...(options.driverOptions ?? {}) };
-      const settings: DriverSettings = {
-        concurrency: concurrency ?? config.concurrency ?? availableParallelism(),
-        ...((bootstrap ?? config.bootstrap) !== undefined
-          ? { bootstrap: (bootstrap ?? config.bootstrap) as string }
-          : {}),
-        ...((memoryLimitMb ?? config.memoryLimitMb) !== undefined
-          ? { memoryLimitMb: (memoryLimitMb ?? config.memoryLimitMb) as number }
-          : {}),
-        ...(Object.keys(driverOptions).length > 0 ? { options: driverOptions } : {}),
-      };
-      return sharedDriver(name, settings);
-    };
-
-    // A named config file is read (and must exist) even when the options leave it nothing to set.
-    const needsConfig =
-      configChoice !== false &&
-      (configChoice !== undefined || !(driverInstance && timeout !== undefined && globals !== undefined));
-    let driver: Driver | Promise<Driver>;
-    if (!needsConfig) driver = finish(undefined);
-    else {
-      const loaded = loadConfig(options.cwd, configChoice);
-      if (loaded instanceof Promise) {
-        driver = loaded.then((l) => {
-          this.#applyConfigDefaults(l, timeout, globals);
-          return finish(l);
-        });
-      } else {
-        this.#applyConfigDefaults(loaded, timeout, globals);
-        driver = finish(loaded);
-      }
-    }
+    const settings = new GroupSettings(checkGroupOptions(options));
+    this.#settings = settings;
+    const driver = settings.driver;
     if (driver instanceof Promise) {
       driver.then(
         (d) => this.#useDriver(d),
@@ -260,50 +95,32 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     } else {
       this.#driver = driver;
     }
-
-    if (options.signal) {
-      const signal = options.signal;
+    const signal = settings.signal;
+    if (signal) {
       if (signal.aborted) this.abort(signal.reason);
-      else {
-        // Listened to only while the group is busy, so idle groups on a long-lived signal leak nothing.
-        this.#signal = signal;
-        this.#onAbort = () => this.abort(signal.reason);
-      }
+      // Listened to only while the group is busy, so idle groups on a long-lived signal leak nothing.
+      else this.#onAbort = () => this.abort(signal.reason);
     }
   }
 
   /** A group is listed for shutdown() and listens to its signal only while it has open slots. */
   #busy(busy: boolean): void {
+    const signal = this.#settings.signal;
     if (busy) {
       busyGroups().add(this);
-      if (this.#signal && this.#onAbort)
-        this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+      if (signal && this.#onAbort) signal.addEventListener('abort', this.#onAbort, { once: true });
     } else {
       busyGroups().delete(this);
-      if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+      if (signal && this.#onAbort) signal.removeEventListener('abort', this.#onAbort);
     }
   }
-
-  #applyConfigDefaults(
-    loaded: LoadedConfig | undefined,
-    timeout: number | undefined,
-    globals: string[] | undefined,
-  ) {
-    if (!loaded) return;
-    if (timeout === undefined && loaded.config.timeout !== undefined)
-      this.#configTimeout = loaded.config.timeout;
-    if (globals === undefined && loaded.config.globals) this.#configGlobals = new Set(loaded.config.globals);
-  }
-
-  #configTimeout = 0;
-  #configGlobals: ReadonlySet<string> | undefined;
 
   /**
    * The driver this group runs on ('pool', 'thread', …, or a Driver instance's name); undefined only
    * while a JS/TS config file is still loading.
    */
   get driverName(): string | undefined {
-    return this.#driverName ?? this.#driver?.name;
+    return this.#settings.driverName;
   }
 
   /** Number of slots not settled yet. */
@@ -323,49 +140,19 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   go<A extends unknown[], R extends T | PromiseLike<T>>(task: (...args: A) => R, ...args: A): number {
     if (this.#closed) throw new Error('WaitGroup.go(): the group is closed');
     // The signal is only listened to while the group is busy: catch an abort that came while it was idle.
-    if (this.#signal?.aborted && !this.#aborted) this.abort(this.#signal.reason);
+    const signal = this.#settings.signal;
+    if (signal?.aborted && !this.#aborted) this.abort(signal.reason);
     const spec = this.#specOf(task);
-    let transfer: TransferListItem[] | undefined;
-    let sendArgs: unknown[] = args;
-    let primitive = true;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a !== null && (typeof a === 'object' || typeof a === 'function' || typeof a === 'symbol')) {
-        primitive = false;
-        break;
-      }
-    }
-    if (!primitive) {
-      sendArgs = args.slice();
-      for (let i = 0; i < sendArgs.length; i++) {
-        const a = sendArgs[i];
-        if (isTransfer(a)) {
-          sendArgs[i] = a.value;
-          transfer ??= [];
-          transfer.push(...a.list);
-        }
-      }
-      // Node Buffers clone to plain Uint8Arrays: list where they are, so the runtime rebuilds them.
-      const buffers = assertPortableArgs(sendArgs) ? bufferPaths(sendArgs) : undefined;
-      // Snapshot now: mutating an argument after go() must never change what the task sees.
-      // Transferred buffers are moved into the snapshot, not copied.
-      try {
-        sendArgs = transfer ? structuredClone(sendArgs, { transfer }) : structuredClone(sendArgs);
-      } catch (err) {
-        throw new TypeError(`WaitGroup.go(): an argument cannot be cloned: ${(err as Error).message}`);
-      }
-      if (buffers) sendArgs = markBufferArgs(sendArgs, buffers);
-      transfer = transfer ? collectTransferables(sendArgs, transfer.length) : undefined;
-    }
+    const { args: sendArgs, transfer } = snapshotArgs(args);
     const index = this.#results.length;
     this.#results.push(undefined);
     this.#slots.push(undefined);
     if (this.#outstanding++ === 0) this.#busy(true);
     if (this.#aborted) {
-      this._settle(index, { ok: false, error: this.#aborted, ms: 0 });
+      this.#settle(index, { ok: false, error: this.#aborted, ms: 0 });
       return index;
     }
-    const timeout = this.#timeout || this.#configTimeout;
+    const timeout = this.#settings.timeout;
     const job: Job = transfer
       ? { task: spec, args: sendArgs, transfer, ...(timeout ? { timeout } : {}) }
       : timeout
@@ -375,7 +162,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     else if (this.#driverError === undefined) {
       this.#queued ??= [];
       this.#queued.push({ index, job });
-    } else this._settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
+    } else this.#settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
     return index;
   }
 
@@ -387,16 +174,12 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     }
     const cached = specCache.get(task);
     if (cached) return cached;
+    const globals = this.#settings.globals;
     let spec = moduleTaskSpec(task);
     if (spec?.kind === 'module') assertModuleExists(spec.module);
-    else
-      spec = inlineTaskSpec(
-        task,
-        this.#configGlobals && this.#globals.size === 0 ? this.#configGlobals : this.#globals,
-      );
+    else spec = inlineTaskSpec(task, globals);
     // Only cache specs that do not depend on this group's allowed globals.
-    if (spec.kind === 'module' || (this.#globals.size === 0 && !this.#configGlobals))
-      specCache.set(task, spec);
+    if (spec.kind === 'module' || globals.size === 0) specCache.set(task, spec);
     return spec;
   }
 
@@ -406,7 +189,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     try {
       slot.handle = this.#driver!.start(job, slot);
     } catch (err) {
-      this._settle(index, { ok: false, error: toFailure(err, 'crashed'), ms: 0 });
+      this.#settle(index, { ok: false, error: toFailure(err, 'crashed'), ms: 0 });
     }
   }
 
@@ -424,12 +207,12 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     const queued = this.#queued ?? [];
     this.#queued = undefined;
     for (const { index } of queued) {
-      this._settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
+      this.#settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
     }
   }
 
-  /** @internal Called by a slot's driver sink. */
-  _settle(index: number, result: Result<unknown>): void {
+  /** Records a slot's one result (a second one is ignored) and wakes whoever waits. */
+  #settle(index: number, result: Result<unknown>): void {
     if (this.#results[index] !== undefined) return; // exactly one result per slot
     if (result.ok && typeof result.value === 'object' && result.value !== null) {
       const value = unwrapBufferResult(result.value);
@@ -451,17 +234,11 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     }
   }
 
-  /** @internal Called by a slot's driver sink for late errors. */
-  _stray(index: number, failure: TaskFailure): void {
-    const open = this.#results[index] === undefined;
-    if (open) {
-      this._settle(index, { ok: false, error: failure, ms: 0 });
-      return;
-    }
-    reportStray(this.#onError, failure, index);
+  /** A failure a slot's task caused: it fails the slot while open, else goes to `onError` (or stderr). */
+  #stray(index: number, failure: TaskFailure): void {
+    if (this.#results[index] === undefined) this.#settle(index, { ok: false, error: failure, ms: 0 });
+    else reportStray(this.#settings.onError, failure, index);
   }
-
-  #iterWaiters: (() => void)[] | undefined;
 
   /**
    * Resolves with every slot's result, in `go()` order, once all are settled. Never rejects for task
@@ -517,7 +294,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     for (let i = 0; i < this.#results.length; i++) {
       if (this.#results[i] !== undefined) continue;
       const slot = this.#slots[i];
-      this._settle(i, { ok: false, error: failure, ms: 0 });
+      this.#settle(i, { ok: false, error: failure, ms: 0 });
       slot?.handle?.abort(failure);
     }
     this.#queued = undefined;
@@ -528,63 +305,11 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     if (this.#closed) return;
     if (this.#outstanding > 0) this.abort('the group was closed');
     this.#closed = true;
-    if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+    if (this.#settings.signal && this.#onAbort)
+      this.#settings.signal.removeEventListener('abort', this.#onAbort);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-function collectTransferables(value: unknown[], expected: number): TransferListItem[] {
-  // structuredClone gave us fresh buffers; find them again so drivers can move them onward.
-  const found: TransferListItem[] = [];
-  const seen = new Set<unknown>();
-  const visit = (v: unknown): void => {
-    if (found.length >= expected || typeof v !== 'object' || v === null || seen.has(v)) return;
-    seen.add(v);
-    if (v instanceof ArrayBuffer) found.push(v);
-    else if (ArrayBuffer.isView(v)) {
-      if (v.buffer instanceof ArrayBuffer && !seen.has(v.buffer)) {
-        seen.add(v.buffer);
-        found.push(v.buffer);
-      }
-    } else if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v instanceof Map) {
-      for (const [k, x] of v) {
-        visit(k);
-        visit(x);
-      }
-    } else if (v instanceof Set) for (const x of v) visit(x);
-    else if (Object.getPrototypeOf(v) === Object.prototype)
-      for (const k in v) visit((v as Record<string, unknown>)[k]);
-  };
-  visit(value);
-  return found;
-}
-
-/**
- * Routes a failure that has no open slot: to the handler when there is one, else to stderr.
- *
- * @example
- * ```ts
- * reportStray(undefined, failure, 3); // prints "isolane: slot 3 failed after it settled: ..."
- * ```
- */
-export function reportStray(
-  handler: ((failure: TaskFailure, slot: number) => void) | undefined,
-  failure: TaskFailure,
-  slot: number,
-): void {
-  if (handler) {
-    try {
-      handler(failure, slot);
-      return;
-    } catch (err) {
-      process.stderr.write(`isolane: the onError handler threw: ${String(err)}\n`);
-    }
-  }
-  process.stderr.write(
-    `isolane: slot ${slot} failed after it settled (${failure.kind}): ${failure.name}: ${failure.message}\n${failure.stack ?? ''}\n`,
-  );
 }

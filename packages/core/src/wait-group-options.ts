@@ -1,0 +1,157 @@
+/**
+ * The options a `WaitGroup` takes, and their eager check: every explicit option is validated at the
+ * constructor, before any config file is read, and a bad one is a `TypeError`/`RangeError` naming it.
+ */
+import {
+  type ConfigChoice,
+  checkBootstrap,
+  checkConcurrency,
+  checkConfigChoice,
+  checkDriverName,
+  checkGlobals,
+  checkMemoryLimit,
+  checkTimeout,
+  type DriverName,
+} from './config.js';
+import { type Driver, isDriver } from './driver.js';
+import type { StrayHandler } from './stray-routing.js';
+
+/** Options of a {@link WaitGroup}. Every field is optional; config and environment fill the gaps. */
+export interface WaitGroupOptions {
+  /** A driver name, or a `Driver` instance you own (you close it). Default: config, then `pool`. */
+  driver?: DriverName | Driver | undefined;
+  /** Module loaded once per worker before its first task. */
+  bootstrap?: URL | string | undefined;
+  /** Max tasks running at once. Default: available parallelism. */
+  concurrency?: number | undefined;
+  /** Per task, ms, counted from the moment the task starts running. 0 = none. */
+  timeout?: number | undefined;
+  /** Per task/worker memory limit where the model can enforce it. */
+  memoryLimitMb?: number | undefined;
+  /** Aborts every unfinished task of the group. */
+  signal?: AbortSignal | undefined;
+  /** Names the bootstrap defines on `globalThis`, which inline functions may use. */
+  globals?: readonly string[] | undefined;
+  /** Driver-specific options (merged over the config file's `drivers.<name>`). */
+  driverOptions?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Receives failures that have no open slot any more (a timer a task left behind threw after it
+   * returned). Default: printed to stderr. Never lost silently.
+   */
+  onError?: StrayHandler | undefined;
+  /** Directory the config file is searched from. Default: `process.cwd()`. */
+  cwd?: string | undefined;
+  /**
+   * Which config file applies: `false` = none (discovery off), a path (relative to `cwd`) or file URL =
+   * that file, which must exist. Default: `ISOLANE_CONFIG`, else discovery from `cwd` up to the
+   * project root.
+   */
+  config?: ConfigChoice | undefined;
+}
+
+/** The options after their check: normalized values, `undefined` where the caller gave none. */
+export interface CheckedOptions {
+  /** The caller's Driver instance, if `driver` was one. */
+  readonly driverInstance: Driver | undefined;
+  /** The driver name, if `driver` was one. */
+  readonly driverName: DriverName | undefined;
+  readonly concurrency: number | undefined;
+  /** Milliseconds; 0 = none (Infinity becomes 0). */
+  readonly timeout: number | undefined;
+  readonly memoryLimitMb: number | undefined;
+  /** An href. */
+  readonly bootstrap: string | undefined;
+  readonly globals: readonly string[] | undefined;
+  readonly driverOptions: Readonly<Record<string, unknown>> | undefined;
+  readonly onError: StrayHandler | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly cwd: string | undefined;
+  readonly config: ConfigChoice;
+}
+
+const OPTION_KEYS = new Set<string>([
+  'driver',
+  'bootstrap',
+  'concurrency',
+  'timeout',
+  'memoryLimitMb',
+  'signal',
+  'globals',
+  'driverOptions',
+  'onError',
+  'cwd',
+  'config',
+] satisfies (keyof WaitGroupOptions)[]);
+
+/** The options that configure a driver, which a caller's own Driver instance already has. */
+const DRIVER_KEYS = ['bootstrap', 'concurrency', 'memoryLimitMb', 'driverOptions'] as const;
+
+/**
+ * Checks a WaitGroup's options, naming the first bad one.
+ *
+ * @example
+ * ```ts
+ * checkGroupOptions({ concurrency: 0 }); // RangeError: options.concurrency must be an integer from 1 to 4096, got 0
+ * ```
+ */
+export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `WaitGroup options must be an object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new TypeError(`unknown WaitGroup option "${key}" (known: ${[...OPTION_KEYS].join(', ')})`);
+    }
+  }
+  const { signal, onError, cwd, driverOptions, driver } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError('options.signal must be an AbortSignal');
+  }
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new TypeError('options.onError must be a function');
+  }
+  if (cwd !== undefined && typeof cwd !== 'string') {
+    throw new TypeError('options.cwd must be a directory path string');
+  }
+  const config = checkConfigChoice(options.config, 'options.config');
+  if (driverOptions !== undefined && (typeof driverOptions !== 'object' || driverOptions === null)) {
+    throw new TypeError('options.driverOptions must be an object');
+  }
+  const driverInstance = isDriver(driver) ? driver : undefined;
+  if (driver !== undefined && typeof driver !== 'string' && !driverInstance) {
+    throw new TypeError(
+      'options.driver must be a driver name or a Driver instance (with a name, start() and close())',
+    );
+  }
+  const checked: CheckedOptions = {
+    driverInstance,
+    // Explicit options are checked in this order, before any config is read.
+    concurrency: ifSet(options.concurrency, checkConcurrency, 'options.concurrency'),
+    timeout: ifSet(options.timeout, checkTimeout, 'options.timeout'),
+    memoryLimitMb: ifSet(options.memoryLimitMb, checkMemoryLimit, 'options.memoryLimitMb'),
+    bootstrap: ifSet(options.bootstrap, checkBootstrap, 'options.bootstrap'),
+    globals: ifSet(options.globals, checkGlobals, 'options.globals'),
+    driverName: typeof driver === 'string' ? checkDriverName(driver, 'options.driver') : undefined,
+    driverOptions,
+    onError,
+    signal,
+    cwd,
+    config,
+  };
+  if (driverInstance) {
+    for (const key of DRIVER_KEYS) {
+      if (options[key] !== undefined) {
+        throw new TypeError(
+          `options.${key} belongs to the driver when options.driver is a Driver instance: pass it to the driver`,
+        );
+      }
+    }
+  }
+  return checked;
+}
+
+function ifSet<T>(value: unknown, check: (value: unknown, label: string) => T, label: string): T | undefined {
+  return value === undefined ? undefined : check(value, label);
+}
