@@ -19,13 +19,14 @@ interface RegistryState {
   readonly shared: Map<string, Driver>;
   readonly factories: Map<string, DriverFactory>;
   readonly loading: Map<string, Promise<DriverFactory>>;
+  readonly modules: Map<string, Promise<Readonly<Record<string, unknown>>>>;
 }
 
 function state(): RegistryState {
   const holder = globalThis as unknown as Record<symbol, RegistryState | undefined>;
   let s = holder[STATE_KEY];
-  if (!s) {
-    s = { shared: new Map(), factories: new Map(), loading: new Map() };
+  if (!s?.modules) {
+    s = { shared: new Map(), factories: new Map(), loading: new Map(), ...s, modules: new Map() };
     holder[STATE_KEY] = s;
   }
   return s;
@@ -101,23 +102,59 @@ function defaultBases(): string[] {
   return bases;
 }
 
+/** Where to look for a driver package first (see {@link loadDriverFactory}). */
+export interface DriverLookup {
+  /**
+   * A module URL or file path to resolve the driver package from before core's own places (the
+   * caller's `import.meta.url`: a tool that depends on the driver packages finds its own copies).
+   */
+  readonly from?: string | URL | undefined;
+}
+
 /**
- * The factory of a driver if it is already loaded, else a promise that loads it. Throws synchronously
- * when the driver's package is not installed.
+ * A driver package's module, loaded by name (its `createDriver` and its classes). Rejects, or throws
+ * synchronously when the package cannot be found, with an Error saying which package to install.
+ *
+ * @example
+ * ```ts
+ * const { PoolDriver } = await loadDriverModule('pool', { from: import.meta.url });
+ * ```
+ */
+export function loadDriverModule(
+  name: DriverName,
+  lookup: DriverLookup = {},
+): Promise<Readonly<Record<string, unknown>>> {
+  const s = state();
+  let loading = s.modules.get(name);
+  if (!loading) {
+    const url = resolveDriverPackage(driverPackage(name), basesFor(lookup));
+    loading = import(url) as Promise<Readonly<Record<string, unknown>>>;
+    loading.catch(() => s.modules.delete(name));
+    s.modules.set(name, loading);
+  }
+  return loading;
+}
+
+/**
+ * The factory of a driver if it is already loaded, else a promise that loads it (see
+ * {@link loadDriverModule}). Throws synchronously when the driver's package is not installed.
  *
  * @example
  * ```ts
  * const factory = await loadDriverFactory('cooperative');
+ * const driver = factory({ concurrency: 4 });
  * ```
  */
-export function loadDriverFactory(name: DriverName): DriverFactory | Promise<DriverFactory> {
+export function loadDriverFactory(
+  name: DriverName,
+  lookup: DriverLookup = {},
+): DriverFactory | Promise<DriverFactory> {
   const s = state();
   const known = s.factories.get(name);
   if (known) return known;
   let loading = s.loading.get(name);
   if (!loading) {
-    const url = resolveDriverPackage(driverPackage(name));
-    loading = (import(url) as Promise<{ createDriver?: unknown }>).then((mod) => {
+    loading = loadDriverModule(name, lookup).then((mod) => {
       if (typeof mod.createDriver !== 'function') {
         throw new TypeError(`${driverPackage(name)} does not export createDriver(settings)`);
       }
@@ -129,6 +166,13 @@ export function loadDriverFactory(name: DriverName): DriverFactory | Promise<Dri
     s.loading.set(name, loading);
   }
   return loading;
+}
+
+function basesFor(lookup: DriverLookup): string[] {
+  const bases = defaultBases();
+  if (lookup.from === undefined) return bases;
+  const from = lookup.from instanceof URL ? lookup.from.href : lookup.from;
+  return [from.startsWith('file:') ? from : pathToFileURL(from).href, ...bases];
 }
 
 const identities = new WeakMap<object, number>();

@@ -4,7 +4,9 @@
  * queue with its concurrency gate, one checker per shared option (the same rule for `WaitGroup`, the
  * config file and every driver), which of the parent's Node flags workers inherit, starting worker
  * threads with them, hooking TypeScript (tsx) into workers on Node versions where loader hooks do not
- * reach them, and the `permissions` option of the drivers that start worker processes.
+ * reach them, the `permissions` option of the drivers that start worker processes, and drivers by
+ * name (`resolveDriverName`, `loadDriverFactory`) for tools. It also re-exports the driver contract
+ * and the failure primitives, so a driver needs nothing from the user-facing root entry.
  *
  * @example
  * ```ts
@@ -12,8 +14,31 @@
  * const worker = startWorkerThread(entry, { workerData: { tsx: workerTsxHook() } });
  * ```
  */
+// The driver contract and the failure primitives, so a driver package needs nothing from the
+// user-facing root entry.
+export { DEFAULT_DRIVER, DRIVER_ENV } from '../config.js';
+export { type DriverName, KNOWN_DRIVERS } from '../config-fields.js';
+export type { Driver, DriverFactory, DriverSettings, Job, JobHandle, JobSink } from '../driver.js';
+export {
+  type DriverLookup,
+  driverPackage,
+  loadDriverFactory,
+  loadDriverModule,
+  resolveDriverPackage,
+} from '../driver-registry.js';
+export { type FailureKind, makeFailure, type TaskFailure, toFailure } from '../failure.js';
+export type { Result } from '../result.js';
+export type { TaskSpec } from '../task.js';
 export { afterChildDrained } from './child-drain.js';
 export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
+export {
+  createDriverByName,
+  type DriverChoice,
+  isDriverName,
+  LOCAL_DRIVERS,
+  type LocalDriverName,
+  resolveDriverName,
+} from './driver-by-name.js';
 export {
   closedFailure,
   crashedAfterResultFailure,
