@@ -10,46 +10,39 @@ import {
   type TaskFailure,
   WaitGroup,
 } from '@isolane/core';
+import {
+  LOCAL_DRIVERS,
+  type LocalDriverName,
+  loadDriverFactory as loadFactoryByName,
+} from '@isolane/core/driver-kit';
 import * as IN_MODULE_TASKS from '../workers/isolane-module-tasks.js';
 import { MODULE_TASKS } from '../workers/isolane-tasks.js';
 import type { TaskName } from '../workers/tasks.js';
 import { bounded, type Session, type SessionOptions, type Subject, type SubjectFeatures } from './subject.js';
 
-/** The isolane driver names the bench knows. */
-export const DRIVER_IDS = ['cooperative', 'thread', 'fork', 'pool'] as const;
-export type DriverId = (typeof DRIVER_IDS)[number];
-
-const factories = new Map<DriverId, Promise<DriverFactory>>();
+/** The isolane driver names the bench knows: core's local drivers (every shipped one but `queue`). */
+export const DRIVER_IDS: readonly LocalDriverName[] = LOCAL_DRIVERS;
+export type DriverId = LocalDriverName;
 
 /**
- * Loads a driver package's `createDriver`. Rejects with a readable reason when the package is missing,
- * not built, or exports no factory: the bench reports the driver as unavailable instead of crashing.
+ * Loads a driver package's `createDriver` by core's own lookup (from the bench first). Rejects with a
+ * readable reason when the package is missing, not built, or exports no factory: the bench reports the
+ * driver as unavailable instead of crashing.
  *
  * @example
  * ```ts
  * const factory = await loadDriverFactory('thread');
  * ```
  */
-export function loadDriverFactory(id: DriverId): Promise<DriverFactory> {
-  let loading = factories.get(id);
-  if (!loading) {
-    const specifier: string = `@isolane/${id}`;
-    loading = (import(specifier) as Promise<{ createDriver?: unknown }>).then(
-      (mod) => {
-        if (typeof mod.createDriver !== 'function') {
-          throw new Error(`${specifier} does not export createDriver(settings)`);
-        }
-        return mod.createDriver as DriverFactory;
-      },
-      (err: unknown) => {
-        const e = err as { code?: string; message?: string };
-        const why = e.code === 'ERR_MODULE_NOT_FOUND' ? 'not built or not installed' : 'fails to load';
-        throw new Error(`${specifier} ${why}: ${String(e.message ?? err).split('\n')[0]}`);
-      },
-    );
-    factories.set(id, loading);
+export async function loadDriverFactory(id: DriverId): Promise<DriverFactory> {
+  try {
+    return await loadFactoryByName(id, { from: import.meta.url });
+  } catch (err) {
+    const e = err as { code?: string; name?: string; message?: string };
+    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || e.name === 'DriverNotInstalledError';
+    const why = missing ? 'not built or not installed' : 'fails to load';
+    throw new Error(`@isolane/${id} ${why}: ${String(e.message ?? err).split('\n')[0]}`);
   }
-  return loading;
 }
 
 /** An error for a failed slot that keeps the failure's kind visible to the probes. */
