@@ -1,9 +1,9 @@
 /**
- * A private Redis for the tests: a real `redis-server` on a free loopback port, its data in a temp
- * folder, started and stopped by the test (never a system service). When `redis-server` is not installed
- * the tests fail with a message saying how to install it — they are never skipped.
+ * A private Redis for tests and benches: a real `redis-server` on a free loopback port, its data in a temp
+ * folder, started and stopped by its caller (never a system service). Where the system has `setpriv`, the
+ * server is started with a parent-death signal, so a caller killed outright does not leave it running.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,18 +22,72 @@ export interface PrivateRedis {
   dispose(): Promise<void>;
 }
 
-/** The redis-server binary, or a thrown Error saying how to install it. */
-export function redisServerPath(): string {
+/** How to install redis-server, for messages. */
+export const INSTALL_REDIS_HINT = 'Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis';
+
+/**
+ * The redis-server binary on PATH, or undefined when it is not installed.
+ *
+ * @example
+ * ```ts
+ * if (findRedisServer() === undefined) console.log('no Redis here: skipping');
+ * ```
+ */
+export function findRedisServer(): string | undefined {
   try {
-    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
+    const found = execFileSync('sh', ['-c', 'command -v redis-server'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return found === '' ? undefined : found;
   } catch {
-    throw new Error(
-      'redis-server is not installed: the @isolane/queue tests need a real Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis). .ci/run installs it.',
-    );
+    return undefined;
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
+/**
+ * The redis-server binary, or a thrown Error saying how to install it.
+ *
+ * @example
+ * ```ts
+ * const bin = redisServerPath(); // '/usr/bin/redis-server'
+ * ```
+ */
+export function redisServerPath(): string {
+  const found = findRedisServer();
+  if (found !== undefined) return found;
+  throw new Error(
+    `redis-server is not installed: a private Redis needs the real server (${INSTALL_REDIS_HINT}). .ci/run installs it.`,
+  );
+}
+
+let pdeathsig: boolean | undefined;
+
+/**
+ * The command and arguments that start `bin` so that it is killed when this process dies (Linux
+ * `setpriv --pdeathsig KILL`, which execs the program under the same pid); `bin` as is elsewhere.
+ *
+ * @example
+ * ```ts
+ * const [cmd, argv] = killedWithParent('redis-server', ['--port', '6390']);
+ * spawn(cmd, argv);
+ * ```
+ */
+export function killedWithParent(bin: string, args: readonly string[]): [string, string[]] {
+  pdeathsig ??=
+    process.platform === 'linux' &&
+    (spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout ?? '').includes('--pdeathsig');
+  return pdeathsig ? ['setpriv', ['--pdeathsig', 'KILL', bin, ...args]] : [bin, [...args]];
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now.
+ *
+ * @example
+ * ```ts
+ * const port = await freePort();
+ * ```
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -46,7 +100,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when the server answers PING with PONG. */
+/**
+ * True when the server answers PING with PONG.
+ *
+ * @example
+ * ```ts
+ * await ping(6379); // true when a Redis listens there
+ * ```
+ */
 export function ping(port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
@@ -91,31 +152,28 @@ export async function startRedis(extra: readonly string[] = []): Promise<Private
   let log = '';
   const launch = async () => {
     log = '';
-    const proc = spawn(
-      bin,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir,
-        '--save',
-        '',
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--maxmemory-policy',
-        'noeviction',
-        '--daemonize',
-        'no',
-        '--protected-mode',
-        'yes',
-        ...extra,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const [command, argv] = killedWithParent(bin, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      ...extra,
+    ]);
+    const proc = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout?.on('data', (d) => {
       log += d.toString();
