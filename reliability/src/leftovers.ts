@@ -2,7 +2,7 @@
  * What a closed driver must not leave behind: threads of this process and child processes. The scripts
  * and tests compare against a baseline taken before the driver started.
  */
-import { childPids, countThreads, eventually } from '@isolane/core/testing';
+import { childPids, countThreads, eventually } from '@isolane/core/os-probes';
 
 /** Threads and child processes of this process at one moment. */
 export interface ProcessCensus {

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { eventually, isAlive } from '@isolane/core/testing';
+import { eventually, isAlive } from '@isolane/core/os-probes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../src/index.js';
 

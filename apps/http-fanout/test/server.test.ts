@@ -1,5 +1,5 @@
 import { type DriverName, shutdown } from '@isolane/core';
-import { childPids, countThreads, eventually } from '@isolane/core/testing';
+import { childPids, countThreads, eventually } from '@isolane/core/os-probes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFanoutServer, type PrimeReport } from '../dist/index.js';
 

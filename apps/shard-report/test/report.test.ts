@@ -1,5 +1,5 @@
 import { type DriverName, shutdown } from '@isolane/core';
-import { childPids, eventually } from '@isolane/core/testing';
+import { childPids, eventually } from '@isolane/core/os-probes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReport } from '../dist/index.js';
 import { referenceSummary } from './fixtures/reference.js';

@@ -1,6 +1,14 @@
 /**
- * Counting what a driver leaves behind: OS threads of this process and its child processes (Linux /proc,
- * with a `ps` fallback), polled because an exiting thread or process takes a moment to disappear.
+ * `@isolane/core/os-probes`: counting what a driver leaves behind — OS threads of this process and its
+ * child processes (Linux /proc, with a `ps` fallback), polled because an exiting thread or process takes
+ * a moment to disappear. Plain Node, no test runner: scripts (the reliability runs, an app's own checks)
+ * load it without Vitest. `@isolane/core/testing` re-exports it.
+ *
+ * @example
+ * ```ts
+ * import { childPids, eventually } from '@isolane/core/os-probes';
+ * const clean = await eventually(() => childPids().length === 0, 5_000);
+ * ```
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

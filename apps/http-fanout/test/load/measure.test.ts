@@ -1,4 +1,4 @@
-import { childPids, eventually } from '@isolane/core/testing';
+import { childPids, eventually } from '@isolane/core/os-probes';
 import { describe, expect, it } from 'vitest';
 import { measureDriver } from '../../dist/load/measure.js';
 

@@ -1,6 +1,7 @@
 /**
- * `@isolane/core/testing`: the shared conformance suite every driver runs, and the probes it uses to
- * check that nothing is left behind. It runs on Vitest, an optional peer dependency of `@isolane/core`:
+ * `@isolane/core/testing`: the shared conformance suite every driver runs, and (re-exported from
+ * `@isolane/core/os-probes`, which scripts import without Vitest) the probes it uses to check that
+ * nothing is left behind. It runs on Vitest, an optional peer dependency of `@isolane/core`:
  * install `vitest` (>= 4.1) to import this entry; no other entry of the package needs it.
  *
  * @example
@@ -9,6 +10,8 @@
  * runConformance({ name: 'mine', createDriver: (s) => new MyDriver(s), driverModule: import.meta.resolve('../dist/index.js') });
  * ```
  */
+
+export { childPids, countThreads, eventually, isAlive } from '../os-probes.js';
 export {
   CASE_IDS,
   type CaseContext,
@@ -18,7 +21,6 @@ export {
   runCase,
 } from './cases.js';
 export { type EnvSuiteOptions, runEnvSuite } from './env-suite.js';
-export { childPids, countThreads, eventually, isAlive } from './os-probes.js';
 export {
   type ChildOutcome,
   type ConformanceOptions,

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Driver, DriverSettings } from '../driver.js';
+import { childPids, countThreads, eventually } from '../os-probes.js';
 import { CASE_IDS, CONFORMANCE_CASES, runCase } from './cases.js';
-import { childPids, countThreads, eventually } from './os-probes.js';
 import { runNode } from './run-node.js';
 
 /** Why a model cannot pass a case. */
