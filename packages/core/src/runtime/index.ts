@@ -14,7 +14,16 @@ export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
+export {
+  createOneTaskWorker,
+  type OneTaskJob,
+  type OneTaskMessage,
+  type OneTaskRunOptions,
+  type OneTaskWorker,
+  type OneTaskWorkerOptions,
+} from './one-task-worker.js';
 export { startParentWatchdog } from './parent-watchdog.js';
+export { postOutcome, type RuntimeTransport, unsendableResult } from './post-outcome.js';
 export {
   compileInline,
   createRuntime,
@@ -22,3 +31,4 @@ export {
   type Runtime,
   type RuntimeOptions,
 } from './runtime.js';
+export { type Attribution, TaskPhase, type TaskPhaseName } from './task-phase.js';

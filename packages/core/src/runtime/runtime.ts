@@ -1,7 +1,8 @@
 /**
- * The worker-side runtime shared by every driver: load the bootstrap once, resolve a module or inline
- * task, run it inside its task context, and encode the value or the failure as plain data. The `fork`,
- * `thread` and `pool` entries and the in-process `cooperative` driver all run tasks through this.
+ * The worker-side runtime shared by every driver: hook the module loader and load the bootstrap once,
+ * warm task modules, resolve a module or inline task, run it inside its task context, and encode the
+ * value or the failure as plain data. The `fork`, `thread` and `pool` entries and the in-process
+ * `cooperative` driver all run tasks through this.
  */
 
 import { unmarkBufferArgs, wrapBufferResult } from '../buffer-codec.js';
@@ -32,23 +33,23 @@ export interface RuntimeOptions {
 /** Per-run options. */
 export interface RunOptions {
   /** Identifies the job in the task's context, so late errors can be attributed to it. */
-  readonly id?: number;
+  readonly id?: number | undefined;
   /** Fires when the job is aborted or timed out; visible to the task through `taskContext()`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Check the value for portability and report `'unserializable'` (default true). */
-  readonly checkResult?: boolean;
+  readonly checkResult?: boolean | undefined;
 }
 
 /** Runs tasks in the current thread. */
 export interface Runtime {
-  /** Loads the bootstrap (once); resolves with its failure, or undefined when it loaded. */
+  /** Hooks the loader and loads the bootstrap (once); resolves with its failure, or undefined. */
   ready(): Promise<TaskFailure | undefined>;
   /** Runs one task. Never rejects: every failure is encoded in the result. */
   run(task: TaskSpec, args: readonly unknown[], options?: RunOptions): Promise<Result<unknown>>;
   /**
    * Like `run`, but returns the result synchronously when it can: the runtime is ready, the task's
-   * module is loaded, and the task returned a value that is not a promise. Saves a warm worker the
-   * microtask hops of `run` on its hot path.
+   * module is loaded (by an earlier task, `load` or `warm`), and the task returned a value that is
+   * not a promise. Saves a warm worker the microtask hops of `run` on its hot path.
    */
   runNow(
     task: TaskSpec,
@@ -56,13 +57,21 @@ export interface Runtime {
     options?: RunOptions,
   ): Result<unknown> | Promise<Result<unknown>>;
   /**
-   * Starts importing a task module now, into the cache `run` uses, so its loading overlaps whatever
-   * comes first (a fresh worker's own start). Call it only once the bootstrap may run after it (no
-   * bootstrap, or after `ready()`). Resolves once the module has loaded or failed (never rejects: a
-   * module that fails to load fails the task that uses it).
+   * Starts importing a task module into the cache `run` uses, as early as it may: at once when nothing
+   * has to load first, else once the loader hook (and the bootstrap, which precedes every task module)
+   * has loaded. Resolves once the module has loaded or failed (never rejects: a module that fails to
+   * load fails the task that uses it).
    */
   load(moduleUrl: string): Promise<void>;
+  /**
+   * Gets this worker ready for its tasks while it has nothing else to do: the loader hook, the
+   * bootstrap, then each module in turn, so a task of any of them takes `runNow`'s synchronous path.
+   * Stops loading modules once a task has started (it loads its own module first). Never rejects.
+   */
+  warm(moduleUrls: readonly string[]): Promise<void>;
 }
+
+type Namespace = Record<string, unknown>;
 
 /**
  * Creates the runtime a worker uses to run tasks.
@@ -70,55 +79,63 @@ export interface Runtime {
  * @example
  * ```ts
  * const runtime = createRuntime({ bootstrap: 'file:///app/boot.js' });
+ * await runtime.warm(['file:///app/tasks.js']);
  * const result = await runtime.run({ kind: 'inline', source: '(a, b) => a + b' }, [1, 2]);
  * // { ok: true, value: 3, ms: 0.01 }
  * ```
  */
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
-  let bootstrapped: Promise<TaskFailure | undefined> | undefined;
-  const modules = new Map<string, Promise<Record<string, unknown>>>();
   const storage = options.oneTask ? singleTaskStorage() : taskStorage();
+  let hooked: Promise<TaskFailure | undefined> | undefined;
+  let bootstrapped: Promise<TaskFailure | undefined> | undefined;
+  /** The bootstrap loaded without a failure: the synchronous path may run tasks. */
+  let isReady = false;
+  /** A task has started: warming stops loading modules. */
+  let begun = false;
+  const modules = new Map<string, Promise<Namespace>>();
+  /** Loaded module namespaces, for the synchronous path. */
+  const loaded = new Map<string, Namespace>();
+
+  function hook(): Promise<TaskFailure | undefined> {
+    hooked ??= hookLoader(options.loaderHook);
+    return hooked;
+  }
 
   function ready(): Promise<TaskFailure | undefined> {
-    bootstrapped ??= hookLoader(options.loaderHook).then(
-      (failure) => failure ?? loadBootstrap(options.bootstrap),
-    );
+    bootstrapped ??= hook().then(async (failure) => {
+      const result = failure ?? (await loadBootstrap(options.bootstrap));
+      if (result === undefined) isReady = true;
+      return result;
+    });
     return bootstrapped;
   }
 
-  /** Loaded module namespaces, for the synchronous path. */
-  const loaded = new Map<string, Record<string, unknown>>();
-  let isReady = false;
-
-  function load(moduleUrl: string): Promise<Record<string, unknown>> {
-    let loading = modules.get(moduleUrl);
+  /** Imports a module once; what may precede it has already loaded. */
+  function importOnce(url: string): Promise<Namespace> {
+    let loading = modules.get(url);
     if (!loading) {
-      loading = import(moduleUrl) as Promise<Record<string, unknown>>;
-      loading.catch(() => {}); // reported by the task that awaits it
-      modules.set(moduleUrl, loading);
+      loading = import(url) as Promise<Namespace>;
+      loading.then(
+        (mod) => loaded.set(url, mod),
+        () => {}, // reported by the task that awaits it
+      );
+      modules.set(url, loading);
     }
     return loading;
   }
 
-  async function resolve(task: TaskSpec): Promise<Function> {
-    if (task.kind === 'inline') return compileInline(task.source);
-    const mod = await load(task.module);
-    loaded.set(task.module, mod);
-    return exported(task, mod);
+  function load(url: string): Promise<void> {
+    const before = options.bootstrap ? ready() : options.loaderHook ? hook() : undefined;
+    const loading = before ? before.then(() => importOnce(url)) : importOnce(url);
+    return loading.then(noop, noop);
   }
 
-  function exported(task: Extract<TaskSpec, { kind: 'module' }>, mod: Record<string, unknown>): Function {
-    const fn = mod[task.name];
-    if (typeof fn !== 'function') {
-      const err = new Error(
-        fn === undefined
-          ? `module ${task.module} has no export named "${task.name}"`
-          : `export "${task.name}" of ${task.module} is not a function (${typeof fn})`,
-      );
-      err.name = 'SpawnError';
-      throw err;
+  async function warm(urls: readonly string[]): Promise<void> {
+    if ((await ready()) !== undefined) return;
+    for (const url of urls) {
+      if (begun) return;
+      await importOnce(url).then(noop, noop);
     }
-    return fn;
   }
 
   async function run(
@@ -126,24 +143,17 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     args: readonly unknown[],
     opts: RunOptions = {},
   ): Promise<Result<unknown>> {
+    begun = true;
     const bootFailure = await ready();
     if (bootFailure) return { ok: false, error: bootFailure, ms: 0 };
-    isReady = true;
     let fn: Function;
     try {
-      fn = await resolve(task);
+      fn =
+        task.kind === 'inline' ? compileInline(task.source) : exported(task, await importOnce(task.module));
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
     }
-    const store = { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
-    const started = monotonicMs();
-    try {
-      const callArgs = unmarkBufferArgs(args);
-      const value = await storage.run(store, () => fn(...callArgs));
-      return settled(value, monotonicMs() - started, opts);
-    } catch (err) {
-      return { ok: false, error: toFailure(err, 'threw'), ms: monotonicMs() - started };
-    }
+    return invoke(fn, args, opts);
   }
 
   function runNow(
@@ -152,6 +162,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     opts: RunOptions = {},
   ): Result<unknown> | Promise<Result<unknown>> {
     if (!isReady) return run(task, args, opts);
+    begun = true;
     let fn: Function;
     try {
       if (task.kind === 'inline') fn = compileInline(task.source);
@@ -163,6 +174,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
     }
+    return invoke(fn, args, opts);
+  }
+
+  /** Calls the task in its context: the result at once when it returned a value, else a promise of it. */
+  function invoke(
+    fn: Function,
+    args: readonly unknown[],
+    opts: RunOptions,
+  ): Result<unknown> | Promise<Result<unknown>> {
     const store = { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
     const started = monotonicMs();
     let value: unknown;
@@ -181,16 +201,23 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     );
   }
 
-  return {
-    ready,
-    run,
-    runNow,
-    load: (moduleUrl) =>
-      load(moduleUrl).then(
-        () => {},
-        () => {},
-      ),
-  };
+  return { ready, run, runNow, load, warm };
+}
+
+function noop(): void {}
+
+function exported(task: Extract<TaskSpec, { kind: 'module' }>, mod: Namespace): Function {
+  const fn = mod[task.name];
+  if (typeof fn !== 'function') {
+    const err = new Error(
+      fn === undefined
+        ? `module ${task.module} has no export named "${task.name}"`
+        : `export "${task.name}" of ${task.module} is not a function (${typeof fn})`,
+    );
+    err.name = 'SpawnError';
+    throw err;
+  }
+  return fn;
 }
 
 /**
@@ -246,7 +273,14 @@ async function loadBootstrap(url: string | undefined): Promise<TaskFailure | und
 
 const compiled = new Map<string, Function>();
 
-/** Rebuilds an inline task from its source, in the worker's global scope (cached by source). */
+/**
+ * Rebuilds an inline task from its source, in the worker's global scope (cached by source).
+ *
+ * @example
+ * ```ts
+ * compileInline('(a, b) => a + b')(1, 2); // 3
+ * ```
+ */
 export function compileInline(source: string): Function {
   let fn = compiled.get(source);
   if (!fn) {

@@ -1,0 +1,135 @@
+/**
+ * What a worker that runs exactly one task does around it (a `thread` worker, a `fork` child): start
+ * its module loading at once, tell the parent when the task starts, run it, post its outcome with the
+ * one "cannot be sent back" fallback, and attribute uncaught errors by phase. Its entry only supplies
+ * its channel (a transport) and how it exits.
+ */
+import type { TaskFailure } from '../failure.js';
+import type { Result } from '../result.js';
+import type { TaskSpec } from '../task.js';
+import { postOutcome, type RuntimeTransport } from './post-outcome.js';
+import type { Runtime } from './runtime.js';
+import { TaskPhase } from './task-phase.js';
+
+/** A one-task worker → its parent. */
+export type OneTaskMessage =
+  /** The bootstrap loaded and the task starts now: its timeout counts from here. */
+  | { readonly t: 'start' }
+  /**
+   * The task's outcome. `fatal`: the worker ends because of it (an uncaught error), so its death is
+   * expected and not reported again.
+   */
+  | { readonly t: 'result'; readonly result: Result<unknown>; readonly fatal?: boolean }
+  /** A late error: the task had already sent its outcome. The worker ends after sending it. */
+  | { readonly t: 'stray'; readonly failure: TaskFailure };
+
+/** The one job of a one-task worker. */
+export interface OneTaskJob {
+  readonly id: number;
+  readonly task: TaskSpec;
+  readonly args: readonly unknown[];
+}
+
+/** Options of {@link createOneTaskWorker}. */
+export interface OneTaskWorkerOptions {
+  readonly runtime: Runtime;
+  readonly transport: RuntimeTransport<OneTaskMessage>;
+  /**
+   * An uncaught error before any task: `'hold'` keeps it, and the task that comes fails with it;
+   * `'exit'` reports it as a fatal result at once and ends the worker.
+   */
+  readonly beforeTask: 'hold' | 'exit';
+  /** Ends the worker after a fatal error; what was posted must still reach the parent. */
+  readonly exit: () => void;
+  /** The outcome is posted: let the worker drain what its task left behind. */
+  readonly afterResult?: (() => void) | undefined;
+  /** Buffers of an object result that may move to the parent instead of being copied. */
+  readonly transferList?: ((value: object) => ArrayBuffer[] | undefined) | undefined;
+}
+
+/** Options of {@link OneTaskWorker.run}. */
+export interface OneTaskRunOptions {
+  /** Post `{ t: 'start' }` once the bootstrap has loaded (the parent times the task). Default true. */
+  readonly announce?: boolean | undefined;
+  /** Also awaited before the task starts (e.g. a watchdog thread that must be up first). */
+  readonly gate?: Promise<unknown> | undefined;
+}
+
+/** The runtime of a one-task worker; see {@link createOneTaskWorker}. */
+export interface OneTaskWorker {
+  /** The phase machine (read-only use: where the worker stands). */
+  readonly phase: TaskPhase;
+  /** Runs the worker's job and posts its outcome; a second job is ignored. Never rejects. */
+  run(job: OneTaskJob, options?: OneTaskRunOptions): Promise<void>;
+  /** The handler of `uncaughtException` and `unhandledRejection`. */
+  onUncaught(thrown: unknown): void;
+}
+
+/**
+ * Creates the runtime side of a one-task worker.
+ *
+ * @example
+ * ```ts
+ * const worker = createOneTaskWorker({
+ *   runtime: createRuntime({ bootstrap, oneTask: true }),
+ *   transport: { post: (m, transfer) => parentPort!.postMessage(m, transfer) },
+ *   beforeTask: 'hold',
+ *   exit: () => process.exit(0),
+ * });
+ * process.on('uncaughtException', worker.onUncaught);
+ * parentPort!.once('message', (job) => void worker.run(job));
+ * ```
+ */
+export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorker {
+  const { runtime, transport } = options;
+  const phase = new TaskPhase();
+  /** An error thrown before the task, held for it (`beforeTask: 'hold'`). */
+  let held: TaskFailure | undefined;
+
+  function fatal(result: Result<unknown>): void {
+    transport.post({ t: 'result', result, fatal: true });
+  }
+
+  async function run(job: OneTaskJob, opts: OneTaskRunOptions = {}): Promise<void> {
+    if (!phase.begin()) return;
+    // Into the runtime's cache, as early as it may load, while the bootstrap (if any) finishes.
+    if (job.task.kind === 'module') void runtime.load(job.task.module);
+    const announce = opts.announce ?? true;
+    if (announce || opts.gate) {
+      const [bootFailure] = await Promise.all([runtime.ready(), opts.gate]);
+      if (announce && bootFailure === undefined && held === undefined) transport.post({ t: 'start' });
+    }
+    phase.started();
+    const result: Result<unknown> = held
+      ? { ok: false, error: held, ms: 0 }
+      : await runtime.run(job.task, job.args, { id: job.id });
+    if (!phase.end()) return; // an uncaught error already failed this task
+    const transfer =
+      options.transferList && result.ok && typeof result.value === 'object' && result.value !== null
+        ? options.transferList(result.value)
+        : undefined;
+    postOutcome(transport, result, (r): OneTaskMessage => ({ t: 'result', result: r }), transfer);
+    options.afterResult?.();
+  }
+
+  function onUncaught(thrown: unknown): void {
+    const found = phase.attribute(thrown);
+    if (found.phase === 'waiting') {
+      if (options.beforeTask === 'hold') {
+        held ??= found.failure;
+        return;
+      }
+      phase.end();
+      fatal({ ok: false, error: found.failure, ms: 0 });
+    } else if (found.phase === 'running') {
+      phase.end();
+      fatal({ ok: false, error: found.failure, ms: found.ms });
+    } else {
+      transport.post({ t: 'stray', failure: found.failure });
+    }
+    // Like Node's default for an uncaught error, the worker ends.
+    options.exit();
+  }
+
+  return { phase, run, onUncaught };
+}
