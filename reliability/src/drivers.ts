@@ -1,20 +1,20 @@
 /**
- * The four local drivers, loaded by name the way core loads them, so every reliability check covers
+ * The four local drivers, loaded by name by core's own loader, so every reliability check covers
  * each model with the same code. Loading is lazy (a dynamic import) so a check of one driver never
  * pays for the others. The `queue` driver is not among them: it needs a Redis server and worker
  * processes, and its own package's tests (conformance, faults, 10,000 tasks) cover it.
  */
-import type { Driver, DriverName, DriverSettings } from '@isolane/core';
+import type { Driver, DriverSettings } from '@isolane/core';
+import { createDriverByName, LOCAL_DRIVERS, type LocalDriverName } from '@isolane/core/driver-kit';
 
-/** A driver the reliability checks run in this process: every shipped driver but `queue`. */
-export type LocalDriverName = Exclude<DriverName, 'queue'>;
+export type { LocalDriverName };
 
-/** Every local driver, in the order the checks report them. */
+/** Every local driver (core's `LOCAL_DRIVERS`), in the order the checks report them. */
 export const DRIVERS: readonly LocalDriverName[] = ['cooperative', 'pool', 'thread', 'fork'];
 
 /** True for a local driver name. */
 export function isDriverName(value: string): value is LocalDriverName {
-  return (DRIVERS as readonly string[]).includes(value);
+  return (LOCAL_DRIVERS as readonly string[]).includes(value);
 }
 
 /**
@@ -26,12 +26,8 @@ export function isDriverName(value: string): value is LocalDriverName {
  * await driver.close();
  * ```
  */
-export async function createNamedDriver(name: LocalDriverName, settings: DriverSettings): Promise<Driver> {
-  const mod = (await import(`@isolane/${name}`)) as { createDriver?: unknown };
-  if (typeof mod.createDriver !== 'function') {
-    throw new TypeError(`@isolane/${name} does not export createDriver(settings)`);
-  }
-  return (mod.createDriver as (s: DriverSettings) => Driver)(settings);
+export function createNamedDriver(name: LocalDriverName, settings: DriverSettings): Promise<Driver> {
+  return createDriverByName(name, settings, { from: import.meta.url });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * Which driver a run uses, for display: the same precedence core applies (the `--driver` flag >
- * `ISOLANE_DRIVER` > `isolane.config.*` > the default), so the printed name is the one that ran.
+ * Which driver a run uses, for display: core's own precedence (the `--driver` flag >
+ * `ISOLANE_DRIVER` > `isolane.config.*` > the default), through driver-kit's `resolveDriverName`, so
+ * the printed name is the one that ran.
  */
-import { DEFAULT_DRIVER, DRIVER_ENV, type DriverName, KNOWN_DRIVERS, loadConfig } from '@isolane/core';
+import { type DriverName, isDriverName, KNOWN_DRIVERS, resolveDriverName } from '@isolane/core/driver-kit';
 
 /**
  * Validates a driver name given on the command line.
@@ -10,12 +11,11 @@ import { DEFAULT_DRIVER, DRIVER_ENV, type DriverName, KNOWN_DRIVERS, loadConfig 
  * @example
  * ```ts
  * parseDriverName('pool'); // 'pool'
- * parseDriverName('pol');  // throws: --driver must be one of pool, thread, fork, cooperative, all
+ * parseDriverName('pol');  // throws: --driver must be one of pool, thread, fork, cooperative, queue, all
  * ```
  */
 export function parseDriverName(value: string): DriverName | 'all' {
-  if (value === 'all' || (KNOWN_DRIVERS as readonly string[]).includes(value))
-    return value as DriverName | 'all';
+  if (value === 'all' || isDriverName(value)) return value;
   throw new TypeError(`--driver must be one of ${[...KNOWN_DRIVERS, 'all'].join(', ')}; got "${value}"`);
 }
 
@@ -31,9 +31,5 @@ export async function effectiveDriver(
   explicit: DriverName | undefined,
   cwd: string = process.cwd(),
 ): Promise<DriverName> {
-  if (explicit) return explicit;
-  const env = process.env[DRIVER_ENV];
-  if (env) return parseDriverName(env) as DriverName;
-  const loaded = await loadConfig(cwd);
-  return loaded?.config.driver ?? DEFAULT_DRIVER;
+  return resolveDriverName({ explicit, label: '--driver', cwd });
 }

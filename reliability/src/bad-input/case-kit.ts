@@ -5,6 +5,7 @@
  */
 import type { Driver, DriverName } from '@isolane/core';
 import { WaitGroup } from '@isolane/core';
+import { loadDriverModule } from '@isolane/core/driver-kit';
 import { type CaseContext, FIXTURES } from './context.js';
 
 /**
@@ -96,7 +97,7 @@ export function configCase(file: string, text: string, expected: Expected): BadI
 }
 
 async function driverClass(name: DriverName, className: string): Promise<new (options: unknown) => Driver> {
-  const mod = (await import(`@isolane/${name}`)) as Record<string, unknown>;
+  const mod = await loadDriverModule(name, { from: import.meta.url });
   return mod[className] as new (
     options: unknown,
   ) => Driver;

@@ -158,7 +158,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   wgCase(
     '{ memoryLimitMb: 4 }',
     { memoryLimitMb: 4 },
-    throwsRange(/options\.memoryLimitMb must be a number of MiB from 8 to 1048576/),
+    throwsRange(/options\.memoryLimitMb must be an integer from 8 to 1048576 MiB/),
   ),
   wgCase(
     '{ memoryLimitMb: Infinity }',
@@ -185,12 +185,12 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   wgCase(
     '{ bootstrap: "./boot.js" } (relative)',
     { bootstrap: './boot.js' },
-    throwsType(/options\.bootstrap must be a URL or an absolute path, got the relative path/),
+    throwsType(/options\.bootstrap must be a module URL or an absolute path, got the relative path/),
   ),
   wgCase(
     '{ bootstrap: 42 }',
     { bootstrap: 42 },
-    throwsType(/options\.bootstrap must be a URL or an absolute path/),
+    throwsType(/options\.bootstrap must be a module URL or an absolute path/),
   ),
   wgCase('{ signal: "abort" }', { signal: 'abort' }, throwsType(/options\.signal must be an AbortSignal/)),
   wgCase('{ onError: "log" }', { onError: 'log' }, throwsType(/options\.onError must be a function/)),

@@ -25,7 +25,7 @@ export const WAIT_GROUP_LIMIT_CASES: readonly BadInputCase[] = [
   wgCase(
     '{ memoryLimitMb: 1e300 }',
     { memoryLimitMb: 1e300 },
-    throwsRange(/options\.memoryLimitMb must be a number of MiB from 8 to 1048576, got 1e\+300/),
+    throwsRange(/options\.memoryLimitMb must be an integer from 8 to 1048576 MiB, got 1e\+300/),
   ),
   wgCase(
     '{ config: true }',
@@ -66,7 +66,7 @@ export const CONFIG_SOURCE_CASES: readonly BadInputCase[] = [
   configCase(
     'isolane.config.json',
     '{ "memoryLimitMb": 1e300 }',
-    throwsRange(/isolane\.config\.json: "memoryLimitMb" must be a number of MiB from 8 to 1048576/),
+    throwsRange(/isolane\.config\.json: "memoryLimitMb" must be an integer from 8 to 1048576 MiB/),
   ),
   configCase(
     'isolane.config.json',
