@@ -1,19 +1,19 @@
 /**
  * The options a `WaitGroup` takes, and their eager check: every explicit option is validated at the
  * constructor, before any config file is read, and a bad one is a `TypeError`/`RangeError` naming it.
+ * The shared options go through driver-kit's checkers, so a value means the same here, in a config
+ * file and in each driver's own constructor.
  */
+import { type ConfigChoice, checkConfigChoice, checkDriverName, type DriverName } from './config.js';
+import { type Driver, isDriver } from './driver.js';
+// The same checker per option as the config file and every driver constructor use.
+import { checkModuleHref } from './driver-kit/module-href.js';
 import {
-  type ConfigChoice,
-  checkBootstrap,
   checkConcurrency,
-  checkConfigChoice,
-  checkDriverName,
   checkGlobals,
   checkMemoryLimit,
   checkTimeout,
-  type DriverName,
-} from './config.js';
-import { type Driver, isDriver } from './driver.js';
+} from './driver-kit/option-checks.js';
 import type { StrayHandler } from './stray-routing.js';
 
 /** Options of a {@link WaitGroup}. Every field is optional; config and environment fill the gaps. */
@@ -131,7 +131,7 @@ export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
     concurrency: ifSet(options.concurrency, checkConcurrency, 'options.concurrency'),
     timeout: ifSet(options.timeout, checkTimeout, 'options.timeout'),
     memoryLimitMb: ifSet(options.memoryLimitMb, checkMemoryLimit, 'options.memoryLimitMb'),
-    bootstrap: ifSet(options.bootstrap, checkBootstrap, 'options.bootstrap'),
+    bootstrap: ifSet(options.bootstrap, checkModuleHref, 'options.bootstrap'),
     globals: ifSet(options.globals, checkGlobals, 'options.globals'),
     driverName: typeof driver === 'string' ? checkDriverName(driver, 'options.driver') : undefined,
     driverOptions,
