@@ -55,10 +55,10 @@ export async function primeReport(
 ): Promise<PrimeReport> {
   const started = performance.now();
   await using wg = new WaitGroup({
-    ...(options.driver ? { driver: options.driver } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.timeout ? { timeout: options.timeout } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    driver: options.driver,
+    concurrency: options.concurrency,
+    timeout: options.timeout,
+    signal: options.signal,
   });
   const bounds: [number, number][] = [];
   const step = Math.ceil(limit / segments);

@@ -44,10 +44,10 @@ const program = new Command('http-fanout-serve')
   .option('--segments <n>', '/report default: tasks per request', integer('--segments', 1))
   .action(async (flags: ServeFlags) => {
     const app = createFanoutServer({
-      ...(flags.driver ? { driver: flags.driver } : {}),
-      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-      ...(flags.limit ? { limit: flags.limit } : {}),
-      ...(flags.segments ? { segments: flags.segments } : {}),
+      driver: flags.driver,
+      concurrency: flags.concurrency,
+      limit: flags.limit,
+      segments: flags.segments,
     });
     const url = await app.listen(flags.port, flags.host);
     console.log(`listening on ${url.href} (driver ${flags.driver ?? 'from config'})`);

@@ -11,15 +11,15 @@ import { primeReport } from './fan-out.js';
 /** Options of {@link createFanoutServer}. */
 export interface FanoutServerOptions {
   /** Driver of the per-request groups. Omitted = `ISOLANE_DRIVER`, config file, default (`pool`). */
-  readonly driver?: DriverName;
+  readonly driver?: DriverName | undefined;
   /** Max tasks running at once across all requests (one shared driver). Default: available parallelism. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** `/report` default: count primes below this. Default 24,000,000. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** `/report` default: number of tasks per request. Default 4 (~25-40 ms of sieving each). */
-  readonly segments?: number;
+  readonly segments?: number | undefined;
   /** Per-task timeout in ms. Default 30,000. */
-  readonly timeout?: number;
+  readonly timeout?: number | undefined;
 }
 
 /** A running (or ready to run) server. */

@@ -68,8 +68,8 @@ const program = new Command('shard-report')
     const base = {
       dbPath: info.path,
       shards: flags.shards,
-      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
-      ...(flags.timeout ? { timeout: flags.timeout } : {}),
+      concurrency: flags.concurrency,
+      timeout: flags.timeout,
     };
     if (flags.driver === 'all') {
       console.log(formatComparison(await compareDrivers(base)));

@@ -13,11 +13,11 @@ export interface ReportOptions {
   /** Shards to aggregate: a count (shards 0 … n-1) or an explicit list. */
   readonly shards: number | readonly number[];
   /** The driver; omitted = `ISOLANE_DRIVER`, then `isolane.config.json`, then the default. */
-  readonly driver?: DriverName;
+  readonly driver?: DriverName | undefined;
   /** Max shards aggregated at once. Default: the driver's (available parallelism). */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Per-shard timeout in ms. Default: none. */
-  readonly timeout?: number;
+  readonly timeout?: number | undefined;
 }
 
 /** One shard's outcome. */
@@ -50,9 +50,9 @@ export async function runReport(options: ReportOptions): Promise<Report> {
       : [...options.shards];
   const started = performance.now();
   await using wg = new WaitGroup({
-    ...(options.driver ? { driver: options.driver } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.timeout ? { timeout: options.timeout } : {}),
+    driver: options.driver,
+    concurrency: options.concurrency,
+    timeout: options.timeout,
   });
   for (const shard of shards) wg.go(shardSummary, options.dbPath, shard);
   const results = await wg.wait();
