@@ -131,7 +131,7 @@ async function driverRunner(id: RunnerId, target: TaskTarget): Promise<Runner> {
   const factory: DriverFactory = await loadDriverFactory(id as 'cooperative' | 'thread' | 'fork' | 'pool');
   const driver = factory({
     concurrency: target.concurrency,
-    ...(target.bootstrap ? { bootstrap: target.bootstrap } : {}),
+    bootstrap: target.bootstrap ?? undefined,
   });
   // Declared from the caller's side: workers import the user's module by URL and call the export; this
   // process never loads it (the placeholder is never called: module tasks are resolved by their spec).
