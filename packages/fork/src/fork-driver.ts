@@ -1,17 +1,15 @@
 /**
  * The fork driver: every task gets a fresh Node child process, so a task that exits, crashes, leaks,
- * runs out of memory or loops forever takes down nothing but its own process. The driver enforces the
- * group's concurrency (queueing beyond it), the per-task timeout (SIGTERM, then SIGKILL) and aborts,
- * keeps `prespawn` children booted ahead of demand, and lets a child that delivered its result linger
- * briefly so an error its leftovers throw is reported as a stray instead of being lost.
+ * runs out of memory or loops forever takes down nothing but its own process. The driver is the
+ * scheduler: it enforces the group's concurrency (queueing beyond it), keeps `prespawn` children booted
+ * ahead of demand and closes; each task's child (spawn, timeout, result, death, lingering) is a
+ * {@link TaskProcess}.
  */
 
 import { fileURLToPath } from 'node:url';
-import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
+import type { Driver, DriverSettings, Job, JobHandle, JobSink, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
-import { ChildGrants, workerEnv } from '@isolane/core/driver-kit';
-import { deathFailure, describeExit } from './child-death.js';
-import { type ChildExit, ForkChild } from './fork-child.js';
+import { ChildGrants } from '@isolane/core/driver-kit';
 import {
   type ForkDriverOptions,
   type ForkOptions,
@@ -19,16 +17,13 @@ import {
   resolveForkOptions,
 } from './fork-options.js';
 import { childNodeFlags } from './node-flags.js';
-import { parentDeathGuard } from './parent-death.js';
-import type { ChildConfig, ChildMessage } from './protocol.js';
+import { type SubmittedJob, TaskProcess, type TaskProcessOptions } from './task-process.js';
 
-/** How long a job may run before the prespawned child it took is replaced anyway. */
 /** This package's folder (holds the child entry): every child may read it under `permissions`. */
 const FORK_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const REFILL_DELAY_MS = 25;
 
-/** How often a child's watchdog thread (where there is no `setpriv`) checks that its parent is still there. */
-const WATCHDOG_MS = 250;
+/** How long a job may run before the prespawned child it took is replaced anyway. */
+const FILL_DELAY_MS = 25;
 
 /** How many recently used task modules a prespawned child imports while idle. */
 const WARM_MODULES = 4;
@@ -38,29 +33,11 @@ export interface ForkJobHandle extends JobHandle {
   readonly id: number;
 }
 
-/** One job from `start()` to its last trace (its child's exit). */
-interface Run {
-  readonly id: number;
-  readonly job: Job;
-  readonly sink: JobSink;
-  child: ForkChild | undefined;
-  /** The slot got its result. */
-  settled: boolean;
-  /** The child delivered a result (its death afterwards is no longer the slot's failure). */
-  answered: boolean;
-  /** The child exits because of that result (an uncaught error): its death is expected. */
-  fatal: boolean;
-  /** The child reported a late error already; its death is not reported twice. */
-  strayed: boolean;
-  /** Occupies one of the `concurrency` places. */
-  counted: boolean;
-  started: boolean;
-  startedAt: number;
-  timer: NodeJS.Timeout | undefined;
-  /** Why the driver is killing the child (timeout, abort, close). */
-  stopReason: TaskFailure | undefined;
-  /** Pending replacement of the prespawned child this job took. */
-  refill: NodeJS.Timeout | undefined;
+/** A job from `start()` on: waiting for a concurrency place, then run by its child. */
+interface TrackedJob extends SubmittedJob {
+  runner: TaskProcess | undefined;
+  /** Aborted or closed while it waited: skipped when its turn comes. */
+  dropped: boolean;
 }
 
 /**
@@ -81,30 +58,36 @@ interface Run {
 export class ForkDriver implements Driver {
   readonly name = 'fork';
   readonly #options: ResolvedForkOptions;
-  readonly #nodeFlags: readonly string[];
-  readonly #queue: Run[] = [];
-  readonly #running = new Set<Run>();
-  readonly #children = new Set<ForkChild>();
+  readonly #processOptions: TaskProcessOptions;
+  /** Live children: running, prespawned, lingering or being stopped. */
+  readonly #processes = new Set<TaskProcess>();
   /** Prespawned children (booting or ready), oldest first. */
-  readonly #idle: ForkChild[] = [];
-  /** Task modules of recent jobs, most recent first. */
-  readonly #recentModules: string[] = [];
-  /** With `permissions`: the grants of each child. */
-  readonly #grants: ChildGrants | undefined;
-  #active = 0;
+  readonly #idle: TaskProcess[] = [];
+  #queue: TrackedJob[] = [];
+  #running = 0;
   #nextId = 1;
+  #fillTimer: NodeJS.Timeout | undefined;
+  #fillSoon = false;
+  /** Task modules of recent jobs, most recent first: what prespawned children import while idle. */
+  readonly #recentModules: string[] = [];
   #closed = false;
   #closing: Promise<void> | undefined;
-  #drained: (() => void) | undefined;
 
   constructor(options: ForkDriverOptions = {}) {
-    this.#options = resolveForkOptions(options);
-    this.#nodeFlags = childNodeFlags(process.execArgv, this.#options.memoryLimitMb);
-    const { permissions, bootstrap } = this.#options;
-    this.#grants =
-      permissions &&
-      new ChildGrants(permissions, bootstrap, this.#nodeFlags, { driver: 'fork', entryRoot: FORK_ROOT });
-    this.#topUp();
+    const resolved = resolveForkOptions(options);
+    this.#options = resolved;
+    const nodeFlags = childNodeFlags(process.execArgv, resolved.memoryLimitMb);
+    const { permissions, bootstrap } = resolved;
+    this.#processOptions = {
+      ...resolved,
+      nodeFlags,
+      grants:
+        permissions &&
+        new ChildGrants(permissions, bootstrap, nodeFlags, { driver: 'fork', entryRoot: FORK_ROOT }),
+      onRelease: () => this.#release(),
+      onExit: (runner) => this.#forget(runner),
+    };
+    this.#fill();
   }
 
   /** The validated options this driver runs with. */
@@ -114,304 +97,164 @@ export class ForkDriver implements Driver {
 
   /** Live child processes (running, idle prespawned, lingering or being stopped). */
   get childCount(): number {
-    return this.#children.size;
+    return this.#processes.size;
   }
 
   start(job: Job, sink: JobSink): ForkJobHandle {
-    const run: Run = {
-      id: this.#nextId++,
-      job,
-      sink,
-      child: undefined,
-      settled: false,
-      answered: false,
-      fatal: false,
-      strayed: false,
-      counted: false,
-      started: false,
-      startedAt: 0,
-      timer: undefined,
-      stopReason: undefined,
-      refill: undefined,
+    const tracked: TrackedJob = { job, sink, id: this.#nextId++, runner: undefined, dropped: false };
+    const handle: ForkJobHandle = {
+      id: tracked.id,
+      abort: (failure: TaskFailure) => {
+        if (tracked.runner) tracked.runner.abort(failure);
+        else if (!tracked.dropped) {
+          tracked.dropped = true;
+          settle(tracked, { ok: false, error: failure, ms: 0 });
+        }
+      },
     };
-    const handle: ForkJobHandle = { id: run.id, abort: (failure) => this.#abort(run, failure) };
     if (this.#closed) {
-      this.#settle(run, { ok: false, error: closedFailure(), ms: 0 });
+      tracked.dropped = true;
+      settle(tracked, { ok: false, error: closedFailure(), ms: 0 });
       return handle;
     }
-    if (this.#active < this.#options.concurrency) this.#launch(run);
-    else this.#queue.push(run);
+    if (this.#running < this.#options.concurrency) this.#launch(tracked);
+    else this.#queue.push(tracked);
     return handle;
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
+    this.#closing ??= this.#close();
     return this.#closing;
   }
 
-  async #shutdown(): Promise<void> {
+  async #close(): Promise<void> {
     this.#closed = true;
     const failure = closedFailure();
-    for (const run of this.#queue.splice(0)) this.#settle(run, { ok: false, error: failure, ms: 0 });
-    for (const run of this.#running) this.#stop(run, failure);
-    this.#idle.length = 0;
-    if (this.#children.size === 0) return;
-    const drained = new Promise<void>((resolve) => {
-      this.#drained = resolve;
-    });
-    for (const child of this.#children) {
-      // Closing waits for every child to be gone, so they keep this process alive until then.
-      child.hold();
-      child.stop(this.#options.killGraceMs);
+    for (const tracked of this.#queue.splice(0)) {
+      if (tracked.dropped) continue;
+      tracked.dropped = true;
+      settle(tracked, { ok: false, error: failure, ms: 0 });
     }
-    await drained;
+    this.#idle.length = 0;
+    const processes = [...this.#processes];
+    // Closing waits for every child to be gone, so they keep this process alive until then.
+    for (const runner of processes) runner.close(failure);
+    await Promise.all(processes.map((runner) => runner.exited));
   }
 
-  #launch(run: Run): void {
-    this.#active++;
-    run.counted = true;
-    this.#running.add(run);
-    const { task } = run.job;
-    let child = this.#takeIdle(task);
-    if (!child) {
+  #launch(tracked: TrackedJob): void {
+    this.#running++;
+    const { task } = tracked.job;
+    if (task.kind === 'module' && this.#options.prespawn > 0) this.#noteModule(task.module);
+    const idle = this.#takeIdle(task);
+    if (idle) {
+      tracked.runner = idle;
+      idle.run(tracked);
+    } else {
       try {
-        child = this.#spawn(false, task.kind === 'module' ? task.module : undefined);
+        tracked.runner = new TaskProcess(this.#processOptions, tracked);
       } catch (err) {
-        this.#release(run);
-        this.#running.delete(run);
-        const failure = makeFailure(
-          'bootstrap',
-          `the child process could not be started: ${(err as Error).message}`,
-          {
-            name: 'BootstrapError',
-          },
-        );
-        this.#settle(run, { ok: false, error: failure, ms: 0 });
+        tracked.dropped = true;
+        settle(tracked, { ok: false, error: spawnFailure(err), ms: 0 });
+        this.#release();
         return;
       }
+      this.#processes.add(tracked.runner);
     }
-    run.child = child;
-    child.jobId = run.id;
-    child.hold();
-    child.onMessage = (message) => this.#onMessage(run, message);
-    child.onExit = (exit) => this.#onExit(run, child, exit);
-    child.send({ t: 'job', id: run.id, task, args: run.job.args });
-    if (task.kind === 'module') this.#remember(task.module);
-    if (this.#options.prespawn > 0) {
-      // Replace the prespawned child just taken, but not while this job's result is due: a spawn blocks
-      // this thread for milliseconds. When the job answers, or after a short while if it runs long.
-      run.refill = setTimeout(() => this.#refill(run), REFILL_DELAY_MS);
-    }
+    // Replace the prespawned child just taken, but not while this job's result is due: a spawn blocks
+    // this thread for milliseconds. When a job's place frees up, or after a short while if it runs long.
+    if (this.#options.prespawn > 0) this.#scheduleFill(false);
   }
 
-  #refill(run: Run): void {
-    if (run.refill === undefined) return;
-    clearTimeout(run.refill);
-    run.refill = undefined;
-    this.#topUp();
+  /** A running job's outcome is known: its place goes to the next waiting job. */
+  #release(): void {
+    this.#running--;
+    while (this.#running < this.#options.concurrency && this.#queue.length > 0 && !this.#closed) {
+      const next = this.#queue.shift()!;
+      if (!next.dropped) this.#launch(next);
+    }
+    // After the caller had its result (sink callbacks resolve promises: let them run first).
+    this.#scheduleFill(true);
   }
 
   /** A prespawned child for this task: under `permissions`, only one that may read its module. */
-  #takeIdle(task: Job['task']): ForkChild | undefined {
-    const i = this.#grants ? ChildGrants.pick(this.#idle, task) : 0;
+  #takeIdle(task: Job['task']): TaskProcess | undefined {
+    const i = this.#processOptions.grants ? ChildGrants.pick(this.#idle, task) : 0;
     return i === -1 ? undefined : this.#idle.splice(i, 1)[0];
   }
 
-  #spawn(prespawned: boolean, taskModule?: string): ForkChild {
-    const { bootstrap, warmModules, stdio, onOutput, watchdog, env } = this.#options;
-    const warm =
-      prespawned && warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
-    const guard = watchdog ? parentDeathGuard() : undefined;
-    const launch = this.#grants?.launch(
-      [...(taskModule !== undefined ? [taskModule] : []), ...(warm ?? [])],
-      guard?.kind === 'thread',
-    );
-    const config: ChildConfig = {
-      ...(guard?.kind === 'thread' ? { watchdogMs: WATCHDOG_MS } : {}),
-      ...(bootstrap !== undefined ? { bootstrap } : {}),
-      ...(warm ? { warm } : {}),
-    };
-    const child = new ForkChild({
-      nodeFlags: launch ? [...this.#nodeFlags, ...launch.flags] : this.#nodeFlags,
-      env: workerEnv(env),
-      reads: launch?.reads,
-      setpriv: guard?.kind === 'pdeathsig' ? guard.setpriv : undefined,
-      config,
-      stdio,
-      onOutput: onOutput
-        ? (stream, text, from) => {
-            try {
-              onOutput({ stream, text, jobId: from.jobId, pid: from.pid });
-            } catch (err) {
-              process.stderr.write(`@isolane/fork: onOutput threw: ${String(err)}\n`);
-            }
-          }
-        : undefined,
-    });
-    this.#children.add(child);
-    child.onExit = () => this.#forget(child);
-    return child;
+  #noteModule(url: string): void {
+    const recent = this.#recentModules;
+    if (recent[0] === url) return;
+    const at = recent.indexOf(url);
+    if (at >= 0) recent.splice(at, 1);
+    recent.unshift(url);
+    if (recent.length > WARM_MODULES) recent.pop();
+  }
+
+  #forget(runner: TaskProcess): void {
+    this.#processes.delete(runner);
+    // Not respawned here: a bootstrap that kills every child would respawn forever.
+    const at = this.#idle.indexOf(runner);
+    if (at >= 0) this.#idle.splice(at, 1);
+  }
+
+  /**
+   * Tops the prespawned children up after `FILL_DELAY_MS` (`soon`: on the next turn of the event loop,
+   * if a top-up is pending).
+   */
+  #scheduleFill(soon: boolean): void {
+    if (this.#fillSoon) return;
+    if (soon) {
+      if (this.#fillTimer === undefined) return;
+      clearTimeout(this.#fillTimer);
+      this.#fillTimer = undefined;
+      this.#fillSoon = true;
+      setImmediate(() => {
+        this.#fillSoon = false;
+        this.#fill();
+      });
+    } else {
+      this.#fillTimer ??= setTimeout(() => {
+        this.#fillTimer = undefined;
+        this.#fill();
+      }, FILL_DELAY_MS);
+    }
   }
 
   /** Keeps `prespawn` children booted and waiting. */
-  #topUp(): void {
-    while (!this.#closed && this.#idle.length < this.#options.prespawn) {
-      let child: ForkChild;
+  #fill(): void {
+    const { prespawn, warmModules } = this.#options;
+    while (!this.#closed && this.#idle.length < prespawn) {
+      const warm = warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
+      let runner: TaskProcess;
       try {
-        child = this.#spawn(true);
+        runner = new TaskProcess(this.#processOptions, undefined, warm);
       } catch {
         return; // The next job spawns on demand and reports why spawning fails.
       }
-      // An idle child must never keep this process alive.
-      child.release();
-      child.onExit = () => {
-        // Not respawned here: a bootstrap that kills every child would respawn forever.
-        const at = this.#idle.indexOf(child);
-        if (at >= 0) this.#idle.splice(at, 1);
-        this.#forget(child);
-      };
-      this.#idle.push(child);
-    }
-  }
-
-  #remember(module: string): void {
-    const list = this.#recentModules;
-    const at = list.indexOf(module);
-    if (at === 0) return;
-    if (at > 0) list.splice(at, 1);
-    list.unshift(module);
-    if (list.length > WARM_MODULES) list.length = WARM_MODULES;
-  }
-
-  #onMessage(run: Run, message: ChildMessage): void {
-    switch (message.t) {
-      case 'start': {
-        run.started = true;
-        run.startedAt = performance.now();
-        const timeout = run.job.timeout;
-        if (timeout && !run.settled) {
-          run.timer = setTimeout(() => {
-            const failure = makeFailure('timeout', `the task ran longer than its ${timeout} ms timeout`, {
-              name: 'TimeoutError',
-            });
-            this.#stop(run, failure);
-          }, timeout);
-        }
-        return;
-      }
-      case 'result': {
-        if (run.answered || run.stopReason) return;
-        run.answered = true;
-        run.fatal = message.fatal === true;
-        if (run.timer) clearTimeout(run.timer);
-        this.#settle(run, message.result);
-        this.#release(run);
-        this.#running.delete(run);
-        const child = run.child;
-        if (child && !run.fatal && !this.#closed) {
-          // Lingering: it may finish what its task left behind, but never for long, and never on our clock.
-          child.release();
-          setTimeout(() => child.stop(this.#options.killGraceMs), this.#options.lingerMs).unref();
-        }
-        return;
-      }
-      case 'stray': {
-        run.strayed = true;
-        if (!run.settled) this.#settle(run, { ok: false, error: message.failure, ms: 0 });
-        else run.sink.stray(message.failure);
-        return;
-      }
-    }
-  }
-
-  #onExit(run: Run, child: ForkChild, exit: ChildExit): void {
-    if (run.timer) clearTimeout(run.timer);
-    const ms = run.started ? performance.now() - run.startedAt : 0;
-    if (!run.answered) {
-      const error =
-        run.stopReason ??
-        deathFailure(exit, { started: run.started, memoryLimitMb: this.#options.memoryLimitMb });
-      this.#settle(run, { ok: false, error, ms });
-      this.#release(run);
-      this.#running.delete(run);
-    } else if (
-      !run.fatal &&
-      !run.strayed &&
-      !child.stopping &&
-      (exit.signal !== null || exit.exitCode !== 0)
-    ) {
-      // Its leftovers killed the child after it answered: never lost, never blamed on another task.
-      const failure = exit.oom
-        ? makeFailure(
-            'oom',
-            `after sending its result, the child process ran out of memory and ${describeExit(exit)}`,
-            {
-              name: 'OutOfMemoryError',
-              ...statusOf(exit),
-            },
-          )
-        : makeFailure('crashed', `after sending its result, the child process ${describeExit(exit)}`, {
-            name: 'CrashError',
-            ...statusOf(exit),
-          });
-      run.sink.stray(failure);
-    }
-    this.#forget(child);
-  }
-
-  #forget(child: ForkChild): void {
-    this.#children.delete(child);
-    if (this.#children.size === 0 && this.#drained) this.#drained();
-  }
-
-  #abort(run: Run, failure: TaskFailure): void {
-    if (run.answered) return;
-    const queued = this.#queue.indexOf(run);
-    if (queued >= 0) this.#queue.splice(queued, 1);
-    this.#settle(run, { ok: false, error: failure, ms: run.started ? performance.now() - run.startedAt : 0 });
-    if (run.child) this.#stop(run, failure);
-  }
-
-  /** Kills the run's child; the slot settles with `reason` once the child is gone (if not before). */
-  #stop(run: Run, reason: TaskFailure): void {
-    if (run.stopReason || run.answered) return;
-    run.stopReason = reason;
-    if (run.timer) clearTimeout(run.timer);
-    run.child?.stop(this.#options.killGraceMs);
-  }
-
-  #settle(run: Run, result: Result<unknown>): void {
-    if (run.settled) return;
-    run.settled = true;
-    try {
-      run.sink.settle(result);
-    } catch (err) {
-      process.stderr.write(`@isolane/fork: a job sink threw: ${String(err)}\n`);
-    }
-    // After the caller had its result (sink callbacks resolve promises: let them run first).
-    if (run.refill !== undefined) setImmediate(() => this.#refill(run));
-  }
-
-  /** Frees the run's concurrency place and starts the next queued job. */
-  #release(run: Run): void {
-    if (!run.counted) return;
-    run.counted = false;
-    this.#active--;
-    while (this.#active < this.#options.concurrency && this.#queue.length > 0 && !this.#closed) {
-      this.#launch(this.#queue.shift()!);
+      this.#processes.add(runner);
+      this.#idle.push(runner);
     }
   }
 }
 
-function statusOf(exit: ChildExit): { exitCode?: number; signal?: string } {
-  return {
-    ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}),
-    ...(exit.signal !== null ? { signal: exit.signal } : {}),
-  };
+function settle(tracked: TrackedJob, result: Parameters<JobSink['settle']>[0]): void {
+  try {
+    tracked.sink.settle(result);
+  } catch (err) {
+    process.stderr.write(`@isolane/fork: a job sink threw: ${String(err)}\n`);
+  }
 }
 
 function closedFailure(): TaskFailure {
   return makeFailure('aborted', 'the fork driver was closed', { name: 'AbortError' });
+}
+
+function spawnFailure(err: unknown): TaskFailure {
+  return makeFailure('bootstrap', `the child process could not be started: ${(err as Error).message}`, {
+    name: 'BootstrapError',
+  });
 }
 
 /**

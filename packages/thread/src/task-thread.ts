@@ -27,8 +27,8 @@ export interface TaskThreadOptions {
   readonly onExit: (thread: TaskThread) => void;
 }
 
-/** A job as a thread runs it. */
-export interface AssignedJob {
+/** A job as a driver got it from `start()`: the job, where its outcome goes, and its id. */
+export interface SubmittedJob {
   readonly job: Job;
   readonly sink: JobSink;
   readonly id: number;
@@ -50,7 +50,7 @@ export class TaskThread {
   readonly #worker: Worker;
   /** Resolves once the worker has exited. */
   readonly exited: Promise<void>;
-  #assigned: AssignedJob | undefined;
+  #assigned: SubmittedJob | undefined;
   #launchedAt = 0;
   #startedAt = 0;
   #settled = false;
@@ -61,17 +61,17 @@ export class TaskThread {
   #lingerTimer: NodeJS.Timeout | undefined;
 
   /** Throws (e.g. a `DataCloneError` for the job's arguments) when the worker cannot be started. */
-  constructor(options: TaskThreadOptions, assigned?: AssignedJob, warm?: readonly string[]) {
+  constructor(options: TaskThreadOptions, submitted?: SubmittedJob, warm?: readonly string[]) {
     this.#options = options;
     const init: WorkerInit = {
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
       ...(options.tsx !== undefined ? { tsx: options.tsx } : {}),
-      ...(assigned ? { job: jobMessage(assigned) } : {}),
+      ...(submitted ? { job: jobMessage(submitted) } : {}),
       ...(warm && warm.length > 0 ? { warm } : {}),
     };
     this.#worker = startWorkerThread(ENTRY, {
       workerData: init,
-      ...(assigned?.job.transfer ? { transferList: assigned.job.transfer as TransferListItem[] } : {}),
+      ...(submitted?.job.transfer ? { transferList: submitted.job.transfer as TransferListItem[] } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
       ...(options.env !== undefined && options.env !== 'inherit' ? { env: workerEnv(options.env) } : {}),
     });
@@ -83,7 +83,7 @@ export class TaskThread {
     });
     this.#worker.on('message', (m: WorkerMessage) => this.#onMessage(m));
     this.#worker.on('error', (err: unknown) => this.#onError(err));
-    if (assigned) this.#assign(assigned);
+    if (submitted) this.#assign(submitted);
     // A prespawned worker waiting for a job never keeps the process alive.
     else this.#worker.unref();
   }
@@ -97,11 +97,11 @@ export class TaskThread {
    * Gives a prespawned thread its job (sent as its first message). Throws, leaving the thread idle, if
    * the arguments cannot be posted.
    */
-  run(assigned: AssignedJob): void {
+  run(submitted: SubmittedJob): void {
     if (this.#assigned) throw new Error('TaskThread.run(): this worker already ran a task');
-    this.#worker.postMessage(jobMessage(assigned), assigned.job.transfer as TransferListItem[] | undefined);
+    this.#worker.postMessage(jobMessage(submitted), submitted.job.transfer as TransferListItem[] | undefined);
     this.#worker.ref();
-    this.#assign(assigned);
+    this.#assign(submitted);
   }
 
   /** Settles the job with `failure` (unless it already settled) and stops the worker. */
@@ -120,8 +120,8 @@ export class TaskThread {
     });
   }
 
-  #assign(assigned: AssignedJob): void {
-    this.#assigned = assigned;
+  #assign(submitted: SubmittedJob): void {
+    this.#assigned = submitted;
     this.#launchedAt = performance.now();
   }
 
@@ -186,8 +186,8 @@ export class TaskThread {
 
   #onExit(code: number): void {
     this.#clearTimers();
-    const assigned = this.#assigned;
-    if (assigned && !this.#settled) {
+    const submitted = this.#assigned;
+    if (submitted && !this.#settled) {
       const message =
         code === 0
           ? 'the worker thread exited (code 0) before its task settled: the task called process.exit(0), or its promise was left with nothing that could ever settle it'
@@ -197,8 +197,8 @@ export class TaskThread {
         error: makeFailure('crashed', message, { name: 'CrashError', exitCode: code }),
         ms: this.#elapsed(),
       });
-    } else if (assigned && !this.#terminating && !this.#reported && code !== 0) {
-      assigned.sink.stray(
+    } else if (submitted && !this.#terminating && !this.#reported && code !== 0) {
+      submitted.sink.stray(
         makeFailure('crashed', `the worker thread exited with code ${code} after its task settled`, {
           name: 'CrashError',
           exitCode: code,
@@ -227,7 +227,7 @@ export class TaskThread {
   }
 }
 
-function jobMessage({ job, id }: AssignedJob): JobMessage {
+function jobMessage({ job, id }: SubmittedJob): JobMessage {
   return { task: job.task, args: job.args, id, timed: job.timeout !== undefined && job.timeout > 0 };
 }
 

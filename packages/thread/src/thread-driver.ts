@@ -14,14 +14,14 @@ import {
   resourceLimitsFor,
   type ThreadDriverOptions,
 } from './options.js';
-import { type AssignedJob, TaskThread, type TaskThreadOptions } from './task-thread.js';
+import { type SubmittedJob, TaskThread, type TaskThreadOptions } from './task-thread.js';
 
 /** How many recently used task modules a prespawned worker loads ahead of its task. */
 const WARM_MODULES = 8;
 
-/** A job waiting for a concurrency slot. */
-interface Waiting extends AssignedJob {
-  thread: TaskThread | undefined;
+/** A job from `start()` on: waiting for a concurrency place, then run by its worker thread. */
+interface TrackedJob extends SubmittedJob {
+  runner: TaskThread | undefined;
   /** Aborted or closed while it waited: skipped when its turn comes. */
   dropped: boolean;
 }
@@ -47,7 +47,7 @@ export class ThreadDriver implements Driver {
   readonly #threadOptions: TaskThreadOptions;
   readonly #threads = new Set<TaskThread>();
   readonly #idle: TaskThread[] = [];
-  #queue: Waiting[] = [];
+  #queue: TrackedJob[] = [];
   #queueHead = 0;
   #running = 0;
   #nextId = 1;
@@ -82,19 +82,19 @@ export class ThreadDriver implements Driver {
   }
 
   start(job: Job, sink: JobSink): JobHandle {
-    const waiting: Waiting = { job, sink, id: this.#nextId++, thread: undefined, dropped: false };
+    const tracked: TrackedJob = { job, sink, id: this.#nextId++, runner: undefined, dropped: false };
     if (this.#closed) {
       sink.settle({ ok: false, error: closedFailure(), ms: 0 });
       return { abort() {} };
     }
     if (this.#options.prespawn > 0 && job.task.kind === 'module') this.#noteModule(job.task.module);
-    if (this.#running < this.#options.concurrency) this.#launch(waiting);
-    else this.#queue.push(waiting);
+    if (this.#running < this.#options.concurrency) this.#launch(tracked);
+    else this.#queue.push(tracked);
     return {
       abort: (failure: TaskFailure) => {
-        if (waiting.thread) waiting.thread.abort(failure);
-        else if (!waiting.dropped) {
-          waiting.dropped = true;
+        if (tracked.runner) tracked.runner.abort(failure);
+        else if (!tracked.dropped) {
+          tracked.dropped = true;
           sink.settle({ ok: false, error: failure, ms: 0 });
         }
       },
@@ -114,38 +114,38 @@ export class ThreadDriver implements Driver {
     this.#queue = [];
     this.#queueHead = 0;
     for (let i = head; i < queue.length; i++) {
-      const waiting = queue[i]!;
-      if (waiting.dropped) continue;
-      waiting.dropped = true;
-      waiting.sink.settle({ ok: false, error: failure, ms: 0 });
+      const tracked = queue[i]!;
+      if (tracked.dropped) continue;
+      tracked.dropped = true;
+      tracked.sink.settle({ ok: false, error: failure, ms: 0 });
     }
     const threads = [...this.#threads];
     for (const thread of threads) thread.abort(failure);
     await Promise.all(threads.map((thread) => thread.exited));
   }
 
-  #launch(waiting: Waiting): void {
+  #launch(tracked: TrackedJob): void {
     this.#running++;
     const idle = this.#idle.shift();
     try {
       if (idle) {
-        idle.run(waiting);
-        waiting.thread = idle;
+        idle.run(tracked);
+        tracked.runner = idle;
         this.#scheduleFill();
       } else {
-        const thread = new TaskThread(this.#threadOptions, waiting);
+        const thread = new TaskThread(this.#threadOptions, tracked);
         this.#threads.add(thread);
-        waiting.thread = thread;
+        tracked.runner = thread;
       }
     } catch (err) {
       if (idle) this.#idle.unshift(idle);
-      waiting.dropped = true;
-      waiting.sink.settle({ ok: false, error: startFailure(err), ms: 0 });
+      tracked.dropped = true;
+      tracked.sink.settle({ ok: false, error: startFailure(err), ms: 0 });
       this.#release();
     }
   }
 
-  /** A running job's outcome is known: its slot goes to the next waiting job. */
+  /** A running job's outcome is known: its place goes to the next waiting job. */
   #release(): void {
     this.#running--;
     while (this.#running < this.#options.concurrency && this.#queueHead < this.#queue.length) {

@@ -1,0 +1,291 @@
+/**
+ * One child process and the one job it runs, seen from the parent: spawns the child (for its job, or
+ * prespawned to receive one later), turns the child's messages and its death into exactly one outcome
+ * for the job, enforces the timeout from the task's start (SIGTERM, then SIGKILL), lets a child that
+ * delivered its result linger briefly, and reports what the task's leftovers do after the outcome
+ * (strays) instead of losing it or blaming another task.
+ */
+import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
+import { makeFailure } from '@isolane/core';
+import { type ChildGrants, parentDeathGuard, type WorkerEnv, workerEnv } from '@isolane/core/driver-kit';
+import { deathFailure, describeExit } from './child-death.js';
+import { type ChildExit, ForkChild } from './fork-child.js';
+import type { ForkOutput, ForkStdio } from './fork-options.js';
+import type { ChildConfig, ChildMessage } from './protocol.js';
+
+/** How often a child's watchdog thread (where there is no `setpriv`) checks that its parent is still there. */
+const WATCHDOG_MS = 250;
+
+/** How a driver's children are started and stopped (the same for all of them). */
+export interface TaskProcessOptions {
+  readonly nodeFlags: readonly string[];
+  readonly bootstrap: string | undefined;
+  readonly env: WorkerEnv;
+  readonly stdio: ForkStdio;
+  readonly onOutput: ((output: ForkOutput) => void) | undefined;
+  /** Make the child die with its parent even while its task is stuck in synchronous code. */
+  readonly watchdog: boolean;
+  /** With `permissions`: what each child may read. */
+  readonly grants: ChildGrants | undefined;
+  readonly memoryLimitMb: number | undefined;
+  readonly lingerMs: number;
+  readonly killGraceMs: number;
+  /** The job's outcome is known and its child is done with it: its concurrency place is free. */
+  readonly onRelease: (task: TaskProcess) => void;
+  /** The child is gone. */
+  readonly onExit: (task: TaskProcess) => void;
+}
+
+/** A job as a driver got it from `start()`: the job, where its outcome goes, and its id. */
+export interface SubmittedJob {
+  readonly job: Job;
+  readonly sink: JobSink;
+  readonly id: number;
+}
+
+/**
+ * A child process that runs at most one job. Created either with its job (spawned for it) or without
+ * (prespawned: it loads the bootstrap and `warm` modules, never keeps this process alive, and receives
+ * its job later with {@link TaskProcess.run}).
+ *
+ * @example
+ * ```ts
+ * const task = new TaskProcess(options, { job, sink, id: 1 });
+ * task.abort(makeFailure('aborted', 'stop')); // settles the job and kills the child
+ * await task.exited;
+ * ```
+ */
+export class TaskProcess {
+  readonly #options: TaskProcessOptions;
+  readonly #child: ForkChild;
+  /** Resolves once the child has exited. */
+  readonly exited: Promise<void>;
+  #assigned: SubmittedJob | undefined;
+  /** The job got its outcome. */
+  #settled = false;
+  /** The job holds one of the `concurrency` places. */
+  #counted = false;
+  #started = false;
+  #startedAt = 0;
+  /** The child delivered a result (its death afterwards is no longer the job's failure). */
+  #answered = false;
+  /** The child exits because of that result (an uncaught error): its death is expected. */
+  #fatal = false;
+  /** The child reported a late error already; its death is not reported twice. */
+  #strayed = false;
+  /** Why the child is being killed (timeout, abort, close): the job's failure if it has none yet. */
+  #stopReason: TaskFailure | undefined;
+  #timeoutTimer: NodeJS.Timeout | undefined;
+
+  /** Throws when the child process cannot be spawned at all. */
+  constructor(options: TaskProcessOptions, submitted?: SubmittedJob, warm?: readonly string[]) {
+    this.#options = options;
+    this.#child = spawnChild(options, submitted?.job.task, warm);
+    this.#child.onMessage = (message) => this.#onMessage(message);
+    this.exited = new Promise((resolve) => {
+      this.#child.onExit = (exit) => {
+        this.#onExit(exit);
+        resolve();
+      };
+    });
+    if (submitted) this.run(submitted);
+    // A prespawned child waiting for a job never keeps this process alive.
+    else this.#child.release();
+  }
+
+  /** True while no job was given to this (prespawned) child. */
+  get idle(): boolean {
+    return this.#assigned === undefined;
+  }
+
+  /** What the child may read under the permission model (undefined: no model). */
+  get reads(): readonly string[] | '*' | undefined {
+    return this.#child.reads;
+  }
+
+  /**
+   * Gives the child its job. If the job's arguments cannot be sent, the job fails (`'unserializable'`)
+   * and the child is stopped.
+   */
+  run(submitted: SubmittedJob): void {
+    if (this.#assigned) throw new Error('TaskProcess.run(): this child already ran a task');
+    const { job, id } = submitted;
+    this.#assigned = submitted;
+    this.#counted = true;
+    this.#child.jobId = id;
+    this.#child.hold();
+    try {
+      this.#child.send({ t: 'job', id, task: job.task, args: job.args });
+    } catch (err) {
+      this.abort(unsendableFailure(err));
+    }
+  }
+
+  /** Settles the job with `failure` now (unless it has an outcome) and kills the child. */
+  abort(failure: TaskFailure): void {
+    if (this.#answered) return;
+    this.#settle({ ok: false, error: failure, ms: this.#elapsed() });
+    this.stop(failure);
+  }
+
+  /** Kills the child; the job settles with `reason` once the child is gone (if it had no outcome before). */
+  stop(reason: TaskFailure): void {
+    if (this.#stopReason || this.#answered) return;
+    this.#stopReason = reason;
+    this.#clearTimeout();
+    this.#child.stop(this.#options.killGraceMs);
+  }
+
+  /** Kills the child whatever it does (running, idle or lingering) and keeps this process alive until it is gone. */
+  close(reason: TaskFailure): void {
+    if (this.#assigned) this.stop(reason);
+    this.#child.hold();
+    this.#child.stop(this.#options.killGraceMs);
+  }
+
+  #elapsed(): number {
+    return this.#started ? performance.now() - this.#startedAt : 0;
+  }
+
+  #onMessage(message: ChildMessage): void {
+    const submitted = this.#assigned;
+    if (!submitted) return;
+    switch (message.t) {
+      case 'start':
+        this.#started = true;
+        this.#startedAt = performance.now();
+        this.#armTimeout(submitted.job.timeout);
+        return;
+      case 'result':
+        if (this.#answered || this.#stopReason) return;
+        this.#answered = true;
+        this.#fatal = message.fatal === true;
+        this.#clearTimeout();
+        this.#settle(message.result);
+        this.#release();
+        if (!this.#fatal) this.#linger();
+        return;
+      case 'stray':
+        this.#strayed = true;
+        if (!this.#settled) this.#settle({ ok: false, error: message.failure, ms: 0 });
+        else submitted.sink.stray(message.failure);
+        return;
+    }
+  }
+
+  #armTimeout(timeout: number | undefined): void {
+    if (!timeout || this.#settled) return;
+    this.#timeoutTimer = setTimeout(() => {
+      this.#timeoutTimer = undefined;
+      const failure = makeFailure('timeout', `the task ran longer than its ${timeout} ms timeout`, {
+        name: 'TimeoutError',
+      });
+      this.stop(failure);
+    }, timeout);
+  }
+
+  /** After the result: the child may finish what its task left behind, but never for long, and never on our clock. */
+  #linger(): void {
+    const child = this.#child;
+    if (child.stopping) return; // the driver is closing: it waits for this child
+    child.release();
+    setTimeout(() => child.stop(this.#options.killGraceMs), this.#options.lingerMs).unref();
+  }
+
+  #onExit(exit: ChildExit): void {
+    this.#clearTimeout();
+    const submitted = this.#assigned;
+    if (submitted && !this.#answered) {
+      const error =
+        this.#stopReason ??
+        deathFailure(exit, { started: this.#started, memoryLimitMb: this.#options.memoryLimitMb });
+      this.#settle({ ok: false, error, ms: this.#elapsed() });
+      this.#release();
+    } else if (
+      submitted &&
+      !this.#fatal &&
+      !this.#strayed &&
+      !this.#child.stopping &&
+      (exit.signal !== null || exit.exitCode !== 0)
+    ) {
+      submitted.sink.stray(afterResultFailure(exit));
+    }
+    this.#options.onExit(this);
+  }
+
+  #settle(result: Result<unknown>): void {
+    if (this.#settled || !this.#assigned) return;
+    this.#settled = true;
+    try {
+      this.#assigned.sink.settle(result);
+    } catch (err) {
+      process.stderr.write(`@isolane/fork: a job sink threw: ${String(err)}\n`);
+    }
+  }
+
+  #release(): void {
+    if (!this.#counted) return;
+    this.#counted = false;
+    this.#options.onRelease(this);
+  }
+
+  #clearTimeout(): void {
+    if (this.#timeoutTimer) clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
+  }
+}
+
+/** Spawns a child for `task` (or, prespawned, for the `warm` modules): flags, grants, parent-death guard. */
+function spawnChild(options: TaskProcessOptions, task: Job['task'] | undefined, warm?: readonly string[]) {
+  const { bootstrap, onOutput, grants } = options;
+  const guard = options.watchdog ? parentDeathGuard() : undefined;
+  const modules = [...(task?.kind === 'module' ? [task.module] : []), ...(warm ?? [])];
+  const launch = grants?.launch(modules, guard?.kind === 'thread');
+  const config: ChildConfig = {
+    ...(guard?.kind === 'thread' ? { watchdogMs: WATCHDOG_MS } : {}),
+    ...(bootstrap !== undefined ? { bootstrap } : {}),
+    ...(warm && warm.length > 0 ? { warm } : {}),
+  };
+  return new ForkChild({
+    nodeFlags: launch ? [...options.nodeFlags, ...launch.flags] : options.nodeFlags,
+    env: workerEnv(options.env),
+    reads: launch?.reads,
+    setpriv: guard?.kind === 'pdeathsig' ? guard.setpriv : undefined,
+    config,
+    stdio: options.stdio,
+    onOutput: onOutput
+      ? (stream, text, from) => {
+          try {
+            onOutput({ stream, text, jobId: from.jobId, pid: from.pid });
+          } catch (err) {
+            process.stderr.write(`@isolane/fork: onOutput threw: ${String(err)}\n`);
+          }
+        }
+      : undefined,
+  });
+}
+
+function unsendableFailure(err: unknown): TaskFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  return makeFailure('unserializable', `the task's arguments cannot be sent to a child process: ${message}`, {
+    name: 'DataCloneError',
+  });
+}
+
+/** Its leftovers killed the child after it answered: never lost, never blamed on another task. */
+function afterResultFailure(exit: ChildExit): TaskFailure {
+  const status = {
+    ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}),
+    ...(exit.signal !== null ? { signal: exit.signal } : {}),
+  };
+  return exit.oom
+    ? makeFailure(
+        'oom',
+        `after sending its result, the child process ran out of memory and ${describeExit(exit)}`,
+        { name: 'OutOfMemoryError', ...status },
+      )
+    : makeFailure('crashed', `after sending its result, the child process ${describeExit(exit)}`, {
+        name: 'CrashError',
+        ...status,
+      });
+}
