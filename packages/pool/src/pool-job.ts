@@ -4,7 +4,7 @@
  */
 
 import type { TransferListItem } from 'node:worker_threads';
-import type { JobHandle, JobSink, TaskFailure } from '@isolane/core';
+import type { JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import type { WorkerState } from './worker-state.js';
 
 /** Waiting in the driver's queue. */
@@ -49,5 +49,32 @@ export class PoolJob implements JobHandle {
 
   abort(failure: TaskFailure): void {
     this.owner.abortJob(this, failure);
+  }
+
+  /** It went out to `worker`, as the `seq`-th job sent there. */
+  sentTo(worker: WorkerState, seq: number): void {
+    this.state = JOB_SENT;
+    this.worker = worker;
+    this.seq = seq;
+  }
+
+  /** Back in the driver's queue (its worker never started it). */
+  requeued(): void {
+    this.state = JOB_QUEUED;
+  }
+
+  /** Settles it with `result`, unless it is settled already. Returns false if it was. */
+  settle(result: Result<unknown>): boolean {
+    if (this.state === JOB_DONE) return false;
+    this.state = JOB_DONE;
+    this.sink.settle(result);
+    return true;
+  }
+
+  /** Settles it as failed, unless it is settled already. */
+  fail(error: TaskFailure, ms: number): void {
+    if (this.state === JOB_DONE) return;
+    this.state = JOB_DONE;
+    this.sink.settle({ ok: false, error, ms });
   }
 }

@@ -11,6 +11,7 @@ import {
   type Worker,
 } from 'node:worker_threads';
 import { startWorkerThread, type WorkerEnv, workerEnv, workerTsxHook } from '@isolane/core/driver-kit';
+import type { FromWorker, ToWorker } from './messages.js';
 import { STARTED_SLOT, type WorkerBoot } from './protocol.js';
 import { type WorkerEvents, WorkerState } from './worker-state.js';
 
@@ -27,7 +28,7 @@ export interface SpawnOptions {
   /** Task modules to load before it is ready. */
   readonly preload: readonly string[];
   /** The `env` option, applied to this worker when it starts. */
-  readonly env?: WorkerEnv;
+  readonly env?: WorkerEnv | undefined;
 }
 
 /**
@@ -48,7 +49,7 @@ export class PoolWorker extends WorkerState {
   #resolveExited!: () => void;
 
   constructor(options: SpawnOptions, events: WorkerEvents) {
-    super();
+    super(events);
     const { port1, port2 } = new MessageChannel();
     const started = new SharedArrayBuffer(4);
     this.#started = new Int32Array(started);
@@ -72,7 +73,7 @@ export class PoolWorker extends WorkerState {
       ...(options.env !== undefined && options.env !== 'inherit' ? { env: workerEnv(options.env) } : {}),
     });
     this.port = port1;
-    port1.on('message', (message: unknown[]) => events.onMessage(this, message));
+    port1.on('message', (message: FromWorker) => events.onMessage(this, message));
     // It keeps the process alive only while it has work, or starts for work that is waiting.
     if (!options.keepAlive) {
       this.#refed = false;
@@ -87,7 +88,7 @@ export class PoolWorker extends WorkerState {
       try {
         // Whatever the thread posted before it died is answered before its death is reconciled.
         const pending = receiveMessageOnPort(port1);
-        if (pending !== undefined) events.onMessage(this, pending.message as unknown[]);
+        if (pending !== undefined) events.onMessage(this, pending.message as FromWorker);
         this.#unref();
         port1.close();
         events.onExit(this, code);
@@ -98,13 +99,13 @@ export class PoolWorker extends WorkerState {
     });
   }
 
-  post(message: unknown[], transfer?: readonly TransferListItem[]): void {
+  post(message: ToWorker, transfer?: readonly TransferListItem[]): void {
     if (transfer === undefined) this.port.postMessage(message);
     else this.port.postMessage(message, transfer as TransferListItem[]);
   }
 
-  receive(): unknown[] | undefined {
-    return receiveMessageOnPort(this.port)?.message as unknown[] | undefined;
+  receive(): FromWorker | undefined {
+    return receiveMessageOnPort(this.port)?.message as FromWorker | undefined;
   }
 
   startedCount(): number {
@@ -119,8 +120,7 @@ export class PoolWorker extends WorkerState {
     }
   }
 
-  idle(now: number): void {
-    this.idleSince = now;
+  protected release(): void {
     this.#unref();
   }
 

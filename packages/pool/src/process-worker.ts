@@ -31,6 +31,7 @@ import {
   pdeathsigLaunch,
   workerEnv,
 } from '@isolane/core/driver-kit';
+import type { FromWorker, ToWorker } from './messages.js';
 import type { SpawnOptions } from './pool-worker.js';
 import type { PoolOutput, PoolStdio } from './process-options.js';
 import { KEY_BYTES, KEY_OFFSET, type ProcessBoot } from './protocol.js';
@@ -85,7 +86,6 @@ export class ProcessWorker extends WorkerState {
   exit: ProcessExit | undefined = undefined;
   /** With `permissions`: what this worker may read (a task whose module is not among them goes elsewhere). */
   readonly reads: readonly string[] | '*' | undefined;
-  readonly #events: WorkerEvents;
   readonly #stderr: Readable | null;
   readonly #stdout: Readable | null;
   #packet: unknown[][] = NO_PACKET;
@@ -102,8 +102,7 @@ export class ProcessWorker extends WorkerState {
   #resolveExited!: () => void;
 
   constructor(options: ProcessSpawnOptions, events: WorkerEvents) {
-    super();
-    this.#events = events;
+    super(events);
     this.exited = new Promise<void>((resolve) => {
       this.#resolveExited = resolve;
     });
@@ -178,16 +177,17 @@ export class ProcessWorker extends WorkerState {
     return this.child.pid;
   }
 
-  post(message: unknown[]): void {
+  post(message: ToWorker): void {
     // Not connected: the child is dying, and its exit reconciles whatever was meant for it.
     if (this.child.connected) this.child.send(message);
   }
 
-  receive(): unknown[] | undefined {
+  receive(): FromWorker | undefined {
     const packet = this.#packet;
     while (this.#at < packet.length) {
       const m = packet[this.#at++];
-      if (Array.isArray(m)) return m; // else not the protocol (a task's own process.send): ignored
+      // Anything else is not the protocol (a task's own process.send): ignored.
+      if (Array.isArray(m)) return m as unknown as FromWorker;
     }
     return undefined;
   }
@@ -204,8 +204,7 @@ export class ProcessWorker extends WorkerState {
     if (!this.#refed) this.#setRef(true);
   }
 
-  idle(now: number): void {
-    this.idleSince = now;
+  protected release(): void {
     if (!this.held || this.dead) this.#setRef(false);
   }
 
@@ -246,7 +245,7 @@ export class ProcessWorker extends WorkerState {
     this.#packet = packet as unknown[][];
     this.#at = 1;
     const first = this.receive();
-    if (first !== undefined) this.#events.onMessage(this, first);
+    if (first !== undefined) this.events.onMessage(this, first);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -261,7 +260,7 @@ export class ProcessWorker extends WorkerState {
     this.dead = true;
     try {
       this.#setRef(false);
-      this.#events.onExit(this, exit.exitCode ?? -1);
+      this.events.onExit(this, exit.exitCode ?? -1);
     } finally {
       this.#startedCountFinal();
       this.#resolveExited();

@@ -1,20 +1,43 @@
 /**
- * What the pool's scheduling knows about one worker, whatever hosts it: the jobs in flight (in the order
- * the worker runs them) and the bookkeeping that decides when it is busy, idle, retiring or dead. The
- * transport — a worker thread and its port (`PoolWorker`), or a child process and its IPC channel
- * (`ProcessWorker`) — is what the subclasses add: how a message goes out, how the next one already
- * received is read synchronously, how many jobs the worker has started, and how it is kept alive,
- * released and stopped.
+ * What the pool knows about one worker, whatever hosts it: the jobs in flight (in the order the worker
+ * runs them), its life (starting, ready, retiring, dying, dead) and the deadline of the job it runs —
+ * a timeout, or the grace an aborted job gets to be skipped. The driver decides *which* worker gets a
+ * job and when one is retired; this class keeps the worker's own books and stops it when its running
+ * job must end. The transport — a worker thread and its port (`PoolWorker`), or a child process and its
+ * IPC channel (`ProcessWorker`) — is what the subclasses add: how a message goes out, how the next one
+ * already received is read synchronously, how many jobs the worker has started, and how it is kept
+ * alive, released and stopped.
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { TaskFailure } from '@isolane/core';
 import { Deque } from './deque.js';
-import type { PoolJob } from './pool-job.js';
+import type { FromWorker, ToWorker } from './messages.js';
+import { JOB_DONE, type PoolJob } from './pool-job.js';
+import { TO_WORKER_CANCEL } from './protocol.js';
+import { timeoutFailure } from './worker-death.js';
+
+/** How long an aborted job may stay at the head of a worker before the worker is stopped. */
+const ABORT_GRACE_MS = 50;
 
 /** How the driver hears from a worker. */
 export interface WorkerEvents {
-  onMessage(worker: WorkerState, message: unknown[]): void;
+  onMessage(worker: WorkerState, message: FromWorker): void;
   onExit(worker: WorkerState, code: number): void;
+  /** It is being stopped to end its running job's work (timeout, abort, a task that broke it). */
+  onStopping(worker: WorkerState): void;
+}
+
+/** The jobs in flight on a worker, as the driver may read them. */
+export interface InflightView {
+  readonly length: number;
+  peek(): PoolJob | undefined;
+  at(index: number): PoolJob | undefined;
+}
+
+/** `process.exit(code)` was called in a worker, by job `id` (-1: outside any task). */
+export interface ExitNote {
+  readonly id: number;
+  readonly code: number;
 }
 
 /**
@@ -22,69 +45,235 @@ export interface WorkerEvents {
  *
  * @example
  * ```ts
- * class MyWorker extends WorkerState { … } // implements post, receive, startedCount, busy, idle, kill, exited
+ * class MyWorker extends WorkerState { … } // implements post, receive, startedCount, busy, release, kill, exited
  * ```
  */
 export abstract class WorkerState {
-  /** Jobs sent and not answered yet, in the order the worker runs them. */
-  readonly inflight = new Deque<PoolJob>();
+  protected readonly events: WorkerEvents;
+  readonly #inflight = new Deque<PoolJob>();
   /** Task spec references this worker has already been told about. */
-  readonly known: boolean[] = [];
-  /** The bootstrap has loaded; jobs may be sent. */
-  ready = false;
-  /** Takes no new jobs; terminated once its jobs in flight are answered. */
-  retiring = false;
-  /** Start a successor once it is terminated. */
-  replaceWhenDone = false;
-  /** Being terminated on purpose: takes nothing more. */
-  dying = false;
-  /** The worker has exited. */
-  dead = false;
-  /** Jobs sent so far (the last one's `seq`). */
-  sent = 0;
-  /** When its current head job became the one it runs (performance.now()). */
-  headSince = 0;
+  readonly #known: boolean[] = [];
+  #ready = false;
+  #retiring = false;
+  #replaceWhenDone = false;
+  #dying = false;
+  #dead = false;
+  #sent = 0;
+  #headSince = 0;
   /** The head job's deadline (performance.now() ms), 0 for none. */
-  deadline = 0;
-  timer: NodeJS.Timeout | undefined = undefined;
-  timerAt = 0;
-  /** When it last became idle. */
-  idleSince = 0;
-  /** The job whose work a deliberate kill stops (timeout, abort, a task that broke the worker). */
-  killTarget: PoolJob | undefined = undefined;
-  /**
-   * A job whose timeout passed before the worker said it had started it (a process's start marker may
-   * still be on its way): if the death shows it had started, it failed by its timeout.
-   */
-  overdue: PoolJob | undefined = undefined;
-  /** `process.exit(code)` was called in it, by job `id` (-1: outside any task). */
-  exitNote: { id: number; code: number } | undefined = undefined;
-  /** An 'error' event (an out-of-memory kill, or an entry that failed to load). */
-  error: Error | undefined = undefined;
-  /** Id of the last job it answered, to route errors raised outside any task. */
-  lastId = -1;
+  #deadline = 0;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  #timerAt = 0;
+  #idleSince = 0;
+  #killTarget: PoolJob | undefined = undefined;
+  #overdue: PoolJob | undefined = undefined;
+  #exitNote: ExitNote | undefined = undefined;
+  #error: Error | undefined = undefined;
+  #lastId = -1;
   /** Someone waits for it to stop: it stays ref'd until it has exited (see `stop()`). */
   protected held = false;
   /** Resolves once it has exited (and its death has been reconciled). */
   abstract readonly exited: Promise<void>;
+  readonly #onDeadline = (): void => this.#deadlineReached();
 
+  constructor(events: WorkerEvents) {
+    this.events = events;
+  }
+
+  /** Jobs sent and not answered yet, in the order the worker runs them. */
+  get inflight(): InflightView {
+    return this.#inflight;
+  }
+  /** The bootstrap has loaded; jobs may be sent. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+  /** Takes no new jobs; terminated once its jobs in flight are answered. */
+  get retiring(): boolean {
+    return this.#retiring;
+  }
+  /** Being terminated on purpose: takes nothing more. */
+  get dying(): boolean {
+    return this.#dying;
+  }
+  /** The worker has exited. */
+  get dead(): boolean {
+    return this.#dead;
+  }
+  protected set dead(value: boolean) {
+    this.#dead = value;
+  }
+  /** Jobs sent so far (the last one's `seq`). */
+  get sent(): number {
+    return this.#sent;
+  }
+  /** When it last became idle (performance.now()). */
+  get idleSince(): number {
+    return this.#idleSince;
+  }
+  /** The job whose work a deliberate kill stops (timeout, abort, a task that broke the worker). */
+  get killTarget(): PoolJob | undefined {
+    return this.#killTarget;
+  }
+  /**
+   * A job whose timeout passed before the worker said it had started it (a process's start marker may
+   * still be on its way): if the death shows it had started, it failed by its timeout.
+   */
+  get overdue(): PoolJob | undefined {
+    return this.#overdue;
+  }
+  /** `process.exit(code)` was called in it. */
+  get exitNote(): ExitNote | undefined {
+    return this.#exitNote;
+  }
+  /** An 'error' event (an out-of-memory kill, or an entry that failed to load). */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+  protected set error(err: Error) {
+    this.#error = err;
+  }
+  /** Id of the last job it answered, to route errors raised outside any task. */
+  get lastId(): number {
+    return this.#lastId;
+  }
   /** True when it can take jobs now. */
   get usable(): boolean {
-    return this.ready && !this.retiring && !this.dying && !this.dead;
+    return this.#ready && !this.#retiring && !this.#dying && !this.#dead;
+  }
+  /** Not dead, dying or retiring: it counts toward the pool's size. */
+  get live(): boolean {
+    return !this.#dead && !this.#dying && !this.#retiring;
   }
 
   /** Sends one message of the protocol; throws (synchronously) when it cannot be serialized. */
-  abstract post(message: unknown[], transfer?: readonly TransferListItem[]): void;
+  abstract post(message: ToWorker, transfer?: readonly TransferListItem[]): void;
   /** The next message the worker sent that has already arrived, read synchronously. */
-  abstract receive(): unknown[] | undefined;
+  abstract receive(): FromWorker | undefined;
   /** How many jobs the worker has started (its last started job's `seq`). */
   abstract startedCount(): number;
   /** Called when it goes from idle to busy, or work waits for it to start. */
   abstract busy(): void;
-  /** Called when it has nothing in flight: it no longer keeps the process alive. */
-  abstract idle(now: number): void;
+  /** It has nothing in flight: it no longer keeps the process alive (unless someone waits for it). */
+  protected abstract release(): void;
   /** Ends the thread or process now (idempotent); its exit event does the bookkeeping. */
   protected abstract kill(): void;
+
+  /** True once it has been told about task spec `ref` (and marks it told). */
+  knows(ref: number): boolean {
+    if (this.#known[ref] === true) return true;
+    this.#known[ref] = true;
+    return false;
+  }
+
+  /** Those introductions did not go out after all (the message could not be sent). */
+  forget(refs: readonly number[]): void {
+    for (const ref of refs) this.#known[ref] = false;
+  }
+
+  /** Its bootstrap and preloads have loaded and the task path is warm: jobs may be sent. */
+  markReady(): void {
+    this.#ready = true;
+  }
+
+  /** `process.exit(code)` was called in it by job `id` (-1: outside any task); it dies next. */
+  noteExit(id: number, code: number): void {
+    this.#exitNote = { id, code };
+  }
+
+  /** Records that `j` went out to it; the head's timeout starts counting when it becomes the head. */
+  commit(j: PoolJob, becomesHead: boolean): void {
+    j.sentTo(this, ++this.#sent);
+    this.#inflight.push(j);
+    if (becomesHead) {
+      this.busy();
+      this.#headChanged(j, performance.now());
+    }
+  }
+
+  /** The worker answered job `id` (its head): removes it and moves the head on. */
+  answered(id: number, now: number): PoolJob | undefined {
+    const inflight = this.#inflight;
+    const j = inflight.peek();
+    if (j === undefined || j.id !== id) return undefined; // not ours any more (settled by a kill)
+    inflight.shift();
+    this.#lastId = id;
+    const next = inflight.peek();
+    if (next !== undefined) this.#headChanged(next, now);
+    else this.#deadline = 0;
+    return j;
+  }
+
+  /** It has nothing in flight. */
+  idle(now: number): void {
+    this.#idleSince = now;
+    this.release();
+  }
+
+  /**
+   * Aborts `j`, a job sent to it: settles it with `failure`, then stops the work — a cancel if it has
+   * not started (stopping the worker should it stay stuck before it), the worker if it runs.
+   */
+  abort(j: PoolJob, failure: TaskFailure): void {
+    const head = this.#inflight.peek() === j;
+    const now = performance.now();
+    j.fail(failure, head ? now - this.#headSince : 0);
+    if (this.#dying || this.#dead) return;
+    const started = this.startedCount();
+    if (started > j.seq) return; // it already finished; its answer will be ignored
+    if (head && started === j.seq) {
+      this.stopFor(j); // it is running: stop the work, not just the waiting
+      return;
+    }
+    // Not started yet: the worker skips it. Should it be stuck before it, the grace deadline stops it.
+    this.post([TO_WORKER_CANCEL, j.id]);
+    if (head) this.#armDeadline(now + ABORT_GRACE_MS, now);
+  }
+
+  /**
+   * The running task broke the worker (an uncaught error): job `id` fails and the worker goes. False if
+   * `id` is not the job it runs (a late error of one that settled).
+   */
+  failRunning(id: number, failure: TaskFailure, now: number): boolean {
+    const j = this.#inflight.peek();
+    if (j === undefined || j.id !== id) return false;
+    j.fail(failure, now - this.#headSince);
+    this.stopFor(j);
+    return true;
+  }
+
+  /** Stops it to end `target`'s work; what had not started yet is retried once it is gone. */
+  stopFor(target: PoolJob): void {
+    if (this.#dying || this.#dead) return;
+    this.#killTarget = target;
+    this.terminate();
+    this.events.onStopping(this);
+  }
+
+  /**
+   * It takes nothing more (its jobs in flight still run). With `replaceWhenDone` a successor is due
+   * once it is gone. False if it was already retiring, dying or dead.
+   */
+  retire(replaceWhenDone: boolean): boolean {
+    if (this.#retiring || this.#dying || this.#dead) return false;
+    this.#retiring = true;
+    this.#replaceWhenDone = replaceWhenDone;
+    return true;
+  }
+
+  /** A retiring worker answered its last job: it goes. True if a successor is due. */
+  windDown(): boolean {
+    this.terminate();
+    const replace = this.#replaceWhenDone;
+    this.#replaceWhenDone = false;
+    return replace;
+  }
+
+  /** It died: its jobs in flight, removed, and how long the head had run (ms). */
+  takeJobs(now: number): { jobs: PoolJob[]; headMs: number } {
+    this.#clearTimer();
+    return { jobs: this.#inflight.drain(), headMs: now - this.#headSince };
+  }
 
   /**
    * Stops it and resolves once it is gone. Someone waits for that, so it keeps the process alive until
@@ -94,7 +283,7 @@ export abstract class WorkerState {
    * event loop empty first — the exit event, and whatever awaits it, would never come.
    */
   stop(): Promise<void> {
-    if (!this.dead) {
+    if (!this.#dead) {
       this.held = true;
       this.busy();
       this.terminate();
@@ -107,18 +296,74 @@ export abstract class WorkerState {
    * open: an idle worker being recycled must not keep the process alive (`stop()` does).
    */
   terminate(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.dying = true;
+    this.#clearTimer();
+    this.#dying = true;
     this.kill();
   }
+
   /**
    * The failure of `job` (undefined: no task was running) for a death that `process.exit()` did not
    * explain, or undefined to let the driver describe it from `error` and the exit code.
    */
   deathFailure(_code: number, _memoryLimitMb: number | undefined): TaskFailure | undefined {
     return undefined;
+  }
+
+  /** `j` is now the job it runs: its timeout starts counting. */
+  #headChanged(j: PoolJob, now: number): void {
+    this.#headSince = now;
+    let deadline = 0;
+    if (j.state === JOB_DONE)
+      deadline = now + ABORT_GRACE_MS; // aborted before the worker could skip it
+    else if (j.timeout > 0) deadline = now + j.timeout;
+    this.#armDeadline(deadline, now);
+  }
+
+  #armDeadline(deadline: number, now: number): void {
+    this.#deadline = deadline;
+    if (deadline === 0) return;
+    if (this.#timer === undefined || this.#timerAt > deadline) {
+      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      this.#setTimer(deadline, now);
+    }
+  }
+
+  #setTimer(at: number, now: number): void {
+    this.#timerAt = at;
+    this.#timer = setTimeout(this.#onDeadline, Math.max(1, Math.ceil(at - now)));
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #deadlineReached(): void {
+    this.#timer = undefined;
+    const j = this.#inflight.peek();
+    if (j === undefined || this.#deadline === 0 || this.#dying || this.#dead) return;
+    const now = performance.now();
+    if (now + 0.5 < this.#deadline) {
+      this.#setTimer(this.#deadline, now);
+      return;
+    }
+    const started = this.startedCount();
+    if (started > j.seq) {
+      // It finished in time and the worker moved on; its answer is on the way.
+      this.#setTimer(now + 5, now);
+      return;
+    }
+    if (j.state !== JOB_DONE && started === j.seq) {
+      j.fail(timeoutFailure(j.timeout), now - this.#headSince);
+    } else if (j.state !== JOB_DONE) {
+      // A process's start marker may still be on its way: its death tells whether `j` had started.
+      this.#overdue = j;
+    }
+    // Either its time is up, or the worker is stuck before it (code left behind by an earlier task):
+    // stop it; what did not start yet moves to another worker.
+    this.stopFor(j);
   }
 }
