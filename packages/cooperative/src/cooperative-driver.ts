@@ -6,12 +6,21 @@
  */
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
-import { checkConcurrencyOption } from '@isolane/core/driver-kit';
+import {
+  checkConcurrency,
+  checkMemoryLimit,
+  checkModuleHref,
+  closedFailure,
+  timeoutFailure,
+} from '@isolane/core/driver-kit';
 import { createRuntime, type Runtime } from '@isolane/core/runtime';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /** Options of the cooperative driver (it has no driver-specific options). */
-export type CooperativeDriverOptions = Pick<DriverSettings, 'concurrency' | 'bootstrap' | 'options'>;
+export type CooperativeDriverOptions = Pick<DriverSettings, 'concurrency' | 'bootstrap' | 'options'> & {
+  /** Checked like every driver's (driver-kit's rule), but not enforced: tasks share the caller's heap. */
+  readonly memoryLimitMb?: number | undefined;
+};
 
 /**
  * Runs tasks on the current event loop.
@@ -30,12 +39,21 @@ export class CooperativeDriver implements Driver {
   readonly #limit: LimitFunction;
   readonly #runtime: Runtime;
   readonly #running = new Set<() => void>();
+  /** Jobs waiting for a place: each fails with the closed failure if the driver closes first. */
+  readonly #waiting = new Set<(failure: TaskFailure) => void>();
   #nextId = 1;
   #closed = false;
 
   constructor(settings: CooperativeDriverOptions) {
-    // The same range as every driver (driver-kit): an integer from 1 to 4096.
-    const concurrency = checkConcurrencyOption(settings.concurrency, 'cooperative driver: "concurrency"');
+    // The same rules as every driver (driver-kit's checkers), so a value means the same everywhere.
+    const concurrency = checkConcurrency(settings.concurrency, 'cooperative driver: "concurrency"');
+    const bootstrap =
+      settings.bootstrap === undefined
+        ? undefined
+        : checkModuleHref(settings.bootstrap, 'cooperative driver: "bootstrap"');
+    if (settings.memoryLimitMb !== undefined) {
+      checkMemoryLimit(settings.memoryLimitMb, 'cooperative driver: "memoryLimitMb"');
+    }
     const unknown = Object.keys(settings.options ?? {});
     if (unknown.length > 0) {
       throw new TypeError(
@@ -43,7 +61,7 @@ export class CooperativeDriver implements Driver {
       );
     }
     this.#limit = pLimit(concurrency);
-    this.#runtime = createRuntime({ bootstrap: settings.bootstrap });
+    this.#runtime = createRuntime({ bootstrap });
   }
 
   start(job: Job, sink: JobSink): JobHandle {
@@ -54,19 +72,23 @@ export class CooperativeDriver implements Driver {
     const finish = (result: Result<unknown>): void => {
       if (settled) return;
       settled = true;
+      this.#waiting.delete(failQueued);
       sink.settle(result);
       // Free the concurrency slot now: work that ignores its signal must not starve the queue.
       release?.();
     };
+    const failQueued = (failure: TaskFailure): void => finish({ ok: false, error: failure, ms: 0 });
     if (this.#closed) {
-      finish({ ok: false, error: makeFailure('aborted', 'the cooperative driver is closed'), ms: 0 });
+      finish({ ok: false, error: closedFailure(this.name), ms: 0 });
       return { abort() {} };
     }
+    this.#waiting.add(failQueued);
     const id = this.#nextId++;
     void this.#limit(
       () =>
         new Promise<void>((resolve) => {
           if (settled) return resolve();
+          this.#waiting.delete(failQueued);
           release = resolve;
           this.#running.add(resolve);
           controller = new AbortController();
@@ -74,13 +96,7 @@ export class CooperativeDriver implements Driver {
           let timer: NodeJS.Timeout | undefined;
           if (job.timeout) {
             timer = setTimeout(() => {
-              const failure = makeFailure(
-                'timeout',
-                `the task ran longer than its ${job.timeout} ms timeout`,
-                {
-                  name: 'TimeoutError',
-                },
-              );
+              const failure = timeoutFailure(job.timeout ?? 0);
               finish({ ok: false, error: failure, ms: performance.now() - startedAt });
               controller?.abort(failure);
             }, job.timeout);
@@ -104,6 +120,9 @@ export class CooperativeDriver implements Driver {
   async close(): Promise<void> {
     this.#closed = true;
     this.#limit.clearQueue();
+    const closed = closedFailure(this.name);
+    for (const fail of [...this.#waiting]) fail(closed);
+    this.#waiting.clear();
     for (const release of this.#running) release();
     this.#running.clear();
   }

@@ -62,6 +62,42 @@ export function registerDriver(name: DriverName, factory: DriverFactory): void {
 }
 
 /**
+ * Puts `factory` in place of a name's registered factory (`undefined` removes it) and returns the one
+ * it replaces, so a test can route a name to its own factory and put things back afterwards.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const previous = swapDriverFactory('pool', myFactory);
+ * try { … } finally { swapDriverFactory('pool', previous); }
+ * ```
+ */
+export function swapDriverFactory(
+  name: DriverName,
+  factory: DriverFactory | undefined,
+): DriverFactory | undefined {
+  const s = state();
+  const previous = s.factories.get(name);
+  if (factory) s.factories.set(name, factory);
+  else s.factories.delete(name);
+  return previous;
+}
+
+/**
+ * Forgets a shared driver (without closing it): later groups with its name and settings get a new one.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * unshareDriver(driver);
+ * ```
+ */
+export function unshareDriver(driver: Driver): void {
+  const s = state();
+  for (const [key, shared] of s.shared) if (shared === driver) s.shared.delete(key);
+}
+
+/**
  * Resolves a driver package from the application: first from core itself, then from the working
  * directory and the main script's directory, then through the umbrella package `isolane` found from
  * any of those (it depends on every driver, so `npm i isolane` alone is enough even under pnpm's

@@ -53,3 +53,29 @@ describe('resolveDriverPackage', () => {
     );
   });
 });
+
+describe('swapDriverFactory and unshareDriver', () => {
+  it('routes a name to a factory, puts the previous one back, and forgets a shared driver', async () => {
+    const { closeSharedDrivers, sharedDriver, swapDriverFactory, unshareDriver } = await import(
+      '../src/driver-registry.js'
+    );
+    const made: { name: string; start(): { abort(): void }; close(): Promise<void> }[] = [];
+    const factory = () => {
+      const d = { name: 'fake', start: () => ({ abort() {} }), close: async () => {} };
+      made.push(d);
+      return d;
+    };
+    const previous = swapDriverFactory('thread', factory);
+    try {
+      const a = await sharedDriver('thread', { concurrency: 1 });
+      expect(await sharedDriver('thread', { concurrency: 1 })).toBe(a);
+      unshareDriver(a);
+      const b = await sharedDriver('thread', { concurrency: 1 });
+      expect(b).not.toBe(a);
+      expect(made).toHaveLength(2);
+    } finally {
+      expect(swapDriverFactory('thread', previous)).toBe(factory);
+      await closeSharedDrivers();
+    }
+  });
+});

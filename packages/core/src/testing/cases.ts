@@ -17,6 +17,7 @@ import { WaitGroup, type WaitGroupOptions } from '../wait-group.js';
 import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
 import * as t from './fixtures/tasks.js';
+import { PARITY_CASES } from './parity-cases.js';
 import { runNode } from './run-node.js';
 
 /** What a case gets: a way to make drivers of the model under test (closed for it afterwards). */
@@ -704,6 +705,7 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   },
   CAPTURE_RULES_CASE,
   BUFFER_ROUNDTRIP_CASE,
+  ...PARITY_CASES,
 ];
 
 /**
