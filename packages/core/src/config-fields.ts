@@ -5,13 +5,13 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findProjectRoot } from './config-discovery.js';
+import { describeValue as describe } from './driver-kit/describe-value.js';
 import { checkModuleHref } from './driver-kit/module-href.js';
 import {
   checkConcurrency,
   checkGlobals,
   checkMemoryLimit,
   checkTimeout,
-  describeValue as describe,
 } from './driver-kit/option-checks.js';
 
 // The per-option checkers live in driver-kit (one rule for WaitGroup, the config file and every

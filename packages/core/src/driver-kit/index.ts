@@ -31,6 +31,7 @@ export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
 export { afterChildDrained } from './child-drain.js';
 export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
+export { describeValue } from './describe-value.js';
 export {
   createDriverByName,
   type DriverChoice,
@@ -63,7 +64,6 @@ export {
   checkGlobals,
   checkMemoryLimit,
   checkTimeout,
-  describeValue,
   MIN_MEMORY_LIMIT_MB,
 } from './option-checks.js';
 export {

@@ -4,7 +4,7 @@
  * every driver check with it, so a value accepted by one is accepted by all.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeValue } from './option-checks.js';
+import { describeValue } from './describe-value.js';
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const DRIVE_PATH = /^[a-z]:[\\/]/i;

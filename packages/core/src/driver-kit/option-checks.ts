@@ -5,6 +5,7 @@
  * a value of the wrong type and a `RangeError` for a number outside its range, naming the option (the
  * `label` the caller passes) and what it accepts.
  */
+import { describeValue } from './describe-value.js';
 import { checkNumberInRange, checkTimerMs, MAX_CONCURRENCY, MAX_MEMORY_LIMIT_MB } from './option-ranges.js';
 
 /**
@@ -82,21 +83,4 @@ export function checkGlobals(value: unknown, label: string): string[] {
     throw new TypeError(`${label} must be an array of identifier names, got ${describeValue(value)}`);
   }
   return value as string[];
-}
-
-/**
- * A value as an error message shows it: strings quoted, objects and arrays by kind.
- *
- * @example
- * ```ts
- * describeValue('4'); // '"4"'
- * describeValue(4);   // 'number 4'
- * ```
- */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `"${value}"`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -6,6 +6,8 @@
  * for a non-number and a `RangeError` naming the option and its range for a number outside it.
  */
 
+import { describeValue } from './describe-value.js';
+
 /** Longest delay a Node timer honours (2^31 - 1 ms, about 24.8 days); longer ones fire after 1 ms. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -49,7 +51,7 @@ export function checkNumberInRange(
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   const unit = range.unit ? ` ${range.unit}` : '';
   if (typeof value !== 'number') {
-    throw new TypeError(`${label} must be a number${unit ? ` of${unit}` : ''}, got ${describe(value)}`);
+    throw new TypeError(`${label} must be a number${unit ? ` of${unit}` : ''}, got ${describeValue(value)}`);
   }
   if (range.infinity && value === Number.POSITIVE_INFINITY) return value;
   const ok =
@@ -111,12 +113,4 @@ export function checkMemoryMb(
  */
 export function checkPrespawn(value: unknown, label: string): number {
   return checkNumberInRange(value, label, { min: 0, max: MAX_PRESPAWN, integer: true });
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `"${value}"`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }

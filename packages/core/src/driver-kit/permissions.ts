@@ -10,8 +10,10 @@
  * Defence in depth, not a sandbox: Node calls the model a seat belt, and it has had bypasses (symlinks,
  * path traversal, `process.binding`). Hostile code belongs in a container or a VM (docs/security.md).
  */
+
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeValue } from './describe-value.js';
 
 /**
  * What a worker process may do beyond reading what its tasks need.
@@ -73,7 +75,7 @@ export function checkPermissions(value: unknown, label: string): ResolvedWorkerP
   if (value === true) return none;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(
-      `${label} must be true, false or an object { fsRead, fsWrite, childProcess, worker, addons, net }, got ${describe(value)}`,
+      `${label} must be true, false or an object { fsRead, fsWrite, childProcess, worker, addons, net }, got ${describeValue(value)}`,
     );
   }
   const input = value as Record<string, unknown>;
@@ -84,7 +86,7 @@ export function checkPermissions(value: unknown, label: string): ResolvedWorkerP
   }
   for (const key of ['childProcess', 'worker', 'addons', 'net'] as const) {
     if (input[key] !== undefined && typeof input[key] !== 'boolean') {
-      throw new TypeError(`${label}.${key} must be a boolean, got ${describe(input[key])}`);
+      throw new TypeError(`${label}.${key} must be a boolean, got ${describeValue(input[key])}`);
     }
   }
   if (input.addons === true && !supportsAddonFlag()) {
@@ -104,14 +106,14 @@ function paths(value: unknown, label: string): readonly string[] | '*' {
   if (value === undefined) return [];
   if (value === '*') return '*';
   if (!Array.isArray(value)) {
-    throw new TypeError(`${label} must be an array of absolute paths or '*', got ${describe(value)}`);
+    throw new TypeError(`${label} must be an array of absolute paths or '*', got ${describeValue(value)}`);
   }
   return Object.freeze(
     value.map((p, i) => {
       const path = typeof p === 'string' && p.startsWith('file:') ? fileURLToPath(p) : p;
       if (typeof path !== 'string' || !isAbsolute(path) || path.includes('\0') || path.includes(',')) {
         throw new TypeError(
-          `${label}[${i}] must be an absolute path (or file: URL) without a comma, got ${describe(p)}`,
+          `${label}[${i}] must be an absolute path (or file: URL) without a comma, got ${describeValue(p)}`,
         );
       }
       return path;
@@ -166,12 +168,4 @@ export function permissionFlags(
   if (permissions.addons) flags.push('--allow-addons');
   if (permissions.net && process.allowedNodeEnvironmentFlags.has('--allow-net')) flags.push('--allow-net');
   return flags;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { describeValue } from '../../src/driver-kit/describe-value.js';
 import {
   checkConcurrency,
   checkGlobals,
   checkMemoryLimit,
   checkTimeout,
-  describeValue,
   MIN_MEMORY_LIMIT_MB,
 } from '../../src/driver-kit/option-checks.js';
 
