@@ -1,7 +1,8 @@
 /**
- * Module references: checking once per module that a task module exists (normalizing a URL or an
- * absolute path to an href is driver-kit's `checkModuleHref`), so a typo is a `SpawnError` at `go()`. Kept apart from `task.ts` so task modules
- * (which import `defineTask`) do not load `node:fs` in every cold worker.
+ * Module references: checking once per module that a task module exists, so a typo is a `SpawnError`
+ * at `go()` (turning a URL or an absolute path into an href is driver-kit's `checkModuleHref`). Kept
+ * apart from `task.ts` so task modules (which import `defineTask`) do not load `node:fs` in every cold
+ * worker.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
