@@ -28,7 +28,8 @@ const MEASURE_HELP: Record<MeasureName, string> = {
     'is with a prespawned worker and one task every 150 ms.',
   throughput:
     'many trivial tasks in flight at once through one session (one WaitGroup for isolane), tasks/s: ' +
-    '100,000 for pools and in-process subjects, 150 (thread) / 40 (process) for per-task models.',
+    '100,000 for pools and in-process subjects, 150 (thread) / 40 (process) for per-task models, ' +
+    '10,000 through 2 queue workers (queue, raw BullMQ; 2,000 with --quick).',
   scaling:
     'CPU-bound tasks (8 x ~250 ms of calibrated work) submitted at once; speedup over the same tasks run ' +
     'serially on one thread (the "OS-level parallelism" column), best of 2. Also 10,000 tasks of ~1 ms CPU ' +
@@ -183,9 +184,10 @@ const program = new Command();
 program
   .name('isolane-bench')
   .description(
-    'Measures the isolane drivers (cooperative, thread, fork, pool) and the peers a user would pick instead ' +
-      '(raw child_process.fork, raw new Worker, raw postMessage ping-pong, piscina, tinypool, workerpool, poolifier, ' +
-      'p-limit) side by side in one run. Each measurement runs in a fresh child process, one at a time.',
+    'Measures the isolane drivers (cooperative, thread, fork, pool, queue) and the peers a user would pick instead ' +
+      '(raw child_process.fork, raw new Worker, raw postMessage ping-pong, raw BullMQ, piscina, tinypool, workerpool, ' +
+      'poolifier, p-limit) side by side in one run. The queue rows start a private loopback redis-server (skipped ' +
+      'when it is not installed). Each measurement runs in a fresh child process, one at a time.',
   )
   .addHelpText(
     'after',

@@ -38,6 +38,8 @@ export interface Plan {
     readonly threadTasks: number;
     /** A process spawned per task. */
     readonly processTasks: number;
+    /** Through a Redis queue and two worker processes (the queue driver and raw BullMQ). */
+    readonly queueTasks: number;
   };
   /** `repeats`: each wall time is the best of this many runs (less noise from whatever else runs). */
   readonly scaling: { readonly tasks: number; readonly taskMs: number; readonly repeats: number };
@@ -82,7 +84,12 @@ export function makePlan(quick: boolean): Plan {
       prespawnIntervalMs: 150,
       pairedProcesses: size(1, 3),
     },
-    throughput: { pooledTasks: size(5_000, 100_000), threadTasks: size(12, 150), processTasks: size(6, 40) },
+    throughput: {
+      pooledTasks: size(5_000, 100_000),
+      threadTasks: size(12, 150),
+      processTasks: size(6, 40),
+      queueTasks: size(2_000, 10_000),
+    },
     scaling: { tasks: size(4, 8), taskMs: size(60, 250), repeats: size(1, 2) },
     cpuBatch: { tasks: size(300, 10_000), taskMs: 1 },
     probes: {

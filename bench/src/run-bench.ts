@@ -55,6 +55,8 @@ async function availability(subjects: readonly Subject[]): Promise<SubjectInfo[]
   return Promise.all(
     subjects.map(async (s): Promise<SubjectInfo> => {
       const info = describeSubject(s);
+      const reason = await s.unavailable?.();
+      if (reason !== undefined) return { ...info, available: false, unavailableReason: reason };
       if (s.kind !== 'driver' || !(DRIVER_IDS as readonly string[]).includes(s.family))
         return { ...info, available: true };
       try {

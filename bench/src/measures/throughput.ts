@@ -16,6 +16,7 @@ import type { Subject } from '../subjects/subject.js';
  * ```
  */
 export function throughputTasks(subject: Subject, plan: Plan): number {
+  if (subject.throughputTasks) return subject.throughputTasks(plan);
   if (!subject.features.perTask) return plan.throughput.pooledTasks;
   return subject.features.processes ? plan.throughput.processTasks : plan.throughput.threadTasks;
 }

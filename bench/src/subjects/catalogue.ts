@@ -6,6 +6,8 @@ import { isolaneSubjects } from './isolane.js';
 import { pLimitSubject } from './p-limit.js';
 import { piscinaSubject } from './piscina.js';
 import { poolifierSubject } from './poolifier.js';
+import { queueSubject } from './queue.js';
+import { rawBullmqSubject } from './raw-bullmq.js';
 import { rawForkSubject } from './raw-fork.js';
 import { rawPingPongSubject } from './raw-ping-pong.js';
 import { rawWorkerSubject } from './raw-worker.js';
@@ -24,9 +26,11 @@ import { workerpoolSubject } from './workerpool.js';
 export function allSubjects(): Subject[] {
   return [
     ...isolaneSubjects(),
+    queueSubject(),
     rawForkSubject(),
     rawWorkerSubject(),
     rawPingPongSubject(),
+    rawBullmqSubject(),
     piscinaSubject(),
     tinypoolSubject(),
     workerpoolSubject(),
@@ -50,12 +54,13 @@ export function subjectById(id: string): Subject {
 }
 
 /** The names `--drivers` accepts. */
-export const DRIVER_FAMILIES = ['cooperative', 'thread', 'fork', 'pool'] as const;
+export const DRIVER_FAMILIES = ['cooperative', 'thread', 'fork', 'pool', 'queue'] as const;
 /** The names `--peers` accepts (the raw baselines count as peers). */
 export const PEER_FAMILIES = [
   'raw-fork',
   'raw-worker',
   'raw-ping-pong',
+  'raw-bullmq',
   'piscina',
   'tinypool',
   'workerpool',

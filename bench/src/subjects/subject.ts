@@ -3,6 +3,7 @@
  * driver, a set of workers), runs catalogue tasks by name and closes; the measures and probes only ever
  * talk to this interface, so every row of the comparison runs the same code path.
  */
+import type { Plan } from '../plan.js';
 import type { TaskName } from '../workers/tasks.js';
 
 /** What a session is opened with. Subjects that cannot honour an option say so in `features`. */
@@ -82,6 +83,10 @@ export interface Subject extends SubjectDescription {
   readonly baselines: SubjectBaselines;
   /** Opens a session; the caller closes it. */
   open(options: SessionOptions): Promise<Session>;
+  /** Why this subject cannot run on this machine (a missing server, an unbuilt package), if it cannot. */
+  unavailable?(): Promise<string | undefined>;
+  /** How many tasks the throughput measure gives it, when not the plan's count for its model. */
+  throughputTasks?(plan: Plan): number;
 }
 
 /**
