@@ -1,5 +1,5 @@
 /**
- * The speed targets the driver issues set (issue 3: thread and fork; issue 4: pool), checked against the
+ * The speed targets the driver issues set (issue 3: thread and fork; issue 4: pool; issue 16: queue), checked against the
  * figures of one run. A target whose figures were not measured (driver unavailable or filtered out) is
  * listed with `met: null` rather than dropped, so a missing driver cannot pass silently.
  */
@@ -117,6 +117,24 @@ export function checkTargets(result: Figures): TargetRow[] {
       1.85,
       'x',
       cores === 2 ? undefined : `the target is stated for 2 cores; this machine has ${cores}`,
+    ),
+    row(
+      'queue-warm',
+      16,
+      'queue sequential warm round trip p50 vs raw BullMQ (same loopback Redis)',
+      lat('queue')?.warmVs?.ratio,
+      '<=',
+      1.2,
+      'x',
+    ),
+    row(
+      'queue-throughput',
+      16,
+      'queue throughput (trivial tasks through 2 workers) vs raw BullMQ',
+      ratioOf(thr('queue')?.tasksPerSecond, thr('raw-bullmq')?.tasksPerSecond),
+      '>=',
+      1,
+      'x',
     ),
   ];
 }
