@@ -570,7 +570,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     'ThreadDriver',
     '{ memoryLimitMb: 0 }',
     { memoryLimitMb: 0 },
-    throwsRange(/"memoryLimitMb" must be a number of MiB from 1 to 1048576/),
+    throwsRange(/"memoryLimitMb" must be an integer from 8 to 1048576 MiB/),
   ),
   ctorCase(
     'thread',
