@@ -3,7 +3,7 @@
  * channel (advanced serialization), never over stdout/stderr, so whatever a task prints cannot corrupt
  * them.
  */
-import type { Result, TaskFailure, TaskSpec } from '@isolane/core';
+import type { OneTaskJob, OneTaskMessage } from '@isolane/core/runtime';
 
 /** What a child is started with (one JSON argument on its command line). */
 export interface ChildConfig {
@@ -19,24 +19,12 @@ export interface ChildConfig {
 }
 
 /** Parent → child: the one task this child runs. */
-export interface JobMessage {
+export interface JobMessage extends OneTaskJob {
   readonly t: 'job';
-  readonly id: number;
-  readonly task: TaskSpec;
-  readonly args: readonly unknown[];
 }
 
-/** Child → parent. */
-export type ChildMessage =
-  /** The bootstrap loaded and the task is about to run: its timeout starts now. */
-  | { readonly t: 'start' }
-  /**
-   * The task's outcome. `fatal`: the child is exiting because of it (an uncaught error), so its
-   * death is expected and not reported again.
-   */
-  | { readonly t: 'result'; readonly result: Result<unknown>; readonly fatal?: boolean }
-  /** A late error: the task had already sent its result. The child exits after sending it. */
-  | { readonly t: 'stray'; readonly failure: TaskFailure };
+/** Child → parent: core's one-task messages (`start`, `result`, `stray`), see `OneTaskMessage`. */
+export type ChildMessage = OneTaskMessage;
 
 /**
  * True for a message this driver's child sent (the channel may carry other traffic, e.g. a task's own `process.send`).

@@ -13,7 +13,7 @@
  */
 import { readSync, writeSync } from 'node:fs';
 import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { makeFailure, startParentWatchdog } from '@isolane/core/runtime';
+import { startParentWatchdog, unsendableResult } from '@isolane/core/runtime';
 import {
   FROM_WORKER_FAIL,
   FROM_WORKER_OK,
@@ -112,13 +112,9 @@ function processTransport(): EntryTransport {
     try {
       send([key, message]);
     } catch (err) {
+      // Only an answer has a value of the task's in it: it fails with core's one fallback.
       if (message[0] !== FROM_WORKER_OK && message[0] !== FROM_WORKER_FAIL) return;
-      const failure = makeFailure(
-        'unserializable',
-        `the result cannot be sent back: ${(err as Error)?.message ?? String(err)}`,
-        { name: 'DataCloneError' },
-      );
-      send([key, [FROM_WORKER_FAIL, message[1], failure, message[3]]]);
+      send([key, [FROM_WORKER_FAIL, message[1], unsendableResult(err), message[3]]]);
     }
   };
 

@@ -2,13 +2,10 @@
  * The messages a thread driver and its worker entry exchange, kept apart so both sides agree on one
  * shape. Types only: importing it costs the worker nothing at run time.
  */
-import type { Result, TaskFailure, TaskSpec } from '@isolane/core/runtime';
+import type { OneTaskJob, OneTaskMessage } from '@isolane/core/runtime';
 
 /** One job, as the worker receives it (in `workerData` when spawned for it, else as its first message). */
-export interface JobMessage {
-  readonly task: TaskSpec;
-  readonly args: readonly unknown[];
-  readonly id: number;
+export interface JobMessage extends OneTaskJob {
   /** The parent enforces a timeout, so it needs to hear when the task starts. */
   readonly timed: boolean;
 }
@@ -28,12 +25,9 @@ export interface WorkerInit {
 }
 
 /**
- * A message from a worker to its parent: `started` (bootstrap loaded, the task's timeout starts now; sent
- * only when the job has a timeout), `result` (the task's outcome), `stray` (a failure the task caused
- * after its outcome was sent, e.g. a timer it left behind threw). Tags are strings so this module stays
- * types-only and costs a cold worker no extra module load.
+ * A message from a worker to its parent: core's one-task messages, the same as a fork child's —
+ * `start` (bootstrap loaded, the task's timeout starts now; sent only when the job has a timeout),
+ * `result` (the task's outcome), `stray` (a failure the task caused after its outcome was sent, e.g. a
+ * timer it left behind threw). Types only: importing it costs the worker nothing at run time.
  */
-export type WorkerMessage =
-  | { readonly t: 'started' }
-  | { readonly t: 'result'; readonly r: Result<unknown> }
-  | { readonly t: 'stray'; readonly f: TaskFailure };
+export type WorkerMessage = OneTaskMessage;

@@ -132,17 +132,17 @@ export class TaskThread {
 
   #onMessage(message: WorkerMessage): void {
     switch (message.t) {
-      case 'started':
+      case 'start':
         this.#startedAt = performance.now();
         this.#armTimeout();
         return;
       case 'result':
-        this.#settle(message.r);
+        this.#settle(message.result);
         this.#linger();
         return;
       case 'stray':
         this.#reported = true;
-        this.#assigned?.sink.stray(message.f);
+        this.#assigned?.sink.stray(message.failure);
         return;
     }
   }

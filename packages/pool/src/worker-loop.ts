@@ -1,0 +1,188 @@
+/**
+ * The job loop of a pool worker: takes in the parent's job batches and cancels, runs the jobs one after
+ * another through core's runtime and hands each outcome to the entry at once (a lone task never waits
+ * for a batch). A cancelled job is skipped, a retiring worker bounces the jobs it has not started.
+ *
+ * This is the warm hot path: it is written with a static continuation instead of async/await (on this
+ * path every promise costs, AsyncLocalStorage's promise hooks are on), and a synchronous task is
+ * answered without any microtask hop.
+ */
+import { availableParallelism } from 'node:os';
+import type { Result, Runtime, TaskSpec } from '@isolane/core/runtime';
+import {
+  FROM_WORKER_BOUNCED,
+  FROM_WORKER_RETIRE,
+  FROM_WORKER_SKIPPED,
+  type SpecIntro,
+  TO_WORKER_CANCEL,
+  TO_WORKER_JOBS,
+} from './protocol.js';
+import type { EntryTransport } from './worker-transport.js';
+
+/** The job loop; see {@link createJobLoop}. */
+export interface JobLoop {
+  /** A message from the parent: its jobs are queued (and run, unless the loop is already running). */
+  receive(message: unknown[]): void;
+  /** Id of the job running now (-1: none). */
+  currentId(): number;
+  /** Starts no more jobs (bounces them) and tells the parent why, once. */
+  retire(reason: string): void;
+}
+
+/**
+ * Creates the job loop of this worker; `answer` posts a job's outcome.
+ *
+ * @example
+ * ```ts
+ * const loop = createJobLoop(runtime, transport, (id, result) => post(encode(id, result)));
+ * transport.onMessage(loop.receive);
+ * ```
+ */
+export function createJobLoop(
+  runtime: Runtime,
+  transport: EntryTransport,
+  answer: (id: number, result: Result<unknown>) => void,
+): JobLoop {
+  const { post, poll: receiveNow, markStarted } = transport;
+  /**
+   * How long (ms) a worker that ran out of jobs keeps polling its port before it goes to sleep. Waking
+   * a sleeping thread costs microseconds (more on virtual machines), as much as a whole trivial task; a
+   * short poll saves it when the next task follows at once, and costs at most this much CPU when none
+   * does. Off where there is one core (the poll would hold the core the caller needs to send that task)
+   * and in a process, whose IPC channel cannot be polled.
+   */
+  const spinMs = transport.canPoll && availableParallelism() > 1 ? 0.02 : 0;
+  /** Task specs by the reference the parent gave them. */
+  const specs: TaskSpec[] = [];
+  /** Pending jobs, flat: id, taskRef, args. */
+  let queue: unknown[] = [];
+  let head = 0;
+  /** Ids the parent cancelled before they started. */
+  const cancelled = new Set<number>();
+  /** How many jobs this worker has received; the n-th job has sequence number n. */
+  let received = 0;
+  let currentId = -1;
+  let pumping = false;
+  /** Jobs started since the worker last woke up or caught a job by polling. */
+  let runLength = 0;
+  /** The previous job of this pumping run has finished (so cancels may have queued up behind it). */
+  let lastFinished = false;
+  let retiring = false;
+
+  function absorb(message: unknown[]): void {
+    if (message[0] === TO_WORKER_JOBS) {
+      for (let i = 1; i < message.length; i += 3) {
+        let ref = message[i + 1];
+        if (typeof ref !== 'number') {
+          const intro = ref as SpecIntro;
+          specs[intro.ref] = intro.spec;
+          ref = intro.ref;
+        }
+        queue.push(message[i], ref, message[i + 2]);
+      }
+    } else if (message[0] === TO_WORKER_CANCEL) {
+      cancelled.add(message[1] as number);
+    }
+  }
+
+  /** Takes in every message already waiting, so a cancel is seen before the job it cancels starts. */
+  function poll(): void {
+    for (let message = receiveNow(); message !== undefined; message = receiveNow()) absorb(message);
+  }
+
+  /** Polls the port for up to spinMs; true if jobs came in. */
+  function spinForMore(): boolean {
+    if (spinMs === 0) return false;
+    const until = performance.now() + spinMs;
+    do {
+      const message = receiveNow();
+      if (message !== undefined) {
+        absorb(message);
+        if (head < queue.length) return true;
+      }
+    } while (performance.now() < until);
+    return false;
+  }
+
+  /** Starts the next job, or stops when there is none. */
+  function next(): void {
+    let polled = false;
+    for (;;) {
+      if (head >= queue.length) {
+        queue = [];
+        head = 0;
+        // After a lone job (a caller awaiting each result), the next one usually follows this result at
+        // once: look for it briefly before sleeping. Not after batches: the caller has work queued, and
+        // a polling worker would take the CPU the caller needs to send more.
+        if (lastFinished && runLength === 1 && spinForMore()) {
+          runLength = 0;
+          continue;
+        }
+        pumping = false; // nothing left: new jobs arrive as message events
+        return;
+      }
+      // Take in cancels that arrived while the previous job ran, before the next one starts.
+      if (!polled && lastFinished) {
+        polled = true;
+        poll();
+      }
+      const id = queue[head] as number;
+      const ref = queue[head + 1] as number;
+      const args = queue[head + 2] as unknown[];
+      queue[head + 2] = undefined;
+      head += 3;
+      received++;
+      runLength++;
+      if (retiring) {
+        post([FROM_WORKER_BOUNCED, id]);
+        continue;
+      }
+      if (cancelled.size > 0 && cancelled.delete(id)) {
+        post([FROM_WORKER_SKIPPED, id]);
+        continue;
+      }
+      // Tells the parent, even after this worker dies, which job was the one running.
+      markStarted(received);
+      currentId = id;
+      lastFinished = false;
+      const outcome = runtime.runNow(specs[ref]!, args, { id });
+      if (outcome instanceof Promise) {
+        outcome.then(finish);
+        return;
+      }
+      // A synchronous task answered already: no microtask hop, and the loop goes on with the next job.
+      complete(outcome);
+      polled = false;
+    }
+  }
+
+  function complete(result: Result<unknown>): void {
+    const id = currentId;
+    currentId = -1;
+    lastFinished = true;
+    answer(id, result);
+  }
+
+  function finish(result: Result<unknown>): void {
+    complete(result);
+    next();
+  }
+
+  return {
+    receive(message) {
+      absorb(message);
+      if (!pumping) {
+        pumping = true;
+        runLength = 0;
+        lastFinished = false;
+        next();
+      }
+    },
+    currentId: () => currentId,
+    retire(reason) {
+      if (retiring) return;
+      retiring = true;
+      post([FROM_WORKER_RETIRE, reason]);
+    },
+  };
+}
