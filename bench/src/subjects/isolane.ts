@@ -52,14 +52,28 @@ function failureError(failure: TaskFailure): Error {
   return err;
 }
 
-class IsolaneSession implements Session {
+/**
+ * A bench session over one private driver: every call goes through a `WaitGroup` (a group per call, as
+ * a per-request group in a server would use it). `afterClose` releases what the subject started
+ * beside the driver (worker processes, a Redis server).
+ *
+ * @example
+ * ```ts
+ * const session = new IsolaneSession(createDriver({ concurrency: 2 }), { concurrency: 2 });
+ * await session.run('noop', 1);
+ * await session.close();
+ * ```
+ */
+export class IsolaneSession implements Session {
   readonly #driver: Driver;
+  readonly #afterClose: (() => Promise<void>) | undefined;
   readonly #groupOptions: ConstructorParameters<typeof WaitGroup>[0];
   readonly #tasks: Record<TaskName, (arg?: unknown) => unknown>;
   readonly lateErrors: string[] = [];
 
-  constructor(driver: Driver, options: SessionOptions) {
+  constructor(driver: Driver, options: SessionOptions, afterClose?: () => Promise<void>) {
     this.#driver = driver;
+    this.#afterClose = afterClose;
     // The in-module catalogue's exports are named after the catalogue's tasks.
     this.#tasks = options.tasksImportCore
       ? (IN_MODULE_TASKS satisfies Record<TaskName, unknown>)
@@ -95,6 +109,7 @@ class IsolaneSession implements Session {
 
   async close(): Promise<void> {
     await bounded(this.#driver.close(), 10_000);
+    await this.#afterClose?.();
   }
 }
 
