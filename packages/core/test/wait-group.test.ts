@@ -169,6 +169,12 @@ describe('go() and wait()', () => {
     expect(() => wg.go(add, 1, 1)).toThrow(/closed/);
   });
 
+  it('keeps the sink drivers report to off its public surface (no _settle/_stray)', () => {
+    const names = Object.getOwnPropertyNames(WaitGroup.prototype);
+    expect(names.filter((n) => n.startsWith('_'))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['go', 'wait', 'abort', 'close']));
+  });
+
   it('supports await using', async () => {
     const driver = new InProcessDriver();
     {
