@@ -5,7 +5,7 @@
  * no allocation per job; an error of a job too old to be remembered, or raised outside any task before
  * any task ran, becomes a process warning.
  */
-import type { JobSink, TaskFailure } from '@isolane/core';
+import type { JobSink, TaskFailure } from '@isolane/core/driver-kit';
 import type { PoolJob } from './pool-job.js';
 
 /** How many settled jobs are remembered, so a late error can still reach its own group. */

@@ -3,7 +3,7 @@
  * protocol.ts, so the driver reads `m[1]` as an id and `m[2]` as a failure because the tag says so,
  * not because a cast does. Types only: nothing here exists at run time.
  */
-import type { TaskFailure } from '@isolane/core';
+import type { TaskFailure } from '@isolane/core/driver-kit';
 import type {
   FROM_WORKER_BOOTED,
   FROM_WORKER_BOUNCED,

@@ -1,16 +1,18 @@
 /**
  * The pool driver's options and their eager validation: a bad value is a TypeError/RangeError naming the
- * option, at construction, never a surprise in a worker later.
+ * option, at construction, never a surprise in a worker later. The options every driver shares
+ * (`concurrency`, `bootstrap`, `memoryLimitMb`) are checked by driver-kit's checkers, the ones
+ * `WaitGroup` uses, so a value the group accepts the pool accepts too, and the reverse.
  */
-
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DriverSettings } from '@isolane/core';
 import {
-  checkConcurrencyOption,
+  checkConcurrency,
+  checkMemoryLimit,
   checkMemoryMb,
+  checkModuleHref,
   checkNumberInRange,
   checkTimerMs,
   checkWorkerEnv,
+  type DriverSettings,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
 import {
@@ -30,20 +32,20 @@ export interface PoolRecycleOptions extends PoolProcessOptions {
    * shared between tasks) while keeping warm cost: the replacement starts while the task runs.
    * Default: no limit.
    */
-  readonly maxTasksPerWorker?: number;
+  readonly maxTasksPerWorker?: number | undefined;
   /** Replace a worker after a task when its V8 heap exceeds this many MiB. Default: never. */
-  readonly maxHeapMb?: number;
+  readonly maxHeapMb?: number | undefined;
   /**
    * Terminate a worker after it has been idle this many ms. Default: `Infinity` (kept warm; an idle
    * worker never keeps the process alive either way).
    */
-  readonly idleTimeout?: number;
+  readonly idleTimeout?: number | undefined;
   /**
    * Each worker's `process.env`: `'inherit'` (default, a copy of the parent's whole environment,
    * secrets included), an allow-list of variable names (copied from the parent when each worker
    * starts), or an object that is the whole environment. Applied per worker (Worker's `env` option).
    */
-  readonly env?: WorkerEnv;
+  readonly env?: WorkerEnv | undefined;
 }
 
 /**
@@ -56,14 +58,14 @@ export interface PoolRecycleOptions extends PoolProcessOptions {
  */
 export interface PoolDriverOptions extends PoolRecycleOptions {
   /** Workers (threads or processes), and so the max tasks running at once. Default: available parallelism. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Module (URL, `file:` href or absolute path) loaded once per worker before its first task. */
-  readonly bootstrap?: string | URL;
+  readonly bootstrap?: string | URL | undefined;
   /**
    * Per-worker V8 old-generation limit in MiB (a thread's `resourceLimits`, a process's
    * `--max-old-space-size`); exceeding it fails the task as `oom`.
    */
-  readonly memoryLimitMb?: number;
+  readonly memoryLimitMb?: number | undefined;
 }
 
 /** Options after validation, with defaults filled in. */
@@ -79,21 +81,6 @@ export interface ResolvedPoolOptions extends ResolvedProcessOptions {
 
 const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout', 'env', ...PROCESS_KEYS] as const;
 const OPTION_KEYS = new Set<string>(['concurrency', 'bootstrap', 'memoryLimitMb', ...RECYCLE_KEYS]);
-
-function moduleHref(value: unknown, label: string): string {
-  if (value instanceof URL) return value.href;
-  if (typeof value === 'string' && value.length > 0) {
-    if (value.startsWith('/')) return pathToFileURL(value).href;
-    try {
-      const url = new URL(value);
-      if (url.protocol === 'file:') fileURLToPath(url);
-      return url.href;
-    } catch {
-      // fall through to the error below
-    }
-  }
-  throw new TypeError(`${label} must be a URL or an absolute path, got ${JSON.stringify(value)}`);
-}
 
 /**
  * Validates the options of a `PoolDriver` and fills in the defaults.
@@ -126,10 +113,10 @@ export function resolvePoolOptions(
     concurrency:
       o.concurrency === undefined
         ? defaultConcurrency
-        : checkConcurrencyOption(o.concurrency, 'options.concurrency'),
-    bootstrap: o.bootstrap === undefined ? undefined : moduleHref(o.bootstrap, 'options.bootstrap'),
+        : checkConcurrency(o.concurrency, 'options.concurrency'),
+    bootstrap: o.bootstrap === undefined ? undefined : checkModuleHref(o.bootstrap, 'options.bootstrap'),
     memoryLimitMb:
-      o.memoryLimitMb === undefined ? undefined : checkMemoryMb(o.memoryLimitMb, 'options.memoryLimitMb'),
+      o.memoryLimitMb === undefined ? undefined : checkMemoryLimit(o.memoryLimitMb, 'options.memoryLimitMb'),
     maxTasksPerWorker:
       o.maxTasksPerWorker === undefined
         ? Number.POSITIVE_INFINITY
@@ -169,7 +156,7 @@ export function poolOptionsFromSettings(settings: DriverSettings): PoolDriverOpt
   return {
     ...extra,
     concurrency: settings.concurrency,
-    ...(settings.bootstrap !== undefined ? { bootstrap: settings.bootstrap } : {}),
-    ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
+    bootstrap: settings.bootstrap,
+    memoryLimitMb: settings.memoryLimitMb,
   };
 }

@@ -8,19 +8,20 @@
  *
  * This file schedules: which worker gets which jobs, and when workers start, retire and are replaced.
  * Each worker keeps its own books and deadlines (worker-state.ts); a death is reconciled in
- * worker-death.ts, late errors are routed in late-errors.ts, task specs numbered in task-specs.ts.
+ * worker-death.ts, late errors are routed in late-errors.ts, task specs numbered in task-specs.ts,
+ * pipelines sized in pipeline-depth.ts.
  */
 import { availableParallelism } from 'node:os';
 import {
+  closedFailure,
   type Driver,
   type DriverSettings,
   type Job,
   type JobHandle,
+  JobQueue,
   type JobSink,
-  makeFailure,
   type TaskFailure,
-} from '@isolane/core';
-import { Deque } from './deque.js';
+} from '@isolane/core/driver-kit';
 import { IdleReaper } from './idle-reaper.js';
 import { LateErrors } from './late-errors.js';
 import type { FromWorker } from './messages.js';
@@ -30,6 +31,7 @@ import {
   type ResolvedPoolOptions,
   resolvePoolOptions,
 } from './options.js';
+import { PipelineDepth } from './pipeline-depth.js';
 import { JOB_DONE, JOB_SENT, type JobOwner, PoolJob } from './pool-job.js';
 import { PoolGrants } from './process-grants.js';
 import {
@@ -50,11 +52,6 @@ import { spawnWorker } from './spawn-worker.js';
 import { TaskSpecTable } from './task-specs.js';
 import { reconcileDeath, startFailure } from './worker-death.js';
 import type { WorkerEvents, WorkerState } from './worker-state.js';
-
-/** How much work (ms, by the running average) a worker's pipeline may hold. */
-const PIPELINE_MS = 2;
-/** Most jobs in flight on one worker (also the largest batch). */
-const MAX_DEPTH = 256;
 
 const NOOP_HANDLE: JobHandle = { abort() {} };
 
@@ -78,16 +75,15 @@ const NOOP_HANDLE: JobHandle = { abort() {} };
 export class PoolDriver implements Driver {
   readonly name = 'pool';
   readonly #options: ResolvedPoolOptions;
-  readonly #queue = new Deque<PoolJob>();
+  readonly #queue = new JobQueue<PoolJob>();
   readonly #workers: WorkerState[] = [];
   readonly #specs: TaskSpecTable;
   readonly #lateErrors = new LateErrors();
   readonly #reaper: IdleReaper;
   /** Process runtime with `permissions`: what each worker process may read. */
   readonly #grants: PoolGrants | undefined;
+  readonly #pipeline = new PipelineDepth();
   #nextId = 0;
-  /** Running average of task run time (ms), -1 until the first result. */
-  #avgMs = -1;
   #flushQueued = false;
   /** Set by close() before anything settles, so a sink that starts work from a settle sees it closed. */
   #closed = false;
@@ -137,7 +133,7 @@ export class PoolDriver implements Driver {
 
   start(job: Job, sink: JobSink): JobHandle {
     if (this.#closed) {
-      sink.settle({ ok: false, error: closedFailure(), ms: 0 });
+      sink.settle({ ok: false, error: closedFailure(this.name), ms: 0 });
       return NOOP_HANDLE;
     }
     const j = new PoolJob(
@@ -179,7 +175,7 @@ export class PoolDriver implements Driver {
   }
 
   async #shutdown(): Promise<void> {
-    const failure = closedFailure();
+    const failure = closedFailure(this.name);
     for (const j of this.#queue.drain()) j.fail(failure, 0);
     this.#reaper.stop();
     const workers = [...this.#workers];
@@ -200,17 +196,10 @@ export class PoolDriver implements Driver {
     return busy < this.#options.concurrency ? idle : undefined;
   }
 
-  /** Jobs one worker may hold: about PIPELINE_MS of work by the running average, at least one. */
-  #depth(): number {
-    if (this.#avgMs < 0) return 1;
-    const d = Math.floor(PIPELINE_MS / Math.max(this.#avgMs, 0.001));
-    return Math.max(1, Math.min(d, MAX_DEPTH));
-  }
-
   #dispatch(): void {
     const queue = this.#queue;
     if (queue.length === 0 || this.#closed) return;
-    const depth = this.#depth();
+    const depth = this.#pipeline.depth();
     const concurrency = this.#options.concurrency;
     let busy = 0;
     let serving = 0;
@@ -286,7 +275,7 @@ export class PoolDriver implements Driver {
           const j = w.answered(m[1], now);
           if (j !== undefined) {
             const ms = m[3];
-            this.#avgMs = this.#avgMs < 0 ? ms : this.#avgMs + (ms - this.#avgMs) * 0.1;
+            this.#pipeline.record(ms);
             if (j.state !== JOB_DONE) {
               this.#lateErrors.remember(j);
               j.settle(
@@ -385,10 +374,6 @@ export class PoolDriver implements Driver {
     for (const w of this.#workers) if (w.live) live++;
     if (live < this.#options.concurrency) this.#spawn(this.#queue.length > 0);
   }
-}
-
-function closedFailure(): TaskFailure {
-  return makeFailure('aborted', 'the pool driver was closed', { name: 'AbortError' });
 }
 
 /**

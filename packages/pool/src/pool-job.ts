@@ -4,7 +4,7 @@
  */
 
 import type { TransferListItem } from 'node:worker_threads';
-import type { JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
+import type { JobHandle, JobSink, Result, TaskFailure } from '@isolane/core/driver-kit';
 import type { WorkerState } from './worker-state.js';
 
 /** Waiting in the driver's queue. */

@@ -40,6 +40,7 @@ export interface SpawnOptions {
  * ```
  */
 export class PoolWorker extends WorkerState {
+  readonly noun = 'worker thread';
   readonly thread: Worker;
   readonly port: MessagePort;
   readonly #started: Int32Array;

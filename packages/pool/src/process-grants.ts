@@ -8,7 +8,7 @@
  * read it already (an `fsRead` folder holding it, `fsRead: '*'`) stay.
  */
 import { fileURLToPath } from 'node:url';
-import type { TaskSpec } from '@isolane/core';
+import type { TaskSpec } from '@isolane/core/driver-kit';
 import { ChildGrants, inheritedFlags, type ResolvedWorkerPermissions } from '@isolane/core/driver-kit';
 import { ProcessWorker } from './process-worker.js';
 import type { WorkerState } from './worker-state.js';

@@ -41,23 +41,23 @@ export interface PoolProcessOptions {
    * survive native crashes (SIGSEGV, `process.abort()`), per-worker cwd, title and signals, or a heap
    * limit the host's flags cannot override.
    */
-  readonly runtime?: PoolRuntime;
+  readonly runtime?: PoolRuntime | undefined;
   /** Process runtime: the workers' working directory. Default: this process's. */
-  readonly cwd?: string;
+  readonly cwd?: string | undefined;
   /** Process runtime: Node flags added after the inherited loader flags (e.g. `['--no-warnings']`). */
-  readonly execArgv?: readonly string[];
+  readonly execArgv?: readonly string[] | undefined;
   /**
    * Process runtime: `'inherit'` (default) writes the workers' output to this process's stdout/stderr,
    * `'capture'` gives it to `onOutput` only, `'ignore'` drops it. Results never travel on these streams.
    */
-  readonly stdio?: PoolStdio;
+  readonly stdio?: PoolStdio | undefined;
   /** Process runtime: receives captured output; setting it alone implies `stdio: 'capture'`. */
-  readonly onOutput?: (output: PoolOutput) => void;
+  readonly onOutput?: ((output: PoolOutput) => void) | undefined;
   /**
    * Process runtime: make each worker process die with this one even while its task is stuck in
    * synchronous code (Linux: `setpriv --pdeathsig KILL`; elsewhere a watchdog thread). Default true.
    */
-  readonly watchdog?: boolean;
+  readonly watchdog?: boolean | undefined;
   /**
    * Process runtime: run each worker process under Node's permission model. `true` lets it read only
    * what its tasks need (the pool's worker entry, core, `node_modules`, the bootstrap and the task
@@ -68,7 +68,7 @@ export interface PoolProcessOptions {
    * tasks in flight) for one that may — grant the folder of your task modules in `fsRead` to avoid
    * that. Defence in depth, not a sandbox (docs/security.md). Not with `runtime: 'thread'`.
    */
-  readonly permissions?: boolean | WorkerPermissions;
+  readonly permissions?: boolean | WorkerPermissions | undefined;
 }
 
 /** The process options after validation (defaults filled in; meaningful with `runtime: 'process'`). */

@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { makeFailure, type TaskFailure } from '@isolane/core';
 import {
   afterChildDrained,
   type ChildGrants,
@@ -35,7 +34,7 @@ import type { FromWorker, ToWorker } from './messages.js';
 import type { SpawnOptions } from './pool-worker.js';
 import type { PoolOutput, PoolStdio } from './process-options.js';
 import { KEY_BYTES, KEY_OFFSET, type ProcessBoot } from './protocol.js';
-import { type WorkerEvents, WorkerState } from './worker-state.js';
+import { type WorkerDeath, type WorkerEvents, WorkerState } from './worker-state.js';
 
 // The same bundled entry as the threads': it picks its transport by where it runs.
 const ENTRY = fileURLToPath(new URL('./worker-entry.bundle.js', import.meta.url));
@@ -79,6 +78,7 @@ export interface ProcessExit {
  * ```
  */
 export class ProcessWorker extends WorkerState {
+  readonly noun = 'worker process';
   readonly child: ChildProcess;
   /** Resolves once the child has exited and its last messages are in. */
   readonly exited: Promise<void>;
@@ -216,27 +216,10 @@ export class ProcessWorker extends WorkerState {
     if (this.exit === undefined) this.child.kill('SIGKILL');
   }
 
-  override deathFailure(code: number, memoryLimitMb: number | undefined): TaskFailure | undefined {
+  /** How it ended: its exit code or signal, out of memory by V8's report on its stderr, that stderr's end. */
+  override death(code: number): WorkerDeath {
     const exit = this.exit ?? { exitCode: code, signal: null };
-    const status = {
-      ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}),
-      ...(exit.signal !== null ? { signal: exit.signal } : {}),
-    };
-    const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    if (this.#oom) {
-      const limit = memoryLimitMb !== undefined ? ` (memoryLimitMb: ${memoryLimitMb})` : '';
-      return makeFailure('oom', `the worker process ran out of memory${limit} and ${how}`, {
-        name: 'OutOfMemoryError',
-        ...status,
-      });
-    }
-    if (this.error !== undefined) return undefined;
-    const tail = this.#tail.trimEnd().split('\n').slice(-8).join('\n').slice(-1000);
-    return makeFailure(
-      'crashed',
-      `the worker process ${how}${tail ? `; its stderr ended with:\n${tail}` : ''}`,
-      { name: 'CrashError', ...status },
-    );
+    return { exitCode: exit.exitCode, signal: exit.signal, oom: this.#oom, stderrTail: this.#tail };
   }
 
   #onPacket(packet: unknown): void {

@@ -6,8 +6,7 @@
  * arguments cannot be sent fail.
  */
 import type { TransferListItem } from 'node:worker_threads';
-import { makeFailure, type TaskFailure } from '@isolane/core';
-import type { Deque } from './deque.js';
+import { type JobQueue, unsendableArgsFailure } from '@isolane/core/driver-kit';
 import type { JobsMessage } from './messages.js';
 import { JOB_DONE, type PoolJob } from './pool-job.js';
 import { TO_WORKER_JOBS } from './protocol.js';
@@ -23,7 +22,12 @@ import type { WorkerState } from './worker-state.js';
  * const sent = sendJobs(worker, queue, 8, specs);
  * ```
  */
-export function sendJobs(w: WorkerState, queue: Deque<PoolJob>, limit: number, specs: TaskSpecTable): number {
+export function sendJobs(
+  w: WorkerState,
+  queue: JobQueue<PoolJob>,
+  limit: number,
+  specs: TaskSpecTable,
+): number {
   const wasIdle = w.inflight.length === 0;
   const message: JobsMessage = [TO_WORKER_JOBS];
   let batch: PoolJob[] | undefined;
@@ -70,7 +74,7 @@ export function sendJobs(w: WorkerState, queue: Deque<PoolJob>, limit: number, s
 /** A batch that could not be posted: each job alone, so only the unsendable ones fail. */
 function sendOneByOne(w: WorkerState, jobs: PoolJob[], batchError: unknown, specs: TaskSpecTable): number {
   if (jobs.length === 1) {
-    jobs[0]!.fail(unsendable(batchError), 0);
+    jobs[0]!.fail(unsendableArgsFailure(batchError, `a ${w.noun}`), 0);
     return 0;
   }
   let sent = 0;
@@ -81,19 +85,11 @@ function sendOneByOne(w: WorkerState, jobs: PoolJob[], batchError: unknown, spec
       w.post([TO_WORKER_JOBS, j.id, known ? j.ref : specs.intro(j.ref), j.args]);
     } catch (err) {
       if (!known) w.forget([j.ref]);
-      j.fail(unsendable(err), 0);
+      j.fail(unsendableArgsFailure(err, `a ${w.noun}`), 0);
       continue;
     }
     w.commit(j, wasIdle);
     sent++;
   }
   return sent;
-}
-
-function unsendable(err: unknown): TaskFailure {
-  return makeFailure(
-    'unserializable',
-    `the arguments cannot be sent to a worker: ${(err as Error)?.message ?? String(err)}`,
-    { name: 'DataCloneError' },
-  );
 }

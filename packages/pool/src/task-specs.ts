@@ -4,7 +4,7 @@
  * first time it meets it. The table also keeps the task modules used most recently, which a new worker
  * loads before it says it is ready, so a replacement is as warm as the worker it replaces.
  */
-import type { TaskSpec } from '@isolane/core';
+import type { TaskSpec } from '@isolane/core/driver-kit';
 import type { SpecIntro } from './protocol.js';
 
 /** How many task modules a new worker loads before it is ready (the most recently first used). */

@@ -4,23 +4,21 @@
  * timeout if it was overdue, else with what killed the worker (memory, `process.exit()`, a crash) —
  * and the jobs queued behind it, which never started, are handed back to run elsewhere, once. A job
  * whose arguments were transferred cannot be run again (its buffers went with the worker): it fails.
+ * The failures are driver-kit's, worded as under every driver.
  */
-import { makeFailure, type TaskFailure, toFailure } from '@isolane/core';
+import {
+  crashedAfterResultFailure,
+  crashedFailure,
+  type DeathDetails,
+  makeFailure,
+  oomFailure,
+  type TaskFailure,
+  timeoutFailure,
+  toFailure,
+} from '@isolane/core/driver-kit';
 import type { LateErrors } from './late-errors.js';
 import { JOB_DONE, type PoolJob } from './pool-job.js';
 import type { ExitNote, WorkerState } from './worker-state.js';
-
-/**
- * The failure of a task stopped at its timeout.
- *
- * @example
- * ```ts
- * timeoutFailure(500).message; // 'the task ran longer than its 500 ms timeout'
- * ```
- */
-export function timeoutFailure(ms: number): TaskFailure {
-  return makeFailure('timeout', `the task ran longer than its ${ms} ms timeout`, { name: 'TimeoutError' });
-}
 
 /**
  * Settles what the dead worker `w` held and routes the late error its death may be; returns the jobs
@@ -48,14 +46,8 @@ export function reconcileDeath(
     if (j.seq > started && j.transfer === undefined) {
       retry.push(j); // never started: it runs elsewhere, once
     } else if (j.seq > started) {
-      j.fail(
-        makeFailure(
-          'crashed',
-          'its worker died before the task started, and its transferred arguments went with it',
-          { exitCode: code },
-        ),
-        0,
-      );
+      const reason = 'it had not started, and its transferred arguments went with its worker';
+      j.fail(crashedFailure({ ...details(w, code), reason }), 0);
     } else if (w.killTarget !== undefined && w.killTarget !== j) {
       // A kill aimed at the job before it raced with its end: this one had only just started.
       retry.push(j);
@@ -69,12 +61,11 @@ export function reconcileDeath(
   }
   if (note !== undefined && note.id >= 0 && note.id !== blamed) {
     // process.exit() from code a finished task left behind: that task's error, nobody else's.
+    const reason = `code the task left behind called process.exit(${note.code})`;
     lateErrors.report(
       w.lastId,
       note.id,
-      makeFailure('crashed', `process.exit(${note.code}) was called after the task returned`, {
-        exitCode: note.code,
-      }),
+      crashedAfterResultFailure({ ...details(w, code), exitCode: note.code, reason }),
     );
   } else if (blamed < 0 && !w.dying && w.error !== undefined && w.ready) {
     lateErrors.report(w.lastId, -1, deathFailure(w, undefined, code, note, memoryLimitMb));
@@ -104,6 +95,18 @@ export function startFailure(w: WorkerState, code: number, bootstrap: string | u
   );
 }
 
+/** What the failures of `w`'s death say about it (before any reason). */
+function details(w: WorkerState, code: number, death = w.death(code)): DeathDetails {
+  return {
+    worker: w.noun,
+    exitCode: death.exitCode,
+    signal: death.signal,
+    stderrTail: death.stderrTail,
+    code: death.code,
+  };
+}
+
+/** The failure of `j` (undefined: no task was running; a late error then) for `w`'s death. */
 function deathFailure(
   w: WorkerState,
   j: PoolJob | undefined,
@@ -111,14 +114,14 @@ function deathFailure(
   note: ExitNote | undefined,
   memoryLimitMb: number | undefined,
 ): TaskFailure {
-  const err = w.error as (Error & { code?: unknown }) | undefined;
-  if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return makeFailure(
-      'oom',
-      `the worker ran out of memory${memoryLimitMb !== undefined ? ` (memoryLimitMb: ${memoryLimitMb})` : ''}`,
-      { name: 'OutOfMemoryError', code: 'ERR_WORKER_OUT_OF_MEMORY' },
-    );
+  const death = w.death(code);
+  const base = details(w, code, death);
+  if (death.oom) {
+    return j !== undefined
+      ? oomFailure({ ...base, memoryLimitMb })
+      : crashedAfterResultFailure({ ...base, oom: true });
   }
+  let crash: DeathDetails;
   if (note !== undefined) {
     const caller =
       j !== undefined && note.id === j.id
@@ -126,15 +129,14 @@ function deathFailure(
         : note.id < 0
           ? 'code outside any task'
           : 'code another task left behind';
-    return makeFailure('crashed', `${caller} called process.exit(${note.code})`, { exitCode: note.code });
+    crash = { ...base, exitCode: note.code, reason: `${caller} called process.exit(${note.code})` };
+  } else {
+    const err = w.error;
+    crash = {
+      ...base,
+      reason: err?.message,
+      cause: err !== undefined ? toFailure(err, 'crashed') : undefined,
+    };
   }
-  const own = w.deathFailure(code, memoryLimitMb);
-  if (own !== undefined) return own;
-  if (err !== undefined) {
-    return makeFailure('crashed', `the worker thread died: ${err.message}`, {
-      exitCode: code,
-      cause: toFailure(err, 'crashed'),
-    });
-  }
-  return makeFailure('crashed', `the worker thread exited with code ${code}`, { exitCode: code });
+  return j !== undefined ? crashedFailure(crash) : crashedAfterResultFailure(crash);
 }

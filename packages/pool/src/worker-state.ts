@@ -9,12 +9,16 @@
  * alive, released and stopped.
  */
 import type { TransferListItem } from 'node:worker_threads';
-import type { TaskFailure } from '@isolane/core';
-import { Deque } from './deque.js';
+import {
+  type ExitStatus,
+  JobQueue,
+  type TaskFailure,
+  timeoutFailure,
+  type WorkerNoun,
+} from '@isolane/core/driver-kit';
 import type { FromWorker, ToWorker } from './messages.js';
 import { JOB_DONE, type PoolJob } from './pool-job.js';
 import { TO_WORKER_CANCEL } from './protocol.js';
-import { timeoutFailure } from './worker-death.js';
 
 /** How long an aborted job may stay at the head of a worker before the worker is stopped. */
 const ABORT_GRACE_MS = 50;
@@ -34,6 +38,16 @@ export interface InflightView {
   at(index: number): PoolJob | undefined;
 }
 
+/** How a worker ended, as its failures describe it. */
+export interface WorkerDeath extends ExitStatus {
+  /** It ran out of memory. */
+  readonly oom: boolean;
+  /** The end of its stderr (a process), e.g. V8's out-of-memory report. */
+  readonly stderrTail?: string | undefined;
+  /** The error code to keep. */
+  readonly code?: string | undefined;
+}
+
 /** `process.exit(code)` was called in a worker, by job `id` (-1: outside any task). */
 export interface ExitNote {
   readonly id: number;
@@ -50,7 +64,7 @@ export interface ExitNote {
  */
 export abstract class WorkerState {
   protected readonly events: WorkerEvents;
-  readonly #inflight = new Deque<PoolJob>();
+  readonly #inflight = new JobQueue<PoolJob>();
   /** Task spec references this worker has already been told about. */
   readonly #known: boolean[] = [];
   #ready = false;
@@ -74,6 +88,8 @@ export abstract class WorkerState {
   protected held = false;
   /** Resolves once it has exited (and its death has been reconciled). */
   abstract readonly exited: Promise<void>;
+  /** What it is, as failures name it (`'worker thread'`, `'worker process'`). */
+  abstract readonly noun: WorkerNoun;
   readonly #onDeadline = (): void => this.#deadlineReached();
 
   constructor(events: WorkerEvents) {
@@ -301,12 +317,10 @@ export abstract class WorkerState {
     this.kill();
   }
 
-  /**
-   * The failure of `job` (undefined: no task was running) for a death that `process.exit()` did not
-   * explain, or undefined to let the driver describe it from `error` and the exit code.
-   */
-  deathFailure(_code: number, _memoryLimitMb: number | undefined): TaskFailure | undefined {
-    return undefined;
+  /** How it ended, given the exit code its exit event had (a thread's: out of memory by its error). */
+  death(code: number): WorkerDeath {
+    const oom = (this.#error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    return { exitCode: code, oom, code: oom ? 'ERR_WORKER_OUT_OF_MEMORY' : undefined };
   }
 
   /** `j` is now the job it runs: its timeout starts counting. */

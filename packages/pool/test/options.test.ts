@@ -20,6 +20,11 @@ describe('pool options: ranges', () => {
       concurrency: 4096,
     });
     expect(resolve({ idleTimeout: Number.POSITIVE_INFINITY }).idleTimeout).toBe(Number.POSITIVE_INFINITY);
+    expect(resolve({ bootstrap: 'file:///C:/app/boot.js' }).bootstrap).toBe('file:///C:/app/boot.js');
+    expect(resolve({ bootstrap: '/app/boot.js', memoryLimitMb: 8 })).toMatchObject({
+      bootstrap: 'file:///app/boot.js',
+      memoryLimitMb: 8,
+    });
     expect(resolve({ maxTasksPerWorker: Number.POSITIVE_INFINITY }).maxTasksPerWorker).toBe(
       Number.POSITIVE_INFINITY,
     );
@@ -38,7 +43,23 @@ describe('pool options: ranges', () => {
     [
       { memoryLimitMb: 1e300 },
       RangeError,
-      'options.memoryLimitMb must be a number of MiB from 1 to 1048576, got 1e+300',
+      'options.memoryLimitMb must be an integer from 8 to 1048576 MiB, got 1e+300',
+    ],
+    // The rules every driver and WaitGroup share (driver-kit's checkers): a fraction of a MiB would stop a
+    // worker process from starting, 4 MiB cannot start a worker at all.
+    [{ memoryLimitMb: 100.5 }, RangeError, 'options.memoryLimitMb must be an integer from 8 to 1048576 MiB'],
+    [{ memoryLimitMb: 4 }, RangeError, 'options.memoryLimitMb must be an integer from 8 to 1048576 MiB'],
+    [{ concurrency: '4' }, TypeError, 'options.concurrency must be a number, got "4"'],
+    [{ bootstrap: './boot.js' }, TypeError, 'options.bootstrap must be a module URL or an absolute path'],
+    [
+      { bootstrap: 'C:\\app\\boot.js' },
+      TypeError,
+      'options.bootstrap must be a module URL or an absolute path',
+    ],
+    [
+      { bootstrap: 'file://host/boot.js' },
+      TypeError,
+      'options.bootstrap must be a module URL or an absolute path',
     ],
     [
       { maxHeapMb: 1e300 },
