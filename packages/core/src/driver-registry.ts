@@ -2,7 +2,7 @@
  * Process-wide drivers: every group that names the same driver and settings shares one driver (like a
  * global worker pool), so a per-request group costs a round trip, not a pool start. Driver packages are
  * resolved lazily from the application (they are not dependencies of core), so an app that only uses
- * `cooperative` never loads piscina.
+ * `cooperative` never loads the packages of the others.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
