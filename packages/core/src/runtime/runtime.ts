@@ -146,14 +146,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     begun = true;
     const bootFailure = await ready();
     if (bootFailure) return { ok: false, error: bootFailure, ms: 0 };
-    let fn: Function;
-    try {
-      fn =
-        task.kind === 'inline' ? compileInline(task.source) : exported(task, await importOnce(task.module));
-    } catch (err) {
-      return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
+    if (task.kind === 'module' && !loaded.has(task.module)) {
+      try {
+        await importOnce(task.module);
+      } catch (err) {
+        return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
+      }
     }
-    return invoke(fn, args, opts);
+    return runNow(task, args, opts); // ready, and the module loaded: the synchronous path
   }
 
   function runNow(
