@@ -1,13 +1,14 @@
 /**
  * A private Redis for tests and benches: a real `redis-server` on a free loopback port, its data in a temp
- * folder, started and stopped by its caller (never a system service). Where the system has `setpriv`, the
- * server is started with a parent-death signal, so a caller killed outright does not leave it running.
+ * folder, started and stopped by its caller (never a system service). Where the system allows it (core's
+ * parent-death guard), the server gets a parent-death signal, so a caller killed outright leaves nothing.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parentDeathGuard } from '@isolane/core/driver-kit';
 
 /** A running private Redis. */
 export interface PrivateRedis {
@@ -61,11 +62,10 @@ export function redisServerPath(): string {
   );
 }
 
-let pdeathsig: boolean | undefined;
-
 /**
- * The command and arguments that start `bin` so that it is killed when this process dies (Linux
- * `setpriv --pdeathsig KILL`, which execs the program under the same pid); `bin` as is elsewhere.
+ * The command and arguments that start `bin` so that it is killed when this process dies: core's
+ * parent-death guard (`setpriv --pdeathsig KILL`, which execs the program under the same pid) where the
+ * system has it; `bin` as is elsewhere.
  *
  * @example
  * ```ts
@@ -74,10 +74,10 @@ let pdeathsig: boolean | undefined;
  * ```
  */
 export function killedWithParent(bin: string, args: readonly string[]): [string, string[]] {
-  pdeathsig ??=
-    process.platform === 'linux' &&
-    (spawnSync('setpriv', ['--help'], { encoding: 'utf8' }).stdout ?? '').includes('--pdeathsig');
-  return pdeathsig ? ['setpriv', ['--pdeathsig', 'KILL', bin, ...args]] : [bin, [...args]];
+  const guard = parentDeathGuard();
+  return guard.kind === 'pdeathsig'
+    ? [guard.setpriv, ['--pdeathsig', 'KILL', '--', bin, ...args]]
+    : [bin, [...args]];
 }
 
 /**
