@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkConcurrencyOption, checkTimerMs } from '@isolane/core/driver-kit';
+import { checkConcurrency, checkTimerMs } from '@isolane/core/driver-kit';
 import { Command, Option } from 'commander';
 import { checkConnection } from './connection.js';
 import { checkName, DEFAULT_REDIS_URL } from './options.js';
@@ -55,7 +55,7 @@ try {
     queueName: checkName(o.queue, '--queue'),
     prefix: checkName(o.prefix, '--prefix'),
     root: resolve(String(o.root)),
-    concurrency: checkConcurrencyOption(num(o.concurrency), '--concurrency'),
+    concurrency: checkConcurrency(num(o.concurrency), '--concurrency'),
     runtime: o.runtime as WorkerRuntime,
     ...(typeof o.bootstrap === 'string' ? { bootstrap: pathToFileURL(resolve(o.bootstrap)).href } : {}),
     allowInline: o.allowInline === true,

@@ -1,14 +1,15 @@
 /**
  * The queue driver: each job becomes a BullMQ job on Redis, run by `isolane-worker` processes (on this
  * machine or others) on their own local isolane driver. At most `concurrency` jobs are in Redis at once
- * per driver; the rest wait here. Completion events only wake the driver up — the job's stored state is
- * the source of truth, and a periodic sweep reads it for every job in flight, so a trimmed or missed event
- * never loses a slot. Execution is at least once (a stalled job may have run); the recorded outcome is
+ * per driver; the rest wait here. The job's stored state is the source of truth: a "completed" event
+ * carries the value BullMQ stored with the job in the same atomic write (so it settles the slot without a
+ * read-back), any other event makes the driver read the job, and a periodic sweep reads the stored state of
+ * every job in flight, so a trimmed or missed event never loses a slot. Execution is at least once (a stalled job may have run); the recorded outcome is
  * exactly one per job.
  */
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
 import { makeFailure } from '@isolane/core';
-import { checkConcurrencyOption, checkMemoryMb } from '@isolane/core/driver-kit';
+import { checkConcurrency, checkMemoryLimit, checkModuleHref, closedFailure } from '@isolane/core/driver-kit';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
 import { crashed, type Entry } from './queue-entry.js';
@@ -54,15 +55,16 @@ export class QueueDriver implements Driver {
   #pumpScheduled = false;
 
   constructor(settings: DriverSettings) {
-    this.#concurrency = checkConcurrencyOption(settings.concurrency, 'queue driver: "concurrency"');
+    this.#concurrency = checkConcurrency(settings.concurrency, 'queue driver: "concurrency"');
     this.options = resolveQueueOptions(settings.options ?? {});
     this.#memoryLimitMb =
       settings.memoryLimitMb === undefined
         ? undefined
-        : checkMemoryMb(settings.memoryLimitMb, 'queue driver: "memoryLimitMb"');
+        : checkMemoryLimit(settings.memoryLimitMb, 'queue driver: "memoryLimitMb"');
     if (settings.bootstrap === undefined) this.#bootstrap = {};
     else {
-      const at = toRootPath(settings.bootstrap, this.options.root);
+      const href = checkModuleHref(settings.bootstrap, 'queue driver: "bootstrap"');
+      const at = toRootPath(href, this.options.root);
       this.#bootstrap = 'path' in at ? { path: at.path } : { refused: at.refused };
     }
   }
@@ -80,7 +82,7 @@ export class QueueDriver implements Driver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const failure = makeFailure('aborted', 'the queue driver is closed');
+    const failure = closedFailure('queue');
     for (const entry of this.#fifo.slice(this.#fifoHead)) this.#abort(entry, failure);
     for (const entry of [...this.#byId.values(), ...this.#adding]) this.#abort(entry, failure);
     this.#fifo.length = 0;
@@ -95,7 +97,7 @@ export class QueueDriver implements Driver {
       sink.settle({ ok: false, error, ms: 0 });
       return { sink, state: 'done', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
     };
-    if (this.#closed) return fail(makeFailure('aborted', 'the queue driver is closed'));
+    if (this.#closed) return fail(closedFailure('queue'));
     if (this.#bootstrap.refused) {
       return fail(makeFailure('bootstrap', this.#bootstrap.refused, { code: 'ISOLANE_OUTSIDE_ROOT' }));
     }
@@ -129,6 +131,20 @@ export class QueueDriver implements Driver {
     }
     if (!this.#link) {
       this.#link = new ProducerLink(this.options, {
+        completed: (id, returnvalue) => {
+          const entry = this.#byId.get(id);
+          if (!entry) return;
+          // The event's value is the one stored with the job (one atomic write in Redis): settle from
+          // it without reading the job back. Anything unexpected is read from Redis instead.
+          let outcome: Result<unknown> | undefined;
+          try {
+            outcome = entry.state === 'added' ? readOutcome(returnvalue) : undefined;
+          } catch {
+            outcome = undefined;
+          }
+          if (outcome) this.#settle(entry, outcome);
+          else void this.#read(entry);
+        },
         finished: (id) => {
           const entry = this.#byId.get(id);
           if (entry) void this.#read(entry);
