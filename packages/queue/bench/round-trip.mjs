@@ -8,15 +8,12 @@
 //
 // Needs a built package (pnpm --filter @isolane/queue build) and redis-server on PATH.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WaitGroup } from '@isolane/core';
 import { Queue, QueueEvents } from 'bullmq';
 import { QueueDriver } from '../dist/index.js';
+import { killedWithParent, startRedis } from '../dist/testing/index.js';
 
 const { values: argv } = parseArgs({
   options: {
@@ -38,17 +35,9 @@ const children = new Set();
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function start(cmd, args, readyText) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] = killedWithParent(cmd, args);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';
@@ -195,15 +184,9 @@ async function isolaneThroughput(url, queue, inFlight) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const dir = mkdtempSync(join(tmpdir(), 'isolane-bench-redis-'));
-const port = await freePort();
-const url = `redis://127.0.0.1:${port}`;
+const redis = await startRedis(['--appendonly', 'no']);
+const { url, port } = redis;
 try {
-  await start(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    'Ready to accept',
-  );
   const out = { rounds: ROUNDS, tasks: TASKS, workerConcurrency: Number(WORKER_CONCURRENCY) };
   log(`warm round trip, ${ROUNDS} each, raw BullMQ and isolane alternated…`);
   const rt = await roundTrips(url, port);
@@ -243,5 +226,5 @@ try {
   }
 } finally {
   await Promise.all([...children].map(stop));
-  rmSync(dir, { recursive: true, force: true });
+  await redis.dispose();
 }

@@ -1,6 +1,7 @@
 /**
  * The producer's connections to one queue: a command client (adds, reads, removes, publishes), a
- * QueueEvents reader (completion events, used only to wake up: the job's stored state is the truth) and a
+ * QueueEvents reader (completion events: a wake-up, whose "completed" record carries the value stored with
+ * the job in the same atomic write; a missed event is covered by the driver's sweep of stored states) and a
  * subscriber for the control channel (late errors reported by workers). Opened lazily, closed when the
  * driver idles, so an idle driver never keeps its process alive.
  */
@@ -22,7 +23,12 @@ export interface StoredJob {
 
 /** What the link tells the driver. */
 export interface LinkHandlers {
-  /** A job finished (completed or failed): read its stored state. */
+  /**
+   * A job completed. `returnvalue` is the value BullMQ stored in the job: the "completed" event is
+   * written by the same atomic script that stores it, so it is the stored state, not a second source.
+   */
+  completed(jobId: string, returnvalue: unknown): void;
+  /** A job failed: read its stored state. */
   finished(jobId: string): void;
   /** A worker reported a late error of a job. */
   stray(jobId: string, encodedFailure: string): void;
@@ -60,7 +66,9 @@ export class ProducerLink {
       ...base,
       retryStrategy: (times: number) => (this.#closing ? null : (retry?.(times) ?? null)),
     };
-    this.#client = newRedis(options);
+    // The command client sends every command of one tick in one write (adds, removes, reads of many
+    // jobs settle in bursts); the subscriber and QueueEvents' blocking reader keep plain connections.
+    this.#client = newRedis({ ...options, enableAutoPipelining: true });
     this.#sub = newRedis(options);
     const onError = (err: Error) => {
       this.#lastError = err.message || String(err);
@@ -84,7 +92,7 @@ export class ProducerLink {
       prefix: opts.prefix,
     });
     this.#events.on('error', onError);
-    this.#events.on('completed', ({ jobId }) => handlers.finished(jobId));
+    this.#events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, returnvalue));
     this.#events.on('failed', ({ jobId }) => handlers.finished(jobId));
     this.#channel = controlChannel(opts.prefix, opts.queueName);
     this.#sub.subscribe(this.#channel).catch(onError);
