@@ -1,8 +1,10 @@
 /**
- * Turns the way a child process ended into the failure of the task it was running: out of memory,
- * killed before its task could start (a bootstrap problem), or crashed with an exit code or a signal.
+ * Turns the way a child process ended into the failure of the task it was running, in driver-kit's
+ * wording: out of memory, killed before its task could start (a bootstrap problem), or crashed with an
+ * exit code or a signal.
  */
 import { makeFailure, type TaskFailure } from '@isolane/core';
+import { crashedFailure, describeExit, oomFailure, stderrTail } from '@isolane/core/driver-kit';
 import type { ChildExit } from './fork-child.js';
 
 /** What the driver knew about the child when it died. */
@@ -12,79 +14,63 @@ export interface DeathContext {
   readonly memoryLimitMb: number | undefined;
 }
 
+const WORKER = 'child process';
+
 /**
  * The failure for a child that died before sending a result.
  *
  * @example
  * ```ts
  * deathFailure({ exitCode: 3, signal: null, oom: false, stderrTail: '' }, { started: true, memoryLimitMb: undefined });
- * // { kind: 'crashed', name: 'CrashError', message: 'the child process exited with code 3', exitCode: 3 }
+ * // { kind: 'crashed', name: 'CrashError', message: "the task's child process exited with code 3 before the task settled", exitCode: 3 }
  * ```
  */
 export function deathFailure(exit: ChildExit, context: DeathContext): TaskFailure {
-  const status = {
-    ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}),
-    ...(exit.signal !== null ? { signal: exit.signal } : {}),
-  };
-  const how = describeExit(exit);
+  if (exit.spawnError !== undefined) return spawnFailure(exit.spawnError);
+  const { exitCode, signal } = exit;
   if (exit.oom) {
-    const limit = context.memoryLimitMb === undefined ? '' : ` (limit ${context.memoryLimitMb} MB)`;
-    const report = fatalLine(exit.stderrTail);
-    return makeFailure(
-      'oom',
-      `the child process ran out of memory${limit} and ${how}${report ? `: ${report}` : ''}`,
-      {
-        name: 'OutOfMemoryError',
-        ...status,
-      },
-    );
+    const report = fatalLine(exit.stderrTail) || undefined;
+    return oomFailure({ memoryLimitMb: context.memoryLimitMb, worker: WORKER, exitCode, signal, report });
   }
-  const tail = lastLines(exit.stderrTail);
   // Under the `permissions` option a child can die of a denied access before any task code runs (a
   // loader hook that needs a worker thread): the code is kept, as for a denial inside a task.
   const denied = /\bcode: 'ERR_ACCESS_DENIED'/.test(exit.stderrTail);
-  const why = denied ? ' (an access the permission model denied: see the fork `permissions` option)' : '';
-  const detail = `${why}${tail ? `; its stderr ended with:\n${tail}` : ''}`;
-  const code = denied ? { code: 'ERR_ACCESS_DENIED' } : {};
-  if (exit.spawnError !== undefined) {
-    return makeFailure('bootstrap', `the child process could not be started: ${exit.spawnError}`, {
-      name: 'BootstrapError',
-    });
-  }
+  const reason = denied
+    ? 'an access the permission model denied (see the fork `permissions` option)'
+    : undefined;
+  const code = denied ? 'ERR_ACCESS_DENIED' : undefined;
   if (!context.started) {
-    return makeFailure('bootstrap', `the child process ${how} before its task started${detail}`, {
-      name: 'BootstrapError',
-      ...code,
-      ...status,
-    });
+    const tail = stderrTail(exit.stderrTail);
+    const detail = `${reason ? `: ${reason}` : ''}${tail ? `; its stderr ended with:\n${tail}` : ''}`;
+    return makeFailure(
+      'bootstrap',
+      `the child process ${describeExit(exit)} before its task started${detail}`,
+      {
+        name: 'BootstrapError',
+        ...(code !== undefined ? { code } : {}),
+        ...(exitCode !== null ? { exitCode } : {}),
+        ...(signal !== null ? { signal } : {}),
+      },
+    );
   }
-  return makeFailure('crashed', `the child process ${how} before sending a result${detail}`, {
-    name: 'CrashError',
-    ...code,
-    ...status,
-  });
+  return crashedFailure({ worker: WORKER, exitCode, signal, reason, code, stderrTail: exit.stderrTail });
 }
 
 /**
- * Human wording of an exit status.
+ * The failure for a child process that could not be spawned at all.
  *
  * @example
  * ```ts
- * describeExit({ exitCode: null, signal: 'SIGKILL' }); // 'was killed by SIGKILL'
+ * spawnFailure('spawn ENOMEM'); // { kind: 'bootstrap', message: 'the child process could not be started: spawn ENOMEM', … }
  * ```
  */
-export function describeExit(exit: Pick<ChildExit, 'exitCode' | 'signal'>): string {
-  if (exit.signal !== null) return `was killed by ${exit.signal}`;
-  return `exited with code ${exit.exitCode ?? 'unknown'}`;
+export function spawnFailure(why: string): TaskFailure {
+  return makeFailure('bootstrap', `the child process could not be started: ${why}`, {
+    name: 'BootstrapError',
+  });
 }
 
 function fatalLine(tail: string): string {
   const line = tail.split('\n').find((l) => /FATAL ERROR|out of memory/i.test(l));
   return line?.trim() ?? '';
-}
-
-function lastLines(tail: string): string {
-  const text = tail.trimEnd();
-  if (!text) return '';
-  return text.split('\n').slice(-8).join('\n').slice(-1000);
 }

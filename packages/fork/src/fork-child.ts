@@ -89,7 +89,7 @@ export class ForkChild {
     this.reads = options.reads;
     const subprocess = fork(ENTRY, [JSON.stringify(options.config)], {
       ...launch,
-      ...(options.env !== undefined ? { env: options.env } : {}),
+      env: options.env,
       serialization: 'advanced',
       // Output is never buffered here: stdout is inherited, ignored or streamed to `onOutput`; only a
       // small tail of stderr is kept, to explain a death.

@@ -7,9 +7,9 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import type { Driver, DriverSettings, Job, JobHandle, JobSink, TaskFailure } from '@isolane/core';
-import { makeFailure } from '@isolane/core';
-import { ChildGrants } from '@isolane/core/driver-kit';
+import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
+import { ChildGrants, closedFailure, JobQueue } from '@isolane/core/driver-kit';
+import { spawnFailure } from './child-death.js';
 import {
   type ForkDriverOptions,
   type ForkOptions,
@@ -35,9 +35,9 @@ export interface ForkJobHandle extends JobHandle {
 
 /** A job from `start()` on: waiting for a concurrency place, then run by its child. */
 interface TrackedJob extends SubmittedJob {
+  /** Its place in the queue while it waits (-1: it never waited). */
+  ticket: number;
   runner: TaskProcess | undefined;
-  /** Aborted or closed while it waited: skipped when its turn comes. */
-  dropped: boolean;
 }
 
 /**
@@ -63,8 +63,7 @@ export class ForkDriver implements Driver {
   readonly #processes = new Set<TaskProcess>();
   /** Prespawned children (booting or ready), oldest first. */
   readonly #idle: TaskProcess[] = [];
-  #queue: TrackedJob[] = [];
-  #running = 0;
+  readonly #queue: JobQueue<TrackedJob>;
   #nextId = 1;
   #fillTimer: NodeJS.Timeout | undefined;
   #fillSoon = false;
@@ -76,6 +75,7 @@ export class ForkDriver implements Driver {
   constructor(options: ForkDriverOptions = {}) {
     const resolved = resolveForkOptions(options);
     this.#options = resolved;
+    this.#queue = new JobQueue(resolved.concurrency);
     const nodeFlags = childNodeFlags(process.execArgv, resolved.memoryLimitMb);
     const { permissions, bootstrap } = resolved;
     this.#processOptions = {
@@ -101,24 +101,18 @@ export class ForkDriver implements Driver {
   }
 
   start(job: Job, sink: JobSink): ForkJobHandle {
-    const tracked: TrackedJob = { job, sink, id: this.#nextId++, runner: undefined, dropped: false };
+    const tracked: TrackedJob = { job, sink, id: this.#nextId++, ticket: -1, runner: undefined };
     const handle: ForkJobHandle = {
       id: tracked.id,
       abort: (failure: TaskFailure) => {
         if (tracked.runner) tracked.runner.abort(failure);
-        else if (!tracked.dropped) {
-          tracked.dropped = true;
+        else if (this.#queue.remove(tracked.ticket, tracked))
           settle(tracked, { ok: false, error: failure, ms: 0 });
-        }
       },
     };
-    if (this.#closed) {
-      tracked.dropped = true;
-      settle(tracked, { ok: false, error: closedFailure(), ms: 0 });
-      return handle;
-    }
-    if (this.#running < this.#options.concurrency) this.#launch(tracked);
-    else this.#queue.push(tracked);
+    if (this.#closed) settle(tracked, { ok: false, error: closedFailure(this.name), ms: 0 });
+    else if (this.#queue.admit()) this.#launch(tracked);
+    else tracked.ticket = this.#queue.push(tracked);
     return handle;
   }
 
@@ -129,12 +123,9 @@ export class ForkDriver implements Driver {
 
   async #close(): Promise<void> {
     this.#closed = true;
-    const failure = closedFailure();
-    for (const tracked of this.#queue.splice(0)) {
-      if (tracked.dropped) continue;
-      tracked.dropped = true;
-      settle(tracked, { ok: false, error: failure, ms: 0 });
-    }
+    clearTimeout(this.#fillTimer);
+    const failure = closedFailure(this.name);
+    for (const tracked of this.#queue.drain()) settle(tracked, { ok: false, error: failure, ms: 0 });
     this.#idle.length = 0;
     const processes = [...this.#processes];
     // Closing waits for every child to be gone, so they keep this process alive until then.
@@ -142,8 +133,8 @@ export class ForkDriver implements Driver {
     await Promise.all(processes.map((runner) => runner.exited));
   }
 
+  /** Runs a job counted as running by the queue. */
   #launch(tracked: TrackedJob): void {
-    this.#running++;
     const { task } = tracked.job;
     if (task.kind === 'module' && this.#options.prespawn > 0) this.#noteModule(task.module);
     const idle = this.#takeIdle(task);
@@ -154,8 +145,7 @@ export class ForkDriver implements Driver {
       try {
         tracked.runner = new TaskProcess(this.#processOptions, tracked);
       } catch (err) {
-        tracked.dropped = true;
-        settle(tracked, { ok: false, error: spawnFailure(err), ms: 0 });
+        settle(tracked, { ok: false, error: spawnFailure((err as Error).message), ms: 0 });
         this.#release();
         return;
       }
@@ -168,11 +158,9 @@ export class ForkDriver implements Driver {
 
   /** A running job's outcome is known: its place goes to the next waiting job. */
   #release(): void {
-    this.#running--;
-    while (this.#running < this.#options.concurrency && this.#queue.length > 0 && !this.#closed) {
-      const next = this.#queue.shift()!;
-      if (!next.dropped) this.#launch(next);
-    }
+    this.#queue.finish();
+    if (!this.#closed)
+      for (let next = this.#queue.next(); next; next = this.#queue.next()) this.#launch(next);
     // After the caller had its result (sink callbacks resolve promises: let them run first).
     this.#scheduleFill(true);
   }
@@ -239,22 +227,12 @@ export class ForkDriver implements Driver {
   }
 }
 
-function settle(tracked: TrackedJob, result: Parameters<JobSink['settle']>[0]): void {
+function settle(tracked: TrackedJob, result: Result<unknown>): void {
   try {
     tracked.sink.settle(result);
   } catch (err) {
     process.stderr.write(`@isolane/fork: a job sink threw: ${String(err)}\n`);
   }
-}
-
-function closedFailure(): TaskFailure {
-  return makeFailure('aborted', 'the fork driver was closed', { name: 'AbortError' });
-}
-
-function spawnFailure(err: unknown): TaskFailure {
-  return makeFailure('bootstrap', `the child process could not be started: ${(err as Error).message}`, {
-    name: 'BootstrapError',
-  });
 }
 
 /**
@@ -268,15 +246,10 @@ function spawnFailure(err: unknown): TaskFailure {
  */
 export function createDriver(settings: DriverSettings): ForkDriver {
   const options = (settings.options ?? {}) as ForkOptions;
-  const own: ForkDriverOptions = {
-    ...options,
-    concurrency: settings.concurrency,
-    ...(settings.bootstrap !== undefined ? { bootstrap: settings.bootstrap } : {}),
-    ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
-  };
   for (const key of ['concurrency', 'bootstrap', 'memoryLimitMb'] as const) {
     if (key in options)
       throw new TypeError(`settings.options.${key} belongs to the driver settings, not its options`);
   }
-  return new ForkDriver(own);
+  const { concurrency, bootstrap, memoryLimitMb } = settings;
+  return new ForkDriver({ ...options, concurrency, bootstrap, memoryLimitMb });
 }

@@ -3,10 +3,10 @@
  * the option at construction time, never a surprise in the middle of a run.
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  checkConcurrencyOption,
-  checkMemoryMb,
+  checkConcurrency,
+  checkMemoryLimit,
+  checkModuleHref,
   checkPrespawn,
   checkTimerMs,
   checkWorkerEnv,
@@ -30,37 +30,37 @@ export interface ForkOutput {
 /** Fork-specific options (also accepted from `settings.options`, e.g. a config file's `drivers.fork`). */
 export interface ForkOptions {
   /** Children kept started, bootstrap loaded, waiting for a task (each still runs exactly one). Default 0. */
-  readonly prespawn?: number;
+  readonly prespawn?: number | undefined;
   /** How long a child that sent its result may live on to finish what its task left behind. Default 1000. */
-  readonly lingerMs?: number;
+  readonly lingerMs?: number | undefined;
   /** Between SIGTERM and SIGKILL when a child is stopped (timeout, abort, close). Default 2000. */
-  readonly killGraceMs?: number;
+  readonly killGraceMs?: number | undefined;
   /**
    * `'inherit'` (default): children write to this process's stdout/stderr. `'capture'`: their output goes
    * to `onOutput` only. `'ignore'`: it is dropped. Results never travel on these streams.
    */
-  readonly stdio?: ForkStdio;
+  readonly stdio?: ForkStdio | undefined;
   /** Receives captured output; setting it alone implies `stdio: 'capture'`. */
-  readonly onOutput?: (output: ForkOutput) => void;
+  readonly onOutput?: ((output: ForkOutput) => void) | undefined;
   /**
    * Let a prespawned child import, while idle, the task modules recent tasks used, so its task does not
    * load them on the clock. The modules' top-level code then runs in a child that may end up running
    * another task. Default true.
    */
-  readonly warmModules?: boolean;
+  readonly warmModules?: boolean | undefined;
   /**
    * Make each child die with its parent even while its task is stuck in synchronous code (the IPC
    * channel alone only notices when the child's event loop turns): on Linux through the kernel's
    * parent-death signal (`setpriv --pdeathsig`, util-linux), elsewhere through a small watchdog thread
    * in the child (a few milliseconds of its start). Default true.
    */
-  readonly watchdog?: boolean;
+  readonly watchdog?: boolean | undefined;
   /**
    * The children's environment: `'inherit'` (default, the parent's whole environment, secrets
    * included), an allow-list of variable names (read from the parent when each child starts), or an
    * object that is the whole environment.
    */
-  readonly env?: WorkerEnv;
+  readonly env?: WorkerEnv | undefined;
   /**
    * Run each child under Node's permission model: `true` lets it read only what its task needs (the
    * child entry, core, `node_modules`, the bootstrap, the task module) and nothing else; an object
@@ -68,17 +68,17 @@ export interface ForkOptions {
    * slot with `code: 'ERR_ACCESS_DENIED'`. Defence in depth, not a sandbox (see docs/security.md).
    * Default false.
    */
-  readonly permissions?: boolean | ForkPermissions;
+  readonly permissions?: boolean | ForkPermissions | undefined;
 }
 
 /** Options of `new ForkDriver()`. */
 export interface ForkDriverOptions extends ForkOptions {
   /** Max tasks running at once; more are queued. Default: available parallelism. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Module (URL or absolute path) loaded in each child before its task. */
-  readonly bootstrap?: string | URL;
+  readonly bootstrap?: string | URL | undefined;
   /** Old-space limit of each child (`--max-old-space-size`); exceeding it fails the slot with `'oom'`. */
-  readonly memoryLimitMb?: number;
+  readonly memoryLimitMb?: number | undefined;
 }
 
 /** Options after validation and defaults. */
@@ -148,19 +148,17 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
       throw new TypeError(`${label}.${key} must be a boolean`);
     }
   }
-  // The ranges are driver-kit's, shared by every driver: timers below 2^31 ms (Node turns longer ones
-  // into 1 ms), `--max-old-space-size` up to 1 TiB (a child refuses to start with a value it cannot
+  // The checkers are driver-kit's, the ones WaitGroup and every driver use: a value is accepted or
+  // rejected the same way wherever it is given. Timers below 2^31 ms (Node turns longer ones into 1 ms),
+  // a whole `--max-old-space-size` from 8 MiB to 1 TiB (a child refuses to start with a value it cannot
   // parse), a bounded prespawn.
   const opt = <T>(value: unknown, check: (v: unknown) => T): T | undefined =>
     value === undefined ? undefined : check(value);
   return {
     concurrency:
-      opt(input.concurrency, (v) => checkConcurrencyOption(v, `${label}.concurrency`)) ??
-      availableParallelism(),
-    bootstrap: input.bootstrap === undefined ? undefined : moduleHref(input.bootstrap, `${label}.bootstrap`),
-    memoryLimitMb: opt(input.memoryLimitMb, (v) =>
-      checkMemoryMb(v, `${label}.memoryLimitMb`, { integer: true }),
-    ),
+      opt(input.concurrency, (v) => checkConcurrency(v, `${label}.concurrency`)) ?? availableParallelism(),
+    bootstrap: opt(input.bootstrap, (v) => checkModuleHref(v, `${label}.bootstrap`)),
+    memoryLimitMb: opt(input.memoryLimitMb, (v) => checkMemoryLimit(v, `${label}.memoryLimitMb`)),
     prespawn: opt(input.prespawn, (v) => checkPrespawn(v, `${label}.prespawn`)) ?? 0,
     lingerMs: opt(input.lingerMs, (v) => checkTimerMs(v, `${label}.lingerMs`, { integer: true })) ?? 1000,
     killGraceMs:
@@ -172,16 +170,4 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
     env: input.env === undefined ? 'inherit' : checkWorkerEnv(input.env, `${label}.env`),
     permissions: checkPermissions(input.permissions, `${label}.permissions`),
   };
-}
-
-function moduleHref(value: unknown, label: string): string {
-  if (value instanceof URL) return value.href;
-  if (typeof value === 'string' && value.startsWith('file:')) return pathToFileURL(fileURLToPath(value)).href;
-  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
-    return new URL(value).href;
-  }
-  if (typeof value === 'string' && (value.startsWith('/') || /^[a-z]:[\\/]/i.test(value))) {
-    return pathToFileURL(value).href;
-  }
-  throw new TypeError(`${label} must be a URL or an absolute path, got ${JSON.stringify(value)}`);
 }

@@ -6,9 +6,16 @@
  * (strays) instead of losing it or blaming another task.
  */
 import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
-import { makeFailure } from '@isolane/core';
-import { type ChildGrants, parentDeathGuard, type WorkerEnv, workerEnv } from '@isolane/core/driver-kit';
-import { deathFailure, describeExit } from './child-death.js';
+import {
+  type ChildGrants,
+  crashedAfterResultFailure,
+  parentDeathGuard,
+  timeoutFailure,
+  unsendableArgsFailure,
+  type WorkerEnv,
+  workerEnv,
+} from '@isolane/core/driver-kit';
+import { deathFailure } from './child-death.js';
 import { type ChildExit, ForkChild } from './fork-child.js';
 import type { ForkOutput, ForkStdio } from './fork-options.js';
 import type { ChildConfig, ChildMessage } from './protocol.js';
@@ -51,7 +58,7 @@ export interface SubmittedJob {
  * @example
  * ```ts
  * const task = new TaskProcess(options, { job, sink, id: 1 });
- * task.abort(makeFailure('aborted', 'stop')); // settles the job and kills the child
+ * task.abort(closedFailure('fork')); // settles the job and kills the child
  * await task.exited;
  * ```
  */
@@ -117,7 +124,7 @@ export class TaskProcess {
     try {
       this.#child.send({ t: 'job', id, task: job.task, args: job.args });
     } catch (err) {
-      this.abort(unsendableFailure(err));
+      this.abort(unsendableArgsFailure(err, 'a child process'));
     }
   }
 
@@ -177,10 +184,7 @@ export class TaskProcess {
     if (!timeout || this.#settled) return;
     this.#timeoutTimer = setTimeout(() => {
       this.#timeoutTimer = undefined;
-      const failure = makeFailure('timeout', `the task ran longer than its ${timeout} ms timeout`, {
-        name: 'TimeoutError',
-      });
-      this.stop(failure);
+      this.stop(timeoutFailure(timeout));
     }, timeout);
   }
 
@@ -208,7 +212,9 @@ export class TaskProcess {
       !this.#child.stopping &&
       (exit.signal !== null || exit.exitCode !== 0)
     ) {
-      submitted.sink.stray(afterResultFailure(exit));
+      // Its leftovers killed the child after it answered: never lost, never blamed on another task.
+      const { exitCode, signal, oom } = exit;
+      submitted.sink.stray(crashedAfterResultFailure({ worker: 'child process', exitCode, signal, oom }));
     }
     this.#options.onExit(this);
   }
@@ -263,29 +269,4 @@ function spawnChild(options: TaskProcessOptions, task: Job['task'] | undefined, 
         }
       : undefined,
   });
-}
-
-function unsendableFailure(err: unknown): TaskFailure {
-  const message = err instanceof Error ? err.message : String(err);
-  return makeFailure('unserializable', `the task's arguments cannot be sent to a child process: ${message}`, {
-    name: 'DataCloneError',
-  });
-}
-
-/** Its leftovers killed the child after it answered: never lost, never blamed on another task. */
-function afterResultFailure(exit: ChildExit): TaskFailure {
-  const status = {
-    ...(exit.exitCode !== null ? { exitCode: exit.exitCode } : {}),
-    ...(exit.signal !== null ? { signal: exit.signal } : {}),
-  };
-  return exit.oom
-    ? makeFailure(
-        'oom',
-        `after sending its result, the child process ran out of memory and ${describeExit(exit)}`,
-        { name: 'OutOfMemoryError', ...status },
-      )
-    : makeFailure('crashed', `after sending its result, the child process ${describeExit(exit)}`, {
-        name: 'CrashError',
-        ...status,
-      });
 }

@@ -1,6 +1,6 @@
 // How a child's death becomes its task's failure.
 import { describe, expect, it } from 'vitest';
-import { deathFailure, describeExit } from '../src/child-death.js';
+import { deathFailure, spawnFailure } from '../src/child-death.js';
 
 const exit = { exitCode: null, signal: null, oom: false, stderrTail: '' };
 
@@ -50,7 +50,10 @@ describe('deathFailure', () => {
       { started: true, memoryLimitMb: 64 },
     );
     expect(f).toMatchObject({ kind: 'oom', name: 'OutOfMemoryError', signal: 'SIGABRT' });
-    expect(f.message).toMatch(/64 MB.*FATAL ERROR: Reached heap limit/);
+    // driver-kit's headline, then how the child ended and V8's report.
+    expect(f.message).toMatch(
+      /^the task ran out of memory \(memoryLimitMb: 64\); its child process was killed by SIGABRT: FATAL ERROR: Reached heap limit/,
+    );
   });
 
   it('is bootstrap when the child died before its task started, with the end of its stderr', () => {
@@ -66,8 +69,18 @@ describe('deathFailure', () => {
     ).toBe('bootstrap');
   });
 
-  it('describes exits', () => {
-    expect(describeExit({ exitCode: 2, signal: null })).toBe('exited with code 2');
-    expect(describeExit({ exitCode: null, signal: 'SIGTERM' })).toBe('was killed by SIGTERM');
+  it("words a crash as driver-kit's crashedFailure, and a failed spawn as a bootstrap failure", () => {
+    const f = deathFailure(
+      { ...exit, exitCode: 2, stderrTail: 'boom\n' },
+      { started: true, memoryLimitMb: undefined },
+    );
+    expect(f.message).toBe(
+      "the task's child process exited with code 2 before the task settled; its stderr ended with:\nboom",
+    );
+    expect(spawnFailure('spawn EAGAIN')).toMatchObject({
+      kind: 'bootstrap',
+      name: 'BootstrapError',
+      message: 'the child process could not be started: spawn EAGAIN',
+    });
   });
 });

@@ -53,7 +53,7 @@ describe('ForkDriver failures', () => {
     });
     const o = await failureOf(oom);
     expect(o.kind).toBe('oom');
-    expect(o.message).toMatch(/64 MB/);
+    expect(o.message).toMatch(/^the task ran out of memory \(memoryLimitMb: 64\); its child process /);
     for (const outcome of [sibling, threw, rejected, exited, killed, unhandled, timer, oom]) {
       expect(outcome.strays).toEqual([]);
     }

@@ -1,4 +1,5 @@
 // Option validation: defaults, and errors that name the option.
+import { checkModuleHref } from '@isolane/core/driver-kit';
 import { createDriver, ForkDriver } from '@isolane/fork';
 import { describe, expect, it } from 'vitest';
 
@@ -20,6 +21,24 @@ describe('fork driver options', () => {
   it('normalizes the bootstrap to a file URL', () => {
     expect(new ForkDriver({ bootstrap: '/tmp/boot.js' }).options.bootstrap).toBe('file:///tmp/boot.js');
     expect(() => new ForkDriver({ bootstrap: 'boot.js' })).toThrow(/options\.bootstrap/);
+  });
+
+  it("accepts or rejects a bootstrap exactly as driver-kit's checkModuleHref (and so WaitGroup) does", () => {
+    // A file: URL with a host names no path Node could load on POSIX; a drive-letter path is absolute on Windows only.
+    for (const value of ['file://host/boot.js', 'C:\\isolane\\boot.js', 'file:///C:/isolane/boot.js']) {
+      let expected: string | (new (...args: never[]) => Error);
+      try {
+        expected = checkModuleHref(value, 'options.bootstrap');
+      } catch (err) {
+        expected = (err as Error).constructor as new (...args: never[]) => Error;
+      }
+      if (typeof expected === 'string') {
+        expect(new ForkDriver({ bootstrap: value }).options.bootstrap).toBe(expected);
+      } else {
+        expect(() => new ForkDriver({ bootstrap: value })).toThrow(expected);
+        expect(() => new ForkDriver({ bootstrap: value })).toThrow(/options\.bootstrap/);
+      }
+    }
   });
 
   it('rejects bad values, naming the option', () => {
@@ -49,8 +68,14 @@ describe('fork driver options', () => {
     expect(new ForkDriver({ killGraceMs: 2 ** 31 - 1 }).options.killGraceMs).toBe(2147483647);
     // A child does not even start with --max-old-space-size=1e+300.
     expect(() => new ForkDriver({ memoryLimitMb: 1e300 })).toThrow(
-      'options.memoryLimitMb must be an integer from 1 to 1048576 MiB, got 1e+300',
+      'options.memoryLimitMb must be an integer from 8 to 1048576 MiB, got 1e+300',
     );
+    // driver-kit's one rule, the same as WaitGroup's: whole MiB (a child refuses --max-old-space-size=100.5),
+    // at least 8 (a smaller heap cannot even start), and a number, never a numeric string.
+    expect(() => new ForkDriver({ memoryLimitMb: 100.5 })).toThrow(RangeError);
+    expect(() => new ForkDriver({ memoryLimitMb: 4 })).toThrow(/options\.memoryLimitMb .* from 8 /);
+    expect(() => new ForkDriver({ concurrency: '4' as unknown as number })).toThrow(TypeError);
+    expect(() => new ForkDriver({ concurrency: '4' as unknown as number })).toThrow(/options\.concurrency/);
     // A config must not be able to start a hundred processes.
     expect(() => createDriver({ concurrency: 1, options: { prespawn: 100 } })).toThrow(
       'options.prespawn must be an integer from 0 to 64, got 100',

@@ -3,12 +3,12 @@
  * `TypeError`/`RangeError` naming it when the driver is created, never a surprise at the first task.
  */
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { DriverSettings } from '@isolane/core';
 import {
-  checkConcurrencyOption,
-  checkMemoryMb,
+  checkConcurrency,
+  checkMemoryLimit,
+  checkModuleHref,
   checkPrespawn,
   checkTimerMs,
   checkWorkerEnv,
@@ -25,29 +25,29 @@ import {
  */
 export interface ThreadDriverOptions {
   /** Max tasks running at once; more are queued. Default: available parallelism. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Module (URL, href or absolute path) each worker loads before its task. */
-  readonly bootstrap?: string | URL;
+  readonly bootstrap?: string | URL | undefined;
   /** Old-generation heap limit of each worker; exceeding it fails the task with `kind: 'oom'`. */
-  readonly memoryLimitMb?: number;
+  readonly memoryLimitMb?: number | undefined;
   /**
    * Fresh workers kept started so a task does not wait for a spawn. Default 0. Each still runs exactly
    * one task and is then discarded. While it waits, a prespawned worker loads the bootstrap, then the
    * task modules this driver ran most recently (their top-level code runs there, ahead of the task).
    * Idle prespawned workers never keep the process alive.
    */
-  readonly prespawn?: number;
+  readonly prespawn?: number | undefined;
   /**
    * How long a worker may keep running after its task's outcome was sent (a timer the task left
    * behind) before it is terminated; errors it throws meanwhile are reported as strays. Default 1000.
    */
-  readonly lingerMs?: number;
+  readonly lingerMs?: number | undefined;
   /**
    * Each worker's `process.env`: `'inherit'` (default, a copy of the parent's whole environment, secrets
    * included), an allow-list of variable names (copied from the parent when the worker starts), or an
    * object that is the whole environment (Worker's `env` option).
    */
-  readonly env?: WorkerEnv;
+  readonly env?: WorkerEnv | undefined;
 }
 
 /**
@@ -111,19 +111,21 @@ export function resolveThreadOptions(options: ThreadDriverOptions = {}): Resolve
       throw new TypeError(`unknown thread driver option "${key}" (known: ${[...OPTION_KEYS].join(', ')})`);
     }
   }
-  // The ranges are driver-kit's, shared by every driver: a linger below 2^31 ms (Node turns a longer
-  // timer into 1 ms), a heap limit V8 honours (it ignores a huge one: the worker would run unlimited),
-  // a bounded prespawn.
+  // The checkers are driver-kit's, the ones WaitGroup and every driver use: a value is accepted or
+  // rejected the same way wherever it is given. A linger below 2^31 ms (Node turns a longer timer into
+  // 1 ms), a whole heap limit from 8 MiB (less cannot start a worker) to 1 TiB (V8 ignores a huge one:
+  // the worker would run unlimited), a bounded prespawn.
   return {
     concurrency:
       options.concurrency === undefined
         ? availableParallelism()
-        : checkConcurrencyOption(options.concurrency, label('concurrency')),
-    bootstrap: options.bootstrap === undefined ? undefined : moduleHref(options.bootstrap, 'bootstrap'),
+        : checkConcurrency(options.concurrency, label('concurrency')),
+    bootstrap:
+      options.bootstrap === undefined ? undefined : checkModuleHref(options.bootstrap, label('bootstrap')),
     memoryLimitMb:
       options.memoryLimitMb === undefined
         ? undefined
-        : checkMemoryMb(options.memoryLimitMb, label('memoryLimitMb')),
+        : checkMemoryLimit(options.memoryLimitMb, label('memoryLimitMb')),
     prespawn: options.prespawn === undefined ? 0 : checkPrespawn(options.prespawn, label('prespawn')),
     lingerMs:
       options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkTimerMs(options.lingerMs, label('lingerMs')),
@@ -149,14 +151,8 @@ export function optionsFromSettings(settings: DriverSettings): ThreadDriverOptio
       );
     }
   }
-  return {
-    concurrency: settings.concurrency,
-    ...(settings.bootstrap !== undefined ? { bootstrap: settings.bootstrap } : {}),
-    ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
-    ...(extra.prespawn !== undefined ? { prespawn: extra.prespawn as number } : {}),
-    ...(extra.lingerMs !== undefined ? { lingerMs: extra.lingerMs as number } : {}),
-    ...(extra.env !== undefined ? { env: extra.env as WorkerEnv } : {}),
-  };
+  const { concurrency, bootstrap, memoryLimitMb } = settings;
+  return { ...(extra as ThreadDriverExtraOptions), concurrency, bootstrap, memoryLimitMb };
 }
 
 /**
@@ -178,22 +174,4 @@ export function resourceLimitsFor(memoryLimitMb: number | undefined): ResourceLi
 
 function label(name: string): string {
   return `thread driver option "${name}"`;
-}
-
-function moduleHref(value: unknown, name: string): string {
-  if (value instanceof URL) return value.href;
-  if (typeof value === 'string' && value.length > 0) {
-    if (value.startsWith('/') || /^[a-z]:[\\/]/i.test(value)) return pathToFileURL(value).href;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return new URL(value).href;
-  }
-  throw new TypeError(
-    `thread driver option "${name}" must be a module URL or an absolute path, got ${typeof value === 'string' ? `"${value}"` : describe(value)}`,
-  );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `"${value}"`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value;
 }

@@ -6,9 +6,23 @@
  */
 import type { ResourceLimits, TransferListItem, Worker } from 'node:worker_threads';
 import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
-import { makeFailure, toFailure } from '@isolane/core';
-import { startWorkerThread, type WorkerEnv, workerEnv } from '@isolane/core/driver-kit';
+import { toFailure } from '@isolane/core';
+import {
+  crashedAfterResultFailure,
+  crashedFailure,
+  oomFailure,
+  startWorkerThread,
+  timeoutFailure,
+  type WorkerEnv,
+  workerEnv,
+} from '@isolane/core/driver-kit';
 import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
+
+const WORKER = 'worker thread';
+
+/** Why a worker exits with code 0 before its task settled. */
+const EXIT_0_REASON =
+  'the task called process.exit(0), or its promise was left with nothing that could ever settle it';
 
 // The worker entry bundled with core's runtime: one file for a cold worker to load (see worker-entry.ts).
 const ENTRY = new URL('./worker-entry.bundle.js', import.meta.url);
@@ -18,9 +32,11 @@ export interface TaskThreadOptions {
   readonly bootstrap: string | undefined;
   readonly tsx: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** The `memoryLimitMb` in effect (named in an out-of-memory failure). */
+  readonly memoryLimitMb: number | undefined;
   readonly lingerMs: number;
   /** The `env` option: what the worker's `process.env` holds (read from the parent at each start). */
-  readonly env?: WorkerEnv;
+  readonly env: WorkerEnv;
   /** The job's outcome is known: its concurrency slot is free (the worker may still be lingering). */
   readonly onRelease: (thread: TaskThread) => void;
   /** The worker is gone. */
@@ -71,9 +87,9 @@ export class TaskThread {
     };
     this.#worker = startWorkerThread(ENTRY, {
       workerData: init,
-      ...(submitted?.job.transfer ? { transferList: submitted.job.transfer as TransferListItem[] } : {}),
-      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-      ...(options.env !== undefined && options.env !== 'inherit' ? { env: workerEnv(options.env) } : {}),
+      transferList: submitted?.job.transfer as TransferListItem[] | undefined,
+      resourceLimits: options.resourceLimits,
+      env: workerEnv(options.env),
     });
     this.exited = new Promise((resolve) => {
       this.#worker.once('exit', (code: number) => {
@@ -152,12 +168,7 @@ export class TaskThread {
     if (!timeout || this.#settled) return;
     this.#timeoutTimer = setTimeout(() => {
       this.#timeoutTimer = undefined;
-      const failure = makeFailure(
-        'timeout',
-        `the task ran longer than its ${timeout} ms timeout; its worker thread was terminated`,
-        { name: 'TimeoutError' },
-      );
-      this.abort(failure);
+      this.abort(timeoutFailure(timeout));
     }, timeout);
   }
 
@@ -174,8 +185,8 @@ export class TaskThread {
   }
 
   #onError(err: unknown): void {
-    const failure = deathFailure(err);
     if (!this.#assigned) return; // an idle worker died: its exit removes it from the pool
+    const failure = deathFailure(err, this.#settled, this.#options.memoryLimitMb);
     if (this.#settled) {
       if (!this.#terminating) this.#assigned.sink.stray(failure);
     } else {
@@ -188,22 +199,11 @@ export class TaskThread {
     this.#clearTimers();
     const submitted = this.#assigned;
     if (submitted && !this.#settled) {
-      const message =
-        code === 0
-          ? 'the worker thread exited (code 0) before its task settled: the task called process.exit(0), or its promise was left with nothing that could ever settle it'
-          : `the worker thread exited with code ${code} before its task settled`;
-      this.#settle({
-        ok: false,
-        error: makeFailure('crashed', message, { name: 'CrashError', exitCode: code }),
-        ms: this.#elapsed(),
-      });
+      const reason = code === 0 ? EXIT_0_REASON : undefined;
+      const error = crashedFailure({ worker: WORKER, exitCode: code, reason });
+      this.#settle({ ok: false, error, ms: this.#elapsed() });
     } else if (submitted && !this.#terminating && !this.#reported && code !== 0) {
-      submitted.sink.stray(
-        makeFailure('crashed', `the worker thread exited with code ${code} after its task settled`, {
-          name: 'CrashError',
-          exitCode: code,
-        }),
-      );
+      submitted.sink.stray(crashedAfterResultFailure({ worker: WORKER, exitCode: code }));
     }
     this.#options.onExit(this);
   }
@@ -231,20 +231,16 @@ function jobMessage({ job, id }: SubmittedJob): JobMessage {
   return { task: job.task, args: job.args, id, timed: job.timeout !== undefined && job.timeout > 0 };
 }
 
-/** What a worker's 'error' event means for its task. */
-function deathFailure(err: unknown): TaskFailure {
+/** What a worker's 'error' event means for its task (`settled`: after its outcome, a stray). */
+function deathFailure(err: unknown, settled: boolean, memoryLimitMb: number | undefined): TaskFailure {
   const cause = toFailure(err, 'crashed');
-  if (cause.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return makeFailure('oom', `the task exhausted its worker's memory limit: ${cause.message}`, {
-      name: 'OutOfMemoryError',
-      code: cause.code,
-    });
+  const { code } = cause;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return settled
+      ? crashedAfterResultFailure({ worker: WORKER, oom: true, reason: cause.message, code })
+      : oomFailure({ memoryLimitMb, report: cause.message, code });
   }
   // The entry catches every error a task throws, so this is the worker itself failing.
-  return makeFailure('crashed', `the worker thread failed: ${cause.message}`, {
-    name: 'CrashError',
-    ...(cause.code !== undefined ? { code: cause.code } : {}),
-    ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
-    cause,
-  });
+  const details = { worker: WORKER, reason: cause.message, code, cause };
+  return settled ? crashedAfterResultFailure(details) : crashedFailure(details);
 }

@@ -6,7 +6,7 @@
  */
 import type { Driver, DriverSettings, Job, JobHandle, JobSink, TaskFailure } from '@isolane/core';
 import { makeFailure, toFailure } from '@isolane/core';
-import { workerTsxHook } from '@isolane/core/driver-kit';
+import { closedFailure, JobQueue, unsendableArgsFailure, workerTsxHook } from '@isolane/core/driver-kit';
 import {
   optionsFromSettings,
   type ResolvedThreadOptions,
@@ -21,9 +21,9 @@ const WARM_MODULES = 8;
 
 /** A job from `start()` on: waiting for a concurrency place, then run by its worker thread. */
 interface TrackedJob extends SubmittedJob {
+  /** Its place in the queue while it waits (-1: it never waited). */
+  ticket: number;
   runner: TaskThread | undefined;
-  /** Aborted or closed while it waited: skipped when its turn comes. */
-  dropped: boolean;
 }
 
 /**
@@ -47,26 +47,26 @@ export class ThreadDriver implements Driver {
   readonly #threadOptions: TaskThreadOptions;
   readonly #threads = new Set<TaskThread>();
   readonly #idle: TaskThread[] = [];
-  #queue: TrackedJob[] = [];
-  #queueHead = 0;
-  #running = 0;
+  readonly #queue: JobQueue<TrackedJob>;
   #nextId = 1;
   #fillScheduled = false;
   /** Module tasks run recently, most recent first: what prespawned workers load while they wait. */
-  #recentModules: string[] = [];
+  readonly #recentModules: string[] = [];
   #closed = false;
   #closing: Promise<void> | undefined;
 
   constructor(options: ThreadDriverOptions = {}) {
     this.#options = resolveThreadOptions(options);
+    this.#queue = new JobQueue(this.#options.concurrency);
     this.#threadOptions = {
       bootstrap: this.#options.bootstrap,
       tsx: workerTsxHook(),
       resourceLimits: resourceLimitsFor(this.#options.memoryLimitMb),
+      memoryLimitMb: this.#options.memoryLimitMb,
       lingerMs: this.#options.lingerMs,
       env: this.#options.env,
       onRelease: () => this.#release(),
-      onExit: (thread) => this.#forget(thread),
+      onExit: (runner) => this.#forget(runner),
     };
     this.#fill();
   }
@@ -82,21 +82,19 @@ export class ThreadDriver implements Driver {
   }
 
   start(job: Job, sink: JobSink): JobHandle {
-    const tracked: TrackedJob = { job, sink, id: this.#nextId++, runner: undefined, dropped: false };
     if (this.#closed) {
-      sink.settle({ ok: false, error: closedFailure(), ms: 0 });
+      sink.settle({ ok: false, error: closedFailure(this.name), ms: 0 });
       return { abort() {} };
     }
+    const tracked: TrackedJob = { job, sink, id: this.#nextId++, ticket: -1, runner: undefined };
     if (this.#options.prespawn > 0 && job.task.kind === 'module') this.#noteModule(job.task.module);
-    if (this.#running < this.#options.concurrency) this.#launch(tracked);
-    else this.#queue.push(tracked);
+    if (this.#queue.admit()) this.#launch(tracked);
+    else tracked.ticket = this.#queue.push(tracked);
     return {
       abort: (failure: TaskFailure) => {
         if (tracked.runner) tracked.runner.abort(failure);
-        else if (!tracked.dropped) {
-          tracked.dropped = true;
+        else if (this.#queue.remove(tracked.ticket, tracked))
           sink.settle({ ok: false, error: failure, ms: 0 });
-        }
       },
     };
   }
@@ -108,24 +106,15 @@ export class ThreadDriver implements Driver {
 
   async #close(): Promise<void> {
     this.#closed = true;
-    const failure = closedFailure();
-    const queue = this.#queue;
-    const head = this.#queueHead;
-    this.#queue = [];
-    this.#queueHead = 0;
-    for (let i = head; i < queue.length; i++) {
-      const tracked = queue[i]!;
-      if (tracked.dropped) continue;
-      tracked.dropped = true;
-      tracked.sink.settle({ ok: false, error: failure, ms: 0 });
-    }
+    const failure = closedFailure(this.name);
+    for (const tracked of this.#queue.drain()) tracked.sink.settle({ ok: false, error: failure, ms: 0 });
     const threads = [...this.#threads];
-    for (const thread of threads) thread.abort(failure);
-    await Promise.all(threads.map((thread) => thread.exited));
+    for (const runner of threads) runner.abort(failure);
+    await Promise.all(threads.map((runner) => runner.exited));
   }
 
+  /** Runs a job counted as running by the queue. */
   #launch(tracked: TrackedJob): void {
-    this.#running++;
     const idle = this.#idle.shift();
     try {
       if (idle) {
@@ -133,13 +122,12 @@ export class ThreadDriver implements Driver {
         tracked.runner = idle;
         this.#scheduleFill();
       } else {
-        const thread = new TaskThread(this.#threadOptions, tracked);
-        this.#threads.add(thread);
-        tracked.runner = thread;
+        const runner = new TaskThread(this.#threadOptions, tracked);
+        this.#threads.add(runner);
+        tracked.runner = runner;
       }
     } catch (err) {
       if (idle) this.#idle.unshift(idle);
-      tracked.dropped = true;
       tracked.sink.settle({ ok: false, error: startFailure(err), ms: 0 });
       this.#release();
     }
@@ -147,18 +135,8 @@ export class ThreadDriver implements Driver {
 
   /** A running job's outcome is known: its place goes to the next waiting job. */
   #release(): void {
-    this.#running--;
-    while (this.#running < this.#options.concurrency && this.#queueHead < this.#queue.length) {
-      const next = this.#queue[this.#queueHead++]!;
-      if (!next.dropped) this.#launch(next);
-    }
-    if (this.#queueHead === this.#queue.length) {
-      this.#queue = [];
-      this.#queueHead = 0;
-    } else if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#queueHead);
-      this.#queueHead = 0;
-    }
+    this.#queue.finish();
+    for (let next = this.#queue.next(); next; next = this.#queue.next()) this.#launch(next);
   }
 
   #noteModule(url: string): void {
@@ -170,9 +148,9 @@ export class ThreadDriver implements Driver {
     if (recent.length > WARM_MODULES) recent.pop();
   }
 
-  #forget(thread: TaskThread): void {
-    this.#threads.delete(thread);
-    const at = this.#idle.indexOf(thread);
+  #forget(runner: TaskThread): void {
+    this.#threads.delete(runner);
+    const at = this.#idle.indexOf(runner);
     if (at >= 0) this.#idle.splice(at, 1);
   }
 
@@ -189,33 +167,21 @@ export class ThreadDriver implements Driver {
   /** Tops the prespawned pool up to `prespawn` fresh workers. */
   #fill(): void {
     while (!this.#closed && this.#idle.length < this.#options.prespawn) {
-      let thread: TaskThread;
+      let runner: TaskThread;
       try {
-        thread = new TaskThread(this.#threadOptions, undefined, this.#recentModules);
+        runner = new TaskThread(this.#threadOptions, undefined, this.#recentModules);
       } catch {
         return; // spawning fails: jobs will spawn (and report why) on demand
       }
-      this.#threads.add(thread);
-      this.#idle.push(thread);
+      this.#threads.add(runner);
+      this.#idle.push(runner);
     }
   }
 }
 
-function closedFailure(): TaskFailure {
-  return makeFailure('aborted', 'the thread driver was closed', { name: 'AbortError' });
-}
-
 function startFailure(err: unknown): TaskFailure {
   const cause = toFailure(err, 'crashed');
-  if (cause.name === 'DataCloneError') {
-    return makeFailure(
-      'unserializable',
-      `the task's arguments cannot be sent to a worker: ${cause.message}`,
-      {
-        name: 'DataCloneError',
-      },
-    );
-  }
+  if (cause.name === 'DataCloneError') return unsendableArgsFailure(err, 'a worker thread');
   return makeFailure('crashed', `a worker thread could not be started: ${cause.message}`, {
     name: 'CrashError',
     ...(cause.code !== undefined ? { code: cause.code } : {}),

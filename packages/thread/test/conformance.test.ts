@@ -7,11 +7,7 @@ import { ThreadDriver } from '@isolane/thread';
 
 runConformance({
   name: 'thread',
-  createDriver: (settings) =>
-    new ThreadDriver({
-      concurrency: settings.concurrency,
-      ...(settings.bootstrap !== undefined ? { bootstrap: settings.bootstrap } : {}),
-      ...(settings.memoryLimitMb !== undefined ? { memoryLimitMb: settings.memoryLimitMb } : {}),
-    }),
+  createDriver: ({ concurrency, bootstrap, memoryLimitMb }) =>
+    new ThreadDriver({ concurrency, bootstrap, memoryLimitMb }),
   driverModule: import.meta.resolve('@isolane/thread'),
 });

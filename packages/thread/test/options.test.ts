@@ -1,4 +1,5 @@
 /** Option validation names the bad option; settings from core map onto the driver's options. */
+import { checkModuleHref } from '@isolane/core/driver-kit';
 import { DEFAULT_LINGER_MS, ThreadDriver } from '@isolane/thread';
 import { describe, expect, it } from 'vitest';
 
@@ -38,13 +39,37 @@ describe('ThreadDriver options', () => {
     [
       { memoryLimitMb: 1e300 },
       RangeError,
-      /"memoryLimitMb" must be a number of MiB from 1 to 1048576, got 1e\+300/,
+      /"memoryLimitMb" must be an integer from 8 to 1048576 MiB, got 1e\+300/,
     ],
+    // driver-kit's one rule, the same as WaitGroup's and fork's: whole MiB, at least 8.
+    [{ memoryLimitMb: 100.5 }, RangeError, /"memoryLimitMb" must be an integer from 8/],
+    [{ memoryLimitMb: 4 }, RangeError, /"memoryLimitMb" must be an integer from 8/],
+    [{ concurrency: '4' }, TypeError, /"concurrency" must be a number/],
     [{ bootstrap: 'relative/boot.js' }, TypeError, /bootstrap/],
     [{ workers: 2 }, TypeError, /unknown thread driver option "workers"/],
   ])('rejects %j', (options, type, message) => {
     expect(() => new ThreadDriver(options as never)).toThrow(type);
     expect(() => new ThreadDriver(options as never)).toThrow(message);
+  });
+});
+
+describe('module hrefs', () => {
+  it("accepts or rejects a bootstrap exactly as driver-kit's checkModuleHref (and so WaitGroup) does", () => {
+    // A file: URL with a host names no path Node could load on POSIX; a drive-letter path is absolute on Windows only.
+    for (const value of ['file://host/boot.js', 'C:\\isolane\\boot.js', 'file:///C:/isolane/boot.js']) {
+      let expected: string | (new (...args: never[]) => Error);
+      try {
+        expected = checkModuleHref(value, 'options.bootstrap');
+      } catch (err) {
+        expected = (err as Error).constructor as new (...args: never[]) => Error;
+      }
+      if (typeof expected === 'string') {
+        expect(new ThreadDriver({ bootstrap: value }).options.bootstrap).toBe(expected);
+      } else {
+        expect(() => new ThreadDriver({ bootstrap: value })).toThrow(expected);
+        expect(() => new ThreadDriver({ bootstrap: value })).toThrow(/"bootstrap"/);
+      }
+    }
   });
 });
 
