@@ -121,7 +121,9 @@ export class ProducerLink {
 
   /**
    * Adds jobs in one round trip, in order; results are never removed by BullMQ before the driver has
-   * read them (it removes each job itself once its slot is settled).
+   * read them (it removes each job itself once its slot is settled). Always a MULTI (`addBulk`), even
+   * for one job: it is written at once, where a lone script call would wait for the auto-pipeline's
+   * next turn of the event loop.
    */
   async addBulk(payloads: readonly JobPayload[]): Promise<string[]> {
     const jobs = await this.#queue.addBulk(
