@@ -57,9 +57,9 @@ export interface SubmittedJob {
  *
  * @example
  * ```ts
- * const task = new TaskProcess(options, { job, sink, id: 1 });
- * task.abort(closedFailure('fork')); // settles the job and kills the child
- * await task.exited;
+ * const runner = new TaskProcess(options, { job, sink, id: 1 });
+ * runner.abort(closedFailure('fork')); // settles the job and kills the child
+ * await runner.exited;
  * ```
  */
 export class TaskProcess {

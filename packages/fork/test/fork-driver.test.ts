@@ -80,6 +80,17 @@ describe('ForkDriver failures', () => {
     expect((await failureOf(startTask(d, 'failing.js', 'unserializable'))).kind).toBe('unserializable');
   });
 
+  it('fails a job whose arguments a child cannot be sent as unserializable, fresh or prespawned child', async () => {
+    // Only a caller of driver.start() can get here (WaitGroup snapshots arguments first); start() must not throw.
+    for (const prespawn of [0, 1]) {
+      const d = driver({ prespawn });
+      const f = await failureOf(startTask(d, 'basic.js', 'add', [() => 1, 2]));
+      expect(f).toMatchObject({ kind: 'unserializable', name: 'DataCloneError' });
+      expect(f.message).toMatch(/^the task's arguments cannot be sent to a child process: /);
+      expect(await valueIn(startTask(d, 'basic.js', 'add', [1, 2]))).toBe(3);
+    }
+  });
+
   it('fails a task whose bootstrap throws, or kills its process, with kind bootstrap', async () => {
     const throwing = driver({ bootstrap: new URL(fixture('bootstrap-throws.js')) });
     const t = await failureOf(startTask(throwing, 'basic.js', 'add', [1, 2]));
