@@ -68,10 +68,9 @@ export class PoolWorker extends WorkerState {
     this.thread = startWorkerThread(ENTRY, {
       workerData: boot,
       transferList: [port2],
-      ...(options.memoryLimitMb !== undefined
-        ? { resourceLimits: { maxOldGenerationSizeMb: options.memoryLimitMb } }
-        : {}),
-      ...(options.env !== undefined && options.env !== 'inherit' ? { env: workerEnv(options.env) } : {}),
+      resourceLimits:
+        options.memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.memoryLimitMb },
+      env: options.env === undefined || options.env === 'inherit' ? undefined : workerEnv(options.env),
     });
     this.port = port1;
     port1.on('message', (message: FromWorker) => events.onMessage(this, message));

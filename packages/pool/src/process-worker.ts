@@ -129,8 +129,8 @@ export class ProcessWorker extends WorkerState {
     try {
       child = fork(ENTRY, [JSON.stringify(boot)], {
         ...launch,
-        ...(env !== undefined ? { env } : {}),
-        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+        env,
+        cwd: options.cwd,
         serialization: 'advanced',
         // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
         stdio: [
