@@ -6,6 +6,7 @@
  * the queue package is not built, both rows are reported unavailable with the reason, never run.
  */
 import type { PrivateRedis } from '@isolane/queue/testing';
+import type { Plan } from '../plan.js';
 
 /** Worker processes each queue session starts. */
 export const QUEUE_WORKERS = 2;
@@ -114,3 +115,19 @@ export function uniqueQueueName(label: string): string {
   queues++;
   return `bench-${label}-${process.pid}-${queues}`;
 }
+
+/** Why neither queue row has a cold start figure. */
+export const QUEUE_NO_COLD = 'starting Redis and worker processes is deployment, not a task start';
+
+/**
+ * What both queue rows share: when they can run, and their task count in the throughput measure.
+ *
+ * @example
+ * ```ts
+ * const subject: Subject = { ...QUEUE_ROW, id: 'queue', ... };
+ * ```
+ */
+export const QUEUE_ROW = {
+  unavailable: queueUnavailable,
+  throughputTasks: (plan: Plan): number => plan.throughput.queueTasks,
+} as const;

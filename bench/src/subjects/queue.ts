@@ -13,10 +13,11 @@ import { MODULE_TASKS } from '../workers/isolane-tasks.js';
 import type { TaskName } from '../workers/tasks.js';
 import {
   leaseRedis,
+  QUEUE_NO_COLD,
+  QUEUE_ROW,
   QUEUE_WINDOW,
   QUEUE_WORKERS,
   queueTesting,
-  queueUnavailable,
   type RedisLease,
   uniqueQueueName,
 } from './queue-env.js';
@@ -98,11 +99,10 @@ export function queueSubject(): Subject {
       perTask: false,
       processes: true,
       inProcess: false,
-      noCold: 'starting Redis and worker processes is deployment, not a task start',
+      noCold: QUEUE_NO_COLD,
     },
     baselines: { warm: 'raw-bullmq', throughput: 'raw-bullmq' },
-    unavailable: queueUnavailable,
-    throughputTasks: (plan) => plan.throughput.queueTasks,
+    ...QUEUE_ROW,
     async open(options: SessionOptions): Promise<Session> {
       const { startLocalWorker } = await queueTesting();
       const { createDriver } = (await import('@isolane/queue')) as { createDriver: DriverFactory };

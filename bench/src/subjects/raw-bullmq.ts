@@ -9,10 +9,11 @@ import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { TaskName } from '../workers/tasks.js';
 import {
   leaseRedis,
+  QUEUE_NO_COLD,
+  QUEUE_ROW,
   QUEUE_WINDOW,
   QUEUE_WORKERS,
   queueTesting,
-  queueUnavailable,
   type RedisLease,
   uniqueQueueName,
 } from './queue-env.js';
@@ -157,11 +158,10 @@ export function rawBullmqSubject(): Subject {
       processes: true,
       inProcess: false,
       noProbes: 'a timing floor, not a runtime: its processor runs the task in the worker process itself',
-      noCold: 'starting Redis and worker processes is deployment, not a task start',
+      noCold: QUEUE_NO_COLD,
     },
     baselines: {},
-    unavailable: queueUnavailable,
-    throughputTasks: (plan) => plan.throughput.queueTasks,
+    ...QUEUE_ROW,
     async open(options: SessionOptions): Promise<Session> {
       const { Queue, QueueEvents } = await import('bullmq');
       const lease = await leaseRedis();
