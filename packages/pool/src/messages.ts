@@ -5,7 +5,6 @@
  */
 import type { TaskFailure } from '@isolane/core/driver-kit';
 import type {
-  FROM_WORKER_BOOTED,
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
   FROM_WORKER_FAIL,
@@ -18,7 +17,6 @@ import type {
   SpecIntro,
   TO_WORKER_CANCEL,
   TO_WORKER_JOBS,
-  TO_WORKER_WARM,
 } from './protocol.js';
 
 /** One job in a jobs message: its id, its task (a reference, or the spec the first time), its arguments. */
@@ -42,7 +40,7 @@ export type JobsMessage = [typeof TO_WORKER_JOBS, ...JobEntry[]];
  * worker.post([TO_WORKER_CANCEL, job.id] satisfies ToWorker);
  * ```
  */
-export type ToWorker = JobsMessage | [typeof TO_WORKER_CANCEL, id: number] | [typeof TO_WORKER_WARM];
+export type ToWorker = JobsMessage | [typeof TO_WORKER_CANCEL, id: number];
 
 /**
  * A message from a worker to the parent, told apart by its first element.
@@ -59,6 +57,6 @@ export type FromWorker =
   | readonly [typeof FROM_WORKER_FAIL, id: number, failure: TaskFailure, ms: number]
   | readonly [typeof FROM_WORKER_SKIPPED | typeof FROM_WORKER_BOUNCED, id: number]
   | readonly [typeof FROM_WORKER_FAIL_RUNNING | typeof FROM_WORKER_STRAY, id: number, failure: TaskFailure]
-  | readonly [typeof FROM_WORKER_BOOTED | typeof FROM_WORKER_READY]
+  | readonly [typeof FROM_WORKER_READY]
   | readonly [typeof FROM_WORKER_RETIRE, reason: string]
   | readonly [typeof FROM_WORKER_EXITING, id: number, code: number];

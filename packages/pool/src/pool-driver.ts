@@ -35,7 +35,6 @@ import { PipelineDepth } from './pipeline-depth.js';
 import { JOB_DONE, JOB_SENT, type JobOwner, PoolJob } from './pool-job.js';
 import { PoolGrants } from './process-grants.js';
 import {
-  FROM_WORKER_BOOTED,
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
   FROM_WORKER_FAIL,
@@ -45,7 +44,6 @@ import {
   FROM_WORKER_RETIRE,
   FROM_WORKER_SKIPPED,
   FROM_WORKER_STRAY,
-  TO_WORKER_WARM,
 } from './protocol.js';
 import { sendJobs } from './send-jobs.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -295,9 +293,6 @@ export class PoolDriver implements Driver {
           else bounced.push(j);
           break;
         }
-        case FROM_WORKER_BOOTED:
-          w.post([TO_WORKER_WARM]);
-          break;
         case FROM_WORKER_READY:
           w.markReady();
           this.#startFailures = 0;

@@ -294,7 +294,7 @@ export abstract class WorkerState {
   /**
    * Stops it and resolves once it is gone. Someone waits for that, so it keeps the process alive until
    * its exit event has run, whatever arrives meanwhile: a message it posted just before the stop
-   * (BOOTED, READY, a late error) would otherwise find it idle and unref it, and a worker that takes a
+   * (READY, a late error) would otherwise find it idle and unref it, and a worker that takes a
    * while to wind down (still loading its modules, or blocked in a synchronous call) would then let the
    * event loop empty first — the exit event, and whatever awaits it, would never come.
    */
