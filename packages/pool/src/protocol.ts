@@ -11,19 +11,12 @@ import type { TaskSpec } from '@isolane/core';
 export const TO_WORKER_JOBS = 0;
 /** Parent → worker: `[TO_WORKER_CANCEL, id]` — skip this job if it has not started. */
 export const TO_WORKER_CANCEL = 1;
-/**
- * Parent → worker: `[TO_WORKER_WARM]` — the old answer to BOOTED. Obsolete: a worker warms itself
- * (core's `runtime.warm`) and says READY unasked, so it never sends BOOTED and ignores this.
- */
-export const TO_WORKER_WARM = 2;
 
 /**
- * Worker → parent: `[FROM_WORKER_READY]` — warm (bootstrap and the pool's recent task modules loaded)
- * and ready for jobs (a failed bootstrap: tasks say so).
+ * Worker → parent: `[FROM_WORKER_READY]` — warm (the worker's runtime has loaded the bootstrap and the
+ * pool's recent task modules, unasked) and ready for jobs (a failed bootstrap: tasks say so).
  */
 export const FROM_WORKER_READY = 0;
-/** Worker → parent: `[FROM_WORKER_BOOTED]` — obsolete, no longer sent (see TO_WORKER_WARM). */
-export const FROM_WORKER_BOOTED = 9;
 /** Worker → parent: `[FROM_WORKER_OK, id, value, ms]`. */
 export const FROM_WORKER_OK = 1;
 /** Worker → parent: `[FROM_WORKER_FAIL, id, failure, ms]`. */
