@@ -5,12 +5,9 @@
  * tasks travel by path under the bench package, the root the producer and the workers share.
  */
 import { fileURLToPath } from 'node:url';
-import type { Driver, DriverFactory, TaskFailure } from '@isolane/core';
-import { WaitGroup } from '@isolane/core';
+import type { DriverFactory } from '@isolane/core';
 import type { LocalWorker } from '@isolane/queue/testing';
-import * as IN_MODULE_TASKS from '../workers/isolane-module-tasks.js';
-import { MODULE_TASKS } from '../workers/isolane-tasks.js';
-import type { TaskName } from '../workers/tasks.js';
+import { IsolaneSession } from './isolane.js';
 import {
   leaseRedis,
   QUEUE_NO_COLD,
@@ -18,64 +15,12 @@ import {
   QUEUE_WINDOW,
   QUEUE_WORKERS,
   queueTesting,
-  type RedisLease,
   uniqueQueueName,
 } from './queue-env.js';
-import { bounded, type Session, type SessionOptions, type Subject } from './subject.js';
+import type { Session, SessionOptions, Subject } from './subject.js';
 
 /** The bench package: the root module tasks are named under, on both sides. */
 const BENCH_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-class QueueSession implements Session {
-  readonly #driver: Driver;
-  readonly #workers: readonly LocalWorker[];
-  readonly #lease: RedisLease;
-  readonly #groupOptions: ConstructorParameters<typeof WaitGroup>[0];
-  readonly #tasks: Record<TaskName, (arg?: unknown) => unknown>;
-  readonly lateErrors: string[] = [];
-
-  constructor(driver: Driver, workers: readonly LocalWorker[], lease: RedisLease, options: SessionOptions) {
-    this.#driver = driver;
-    this.#workers = workers;
-    this.#lease = lease;
-    this.#tasks = options.tasksImportCore
-      ? (IN_MODULE_TASKS satisfies Record<TaskName, unknown>)
-      : MODULE_TASKS;
-    this.#groupOptions = {
-      driver,
-      timeout: options.timeoutMs ?? 0,
-      globals: [],
-      onError: (failure: TaskFailure) => this.lateErrors.push(`${failure.kind}: ${failure.message}`),
-    };
-  }
-
-  run(name: TaskName, arg?: unknown): Promise<unknown> {
-    const wg = new WaitGroup(this.#groupOptions);
-    wg.go(this.#tasks[name], arg);
-    return wg.wait().then(([result]) => {
-      if (!result) throw new Error('the group returned no result');
-      if (result.ok) return result.value;
-      const err = new Error(`${result.error.kind}: ${result.error.name}: ${result.error.message}`);
-      err.name = 'TaskFailure';
-      throw err;
-    });
-  }
-
-  async runMany(name: TaskName, arg: unknown, count: number): Promise<number> {
-    const wg = new WaitGroup(this.#groupOptions);
-    const task = this.#tasks[name];
-    for (let i = 0; i < count; i++) wg.go(task, arg);
-    let ok = 0;
-    for (const r of await wg.wait()) if (r.ok) ok++;
-    return ok;
-  }
-
-  async close(): Promise<void> {
-    await bounded(this.#driver.close(), 10_000);
-    await Promise.all(this.#workers.map((w) => w.stop(5_000)));
-    await this.#lease.release();
-  }
-}
 
 /**
  * The `queue` subject.
@@ -131,7 +76,10 @@ export function queueSubject(): Subject {
           ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
           options: { connection: lease.redis.url, queueName, root: BENCH_ROOT },
         });
-        return new QueueSession(driver, workers, lease, options);
+        return new IsolaneSession(driver, options, async () => {
+          await Promise.all(workers.map((w) => w.stop(5_000)));
+          await lease.release();
+        });
       } catch (err) {
         await Promise.all(workers.map((w) => w.stop(5_000)));
         await lease.release();
