@@ -76,4 +76,4 @@ setInterval(() => {
 
 // Idle time of a prespawned child: import the task modules it will most likely need (until its job
 // comes). A module that fails here fails the same way when its task resolves it.
-if (config.warm && config.warm.length > 0) void runtime.warm(config.warm);
+void worker.warm(config.warm ?? []);

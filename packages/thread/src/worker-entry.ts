@@ -52,6 +52,6 @@ function execute(job: JobMessage): void {
 if (init.job) execute(init.job);
 else {
   // A prespawned worker gets ready while it waits: the bootstrap, then the modules its driver ran lately.
-  void runtime.warm(init.warm ?? []);
+  void worker.warm(init.warm ?? []);
   port.once('message', execute);
 }

@@ -8,7 +8,7 @@ import type { TaskFailure } from '../failure.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
 import { postOutcome, type RuntimeTransport } from './post-outcome.js';
-import type { Runtime } from './runtime.js';
+import { createRuntime, type Runtime } from './runtime.js';
 import { TaskPhase } from './task-phase.js';
 
 /** A one-task worker → its parent. */
@@ -63,6 +63,12 @@ export interface OneTaskWorker {
   run(job: OneTaskJob, options?: OneTaskRunOptions): Promise<void>;
   /** The handler of `uncaughtException` and `unhandledRejection`. */
   onUncaught(thrown: unknown): void;
+  /**
+   * A prespawned worker's idle time: the runtime warms (loader hook, bootstrap, then `moduleUrls`), and
+   * the code a job runs through is compiled while nothing waits for it (V8 compiles a function on its
+   * first call; on a job's path that cost ~0.2 ms). Never rejects.
+   */
+  warm(moduleUrls: readonly string[]): Promise<void>;
 }
 
 /**
@@ -131,5 +137,27 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
     options.exit();
   }
 
-  return { phase, run, onUncaught };
+  async function warm(urls: readonly string[]): Promise<void> {
+    await runtime.warm(urls);
+    if (phase.phase === 'waiting') await primeJobPath();
+  }
+
+  return { phase, run, onUncaught, warm };
+}
+
+/**
+ * Compiles the job path (this module's, the runtime's, the result encoding's functions) by one run of
+ * an inline no-op on a private runtime whose messages go nowhere: the function literals are shared, so
+ * the worker's own job then runs compiled code. Nothing of it reaches the worker's runtime, its module
+ * map or its parent, and it settles within the current turn (nothing it awaits does I/O), before any
+ * job message can be handled.
+ */
+function primeJobPath(): Promise<void> {
+  const shadow = createOneTaskWorker({
+    runtime: createRuntime({ oneTask: true }),
+    transport: { post: () => {} },
+    beforeTask: 'hold',
+    exit: () => {},
+  });
+  return shadow.run({ id: -1, task: { kind: 'inline', source: '() => 0' }, args: [] });
 }

@@ -131,4 +131,22 @@ describe('createOneTaskWorker', () => {
       },
     ]);
   });
+
+  it('warm() loads the runtime (its modules take the synchronous path) and posts nothing', async () => {
+    const { w, posted, events } = worker('hold');
+    const runtime = createRuntime({ oneTask: true });
+    const tasks = new URL('../fixtures/load-count.mjs', import.meta.url).href;
+    const idle = createOneTaskWorker({
+      runtime,
+      transport: { post: (m) => posted.push(m) },
+      beforeTask: 'hold',
+      exit: () => {},
+    });
+    await idle.warm([tasks]);
+    await w.warm([]);
+    expect(posted).toEqual([]);
+    expect(events).toEqual([]);
+    expect(idle.phase.phase).toBe('waiting');
+    expect(runtime.runNow({ kind: 'module', module: tasks, name: 'loads' }, [])).not.toBeInstanceOf(Promise);
+  });
 });
