@@ -51,7 +51,9 @@ export class ProducerLink {
   readonly #client: Redis;
   readonly #sub: Redis;
   readonly #queue: Queue;
-  readonly #events: QueueEvents;
+  #events: QueueEvents | undefined;
+  /** Settles once the events reader exists, reading from before the first job this link adds. */
+  readonly #eventsReady: Promise<void>;
   readonly #channel: string;
   #lastError = '';
   #closing = false;
@@ -87,13 +89,26 @@ export class ProducerLink {
     });
     this.#queue = new Queue(opts.queueName, { connection: this.#client, prefix: opts.prefix });
     this.#queue.on('error', onError);
-    this.#events = new QueueEvents(opts.queueName, {
-      connection: bullmqConnection(options),
-      prefix: opts.prefix,
-    });
-    this.#events.on('error', onError);
-    this.#events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, returnvalue));
-    this.#events.on('failed', ({ jobId }) => handlers.finished(jobId));
+    // A reader started at '$' misses what is written before its first blocking read (BullMQ #2517):
+    // it starts instead from the stream's last entry, read before this link adds anything.
+    this.#eventsReady = this.#client
+      .xrevrange(this.#queue.toKey('events'), '+', '-', 'COUNT', 1)
+      .then(
+        (last) => last[0]?.[0] ?? '0-0',
+        () => '$',
+      )
+      .then((lastEventId) => {
+        if (this.#closing) return;
+        const events = new QueueEvents(opts.queueName, {
+          connection: bullmqConnection(options),
+          prefix: opts.prefix,
+          lastEventId,
+        });
+        events.on('error', onError);
+        events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, returnvalue));
+        events.on('failed', ({ jobId }) => handlers.finished(jobId));
+        this.#events = events;
+      });
     this.#channel = controlChannel(opts.prefix, opts.queueName);
     this.#sub.subscribe(this.#channel).catch(onError);
     this.#sub.on('message', (_channel: string, text: string) => {
@@ -126,6 +141,7 @@ export class ProducerLink {
    * next turn of the event loop.
    */
   async addBulk(payloads: readonly JobPayload[]): Promise<string[]> {
+    await this.#eventsReady;
     const jobs = await this.#queue.addBulk(
       payloads.map((data) => ({
         name: 'task',
@@ -202,7 +218,7 @@ export class ProducerLink {
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([this.#events.close(), this.#queue.close()]),
+      Promise.allSettled([this.#events?.close(), this.#queue.close()]),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, 2_000);
       }),
