@@ -47,9 +47,11 @@ export function probesFor(subject: Subject, probes: readonly ProbeDef[]): readon
  */
 export async function runProbe(subject: Subject, probeId: string, plan: Plan): Promise<ProbeRow> {
   const probe = probeById(probeId);
+  // A subject that starts servers or processes in open() gets that time on top of the plan's.
+  const hardTimeoutMs = plan.probes.hardTimeoutMs + (subject.setupMs ?? 0);
   const outcome = await runInChild(
     { kind: 'probe', subject: subject.id, probe: probe.id, plan },
-    { timeoutMs: plan.probes.hardTimeoutMs, execArgv: probe.hostArgs?.(subject, plan) ?? [] },
+    { timeoutMs: hardTimeoutMs, execArgv: probe.hostArgs?.(subject, plan) ?? [] },
   );
   const base = { subject: subject.id, probe: probe.id, ms: outcome.ms };
   switch (outcome.status) {
@@ -80,7 +82,7 @@ export async function runProbe(subject: Subject, probeId: string, plan: Plan): P
         ...base,
         verdict: 'hung',
         safe: probe.category === 'memory' ? null : false,
-        detail: `the host did not report within ${plan.probes.hardTimeoutMs} ms and was killed (blocked or waiting forever)`,
+        detail: `the host did not report within ${hardTimeoutMs} ms and was killed (blocked or waiting forever)`,
         host: 'hung',
       };
     case 'error':

@@ -128,6 +128,8 @@ export const QUEUE_NO_COLD = 'starting Redis and worker processes is deployment,
  * ```
  */
 export const QUEUE_ROW = {
+  /** A private redis-server and two worker processes start in open(): seconds on a busy machine. */
+  setupMs: 15_000,
   unavailable: queueUnavailable,
   throughputTasks: (plan: Plan): number => plan.throughput.queueTasks,
 } as const;

@@ -85,6 +85,11 @@ export interface Subject extends SubjectDescription {
   open(options: SessionOptions): Promise<Session>;
   /** Why this subject cannot run on this machine (a missing server, an unbuilt package), if it cannot. */
   unavailable?(): Promise<string | undefined>;
+  /**
+   * How long its `open()` may take beyond other subjects' (starting a server and worker processes), ms:
+   * added to the probe host's hard timeout.
+   */
+  readonly setupMs?: number;
   /** How many tasks the throughput measure gives it, when not the plan's count for its model. */
   throughputTasks?(plan: Plan): number;
 }
