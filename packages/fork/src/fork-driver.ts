@@ -7,8 +7,19 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
-import { ChildGrants, closedFailure, JobQueue } from '@isolane/core/driver-kit';
+import {
+  ChildGrants,
+  closedFailure,
+  type Driver,
+  type DriverSettings,
+  type Job,
+  type JobHandle,
+  JobQueue,
+  type JobSink,
+  RecentModules,
+  type Result,
+  type TaskFailure,
+} from '@isolane/core/driver-kit';
 import { spawnFailure } from './child-death.js';
 import {
   type ForkDriverOptions,
@@ -68,7 +79,7 @@ export class ForkDriver implements Driver {
   #fillTimer: NodeJS.Timeout | undefined;
   #fillSoon = false;
   /** Task modules of recent jobs, most recent first: what prespawned children import while idle. */
-  readonly #recentModules: string[] = [];
+  readonly #recentModules = new RecentModules(WARM_MODULES);
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -136,7 +147,7 @@ export class ForkDriver implements Driver {
   /** Runs a job counted as running by the queue. */
   #launch(tracked: TrackedJob): void {
     const { task } = tracked.job;
-    if (task.kind === 'module' && this.#options.prespawn > 0) this.#noteModule(task.module);
+    if (task.kind === 'module' && this.#options.prespawn > 0) this.#recentModules.note(task.module);
     const idle = this.#takeIdle(task);
     if (idle) {
       tracked.runner = idle;
@@ -169,15 +180,6 @@ export class ForkDriver implements Driver {
   #takeIdle(task: Job['task']): TaskProcess | undefined {
     const i = this.#processOptions.grants ? ChildGrants.pick(this.#idle, task) : 0;
     return i === -1 ? undefined : this.#idle.splice(i, 1)[0];
-  }
-
-  #noteModule(url: string): void {
-    const recent = this.#recentModules;
-    if (recent[0] === url) return;
-    const at = recent.indexOf(url);
-    if (at >= 0) recent.splice(at, 1);
-    recent.unshift(url);
-    if (recent.length > WARM_MODULES) recent.pop();
   }
 
   #forget(runner: TaskProcess): void {
@@ -214,7 +216,7 @@ export class ForkDriver implements Driver {
   #fill(): void {
     const { prespawn, warmModules } = this.#options;
     while (!this.#closed && this.#idle.length < prespawn) {
-      const warm = warmModules && this.#recentModules.length > 0 ? [...this.#recentModules] : undefined;
+      const warm = warmModules && this.#recentModules.size > 0 ? this.#recentModules.list() : undefined;
       let runner: TaskProcess;
       try {
         runner = new TaskProcess(this.#processOptions, undefined, warm);

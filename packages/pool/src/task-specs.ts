@@ -4,7 +4,7 @@
  * first time it meets it. The table also keeps the task modules used most recently, which a new worker
  * loads before it says it is ready, so a replacement is as warm as the worker it replaces.
  */
-import type { TaskSpec } from '@isolane/core/driver-kit';
+import { RecentModules, type TaskSpec } from '@isolane/core/driver-kit';
 import type { SpecIntro } from './protocol.js';
 
 /** How many task modules a new worker loads before it is ready (the most recently first used). */
@@ -24,8 +24,8 @@ export class TaskSpecTable {
   readonly #refs = new WeakMap<TaskSpec, number>();
   readonly #keys = new Map<string, number>();
   readonly #specs: TaskSpec[] = [];
-  /** Module URLs of the tasks seen so far, most recent last (at most PRELOAD). */
-  readonly #modules: string[] = [];
+  /** Module URLs of the tasks seen so far, the most recently first used first (at most PRELOAD). */
+  readonly #modules = new RecentModules(PRELOAD);
   readonly #onNew: ((spec: TaskSpec) => void) | undefined;
 
   /** @param onNew - called with each task spec the first time it is seen. */
@@ -44,10 +44,7 @@ export class TaskSpecTable {
       this.#specs.push(spec);
       this.#keys.set(key, ref);
       this.#onNew?.(spec);
-      if (spec.kind === 'module' && !this.#modules.includes(spec.module)) {
-        this.#modules.push(spec.module);
-        if (this.#modules.length > PRELOAD) this.#modules.shift();
-      }
+      if (spec.kind === 'module') this.#modules.note(spec.module);
     }
     this.#refs.set(spec, ref);
     return ref;
@@ -60,6 +57,6 @@ export class TaskSpecTable {
 
   /** The task modules a new worker loads before it is ready (a copy). */
   recentModules(): string[] {
-    return this.#modules.slice();
+    return this.#modules.list();
   }
 }

@@ -24,8 +24,8 @@ describe('TaskSpecTable', () => {
     specs.refOf(mod(19, 'again')); // a module already listed is not listed twice
     const recent = specs.recentModules();
     expect(recent).toHaveLength(16);
-    expect(recent[0]).toBe('file:///m4.js');
-    expect(recent[15]).toBe('file:///m19.js');
+    expect(recent[0]).toBe('file:///m19.js'); // the most recently first used comes first
+    expect(recent[15]).toBe('file:///m4.js');
     recent.pop();
     expect(specs.recentModules()).toHaveLength(16); // a copy
   });

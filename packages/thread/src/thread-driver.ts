@@ -4,9 +4,21 @@
  * own slot only. The driver enforces concurrency (queueing beyond it), timeouts and aborts by
  * terminating workers, and can keep prespawned workers ready so a task does not wait for a spawn.
  */
-import type { Driver, DriverSettings, Job, JobHandle, JobSink, TaskFailure } from '@isolane/core';
-import { makeFailure, toFailure } from '@isolane/core';
-import { closedFailure, JobQueue, unsendableArgsFailure, workerTsxHook } from '@isolane/core/driver-kit';
+import {
+  closedFailure,
+  type Driver,
+  type DriverSettings,
+  type Job,
+  type JobHandle,
+  JobQueue,
+  type JobSink,
+  makeFailure,
+  RecentModules,
+  type TaskFailure,
+  toFailure,
+  unsendableArgsFailure,
+  workerTsxHook,
+} from '@isolane/core/driver-kit';
 import {
   optionsFromSettings,
   type ResolvedThreadOptions,
@@ -51,7 +63,7 @@ export class ThreadDriver implements Driver {
   #nextId = 1;
   #fillScheduled = false;
   /** Module tasks run recently, most recent first: what prespawned workers load while they wait. */
-  readonly #recentModules: string[] = [];
+  readonly #recentModules = new RecentModules(WARM_MODULES);
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -87,7 +99,7 @@ export class ThreadDriver implements Driver {
       return { abort() {} };
     }
     const tracked: TrackedJob = { job, sink, id: this.#nextId++, ticket: -1, runner: undefined };
-    if (this.#options.prespawn > 0 && job.task.kind === 'module') this.#noteModule(job.task.module);
+    if (this.#options.prespawn > 0 && job.task.kind === 'module') this.#recentModules.note(job.task.module);
     if (this.#queue.admit()) this.#launch(tracked);
     else tracked.ticket = this.#queue.push(tracked);
     return {
@@ -139,15 +151,6 @@ export class ThreadDriver implements Driver {
     for (let next = this.#queue.next(); next; next = this.#queue.next()) this.#launch(next);
   }
 
-  #noteModule(url: string): void {
-    const recent = this.#recentModules;
-    if (recent[0] === url) return;
-    const at = recent.indexOf(url);
-    if (at >= 0) recent.splice(at, 1);
-    recent.unshift(url);
-    if (recent.length > WARM_MODULES) recent.pop();
-  }
-
   #forget(runner: TaskThread): void {
     this.#threads.delete(runner);
     const at = this.#idle.indexOf(runner);
@@ -169,7 +172,7 @@ export class ThreadDriver implements Driver {
     while (!this.#closed && this.#idle.length < this.#options.prespawn) {
       let runner: TaskThread;
       try {
-        runner = new TaskThread(this.#threadOptions, undefined, this.#recentModules);
+        runner = new TaskThread(this.#threadOptions, undefined, this.#recentModules.list());
       } catch {
         return; // spawning fails: jobs will spawn (and report why) on demand
       }

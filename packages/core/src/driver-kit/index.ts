@@ -87,6 +87,7 @@ export {
   type ResolvedWorkerPermissions,
   type WorkerPermissions,
 } from './permissions.js';
+export { RecentModules } from './recent-modules.js';
 export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,
