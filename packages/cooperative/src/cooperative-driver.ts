@@ -4,13 +4,19 @@
  * drivers: arguments and results are snapshots, failures are data, the timeout fires the task's signal.
  * It cannot preempt synchronous code: a `while (true) {}` blocks the whole process.
  */
-import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
-import { makeFailure } from '@isolane/core';
 import {
   checkConcurrency,
   checkMemoryLimit,
   checkModuleHref,
   closedFailure,
+  type Driver,
+  type DriverSettings,
+  type Job,
+  type JobHandle,
+  type JobSink,
+  makeFailure,
+  type Result,
+  type TaskFailure,
   timeoutFailure,
 } from '@isolane/core/driver-kit';
 import { createRuntime, type Runtime } from '@isolane/core/runtime';

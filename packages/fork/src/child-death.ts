@@ -3,8 +3,14 @@
  * wording: out of memory, killed before its task could start (a bootstrap problem), or crashed with an
  * exit code or a signal.
  */
-import { makeFailure, type TaskFailure } from '@isolane/core';
-import { crashedFailure, describeExit, oomFailure, stderrTail } from '@isolane/core/driver-kit';
+import {
+  crashedFailure,
+  describeExit,
+  makeFailure,
+  oomFailure,
+  stderrTail,
+  type TaskFailure,
+} from '@isolane/core/driver-kit';
 import type { ChildExit } from './fork-child.js';
 
 /** What the driver knew about the child when it died. */

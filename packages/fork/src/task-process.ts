@@ -5,11 +5,14 @@
  * delivered its result linger briefly, and reports what the task's leftovers do after the outcome
  * (strays) instead of losing it or blaming another task.
  */
-import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
 import {
   type ChildGrants,
   crashedAfterResultFailure,
+  type Job,
+  type JobSink,
   parentDeathGuard,
+  type Result,
+  type TaskFailure,
   timeoutFailure,
   unsendableArgsFailure,
   type WorkerEnv,

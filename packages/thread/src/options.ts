@@ -4,7 +4,6 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { DriverSettings } from '@isolane/core';
 import {
   checkConcurrency,
   checkMemoryLimit,
@@ -12,6 +11,7 @@ import {
   checkPrespawn,
   checkTimerMs,
   checkWorkerEnv,
+  type DriverSettings,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
 

@@ -5,14 +5,17 @@
  * until the worker exits by itself or has lingered too long.
  */
 import type { ResourceLimits, TransferListItem, Worker } from 'node:worker_threads';
-import type { Job, JobSink, Result, TaskFailure } from '@isolane/core';
-import { toFailure } from '@isolane/core';
 import {
   crashedAfterResultFailure,
   crashedFailure,
+  type Job,
+  type JobSink,
   oomFailure,
+  type Result,
   startWorkerThread,
+  type TaskFailure,
   timeoutFailure,
+  toFailure,
   type WorkerEnv,
   workerEnv,
 } from '@isolane/core/driver-kit';
