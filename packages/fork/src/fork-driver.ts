@@ -18,6 +18,7 @@ import {
   type JobSink,
   RecentModules,
   type Result,
+  type SubmittedJob,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
 import { spawnFailure } from './child-death.js';
@@ -28,7 +29,7 @@ import {
   resolveForkOptions,
 } from './fork-options.js';
 import { childNodeFlags } from './node-flags.js';
-import { type SubmittedJob, TaskProcess, type TaskProcessOptions } from './task-process.js';
+import { TaskProcess, type TaskProcessOptions } from './task-process.js';
 
 /** This package's folder (holds the child entry): every child may read it under `permissions`. */
 const FORK_ROOT = fileURLToPath(new URL('..', import.meta.url));

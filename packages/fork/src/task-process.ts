@@ -9,9 +9,9 @@ import {
   type ChildGrants,
   crashedAfterResultFailure,
   type Job,
-  type JobSink,
   parentDeathGuard,
   type Result,
+  type SubmittedJob,
   type TaskFailure,
   timeoutFailure,
   unsendableArgsFailure,
@@ -44,13 +44,6 @@ export interface TaskProcessOptions {
   readonly onRelease: (task: TaskProcess) => void;
   /** The child is gone. */
   readonly onExit: (task: TaskProcess) => void;
-}
-
-/** A job as a driver got it from `start()`: the job, where its outcome goes, and its id. */
-export interface SubmittedJob {
-  readonly job: Job;
-  readonly sink: JobSink;
-  readonly id: number;
 }
 
 /**

@@ -8,10 +8,9 @@ import type { ResourceLimits, TransferListItem, Worker } from 'node:worker_threa
 import {
   crashedAfterResultFailure,
   crashedFailure,
-  type Job,
-  type JobSink,
   oomFailure,
   type Result,
+  type SubmittedJob,
   startWorkerThread,
   type TaskFailure,
   timeoutFailure,
@@ -44,13 +43,6 @@ export interface TaskThreadOptions {
   readonly onRelease: (thread: TaskThread) => void;
   /** The worker is gone. */
   readonly onExit: (thread: TaskThread) => void;
-}
-
-/** A job as a driver got it from `start()`: the job, where its outcome goes, and its id. */
-export interface SubmittedJob {
-  readonly job: Job;
-  readonly sink: JobSink;
-  readonly id: number;
 }
 
 /**

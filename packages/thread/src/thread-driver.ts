@@ -14,6 +14,7 @@ import {
   type JobSink,
   makeFailure,
   RecentModules,
+  type SubmittedJob,
   type TaskFailure,
   toFailure,
   unsendableArgsFailure,
@@ -26,7 +27,7 @@ import {
   resourceLimitsFor,
   type ThreadDriverOptions,
 } from './options.js';
-import { type SubmittedJob, TaskThread, type TaskThreadOptions } from './task-thread.js';
+import { TaskThread, type TaskThreadOptions } from './task-thread.js';
 
 /** How many recently used task modules a prespawned worker loads ahead of its task. */
 const WARM_MODULES = 8;

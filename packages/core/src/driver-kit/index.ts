@@ -88,6 +88,7 @@ export {
   type WorkerPermissions,
 } from './permissions.js';
 export { RecentModules } from './recent-modules.js';
+export type { SubmittedJob } from './submitted-job.js';
 export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,
