@@ -18,9 +18,10 @@ import {
   FROM_WORKER_OK,
   FROM_WORKER_READY,
   FROM_WORKER_STRAY,
+  TO_WORKER_JOBS,
 } from './protocol.js';
-import { createJobLoop } from './worker-loop.js';
-import { entryTransport } from './worker-transport.js';
+import { createJobLoop, type JobLoop } from './worker-loop.js';
+import { type EntryTransport, entryTransport } from './worker-transport.js';
 
 const transport = entryTransport();
 const { post } = transport;
@@ -34,13 +35,30 @@ function encodeOutcome(id: number, result: Result<unknown>): unknown[] {
     : [FROM_WORKER_FAIL, id, result.error, result.ms];
 }
 
-const loop = createJobLoop(runtime, transport, (id, result) => {
-  postOutcome(transport, result, (r) => encodeOutcome(id, r));
-  if (transport.maxHeapBytes > 0 && getHeapStatistics().used_heap_size > transport.maxHeapBytes) {
-    loop.retire('heap');
-  }
-});
+/** Posts a job's outcome on `out`; a worker whose heap has grown past its limit then retires. */
+function answer(out: EntryTransport, from: JobLoop, id: number, result: Result<unknown>): void {
+  postOutcome(out, result, (r) => encodeOutcome(id, r));
+  if (out.maxHeapBytes > 0 && getHeapStatistics().used_heap_size > out.maxHeapBytes) from.retire('heap');
+}
+
+const loop: JobLoop = createJobLoop(runtime, transport, (id, result) => answer(transport, loop, id, result));
 transport.onMessage(loop.receive);
+
+/**
+ * Compiles the job path (the loop, the run, the answer) before the worker says READY: one inline no-op
+ * through a private loop whose messages go nowhere. V8 compiles a function on its first call; without
+ * this a fresh worker's first task pays it (measured: ~0.5 ms with recycling after every task).
+ */
+function primeJobPath(): void {
+  const quiet: EntryTransport = {
+    ...transport,
+    post: () => {},
+    poll: () => undefined,
+    markStarted: () => {},
+  };
+  const shadow: JobLoop = createJobLoop(runtime, quiet, (id, result) => answer(quiet, shadow, id, result));
+  shadow.receive([TO_WORKER_JOBS, -1, { ref: 0, spec: { kind: 'inline', source: '() => 0' } }, []]);
+}
 
 function onUncaught(thrown: unknown): void {
   const store = storage.getStore();
@@ -68,4 +86,7 @@ process.on('exit', (code) => {
 // A replacement worker (recycling, a crash) is only warm if its first task does not load the pool's task
 // modules: the runtime loads them now, into the cache its synchronous path reads. A module that fails to
 // load fails its task later, as it would anyway. A failed bootstrap: the tasks say so.
-void runtime.warm(transport.preload).then(() => post([FROM_WORKER_READY]));
+void runtime.warm(transport.preload).then(() => {
+  primeJobPath();
+  post([FROM_WORKER_READY]);
+});
