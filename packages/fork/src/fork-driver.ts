@@ -1,25 +1,22 @@
 /**
  * The fork driver: every task gets a fresh Node child process, so a task that exits, crashes, leaks,
- * runs out of memory or loops forever takes down nothing but its own process. The driver is the
- * scheduler: it enforces the group's concurrency (queueing beyond it), keeps `prespawn` children booted
- * ahead of demand and closes; each task's child (spawn, timeout, result, death, lingering) is a
+ * runs out of memory or loops forever takes down nothing but its own process. Core's
+ * `PerTaskScheduler` enforces the group's concurrency (queueing beyond it), keeps `prespawn` children
+ * booted ahead of demand and closes; each task's child (spawn, timeout, result, death, lingering) is a
  * {@link TaskProcess}.
  */
 
 import { fileURLToPath } from 'node:url';
 import {
   ChildGrants,
-  closedFailure,
   type Driver,
   type DriverSettings,
   type Job,
   type JobHandle,
-  JobQueue,
   type JobSink,
-  RecentModules,
+  PerTaskScheduler,
   type Result,
   type SubmittedJob,
-  type TaskFailure,
 } from '@isolane/core/driver-kit';
 import { spawnFailure } from './child-death.js';
 import {
@@ -45,13 +42,6 @@ export interface ForkJobHandle extends JobHandle {
   readonly id: number;
 }
 
-/** A job from `start()` on: waiting for a concurrency place, then run by its child. */
-interface TrackedJob extends SubmittedJob {
-  /** Its place in the queue while it waits (-1: it never waited). */
-  ticket: number;
-  runner: TaskProcess | undefined;
-}
-
 /**
  * Runs every task in a fresh child process.
  *
@@ -71,23 +61,12 @@ export class ForkDriver implements Driver {
   readonly name = 'fork';
   readonly #options: ResolvedForkOptions;
   readonly #processOptions: TaskProcessOptions;
-  /** Live children: running, prespawned, lingering or being stopped. */
-  readonly #processes = new Set<TaskProcess>();
-  /** Prespawned children (booting or ready), oldest first. */
-  readonly #idle: TaskProcess[] = [];
-  readonly #queue: JobQueue<TrackedJob>;
-  #nextId = 1;
-  #fillTimer: NodeJS.Timeout | undefined;
-  #fillSoon = false;
-  /** Task modules of recent jobs, most recent first: what prespawned children import while idle. */
-  readonly #recentModules = new RecentModules(WARM_MODULES);
-  #closed = false;
-  #closing: Promise<void> | undefined;
+  /** Queue, concurrency gate, prespawned children (replaced after `FILL_DELAY_MS`), closing. */
+  readonly #scheduler: PerTaskScheduler<TaskProcess>;
 
   constructor(options: ForkDriverOptions = {}) {
     const resolved = resolveForkOptions(options);
     this.#options = resolved;
-    this.#queue = new JobQueue(resolved.concurrency);
     const nodeFlags = childNodeFlags(process.execArgv, resolved.memoryLimitMb);
     const { permissions, bootstrap } = resolved;
     this.#processOptions = {
@@ -96,10 +75,27 @@ export class ForkDriver implements Driver {
       grants:
         permissions &&
         new ChildGrants(permissions, bootstrap, nodeFlags, { driver: 'fork', entryRoot: FORK_ROOT }),
-      onRelease: () => this.#release(),
-      onExit: (runner) => this.#forget(runner),
+      onRelease: () => this.#scheduler.release(),
+      onExit: (runner) => this.#scheduler.forget(runner),
     };
-    this.#fill();
+    const processOptions = this.#processOptions;
+    this.#scheduler = new PerTaskScheduler<TaskProcess>({
+      driver: this.name,
+      concurrency: resolved.concurrency,
+      prespawn: resolved.prespawn,
+      warmModules: WARM_MODULES,
+      // Replace the prespawned child a job took, but not while a result is due: a spawn blocks this
+      // thread for milliseconds. When a job's place frees up, or after a short while if it runs long.
+      refillDelayMs: FILL_DELAY_MS,
+      spawn: (submitted, warm) =>
+        new TaskProcess(processOptions, submitted, resolved.warmModules ? warm : undefined),
+      spawnFailure: (err) => spawnFailure((err as Error).message),
+      // Under `permissions`, a prespawned child only runs a task whose module it may read.
+      pickIdle: processOptions.grants ? (idle, task) => ChildGrants.pick(idle, task) : undefined,
+      settle,
+      // Closing waits for every child to be gone, so they keep this process alive until then.
+      stop: (runner, failure) => runner.close(failure),
+    });
   }
 
   /** The validated options this driver runs with. */
@@ -109,130 +105,21 @@ export class ForkDriver implements Driver {
 
   /** Live child processes (running, idle prespawned, lingering or being stopped). */
   get childCount(): number {
-    return this.#processes.size;
+    return this.#scheduler.runnerCount;
   }
 
   start(job: Job, sink: JobSink): ForkJobHandle {
-    const tracked: TrackedJob = { job, sink, id: this.#nextId++, ticket: -1, runner: undefined };
-    const handle: ForkJobHandle = {
-      id: tracked.id,
-      abort: (failure: TaskFailure) => {
-        if (tracked.runner) tracked.runner.abort(failure);
-        else if (this.#queue.remove(tracked.ticket, tracked))
-          settle(tracked, { ok: false, error: failure, ms: 0 });
-      },
-    };
-    if (this.#closed) settle(tracked, { ok: false, error: closedFailure(this.name), ms: 0 });
-    else if (this.#queue.admit()) this.#launch(tracked);
-    else tracked.ticket = this.#queue.push(tracked);
-    return handle;
+    return this.#scheduler.start(job, sink);
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#fillTimer);
-    const failure = closedFailure(this.name);
-    for (const tracked of this.#queue.drain()) settle(tracked, { ok: false, error: failure, ms: 0 });
-    this.#idle.length = 0;
-    const processes = [...this.#processes];
-    // Closing waits for every child to be gone, so they keep this process alive until then.
-    for (const runner of processes) runner.close(failure);
-    await Promise.all(processes.map((runner) => runner.exited));
-  }
-
-  /** Runs a job counted as running by the queue. */
-  #launch(tracked: TrackedJob): void {
-    const { task } = tracked.job;
-    if (task.kind === 'module' && this.#options.prespawn > 0) this.#recentModules.note(task.module);
-    const idle = this.#takeIdle(task);
-    if (idle) {
-      tracked.runner = idle;
-      idle.run(tracked);
-    } else {
-      try {
-        tracked.runner = new TaskProcess(this.#processOptions, tracked);
-      } catch (err) {
-        settle(tracked, { ok: false, error: spawnFailure((err as Error).message), ms: 0 });
-        this.#release();
-        return;
-      }
-      this.#processes.add(tracked.runner);
-    }
-    // Replace the prespawned child just taken, but not while this job's result is due: a spawn blocks
-    // this thread for milliseconds. When a job's place frees up, or after a short while if it runs long.
-    if (this.#options.prespawn > 0) this.#scheduleFill(false);
-  }
-
-  /** A running job's outcome is known: its place goes to the next waiting job. */
-  #release(): void {
-    this.#queue.finish();
-    if (!this.#closed)
-      for (let next = this.#queue.next(); next; next = this.#queue.next()) this.#launch(next);
-    // After the caller had its result (sink callbacks resolve promises: let them run first).
-    this.#scheduleFill(true);
-  }
-
-  /** A prespawned child for this task: under `permissions`, only one that may read its module. */
-  #takeIdle(task: Job['task']): TaskProcess | undefined {
-    const i = this.#processOptions.grants ? ChildGrants.pick(this.#idle, task) : 0;
-    return i === -1 ? undefined : this.#idle.splice(i, 1)[0];
-  }
-
-  #forget(runner: TaskProcess): void {
-    this.#processes.delete(runner);
-    // Not respawned here: a bootstrap that kills every child would respawn forever.
-    const at = this.#idle.indexOf(runner);
-    if (at >= 0) this.#idle.splice(at, 1);
-  }
-
-  /**
-   * Tops the prespawned children up after `FILL_DELAY_MS` (`soon`: on the next turn of the event loop,
-   * if a top-up is pending).
-   */
-  #scheduleFill(soon: boolean): void {
-    if (this.#fillSoon) return;
-    if (soon) {
-      if (this.#fillTimer === undefined) return;
-      clearTimeout(this.#fillTimer);
-      this.#fillTimer = undefined;
-      this.#fillSoon = true;
-      setImmediate(() => {
-        this.#fillSoon = false;
-        this.#fill();
-      });
-    } else {
-      this.#fillTimer ??= setTimeout(() => {
-        this.#fillTimer = undefined;
-        this.#fill();
-      }, FILL_DELAY_MS);
-    }
-  }
-
-  /** Keeps `prespawn` children booted and waiting. */
-  #fill(): void {
-    const { prespawn, warmModules } = this.#options;
-    while (!this.#closed && this.#idle.length < prespawn) {
-      const warm = warmModules && this.#recentModules.size > 0 ? this.#recentModules.list() : undefined;
-      let runner: TaskProcess;
-      try {
-        runner = new TaskProcess(this.#processOptions, undefined, warm);
-      } catch {
-        return; // The next job spawns on demand and reports why spawning fails.
-      }
-      this.#processes.add(runner);
-      this.#idle.push(runner);
-    }
+    return this.#scheduler.close();
   }
 }
 
-function settle(tracked: TrackedJob, result: Result<unknown>): void {
+function settle(submitted: SubmittedJob, result: Result<unknown>): void {
   try {
-    tracked.sink.settle(result);
+    submitted.sink.settle(result);
   } catch (err) {
     process.stderr.write(`@isolane/fork: a job sink threw: ${String(err)}\n`);
   }

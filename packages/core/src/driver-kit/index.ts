@@ -1,7 +1,8 @@
 /**
  * `@isolane/core/driver-kit`: the one door for driver authors — the failures a driver makes itself
  * (closed, timeout, out of memory, crashed, unsendable arguments) with one wording each, the FIFO job
- * queue with its concurrency gate, one checker per shared option (the same rule for `WaitGroup`, the
+ * queue with its concurrency gate, the scheduler of drivers that give every task a runner of its own
+ * (`PerTaskScheduler`), one checker per shared option (the same rule for `WaitGroup`, the
  * config file and every driver), which of the parent's Node flags workers inherit, starting worker
  * threads with them, hooking TypeScript (tsx) into workers on Node versions where loader hooks do not
  * reach them, the `permissions` option of the drivers that start worker processes, and drivers by
@@ -79,6 +80,12 @@ export {
 } from './option-ranges.js';
 export { type ParentDeathGuard, parentDeathGuard, pdeathsigLaunch } from './parent-death.js';
 export { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
+export {
+  type PerTaskJobHandle,
+  type PerTaskRunner,
+  PerTaskScheduler,
+  type PerTaskSchedulerOptions,
+} from './per-task-scheduler.js';
 export { baseReads, isReadable, moduleReads } from './permission-reads.js';
 export {
   checkPermissions,
