@@ -5,7 +5,7 @@
  */
 
 import type { MessagePort } from 'node:worker_threads';
-import type { TaskSpec } from '@isolane/core';
+import type { TaskSpec } from '@isolane/core/driver-kit';
 
 /** Parent → worker: `[TO_WORKER_JOBS, id, taskRef, args, id, taskRef, args, …]`. */
 export const TO_WORKER_JOBS = 0;

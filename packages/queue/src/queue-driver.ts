@@ -7,9 +7,20 @@
  * every job in flight, so a trimmed or missed event never loses a slot. Execution is at least once (a stalled job may have run); the recorded outcome is
  * exactly one per job.
  */
-import type { Driver, DriverSettings, Job, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core';
-import { makeFailure } from '@isolane/core';
-import { checkConcurrency, checkMemoryLimit, checkModuleHref, closedFailure } from '@isolane/core/driver-kit';
+import {
+  checkConcurrency,
+  checkMemoryLimit,
+  checkModuleHref,
+  closedFailure,
+  type Driver,
+  type DriverSettings,
+  type Job,
+  type JobHandle,
+  type JobSink,
+  makeFailure,
+  type Result,
+  type TaskFailure,
+} from '@isolane/core/driver-kit';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
 import { crashed, type Entry } from './queue-entry.js';

@@ -2,8 +2,7 @@
  * The producer's record of one job: where its outcome goes, where it is (queued here, being added,
  * in Redis, settled), and what the sweep has seen of it.
  */
-import type { JobSink, Result, TaskFailure } from '@isolane/core';
-import { makeFailure } from '@isolane/core';
+import { type JobSink, makeFailure, type Result, type TaskFailure } from '@isolane/core/driver-kit';
 import type { JobPayload } from './wire.js';
 
 /** One `go()` of a queue driver. */

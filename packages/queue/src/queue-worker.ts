@@ -4,9 +4,17 @@
  * local run. It refuses module tasks outside its root and inline tasks unless allowed, honours cancels
  * sent on the queue's control channel, reports late errors there, and shuts down gracefully.
  */
+
 import { hostname } from 'node:os';
-import type { Driver, Job as IsolaneJob, JobHandle, Result, TaskFailure, TaskSpec } from '@isolane/core';
-import { makeFailure } from '@isolane/core';
+import {
+  type Driver,
+  type Job as IsolaneJob,
+  type JobHandle,
+  makeFailure,
+  type Result,
+  type TaskFailure,
+  type TaskSpec,
+} from '@isolane/core/driver-kit';
 import { createDriver as createFork } from '@isolane/fork';
 import { createDriver as createPool } from '@isolane/pool';
 import { createDriver as createThread } from '@isolane/thread';

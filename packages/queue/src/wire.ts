@@ -4,11 +4,12 @@
  * by path relative to a declared root, never by absolute URL, so a producer and workers on different
  * machines agree on a task while each keeps its own checkout.
  */
+
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import type { Result, TaskSpec } from '@isolane/core';
+import type { Result, TaskSpec } from '@isolane/core/driver-kit';
 
 /** A task as it travels: a module by root-relative path, or inline source. */
 export type WireTask =
