@@ -119,6 +119,42 @@ export function crashedAfterResultFailure(details: DeathDetails & { readonly oom
 }
 
 /**
+ * The failure of a task whose worker's channel to the driver was corrupted: bytes, a message of the
+ * wrong shape or a forged answer arrived where only the driver's own runtime may write. The worker is
+ * killed; the host and every other task are untouched. `detail` says what arrived.
+ *
+ * @example
+ * ```ts
+ * channelCorruptedFailure({ worker: 'child process', detail: 'a message of the wrong shape (null)' }).message;
+ * // "the task corrupted the channel between its child process and the driver: a message of the wrong shape (null); the child process was killed"
+ * ```
+ */
+export function channelCorruptedFailure(details: {
+  readonly worker: WorkerNoun;
+  readonly detail: string;
+}): TaskFailure {
+  const message = `the task corrupted the channel between its ${details.worker} and the driver: ${details.detail}; the ${details.worker} was killed`;
+  return makeFailure('crashed', message, { name: 'ChannelError', code: 'ERR_ISOLANE_CHANNEL' });
+}
+
+/**
+ * The failure of a task whose worker's bootstrap did not finish within the group's `bootstrapTimeout`:
+ * the worker was killed (or, in-process, given up on) and every task waiting on it fails so.
+ *
+ * @example
+ * ```ts
+ * bootstrapTimeoutFailure('file:///app/boot.js', 30000).message;
+ * // 'bootstrap file:///app/boot.js did not finish within its 30000 ms bootstrapTimeout'
+ * ```
+ */
+export function bootstrapTimeoutFailure(bootstrap: string | undefined, ms: number): TaskFailure {
+  const what = bootstrap === undefined ? "the worker's start" : `bootstrap ${bootstrap}`;
+  return makeFailure('bootstrap', `${what} did not finish within its ${ms} ms bootstrapTimeout`, {
+    name: 'BootstrapTimeoutError',
+  });
+}
+
+/**
  * The failure of a task whose arguments could not be sent to the worker that would run it (a
  * function, a class instance with private state, a transfer of a detached buffer…).
  *

@@ -42,6 +42,8 @@ export {
   resolveDriverName,
 } from './driver-by-name.js';
 export {
+  bootstrapTimeoutFailure,
+  channelCorruptedFailure,
   closedFailure,
   crashedAfterResultFailure,
   crashedFailure,
