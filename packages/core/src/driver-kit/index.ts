@@ -98,6 +98,7 @@ export {
 } from './permissions.js';
 export { RecentModules } from './recent-modules.js';
 export type { SubmittedJob } from './submitted-job.js';
+export { failureShapeProblem, isResultShape, resultShapeProblem } from './wire-shapes.js';
 export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,

@@ -1,0 +1,80 @@
+/**
+ * Shape checks for what a driver reads off a worker's channel: a task's `Result` and a `TaskFailure`.
+ * A driver checks before it reads a field, so a message of the wrong shape (`null`, a number, a
+ * half-built result) is a protocol violation it reports, never a host exception or a slot that holds
+ * `null`. Each check returns `undefined` when the value is well-formed, else what is wrong with it, in
+ * words for `channelCorruptedFailure`'s `detail`. Cheap: a few type tests, no deep walk.
+ */
+import { FAILURE_KINDS, MAX_CAUSE_DEPTH } from '../failure.js';
+import type { Result } from '../result.js';
+import { describeValue } from './describe-value.js';
+
+const KINDS: ReadonlySet<unknown> = new Set(FAILURE_KINDS);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isMs(value: unknown): boolean {
+  return typeof value === 'number' && value >= 0 && value <= Number.MAX_VALUE;
+}
+
+/**
+ * What is wrong with `value` as a `TaskFailure`, or `undefined` when it is one (a `kind` isolane
+ * knows, a string `name` and `message`, optional fields of their types, a `cause` chain of failures).
+ *
+ * @example
+ * ```ts
+ * failureShapeProblem({ kind: 'threw', name: 'Error', message: 'boom' }); // undefined
+ * failureShapeProblem(null);                                              // 'a failure that is null'
+ * ```
+ */
+export function failureShapeProblem(value: unknown): string | undefined {
+  let failure = value;
+  for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth++) {
+    if (!isRecord(failure)) return `a failure that is ${describeValue(failure)}`;
+    const { kind, name, message, code, stack, exitCode, signal, cause } = failure;
+    if (!KINDS.has(kind)) return `a failure of unknown kind ${describeValue(kind)}`;
+    if (typeof name !== 'string' || typeof message !== 'string')
+      return 'a failure without a string name and message';
+    if (code !== undefined && typeof code !== 'string' && typeof code !== 'number')
+      return `a failure whose code is ${describeValue(code)}`;
+    if (stack !== undefined && typeof stack !== 'string') return 'a failure whose stack is not a string';
+    if (exitCode !== undefined && typeof exitCode !== 'number')
+      return 'a failure whose exitCode is not a number';
+    if (signal !== undefined && typeof signal !== 'string') return 'a failure whose signal is not a string';
+    if (cause === undefined) return undefined;
+    failure = cause;
+  }
+  return `a failure whose cause chain is deeper than ${MAX_CAUSE_DEPTH}`;
+}
+
+/**
+ * What is wrong with `value` as a task's `Result`, or `undefined` when it is one: `{ ok: true, value,
+ * ms }` or `{ ok: false, error, ms }` with a well-formed failure and a non-negative `ms`.
+ *
+ * @example
+ * ```ts
+ * resultShapeProblem({ ok: true, value: 42, ms: 1.5 }); // undefined
+ * resultShapeProblem(null);                              // 'a result that is null'
+ * ```
+ */
+export function resultShapeProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return `a result that is ${describeValue(value)}`;
+  if (!isMs(value.ms)) return `a result whose ms is ${describeValue(value.ms)}`;
+  if (value.ok === true) return Object.hasOwn(value, 'value') ? undefined : 'a result without a value';
+  if (value.ok === false) return failureShapeProblem(value.error);
+  return `a result whose ok is ${describeValue(value.ok)}`;
+}
+
+/**
+ * Narrows `value` to a `Result` when {@link resultShapeProblem} finds nothing wrong with it.
+ *
+ * @example
+ * ```ts
+ * if (isResultShape(message.result)) settle(message.result);
+ * ```
+ */
+export function isResultShape(value: unknown): value is Result<unknown> {
+  return resultShapeProblem(value) === undefined;
+}
