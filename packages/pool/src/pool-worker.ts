@@ -1,7 +1,13 @@
 /**
- * The parent's side of one pool worker thread: the thread and the port its jobs and results travel on,
- * over the scheduling state every pool worker has (`WorkerState`). It keeps the process alive only while
- * it has work: an idle worker is unref'd.
+ * The parent's side of one pool worker thread: the thread and the private port its jobs and results
+ * travel on, over the scheduling state every pool worker has (`WorkerState`). It keeps the process alive
+ * only while it has work: an idle worker is unref'd.
+ *
+ * The port and the start counter reach the worker in its first message (`PoolHello`), not in
+ * `workerData`, so no task can post on the channel or write the counter; `parentPort` is not listened
+ * to. Every message read from the port is still checked (message-check.ts) and the counter is believed
+ * only within bounds: a message of the wrong shape fails the running job with driver-kit's channel
+ * failure and the worker is terminated.
  */
 import {
   MessageChannel,
@@ -10,9 +16,16 @@ import {
   type TransferListItem,
   type Worker,
 } from 'node:worker_threads';
-import { startWorkerThread, type WorkerEnv, workerEnv, workerTsxHook } from '@isolane/core/driver-kit';
+import {
+  channelCorruptedFailure,
+  startWorkerThread,
+  type WorkerEnv,
+  workerEnv,
+  workerTsxHook,
+} from '@isolane/core/driver-kit';
+import { fromWorkerProblem } from './message-check.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { STARTED_SLOT, type WorkerBoot } from './protocol.js';
+import { FROM_WORKER_FAIL_RUNNING, type PoolHello, STARTED_SLOT, type WorkerBoot } from './protocol.js';
 import { type WorkerEvents, WorkerState } from './worker-state.js';
 
 // The worker entry bundled with core's runtime: one file for a new worker to load.
@@ -44,6 +57,8 @@ export class PoolWorker extends WorkerState {
   readonly thread: Worker;
   readonly port: MessagePort;
   readonly #started: Int32Array;
+  /** The last believable value of the start counter (see startedCount()). */
+  #startedSeen = 0;
   /** Resolves once the thread has exited. */
   readonly exited: Promise<void>;
   #refed = true;
@@ -55,10 +70,8 @@ export class PoolWorker extends WorkerState {
     const started = new SharedArrayBuffer(4);
     this.#started = new Int32Array(started);
     const boot: WorkerBoot = {
-      port: port2,
       bootstrap: options.bootstrap,
       tsx: workerTsxHook(),
-      started,
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
       preload: options.preload,
     };
@@ -67,13 +80,14 @@ export class PoolWorker extends WorkerState {
     });
     this.thread = startWorkerThread(ENTRY, {
       workerData: boot,
-      transferList: [port2],
       resourceLimits:
         options.memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.memoryLimitMb },
       env: options.env === undefined || options.env === 'inherit' ? undefined : workerEnv(options.env),
     });
+    // Queued before the thread runs a line: its entry takes it before anything else loads.
+    this.thread.postMessage({ port: port2, started } satisfies PoolHello, [port2]);
     this.port = port1;
-    port1.on('message', (message: FromWorker) => events.onMessage(this, message));
+    port1.on('message', (message: unknown) => events.onMessage(this, this.#checked(message)));
     // It keeps the process alive only while it has work, or starts for work that is waiting.
     if (!options.keepAlive) {
       this.#refed = false;
@@ -88,7 +102,7 @@ export class PoolWorker extends WorkerState {
       try {
         // Whatever the thread posted before it died is answered before its death is reconciled.
         const pending = receiveMessageOnPort(port1);
-        if (pending !== undefined) events.onMessage(this, pending.message as FromWorker);
+        if (pending !== undefined) events.onMessage(this, this.#checked(pending.message));
         this.#unref();
         port1.close();
         events.onExit(this, code);
@@ -105,11 +119,34 @@ export class PoolWorker extends WorkerState {
   }
 
   receive(): FromWorker | undefined {
-    return receiveMessageOnPort(this.port)?.message as FromWorker | undefined;
+    const received = receiveMessageOnPort(this.port);
+    return received === undefined ? undefined : this.#checked(received.message);
   }
 
+  /**
+   * How many jobs the worker has started. The counter is shared memory the worker writes, so only a
+   * value between the last one believed and the jobs sent is believed: it never goes back, and it never
+   * claims a job that was not sent.
+   */
   startedCount(): number {
-    return Atomics.load(this.#started, STARTED_SLOT);
+    const raw = Atomics.load(this.#started, STARTED_SLOT);
+    if (raw >= this.#startedSeen && raw <= this.sent) this.#startedSeen = raw;
+    return this.#startedSeen;
+  }
+
+  /**
+   * `message` if it is well-formed. Otherwise the channel is corrupt: the worker is terminated and the
+   * driver is handed, in the message's place, the failure of the job it runs (`FAIL_RUNNING` with
+   * driver-kit's channel failure: that job fails, or, with none running, a late error of the last one).
+   */
+  #checked(message: unknown): FromWorker {
+    const problem = fromWorkerProblem(message);
+    if (problem === undefined) return message as FromWorker;
+    const failure = channelCorruptedFailure({ worker: this.noun, detail: problem });
+    const head = this.inflight.peek();
+    // With a job running, the driver's failRunning() fails it and stops the worker for it.
+    if (head === undefined) this.terminate();
+    return [FROM_WORKER_FAIL_RUNNING, head === undefined ? this.lastId : head.id, failure];
   }
 
   busy(): void {

@@ -43,20 +43,32 @@ export interface SpecIntro {
   readonly spec: TaskSpec;
 }
 
-/** What the worker needs at start-up (its `workerData`). */
+/**
+ * What a worker thread needs at start-up (its `workerData`). A task can read `workerData`, so nothing
+ * here is private: the channel and the start counter come in {@link PoolHello}.
+ */
 export interface WorkerBoot {
-  /** The port all jobs and results travel on. */
-  readonly port: MessagePort;
   /** Module URL loaded once before the first task. */
   readonly bootstrap: string | undefined;
   /** tsx's ESM API when the parent runs under tsx and this Node does not hook workers itself. */
   readonly tsx: string | undefined;
-  /** Int32Array view, slot 0: how many jobs the worker has started (so the parent knows after a death). */
-  readonly started: SharedArrayBuffer;
   /** Retire the worker after a task when its V8 heap exceeds this many bytes (0: never). */
   readonly maxHeapBytes: number;
   /** Task modules the pool used recently: a fresh worker loads them before it says it is ready. */
   readonly preload: readonly string[];
+}
+
+/**
+ * The parent's first message on a pool worker thread's `parentPort`, queued before the worker runs a
+ * line: its entry takes it (synchronously) before the bootstrap, the preloads or any task, so no task
+ * can reach either. `parentPort` itself is not the pool's channel: nobody listens to it, and what a
+ * task posts there is dropped.
+ */
+export interface PoolHello {
+  /** The private port all jobs and results travel on. */
+  readonly port: MessagePort;
+  /** Int32Array view, slot 0: how many jobs the worker has started (so the parent knows after a death). */
+  readonly started: SharedArrayBuffer;
 }
 
 /**

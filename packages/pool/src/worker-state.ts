@@ -22,6 +22,11 @@ import { TO_WORKER_CANCEL } from './protocol.js';
 
 /** How long an aborted job may stay at the head of a worker before the worker is stopped. */
 const ABORT_GRACE_MS = 50;
+/**
+ * How long past its deadline the head's answer may stay on its way once the worker counts it as done:
+ * beyond it, the worker is stuck after the job (or its counter lies) and is stopped.
+ */
+const ANSWER_GRACE_MS = 1_000;
 
 /** How the driver hears from a worker. */
 export interface WorkerEvents {
@@ -365,7 +370,7 @@ export abstract class WorkerState {
       return;
     }
     const started = this.startedCount();
-    if (started > j.seq) {
+    if (started > j.seq && now - this.#deadline < ANSWER_GRACE_MS) {
       // It finished in time and the worker moved on; its answer is on the way.
       this.#setTimer(now + 5, now);
       return;
