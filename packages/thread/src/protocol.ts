@@ -2,6 +2,7 @@
  * The messages a thread driver and its worker entry exchange, kept apart so both sides agree on one
  * shape. Types only: importing it costs the worker nothing at run time.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { OneTaskJob, OneTaskMessage } from '@isolane/core/runtime';
 
 /** One job, as the worker receives it (in `workerData` when spawned for it, else as its first message). */
@@ -10,7 +11,17 @@ export interface JobMessage extends OneTaskJob {
   readonly timed: boolean;
 }
 
-/** What a worker is started with. */
+/**
+ * The parent's first message on a worker's `parentPort`: the worker's private channel. The entry takes
+ * it before any other code runs (bootstrap, task), so no task can reach it: the job of a prespawned
+ * worker, the `start`, the outcome and the strays travel on it. `parentPort` itself is not isolane's
+ * channel: the parent does not listen to it, and what a task posts there is dropped.
+ */
+export interface ChannelHello {
+  readonly channel: MessagePort;
+}
+
+/** What a worker is started with (its `workerData`; a task can read it, so it holds nothing private). */
 export interface WorkerInit {
   readonly bootstrap?: string;
   /** Href of tsx's ESM API, when the parent runs under tsx and tsx does not hook workers itself. */
@@ -20,7 +31,7 @@ export interface WorkerInit {
    * recently, so the task that takes it does not wait for its module either.
    */
   readonly warm?: readonly string[];
-  /** Absent for a prespawned worker, which waits for its job as a message. */
+  /** Absent for a prespawned worker, which waits for its job as a message on its private channel. */
   readonly job?: JobMessage;
 }
 

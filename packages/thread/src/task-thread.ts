@@ -4,12 +4,22 @@
  * timeout from the task's start, and reports what the task's leftovers do after the outcome (strays)
  * until the worker exits by itself or has lingered too long.
  */
-import type { ResourceLimits, TransferListItem, Worker } from 'node:worker_threads';
 import {
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+  receiveMessageOnPort,
+  type TransferListItem,
+  type Worker,
+} from 'node:worker_threads';
+import {
+  channelCorruptedFailure,
   crashedAfterResultFailure,
   crashedFailure,
+  failureShapeProblem,
   oomFailure,
   type Result,
+  resultShapeProblem,
   type SubmittedJob,
   startWorkerThread,
   type TaskFailure,
@@ -18,7 +28,7 @@ import {
   type WorkerEnv,
   workerEnv,
 } from '@isolane/core/driver-kit';
-import type { JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
+import type { ChannelHello, JobMessage, WorkerInit } from './protocol.js';
 
 const WORKER = 'worker thread';
 
@@ -59,6 +69,8 @@ export interface TaskThreadOptions {
 export class TaskThread {
   readonly #options: TaskThreadOptions;
   readonly #worker: Worker;
+  /** The private channel (the worker's end went in its first message); `parentPort` is not listened to. */
+  readonly #port: MessagePort;
   /** Resolves once the worker has exited. */
   readonly exited: Promise<void>;
   #assigned: SubmittedJob | undefined;
@@ -86,17 +98,24 @@ export class TaskThread {
       resourceLimits: options.resourceLimits,
       env: workerEnv(options.env),
     });
+    const { port1, port2 } = new MessageChannel();
+    // Queued before the worker runs a line: its entry takes it before the bootstrap or the task loads.
+    this.#worker.postMessage({ channel: port2 } satisfies ChannelHello, [port2]);
+    this.#port = port1;
     this.exited = new Promise((resolve) => {
       this.#worker.once('exit', (code: number) => {
         this.#onExit(code);
         resolve();
       });
     });
-    this.#worker.on('message', (m: WorkerMessage) => this.#onMessage(m));
+    port1.on('message', (m: unknown) => this.#onMessage(m));
     this.#worker.on('error', (err: unknown) => this.#onError(err));
     if (submitted) this.#assign(submitted);
-    // A prespawned worker waiting for a job never keeps the process alive.
-    else this.#worker.unref();
+    else {
+      // A prespawned worker waiting for a job never keeps the process alive.
+      this.#worker.unref();
+      port1.unref();
+    }
   }
 
   /** True while no job was given to this (prespawned) thread. */
@@ -110,8 +129,9 @@ export class TaskThread {
    */
   run(submitted: SubmittedJob): void {
     if (this.#assigned) throw new Error('TaskThread.run(): this worker already ran a task');
-    this.#worker.postMessage(jobMessage(submitted), submitted.job.transfer as TransferListItem[] | undefined);
+    this.#port.postMessage(jobMessage(submitted), submitted.job.transfer as TransferListItem[] | undefined);
     this.#worker.ref();
+    this.#port.ref();
     this.#assign(submitted);
   }
 
@@ -141,21 +161,74 @@ export class TaskThread {
     return from ? performance.now() - from : 0;
   }
 
-  #onMessage(message: WorkerMessage): void {
-    switch (message.t) {
+  /**
+   * A message on the private channel. Only the entry can post there, but it is checked before any field
+   * is read: a message of the wrong shape, or one out of turn (a second outcome, a stray before the
+   * outcome, anything before a job was given) is a corrupted channel ({@link TaskThread.#corrupted}).
+   */
+  #onMessage(message: unknown): void {
+    if (this.#terminating && this.#settled) return; // being torn down: nothing it says matters now
+    const m = message as { t?: unknown; result?: unknown; failure?: unknown } | null;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+      this.#corrupted(`a message of the wrong shape (${describe(message)})`);
+      return;
+    }
+    if (this.#assigned === undefined) {
+      this.#corrupted(`a message before the worker had a job (${describe(m.t)})`);
+      return;
+    }
+    switch (m.t) {
       case 'start':
-        this.#startedAt = performance.now();
-        this.#armTimeout();
+        if (this.#startedAt !== 0 || this.#settled) this.#corrupted('a second start');
+        else {
+          this.#startedAt = performance.now();
+          this.#armTimeout();
+        }
         return;
-      case 'result':
-        this.#settle(message.result);
+      case 'result': {
+        const problem = this.#settled ? 'a second outcome' : resultShapeProblem(m.result);
+        if (problem !== undefined) {
+          this.#corrupted(problem);
+          return;
+        }
+        this.#settle(m.result as Result<unknown>);
         this.#linger();
         return;
-      case 'stray':
+      }
+      case 'stray': {
+        const problem = this.#settled ? failureShapeProblem(m.failure) : 'a late error before the outcome';
+        if (problem !== undefined) {
+          this.#corrupted(problem);
+          return;
+        }
         this.#reported = true;
-        this.#assigned?.sink.stray(message.failure);
+        this.#assigned.sink.stray(m.failure as TaskFailure);
         return;
+      }
+      default:
+        this.#corrupted(`a message of unknown type ${describe(m.t)}`);
     }
+  }
+
+  /**
+   * A protocol violation on the private channel: the job fails with driver-kit's channel failure (a
+   * stray, if its outcome was already given) and the worker is terminated. The host and every other
+   * worker are untouched.
+   */
+  #corrupted(detail: string): void {
+    const failure = channelCorruptedFailure({ worker: WORKER, detail });
+    if (this.#assigned === undefined) {
+      // A prespawned worker whose channel is corrupt never takes a job: its exit removes it.
+      this.terminate();
+      return;
+    }
+    if (this.#settled) {
+      if (!this.#reported && !this.#terminating) this.#assigned.sink.stray(failure);
+      this.#reported = true;
+      this.terminate();
+      return;
+    }
+    this.abort(failure);
   }
 
   #armTimeout(): void {
@@ -192,6 +265,11 @@ export class TaskThread {
 
   #onExit(code: number): void {
     this.#clearTimers();
+    // A private port is not drained before 'exit' as `parentPort` is: read what the worker posted last.
+    for (let m = receiveMessageOnPort(this.#port); m !== undefined; m = receiveMessageOnPort(this.#port)) {
+      this.#onMessage(m.message);
+    }
+    this.#port.close();
     const submitted = this.#assigned;
     if (submitted && !this.#settled) {
       const reason = code === 0 ? EXIT_0_REASON : undefined;
@@ -238,4 +316,13 @@ function deathFailure(err: unknown, settled: boolean, memoryLimitMb: number | un
   // The entry catches every error a task throws, so this is the worker itself failing.
   const details = { worker: WORKER, reason: cause.message, code, cause };
   return settled ? crashedAfterResultFailure(details) : crashedFailure(details);
+}
+
+/** A value as a channel failure names it: its type, and a short text of a primitive. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  return `${typeof value} ${String(value).slice(0, 40)}`;
 }
