@@ -37,7 +37,7 @@ const MEASURE_HELP: Record<MeasureName, string> = {
   isolation:
     'probes, each in a sacrificial child process with a hard timeout: global / prototype / process.env ' +
     'leaks between tasks, argument snapshot, process.exit, async uncaught throw, unhandled rejection, ' +
-    'throw after return, out of memory, infinite loop + timeout (contained, siblings failed, stopped ' +
+    'throw after return, out of memory, infinite loop + timeout, a native crash (SIGSEGV) (contained, siblings failed, stopped ' +
     'serving, not detected, hung, host killed), and memory per worker (RSS).',
 };
 
@@ -185,7 +185,7 @@ program
   .name('isolane-bench')
   .description(
     'Measures the isolane drivers (cooperative, thread, fork, pool, queue) and the peers a user would pick instead ' +
-      '(raw child_process.fork, raw new Worker, raw postMessage ping-pong, raw BullMQ, piscina, tinypool, workerpool, ' +
+      '(raw child_process.fork, raw new Worker, raw postMessage and child_process IPC ping-pongs, raw BullMQ, piscina, tinypool (threads and child_process), workerpool, ' +
       'poolifier, p-limit) side by side in one run. The queue rows start a private loopback redis-server (skipped ' +
       'when it is not installed). Each measurement runs in a fresh child process, one at a time.',
   )

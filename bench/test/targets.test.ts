@@ -11,7 +11,8 @@ describe('checkTargets', () => {
     expect(byId.get('thread-prespawn-gain')).toMatchObject({ measured: 20, met: true });
     expect(byId.get('fork-cold')).toMatchObject({ measured: null, met: null });
     expect(byId.get('pool-throughput')).toMatchObject({ measured: null, met: null });
-    expect(targets.every((t) => t.issue === 3 || t.issue === 4 || t.issue === 16)).toBe(true);
+    expect(targets.every((t) => [3, 4, 16, 17].includes(t.issue))).toBe(true);
+    expect(byId.get('pool-process-warm')).toMatchObject({ measured: null, met: null });
   });
 
   it('holds the queue driver to raw BullMQ of the same run (issue 16)', () => {
@@ -34,5 +35,53 @@ describe('checkTargets', () => {
     const byId = new Map(targets.map((t) => [t.id, t]));
     expect(byId.get('queue-warm')).toMatchObject({ issue: 16, measured: 1.25, limit: 1.2, met: false });
     expect(byId.get('queue-throughput')).toMatchObject({ issue: 16, measured: 1.25, limit: 1, met: true });
+  });
+
+  it('holds the pool of processes to the raw IPC ping-pong and to tinypool child_process (issue 17)', () => {
+    const warm = (p50: number) => ({ n: 300, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 });
+    const targets = checkTargets({
+      ...sampleResult,
+      machine: { ...sampleResult.machine, cores: 2 },
+      latency: [
+        {
+          subject: 'pool-process',
+          cold: null,
+          warm: warm(0.033),
+          warmMode: 'sequential',
+          warmVs: { baseline: 'raw-process-ping-pong', ratio: 1.32 },
+        },
+        {
+          subject: 'tinypool-process',
+          cold: null,
+          warm: warm(0.06),
+          warmMode: 'sequential',
+          warmVs: { baseline: 'raw-process-ping-pong', ratio: 2.4 },
+        },
+      ],
+      throughput: [
+        { subject: 'pool-process', tasks: 100_000, ok: 100_000, ms: 5_000, tasksPerSecond: 20_000 },
+        { subject: 'tinypool-process', tasks: 100_000, ok: 100_000, ms: 12_500, tasksPerSecond: 8_000 },
+      ],
+      scaling: {
+        ...sampleResult.scaling!,
+        rows: [{ subject: 'pool-process', ms: 1_060, speedup: 1.89 }],
+      },
+    });
+    const byId = new Map(targets.map((t) => [t.id, t]));
+    expect(byId.get('pool-process-warm')).toMatchObject({
+      issue: 17,
+      measured: 1.32,
+      limit: 1.1,
+      met: false,
+    });
+    expect(byId.get('pool-process-warm-vs-tinypool')).toMatchObject({ issue: 17, measured: 0.55, met: true });
+    expect(byId.get('pool-process-throughput')).toMatchObject({
+      issue: 17,
+      measured: 2.5,
+      limit: 3,
+      met: false,
+    });
+    expect(byId.get('pool-process-scaling')).toMatchObject({ issue: 17, measured: 1.89, met: true });
+    expect(byId.get('pool-process-scaling')?.note).toBeUndefined();
   });
 });

@@ -208,7 +208,8 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
         '',
         '### Warm round trip next to the raw ping-pong',
         '',
-        'For the pools, warm round trips are taken in blocks alternated with the raw ping-pong’s, both open in one ' +
+        'For the pools, warm round trips are taken in blocks alternated with the raw ping-pong’s (the raw child_process IPC ' +
+          'ping-pong’s for the pools of processes), both open in one ' +
           'process. How fast two threads wake each other depends on the (virtual) CPUs they land on, which changes ' +
           `from one process to the next: each pool is measured in ${result.plan.latency.pairedProcesses} fresh ` +
           'process(es) and the row with the median ratio is kept.',

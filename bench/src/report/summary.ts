@@ -40,6 +40,7 @@ export const PROBE_SHORT: Record<string, string> = {
   'late-throw': 'late',
   oom: 'oom',
   loop: 'loop',
+  segfault: 'segv',
   memory: 'memory',
 };
 
@@ -184,7 +185,7 @@ export const SUMMARY_NOTES: readonly string[] = [
   'parallelism: speedup of CPU-bound tasks submitted at once over the same tasks run serially on one thread',
   'cold: open + first trivial task, p50; warm: sequential round trip p50 on a warm session',
   '* warm for per-task models = a prespawned worker, one task every 150 ms',
-  '(n.nn× faster/slower) = compared with the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput; raw BullMQ for queue (warm alternated in blocks on the same Redis, and throughput)',
+  '(n.nn× faster/slower) = compared with the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process; the raw child_process IPC ping-pong for process pools), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (tinypool child_process for the pool of processes, the raw IPC ping-pong for tinypool child_process); raw BullMQ for queue (warm alternated in blocks on the same Redis, and throughput)',
   `noise = a figure this machine cannot produce (a speedup above its core count, or above 1 for tasks on the host's own thread) or a ratio from fewer than ${MIN_RATIO_SAMPLES} samples: not a result`,
-  'state: global/prototype/env leaks to the next task and argument snapshots; crash: process.exit, async throw, unhandled rejection, throw after return, OOM, infinite loop + timeout',
+  'state: global/prototype/env leaks to the next task and argument snapshots; crash: process.exit, async throw, unhandled rejection, throw after return, OOM, infinite loop + timeout, native crash (SIGSEGV)',
 ];

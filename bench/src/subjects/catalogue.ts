@@ -10,9 +10,11 @@ import { queueSubject } from './queue.js';
 import { rawBullmqSubject } from './raw-bullmq.js';
 import { rawForkSubject } from './raw-fork.js';
 import { rawPingPongSubject } from './raw-ping-pong.js';
+import { rawProcessPingPongSubject } from './raw-process-ping-pong.js';
 import { rawWorkerSubject } from './raw-worker.js';
 import type { Subject } from './subject.js';
 import { tinypoolSubject } from './tinypool.js';
+import { tinypoolProcessSubject } from './tinypool-process.js';
 import { workerpoolSubject } from './workerpool.js';
 
 /**
@@ -30,9 +32,11 @@ export function allSubjects(): Subject[] {
     rawForkSubject(),
     rawWorkerSubject(),
     rawPingPongSubject(),
+    rawProcessPingPongSubject(),
     rawBullmqSubject(),
     piscinaSubject(),
     tinypoolSubject(),
+    tinypoolProcessSubject(),
     workerpoolSubject(),
     poolifierSubject(),
     pLimitSubject(),
@@ -60,9 +64,11 @@ export const PEER_FAMILIES = [
   'raw-fork',
   'raw-worker',
   'raw-ping-pong',
+  'raw-process-ping-pong',
   'raw-bullmq',
   'piscina',
   'tinypool',
+  'tinypool-process',
   'workerpool',
   'poolifier',
   'p-limit',

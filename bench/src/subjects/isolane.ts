@@ -166,8 +166,9 @@ const THREAD_PER_TASK: Pick<IsolaneSubjectSpec, 'features' | 'baselines'> = {
 };
 
 /**
- * The isolane subjects: the four drivers plus the pool with a fresh worker per task (the setting that
- * removes the state the pool otherwise shares between tasks).
+ * The isolane subjects: the four drivers plus the pool's variants — warm child processes instead of
+ * threads (`runtime: 'process'`), and a fresh worker per task (the setting that removes the state the
+ * pool otherwise shares between tasks).
  *
  * @example
  * ```ts
@@ -224,6 +225,21 @@ export function isolaneSubjects(): Subject[] {
         inProcess: false,
       },
       baselines: { cold: 'raw-worker', warm: 'raw-ping-pong', throughput: 'poolifier' },
+    }),
+    isolaneSubject({
+      id: 'pool-process',
+      driver: 'pool',
+      label: 'isolane pool (processes)',
+      model: "warm reusable child processes, runtime 'process' (pipelined, micro-batched)",
+      features: {
+        timeout: 'process killed',
+        memoryLimit: true,
+        perTask: false,
+        processes: true,
+        inProcess: false,
+      },
+      baselines: { cold: 'raw-fork', warm: 'raw-process-ping-pong', throughput: 'tinypool-process' },
+      driverOptions: { runtime: 'process' },
     }),
     isolaneSubject({
       id: 'pool-recycle',

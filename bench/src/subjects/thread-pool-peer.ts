@@ -2,7 +2,9 @@
  * What the warm thread-pool peers (piscina, tinypool, workerpool, poolifier) share as rows: the same
  * model, features and baselines, and the same session around the library's pool (`runMany` through
  * `run`, a close bounded in time). Each peer's file keeps only what really differs: how its pool is
- * built, how a task and its timeout are submitted, and how it shuts down.
+ * built, how a task and its timeout are submitted, and how it shuts down. A peer whose workers are
+ * child processes (tinypool's `child_process` runtime) says so with `processes: true`, and is held to
+ * the process baselines instead.
  */
 import type { TaskName } from '../workers/tasks.js';
 import { bounded, runManyVia, type Session, type SessionOptions, type Subject } from './subject.js';
@@ -24,6 +26,8 @@ export interface ThreadPoolPeerSpec {
   readonly label: string;
   /** How the library enforces a per-task timeout (`features.timeout`). */
   readonly timeout: string;
+  /** Its workers are warm child processes, not threads (held to the raw process baselines). */
+  readonly processes?: boolean;
   /** Starts the library's pool with `options.concurrency` warm threads. */
   start(options: SessionOptions): PeerPool;
 }
@@ -47,15 +51,17 @@ export function threadPoolPeer(spec: ThreadPoolPeerSpec): Subject {
     family: spec.id,
     label: spec.label,
     kind: 'peer',
-    model: 'warm worker threads',
+    model: spec.processes ? 'warm child processes' : 'warm worker threads',
     features: {
       timeout: spec.timeout,
       memoryLimit: true,
       perTask: false,
-      processes: false,
+      processes: spec.processes === true,
       inProcess: false,
     },
-    baselines: { cold: 'raw-worker', warm: 'raw-ping-pong', throughput: 'poolifier' },
+    baselines: spec.processes
+      ? { cold: 'raw-fork', warm: 'raw-process-ping-pong', throughput: 'raw-process-ping-pong' }
+      : { cold: 'raw-worker', warm: 'raw-ping-pong', throughput: 'poolifier' },
     async open(options: SessionOptions): Promise<Session> {
       const pool = spec.start(options);
       const run = pool.run;

@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderJson, validateFile, validateResult } from '../../src/report/json.js';
 import type { BenchResult } from '../../src/result.js';
+import { subjectById } from '../../src/subjects/catalogue.js';
+import { describeSubject } from '../../src/subjects/describe-subject.js';
+import { checkTargets } from '../../src/targets.js';
 import { sampleResult } from '../fixtures/sample-result.js';
 
 const run = promisify(execFile);
@@ -16,6 +19,81 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the bench-result.v1 schema', () => {
   it('accepts a well-formed result', () => {
     expect(validateResult(JSON.parse(renderJson(sampleResult)))).toEqual([]);
+  });
+
+  it('accepts the rows of the pool of processes and its baselines, the SIGSEGV probe and the issue 17 targets', () => {
+    const stats = { n: 300, min: 0.02, p50: 0.03, p95: 0.05, p99: 0.08, max: 0.4, mean: 0.035 };
+    const withProcesses: BenchResult = {
+      ...sampleResult,
+      subjects: [
+        ...sampleResult.subjects,
+        ...['pool-process', 'raw-process-ping-pong', 'tinypool-process'].map((id) => ({
+          ...describeSubject(subjectById(id)),
+          available: true,
+        })),
+      ],
+      latency: [
+        ...(sampleResult.latency ?? []),
+        {
+          subject: 'pool-process',
+          cold: stats,
+          warm: stats,
+          warmMode: 'sequential',
+          coldVs: { baseline: 'raw-fork', ratio: 1.3 },
+          warmVs: { baseline: 'raw-process-ping-pong', ratio: 1.05 },
+          warmPaired: { baseline: 'raw-process-ping-pong', baselineWarm: stats, ratio: 1.05 },
+          pairedRatios: [1.05],
+        },
+        {
+          subject: 'raw-process-ping-pong',
+          cold: null,
+          coldNote: 'n/a',
+          warm: stats,
+          warmMode: 'sequential',
+        },
+      ],
+      throughput: [
+        ...(sampleResult.throughput ?? []),
+        {
+          subject: 'pool-process',
+          tasks: 100_000,
+          ok: 100_000,
+          ms: 5_000,
+          tasksPerSecond: 20_000,
+          vs: { baseline: 'tinypool-process', ratio: 3.1 },
+        },
+      ],
+      isolation: {
+        probes: [
+          ...(sampleResult.isolation?.probes ?? []),
+          { id: 'segfault', category: 'crash', title: 'native crash (SIGSEGV)', description: 'SIGSEGV' },
+        ],
+        rows: [
+          ...(sampleResult.isolation?.rows ?? []),
+          {
+            subject: 'pool-process',
+            probe: 'segfault',
+            verdict: 'contained',
+            safe: true,
+            detail: 'failing task failed (crashed: SIGSEGV)',
+            host: 'ok',
+            ms: 900,
+          },
+          {
+            subject: 'thread',
+            probe: 'segfault',
+            verdict: 'host killed',
+            safe: false,
+            detail: 'the host process died (signal SIGSEGV)',
+            host: 'killed',
+            ms: 300,
+          },
+        ],
+      },
+    };
+    const full = { ...withProcesses, targets: checkTargets(withProcesses) };
+    expect(full.targets.find((t) => t.id === 'pool-process-warm')).toMatchObject({ met: true });
+    expect(validateResult(JSON.parse(renderJson(full)))).toEqual([]);
   });
 
   it('rejects a wrong version, an unknown field and a malformed row, naming the path', () => {

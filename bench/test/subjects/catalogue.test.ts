@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allSubjects, DRIVER_FAMILIES, PEER_FAMILIES, selectSubjects } from '../../src/subjects/catalogue.js';
+import {
+  allSubjects,
+  DRIVER_FAMILIES,
+  PEER_FAMILIES,
+  selectSubjects,
+  subjectById,
+} from '../../src/subjects/catalogue.js';
 
 describe('selectSubjects', () => {
   it('lists every driver and peer by default, drivers first', () => {
@@ -21,12 +27,39 @@ describe('selectSubjects', () => {
   it('narrows each side by family, variants included', () => {
     expect(selectSubjects({ drivers: ['pool'], peers: [] }).map((s) => s.id)).toEqual([
       'pool',
+      'pool-process',
       'pool-recycle',
     ]);
     expect(selectSubjects({ drivers: ['cooperative'], peers: ['p-limit'] }).map((s) => s.id)).toEqual([
       'cooperative',
       'p-limit',
     ]);
+  });
+
+  it('holds the pool of processes to the process baselines, and tinypool child_process with it (issue 17)', () => {
+    const processRows = selectSubjects({
+      drivers: ['pool'],
+      peers: ['tinypool-process', 'raw-process-ping-pong'],
+    })
+      .filter((s) => s.features.processes)
+      .map((s) => [s.id, s.kind, s.baselines]);
+    expect(processRows).toEqual([
+      [
+        'pool-process',
+        'driver',
+        { cold: 'raw-fork', warm: 'raw-process-ping-pong', throughput: 'tinypool-process' },
+      ],
+      ['raw-process-ping-pong', 'baseline', {}],
+      [
+        'tinypool-process',
+        'peer',
+        { cold: 'raw-fork', warm: 'raw-process-ping-pong', throughput: 'raw-process-ping-pong' },
+      ],
+    ]);
+    expect(subjectById('pool-process').label).toBe('isolane pool (processes)');
+    expect(subjectById('raw-process-ping-pong').features.noProbes).toBeDefined();
+    // The thread peers keep the thread baselines.
+    expect(subjectById('tinypool').baselines.warm).toBe('raw-ping-pong');
   });
 
   it('rejects unknown names, naming the option', () => {
