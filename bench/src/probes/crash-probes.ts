@@ -75,6 +75,13 @@ async function contain(subject: Subject, plan: Plan, scenario: Scenario): Promis
 export const exitProbe = (subject: Subject, plan: Plan): Promise<ProbeReport> =>
   contain(subject, plan, { victim: 'exit', options: () => ({}) });
 
+/**
+ * `process.kill(process.pid, 'SIGSEGV')` inside a task: a native crash (what a faulting addon does).
+ * Only a subject whose tasks run in processes of their own can contain it.
+ */
+export const segfaultProbe = (subject: Subject, plan: Plan): Promise<ProbeReport> =>
+  contain(subject, plan, { victim: 'segfault', options: () => ({}) });
+
 /** A throw from a timer while the task is still running (an uncaught exception). */
 export const asyncThrowProbe = (subject: Subject, plan: Plan): Promise<ProbeReport> =>
   contain(subject, plan, { victim: 'throwInTimer', options: () => ({}) });

@@ -11,6 +11,7 @@ import {
   lateThrowProbe,
   loopProbe,
   oomProbe,
+  segfaultProbe,
   unhandledRejectionProbe,
 } from './crash-probes.js';
 import { memoryProbe } from './memory-probe.js';
@@ -109,6 +110,14 @@ export const PROBES: readonly ProbeDef[] = [
     title: 'infinite loop + timeout',
     description: 'a task spins forever with a task timeout set (where the subject has one)',
     run: loopProbe,
+  },
+  {
+    id: 'segfault',
+    short: 'segv',
+    category: 'crash',
+    title: 'native crash (SIGSEGV)',
+    description: "a task calls process.kill(process.pid, 'SIGSEGV') while a sibling runs and another waits",
+    run: segfaultProbe,
   },
   {
     id: 'memory',

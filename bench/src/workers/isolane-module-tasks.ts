@@ -26,6 +26,7 @@ export const setEnv = defineTask(url, 'setEnv', call('setEnv'));
 export const readEnv = defineTask(url, 'readEnv', call('readEnv'));
 export const readArgLater = defineTask(url, 'readArgLater', call('readArgLater'));
 export const exit = defineTask(url, 'exit', call('exit'));
+export const segfault = defineTask(url, 'segfault', call('segfault'));
 export const throwInTimer = defineTask(url, 'throwInTimer', call('throwInTimer'));
 export const rejectUnhandled = defineTask(url, 'rejectUnhandled', call('rejectUnhandled'));
 export const throwAfterReturn = defineTask(url, 'throwAfterReturn', call('throwAfterReturn'));

@@ -86,6 +86,18 @@ export function exit(): never {
   process.exit(3);
 }
 
+/**
+ * A native crash: sends SIGSEGV to the process that runs it, as a faulting addon would die. Neither V8
+ * nor Node runs anything after it; a worker thread takes its whole process down with it.
+ */
+export function segfault(): never {
+  process.kill(process.pid, 'SIGSEGV');
+  // The signal is delivered before this matters; wait for it rather than return.
+  for (;;) {
+    // Busy on purpose.
+  }
+}
+
 /** Throws from a timer while the task is still running: nobody can catch that throw. */
 export async function throwInTimer(): Promise<never> {
   setTimeout(() => {
@@ -135,6 +147,7 @@ export const TASKS = {
   readEnv,
   readArgLater,
   exit,
+  segfault,
   throwInTimer,
   rejectUnhandled,
   throwAfterReturn,

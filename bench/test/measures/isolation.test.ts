@@ -45,4 +45,13 @@ describe('probes in sacrificial processes', () => {
     expect(row).toMatchObject({ verdict: 'contained', host: 'ok', safe: true });
     expect(row.detail).toContain('exited with code 3');
   }, 30_000);
+
+  it('a native crash (SIGSEGV) kills the host of a thread pool, and only the slot under a pool of processes', async () => {
+    const threads = await runProbe(subjectById('pool'), 'segfault', plan);
+    expect(threads).toMatchObject({ verdict: 'host killed', host: 'killed', safe: false });
+    expect(threads.detail).toContain('signal SIGSEGV');
+    const processes = await runProbe(subjectById('pool-process'), 'segfault', plan);
+    expect(processes).toMatchObject({ verdict: 'contained', host: 'ok', safe: true });
+    expect(processes.detail).toContain('SIGSEGV');
+  }, 60_000);
 });
