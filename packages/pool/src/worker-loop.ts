@@ -6,9 +6,21 @@
  * This is the warm hot path: it is written with a static continuation instead of async/await (on this
  * path every promise costs, AsyncLocalStorage's promise hooks are on), and a synchronous task is
  * answered without any microtask hop.
+ *
+ * Nothing here goes through a builtin a task can patch (the pool's bookkeeping must survive a task that
+ * replaces `Array.prototype.push`, `Set.prototype.add`, `Promise.prototype.then`, `performance`…): the
+ * queue grows by index, sets and promises go through core's load-time intrinsics, and a throw in the
+ * loop itself never leaves it stuck (see `pump`).
  */
 import { availableParallelism } from 'node:os';
-import type { Result, Runtime, TaskSpec } from '@isolane/core/runtime';
+import {
+  type Result,
+  type Runtime,
+  setAdd,
+  setDelete,
+  type TaskSpec,
+  toFailure,
+} from '@isolane/core/runtime';
 import {
   FROM_WORKER_BOUNCED,
   FROM_WORKER_RETIRE,
@@ -18,6 +30,9 @@ import {
   TO_WORKER_JOBS,
 } from './protocol.js';
 import type { EntryTransport } from './worker-transport.js';
+
+/** `performance.now`, taken at load (a task may replace `globalThis.performance`). */
+const now: () => number = performance.now.bind(performance);
 
 /** The job loop; see {@link createJobLoop}. */
 export interface JobLoop {
@@ -78,10 +93,13 @@ export function createJobLoop(
           specs[intro.ref] = intro.spec;
           ref = intro.ref;
         }
-        queue.push(message[i], ref, message[i + 2]);
+        const end = queue.length;
+        queue[end] = message[i];
+        queue[end + 1] = ref;
+        queue[end + 2] = message[i + 2];
       }
     } else if (message[0] === TO_WORKER_CANCEL) {
-      cancelled.add(message[1] as number);
+      setAdd(cancelled, message[1] as number);
     }
   }
 
@@ -93,14 +111,14 @@ export function createJobLoop(
   /** Polls the port for up to spinMs; true if jobs came in. */
   function spinForMore(): boolean {
     if (spinMs === 0) return false;
-    const until = performance.now() + spinMs;
+    const until = now() + spinMs;
     do {
       const message = receiveNow();
       if (message !== undefined) {
         absorb(message);
         if (head < queue.length) return true;
       }
-    } while (performance.now() < until);
+    } while (now() < until);
     return false;
   }
 
@@ -137,7 +155,7 @@ export function createJobLoop(
         post([FROM_WORKER_BOUNCED, id]);
         continue;
       }
-      if (cancelled.size > 0 && cancelled.delete(id)) {
+      if (setDelete(cancelled, id)) {
         post([FROM_WORKER_SKIPPED, id]);
         continue;
       }
@@ -145,11 +163,8 @@ export function createJobLoop(
       markStarted(received);
       currentId = id;
       lastFinished = false;
-      const outcome = runtime.runNow(specs[ref]!, args, { id });
-      if (outcome instanceof Promise) {
-        outcome.then(finish);
-        return;
-      }
+      const outcome = runtime.start(specs[ref]!, args, { id }, finish);
+      if (outcome === undefined) return; // `finish` goes on when the task settles
       // A synchronous task answered already: no microtask hop, and the loop goes on with the next job.
       complete(outcome);
       polled = false;
@@ -164,8 +179,51 @@ export function createJobLoop(
   }
 
   function finish(result: Result<unknown>): void {
-    complete(result);
-    next();
+    try {
+      complete(result);
+    } catch (err) {
+      broke(err);
+      return;
+    }
+    pump();
+  }
+
+  /** Runs jobs; a throw of the loop's own (never expected: the runtime never throws) cannot wedge it. */
+  function pump(): void {
+    try {
+      next();
+    } catch (err) {
+      broke(err);
+    }
+  }
+
+  /**
+   * The loop itself threw: the job it was on fails (nobody else is blamed), and the worker retires —
+   * later jobs bounce to other workers — rather than stay in a state nobody can vouch for.
+   */
+  function broke(err: unknown): void {
+    pumping = false;
+    const id = currentId;
+    currentId = -1;
+    const failure = toFailure(err, 'threw');
+    if (id !== -1) {
+      try {
+        answer(id, {
+          ok: false,
+          error: { ...failure, message: `the pool worker failed to settle the task: ${failure.message}` },
+          ms: 0,
+        });
+      } catch {
+        // nothing more can be said on this channel; the retire below still may
+      }
+    }
+    retire(`the job loop broke: ${failure.message}`);
+  }
+
+  function retire(reason: string): void {
+    if (retiring) return;
+    retiring = true;
+    post([FROM_WORKER_RETIRE, reason]);
   }
 
   return {
@@ -175,14 +233,10 @@ export function createJobLoop(
         pumping = true;
         runLength = 0;
         lastFinished = false;
-        next();
+        pump();
       }
     },
     currentId: () => currentId,
-    retire(reason) {
-      if (retiring) return;
-      retiring = true;
-      post([FROM_WORKER_RETIRE, reason]);
-    },
+    retire,
   };
 }

@@ -22,12 +22,33 @@ export {
   type OneTaskWorker,
   type OneTaskWorkerOptions,
 } from './one-task-worker.js';
+export {
+  atomicsStore,
+  FunctionCtor,
+  intervalClear,
+  intervalEvery,
+  isNativePromise,
+  mapGet,
+  mapHas,
+  mapSet,
+  microtask,
+  objectPrototype,
+  PromiseCtor,
+  promiseThen,
+  realProcess,
+  reflectApply,
+  setAdd,
+  setDelete,
+  timeoutLater,
+  uncurryThis,
+} from './intrinsics.js';
 export { startParentWatchdog } from './parent-watchdog.js';
 export { postOutcome, type RuntimeTransport, unsendableResult } from './post-outcome.js';
 export {
   compileInline,
   createRuntime,
   type RunOptions,
+  type OnResult,
   type Runtime,
   type RuntimeOptions,
 } from './runtime.js';

@@ -7,6 +7,7 @@
 import type { TaskFailure } from '../failure.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
+import { intervalClear, intervalEvery, PromiseCtor } from './intrinsics.js';
 import { postOutcome, type RuntimeTransport } from './post-outcome.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { TaskPhase } from './task-phase.js';
@@ -106,14 +107,36 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
       if (announce && bootFailure === undefined && held === undefined) transport.post({ t: 'start' });
     }
     phase.started();
-    const result: Result<unknown> = held
-      ? { ok: false, error: held, ms: 0 }
-      : await runtime.run(job.task, job.args, { id: job.id });
+    if (held) {
+      finish({ ok: false, error: held, ms: 0 });
+      return;
+    }
+    // While the task runs, the worker stays up even if nothing else holds its event loop open: a task
+    // whose promise never settles is still running (it ends at its timeout or abort, like everywhere).
+    const keepAlive = intervalEvery(noop, KEEP_ALIVE_MS);
+    return new PromiseCtor<void>((resolve) => {
+      const done = (result: Result<unknown>): void => {
+        intervalClear(keepAlive);
+        finish(result);
+        resolve(undefined);
+      };
+      const now = runtime.start(job.task, job.args, { id: job.id }, done);
+      if (now !== undefined) done(now);
+    });
+  }
+
+  /** Posts the task's outcome (unless an uncaught error already failed it). */
+  function finish(result: Result<unknown>): void {
     if (!phase.end()) return; // an uncaught error already failed this task
-    const transfer =
-      options.transferList && result.ok && typeof result.value === 'object' && result.value !== null
-        ? options.transferList(result.value)
-        : undefined;
+    let transfer: ArrayBuffer[] | undefined;
+    try {
+      transfer =
+        options.transferList && result.ok && typeof result.value === 'object' && result.value !== null
+          ? options.transferList(result.value)
+          : undefined;
+    } catch {
+      transfer = undefined; // inspecting the value threw: it is copied (or refused) instead
+    }
     postOutcome(transport, result, (r): OneTaskMessage => ({ t: 'result', result: r }), transfer);
     options.afterResult?.();
   }
@@ -144,6 +167,11 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
 
   return { phase, run, onUncaught, warm };
 }
+
+function noop(): void {}
+
+/** The keep-alive timer's period: it only holds the event loop open, it never needs to fire. */
+const KEEP_ALIVE_MS = 2 ** 30;
 
 /**
  * Compiles the job path (this module's, the runtime's, the result encoding's functions) by one run of

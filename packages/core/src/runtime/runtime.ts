@@ -12,6 +12,17 @@ import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 import { findUnportable, type PortableFindings } from '../portable.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
+import { trackChildProcesses } from './child-tracking.js';
+import {
+  FunctionCtor,
+  isNativePromise,
+  mapGet,
+  mapSet,
+  objectPrototype,
+  PromiseCtor,
+  promiseThen,
+  reflectApply,
+} from './intrinsics.js';
 
 /** Options of {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -40,6 +51,9 @@ export interface RunOptions {
   readonly checkResult?: boolean | undefined;
 }
 
+/** Receives a task's outcome that was not known at once; see {@link Runtime.start}. */
+export type OnResult = (result: Result<unknown>) => void;
+
 /** Runs tasks in the current thread. */
 export interface Runtime {
   /** Hooks the loader and loads the bootstrap (once); resolves with its failure, or undefined. */
@@ -56,6 +70,20 @@ export interface Runtime {
     args: readonly unknown[],
     options?: RunOptions,
   ): Result<unknown> | Promise<Result<unknown>>;
+  /**
+   * Runs one task, the way a worker's machinery should: returns its result at once when it has it (the
+   * runtime is ready, the module loaded, the task returned a value that is not a promise), else returns
+   * undefined and calls `later` exactly once, from a later microtask. Never throws, never resolves a
+   * promise with a result object (a task may have given every object a `then`), and goes only through
+   * builtins taken at load (intrinsics.ts): what a task patches cannot wedge it or reach another task's
+   * result.
+   */
+  start(
+    task: TaskSpec,
+    args: readonly unknown[],
+    options: RunOptions | undefined,
+    later: OnResult,
+  ): Result<unknown> | undefined;
   /**
    * Starts importing a task module into the cache `run` uses, as early as it may: at once when nothing
    * has to load first, else once the loader hook (and the bootstrap, which precedes every task module)
@@ -86,6 +114,8 @@ type Namespace = Record<string, unknown>;
  * ```
  */
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  // Before any bootstrap or task code: the processes tasks start carry this worker's marker.
+  trackChildProcesses();
   const storage = options.oneTask ? singleTaskStorage() : taskStorage();
   let hooked: Promise<TaskFailure | undefined> | undefined;
   let bootstrapped: Promise<TaskFailure | undefined> | undefined;
@@ -103,59 +133,49 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   }
 
   function ready(): Promise<TaskFailure | undefined> {
-    bootstrapped ??= hook().then(async (failure) => {
+    bootstrapped ??= promiseThen(hook(), async (failure: TaskFailure | undefined) => {
       const result = failure ?? (await loadBootstrap(options.bootstrap));
       if (result === undefined) isReady = true;
       return result;
-    });
+    }) as Promise<TaskFailure | undefined>;
     return bootstrapped;
   }
 
   /** Imports a module once; what may precede it has already loaded. */
   function importOnce(url: string): Promise<Namespace> {
-    let loading = modules.get(url);
+    let loading = mapGet(modules, url);
     if (!loading) {
       loading = import(url) as Promise<Namespace>;
-      loading.then(
-        (mod) => loaded.set(url, mod),
-        () => {}, // reported by the task that awaits it
+      promiseThen(
+        loading,
+        (mod) => {
+          mapSet(loaded, url, mod);
+        },
+        noop, // reported by the task that awaits it
       );
-      modules.set(url, loading);
+      mapSet(modules, url, loading);
     }
     return loading;
   }
 
   function load(url: string): Promise<void> {
     const before = options.bootstrap ? ready() : options.loaderHook ? hook() : undefined;
-    const loading = before ? before.then(() => importOnce(url)) : importOnce(url);
-    return loading.then(noop, noop);
+    const loading = before ? promiseThen(before, () => importOnce(url)) : importOnce(url);
+    return promiseThen(loading, noop, noop) as Promise<void>;
   }
 
   async function warm(urls: readonly string[]): Promise<void> {
     if ((await ready()) !== undefined) return;
     for (const url of urls) {
       if (begun) return;
-      await importOnce(url).then(noop, noop);
+      await promiseThen(importOnce(url), noop, noop);
     }
     if (!begun) await primeRunPath(options.oneTask);
   }
 
-  async function run(
-    task: TaskSpec,
-    args: readonly unknown[],
-    opts: RunOptions = {},
-  ): Promise<Result<unknown>> {
-    begun = true;
-    const bootFailure = await ready();
-    if (bootFailure) return { ok: false, error: bootFailure, ms: 0 };
-    if (task.kind === 'module' && !loaded.has(task.module)) {
-      try {
-        await importOnce(task.module);
-      } catch (err) {
-        return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
-      }
-    }
-    return runNow(task, args, opts); // ready, and the module loaded: the synchronous path
+  function run(task: TaskSpec, args: readonly unknown[], opts: RunOptions = {}): Promise<Result<unknown>> {
+    const now = runNow(task, args, opts);
+    return isNativePromise(now) ? now : PromiseCtor.resolve(now);
   }
 
   function runNow(
@@ -163,47 +183,143 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     args: readonly unknown[],
     opts: RunOptions = {},
   ): Result<unknown> | Promise<Result<unknown>> {
-    if (!isReady) return run(task, args, opts);
+    let resolveLater: OnResult | undefined;
+    let early: Result<unknown> | undefined;
+    const now = start(task, args, opts, (result) => {
+      if (resolveLater) resolveLater(result);
+      else early = result;
+    });
+    if (now !== undefined) return now;
+    return new PromiseCtor<Result<unknown>>((resolve) => {
+      if (early !== undefined) resolve(early);
+      else resolveLater = resolve;
+    });
+  }
+
+  function start(
+    task: TaskSpec,
+    args: readonly unknown[],
+    opts: RunOptions | undefined,
+    later: OnResult,
+  ): Result<unknown> | undefined {
     begun = true;
+    const o = opts ?? {};
+    if (!isReady) {
+      promiseThen(ready(), (bootFailure: TaskFailure | undefined) => {
+        if (bootFailure) later({ ok: false, error: bootFailure, ms: 0 });
+        else deliver(start(task, args, o, later), later);
+      });
+      return undefined;
+    }
     let fn: Function;
     try {
       if (task.kind === 'inline') fn = compileInline(task.source);
       else {
-        const mod = loaded.get(task.module);
-        if (!mod) return run(task, args, opts);
+        const mod = mapGet(loaded, task.module);
+        if (mod === undefined) {
+          startAfterLoad(task, args, o, later);
+          return undefined;
+        }
         fn = exported(task, mod);
       }
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: 0 };
     }
-    return invoke(fn, args, opts);
+    return invoke(fn, args, o, later);
   }
 
-  /** Calls the task in its context: the result at once when it returned a value, else a promise of it. */
+  /** The task's module is not loaded yet: load it, then run the task. */
+  function startAfterLoad(
+    task: Extract<TaskSpec, { kind: 'module' }>,
+    args: readonly unknown[],
+    opts: RunOptions,
+    later: OnResult,
+  ): void {
+    promiseThen(
+      importOnce(task.module),
+      (mod: Namespace) => {
+        let fn: Function;
+        try {
+          fn = exported(task, mod);
+        } catch (err) {
+          later({ ok: false, error: toFailure(err, 'threw'), ms: 0 });
+          return;
+        }
+        deliver(invoke(fn, args, opts, later), later);
+      },
+      (err: unknown) => {
+        later({ ok: false, error: toFailure(err, 'threw'), ms: 0 });
+      },
+    );
+  }
+
+  /**
+   * Calls the task in its context: the result at once when it returned a value, else undefined and
+   * `later` gets it. Reading the value (its `then`, a proxy's traps) is guarded: a value that throws
+   * when inspected fails its own task.
+   */
   function invoke(
     fn: Function,
     args: readonly unknown[],
     opts: RunOptions,
-  ): Result<unknown> | Promise<Result<unknown>> {
+    later: OnResult,
+  ): Result<unknown> | undefined {
     const store = { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
     const started = monotonicMs();
     let value: unknown;
     try {
       const callArgs = unmarkBufferArgs(args);
-      value = storage.run(store, () => fn(...callArgs));
+      value = storage.run(store, () => reflectApply(fn, undefined, callArgs));
     } catch (err) {
       return { ok: false, error: toFailure(err, 'threw'), ms: monotonicMs() - started };
     }
-    if (typeof (value as PromiseLike<unknown> | null)?.then !== 'function') {
-      return settled(value, monotonicMs() - started, opts);
+    try {
+      const pending = awaitable(value);
+      if (pending === undefined) return settled(value, monotonicMs() - started, opts);
+      promiseThen(
+        pending,
+        (v: unknown) => {
+          later(settled(v, monotonicMs() - started, opts));
+        },
+        (err: unknown) => {
+          later({ ok: false, error: toFailure(err, 'threw'), ms: monotonicMs() - started });
+        },
+      );
+      return undefined;
+    } catch (err) {
+      return { ok: false, error: unreadableResult(err), ms: monotonicMs() - started };
     }
-    return Promise.resolve(value).then(
-      (v) => settled(v, monotonicMs() - started, opts),
-      (err: unknown) => ({ ok: false, error: toFailure(err, 'threw'), ms: monotonicMs() - started }),
-    );
   }
 
-  return { ready, run, runNow, load, warm };
+  return { ready, run, runNow, start, load, warm };
+}
+
+/** Hands a result known at once to `later` (the caller is already in a later microtask). */
+function deliver(now: Result<unknown> | undefined, later: OnResult): void {
+  if (now !== undefined) later(now);
+}
+
+/**
+ * The promise a task's value stands for, or undefined for a plain value. Only objects and functions can
+ * be thenables; a `then` every object inherits (a task added one to `Object.prototype`) does not make a
+ * value one. Throws what inspecting the value throws (a revoked proxy, a throwing `then` getter).
+ */
+function awaitable(value: unknown): Promise<unknown> | undefined {
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined;
+  if (isNativePromise(value)) return value;
+  const then = (value as { then?: unknown }).then;
+  if (typeof then !== 'function' || then === objectPrototype.then) return undefined;
+  return new PromiseCtor((resolve, reject) => {
+    reflectApply(then, value, [resolve, reject]);
+  });
+}
+
+/** The failure of a task whose value threw when it was inspected. */
+function unreadableResult(err: unknown): TaskFailure {
+  return makeFailure(
+    'unserializable',
+    `result cannot be sent back: reading it threw (${toFailure(err, 'threw').message}): pass plain data`,
+  );
 }
 
 function noop(): void {}
@@ -238,6 +354,14 @@ function exported(task: Extract<TaskSpec, { kind: 'module' }>, mod: Namespace): 
  * Buffers is wrapped with their places, so the WaitGroup rebuilds them (buffer-codec).
  */
 function settled(value: unknown, ms: number, opts: RunOptions): Result<unknown> {
+  try {
+    return checked(value, ms, opts);
+  } catch (err) {
+    return { ok: false, error: unreadableResult(err), ms };
+  }
+}
+
+function checked(value: unknown, ms: number, opts: RunOptions): Result<unknown> {
   if (opts.checkResult !== false) {
     const found: PortableFindings = { buffers: false };
     const problems = findUnportable(value, 'result', found);
@@ -295,11 +419,11 @@ const compiled = new Map<string, Function>();
  * ```
  */
 export function compileInline(source: string): Function {
-  let fn = compiled.get(source);
+  let fn = mapGet(compiled, source);
   if (!fn) {
-    fn = new Function(`return (${source});`)() as Function;
+    fn = new FunctionCtor(`return (${source});`)() as Function;
     if (typeof fn !== 'function') throw new TypeError('inline task source did not evaluate to a function');
-    compiled.set(source, fn);
+    mapSet(compiled, source, fn);
   }
   return fn;
 }
