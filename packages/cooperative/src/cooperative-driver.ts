@@ -5,10 +5,13 @@
  * It cannot preempt synchronous code: a `while (true) {}` blocks the whole process.
  */
 import {
+  bootstrapTimeoutFailure,
+  checkBootstrapTimeout,
   checkConcurrency,
   checkMemoryLimit,
   checkModuleHref,
   closedFailure,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   type Driver,
   type DriverSettings,
   type Job,
@@ -23,7 +26,10 @@ import { createRuntime, type Runtime } from '@isolane/core/runtime';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /** Options of the cooperative driver (it has no driver-specific options). */
-export type CooperativeDriverOptions = Pick<DriverSettings, 'concurrency' | 'bootstrap' | 'options'> & {
+export type CooperativeDriverOptions = Pick<
+  DriverSettings,
+  'concurrency' | 'bootstrap' | 'bootstrapTimeout' | 'options'
+> & {
   /** Checked like every driver's (driver-kit's rule), but not enforced: tasks share the caller's heap. */
   readonly memoryLimitMb?: number | undefined;
 };
@@ -49,6 +55,12 @@ export class CooperativeDriver implements Driver {
   readonly #waiting = new Set<(failure: TaskFailure) => void>();
   #nextId = 1;
   #closed = false;
+  readonly #bootstrap: string | undefined;
+  readonly #bootstrapTimeout: number;
+  /** Resolves once the bootstrap has settled, or with the deadline's failure (undefined: not asked yet). */
+  #bootGate: Promise<TaskFailure | undefined> | undefined;
+  /** The bootstrap has settled (loaded or failed): tasks run, and the run reports a failed one. */
+  #booted = false;
 
   constructor(settings: CooperativeDriverOptions) {
     // The same rules as every driver (driver-kit's checkers), so a value means the same everywhere.
@@ -57,6 +69,11 @@ export class CooperativeDriver implements Driver {
       settings.bootstrap === undefined
         ? undefined
         : checkModuleHref(settings.bootstrap, 'cooperative driver: "bootstrap"');
+    this.#bootstrap = bootstrap;
+    this.#bootstrapTimeout =
+      settings.bootstrapTimeout === undefined
+        ? DEFAULT_BOOTSTRAP_TIMEOUT_MS
+        : checkBootstrapTimeout(settings.bootstrapTimeout, 'cooperative driver: "bootstrapTimeout"');
     if (settings.memoryLimitMb !== undefined) {
       checkMemoryLimit(settings.memoryLimitMb, 'cooperative driver: "memoryLimitMb"');
     }
@@ -90,6 +107,30 @@ export class CooperativeDriver implements Driver {
     }
     this.#waiting.add(failQueued);
     const id = this.#nextId++;
+    // The task itself, once the bootstrap has settled: its timeout counts from here.
+    const run = (): void => {
+      const resolve = release!;
+      if (settled) {
+        this.#running.delete(resolve);
+        return resolve();
+      }
+      controller = new AbortController();
+      startedAt = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      if (job.timeout) {
+        timer = setTimeout(() => {
+          const failure = timeoutFailure(job.timeout ?? 0);
+          finish({ ok: false, error: failure, ms: performance.now() - startedAt });
+          controller?.abort(failure);
+        }, job.timeout);
+      }
+      this.#runtime.run(job.task, job.args, { id, signal: controller.signal }).then((result) => {
+        if (timer) clearTimeout(timer);
+        this.#running.delete(resolve);
+        finish(snapshotResult(result));
+        resolve();
+      });
+    };
     void this.#limit(
       () =>
         new Promise<void>((resolve) => {
@@ -97,20 +138,12 @@ export class CooperativeDriver implements Driver {
           this.#waiting.delete(failQueued);
           release = resolve;
           this.#running.add(resolve);
-          controller = new AbortController();
-          startedAt = performance.now();
-          let timer: NodeJS.Timeout | undefined;
-          if (job.timeout) {
-            timer = setTimeout(() => {
-              const failure = timeoutFailure(job.timeout ?? 0);
-              finish({ ok: false, error: failure, ms: performance.now() - startedAt });
-              controller?.abort(failure);
-            }, job.timeout);
-          }
-          this.#runtime.run(job.task, job.args, { id, signal: controller.signal }).then((result) => {
-            if (timer) clearTimeout(timer);
+          const gate = this.#booted ? undefined : this.#awaitBootstrap();
+          if (gate === undefined) return run();
+          gate.then((failure) => {
+            if (failure === undefined) return run();
             this.#running.delete(resolve);
-            finish(snapshotResult(result));
+            finish({ ok: false, error: failure, ms: 0 });
             resolve();
           });
         }),
@@ -121,6 +154,37 @@ export class CooperativeDriver implements Driver {
         controller?.abort(failure);
       },
     };
+  }
+
+  /**
+   * Waits for the bootstrap, for at most `bootstrapTimeout` from the first task that waited for it:
+   * undefined once it has settled, the deadline's failure past it. In-process code cannot be stopped,
+   * so a bootstrap past its deadline fails every task that waits for it, then and later (until it
+   * settles, if ever).
+   */
+  #awaitBootstrap(): Promise<TaskFailure | undefined> | undefined {
+    const bootstrap = this.#bootstrap;
+    if (bootstrap === undefined) {
+      this.#booted = true;
+      return undefined;
+    }
+    if (this.#bootGate === undefined) {
+      const ready = this.#runtime.ready().then(() => {
+        this.#booted = true;
+        return undefined;
+      });
+      const ms = this.#bootstrapTimeout;
+      if (!Number.isFinite(ms)) this.#bootGate = ready;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<TaskFailure>((resolve) => {
+          timer = setTimeout(() => resolve(bootstrapTimeoutFailure(bootstrap, ms)), ms);
+        });
+        void ready.then(() => clearTimeout(timer));
+        this.#bootGate = Promise.race([ready, deadline]);
+      }
+    }
+    return this.#bootGate;
   }
 
   async close(): Promise<void> {

@@ -136,10 +136,16 @@ function settle(submitted: SubmittedJob, result: Result<unknown>): void {
  */
 export function createDriver(settings: DriverSettings): ForkDriver {
   const options = (settings.options ?? {}) as ForkOptions;
-  for (const key of ['concurrency', 'bootstrap', 'memoryLimitMb'] as const) {
+  for (const key of ['concurrency', 'bootstrap', 'bootstrapTimeout', 'memoryLimitMb'] as const) {
     if (key in options)
       throw new TypeError(`settings.options.${key} belongs to the driver settings, not its options`);
   }
-  const { concurrency, bootstrap, memoryLimitMb } = settings;
-  return new ForkDriver({ ...options, concurrency, bootstrap, memoryLimitMb });
+  const { concurrency, bootstrap, memoryLimitMb, bootstrapTimeout } = settings;
+  return new ForkDriver({
+    ...options,
+    concurrency,
+    bootstrap,
+    memoryLimitMb,
+    ...(bootstrapTimeout !== undefined ? { bootstrapTimeout } : {}),
+  });
 }

@@ -6,6 +6,7 @@
  * (strays) instead of losing it or blaming another task.
  */
 import {
+  bootstrapTimeoutFailure,
   type ChildGrants,
   crashedAfterResultFailure,
   type Job,
@@ -30,6 +31,8 @@ const WATCHDOG_MS = 250;
 export interface TaskProcessOptions {
   readonly nodeFlags: readonly string[];
   readonly bootstrap: string | undefined;
+  /** How long (ms) the bootstrap may take once the child has its job (Infinity: no deadline). */
+  readonly bootstrapTimeout: number;
   readonly env: WorkerEnv;
   readonly stdio: ForkStdio;
   readonly onOutput: ((output: ForkOutput) => void) | undefined;
@@ -79,6 +82,7 @@ export class TaskProcess {
   /** Why the child is being killed (timeout, abort, close): the job's failure if it has none yet. */
   #stopReason: TaskFailure | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
+  #bootTimer: NodeJS.Timeout | undefined;
 
   /** Throws when the child process cannot be spawned at all. */
   constructor(options: TaskProcessOptions, submitted?: SubmittedJob, warm?: readonly string[]) {
@@ -121,7 +125,24 @@ export class TaskProcess {
       this.#child.send({ t: 'job', id, task: job.task, args: job.args });
     } catch (err) {
       this.abort(unsendableArgsFailure(err, 'a child process'));
+      return;
     }
+    this.#armBootDeadline();
+  }
+
+  /**
+   * The bootstrap must have loaded (the child says 'start') within `bootstrapTimeout` of the job's
+   * arrival, else the child is killed and the job fails with kind `bootstrap` (its task timeout only
+   * counts from the start, which never comes). A prespawned child that loaded it long ago says 'start'
+   * at once.
+   */
+  #armBootDeadline(): void {
+    const { bootstrap, bootstrapTimeout } = this.#options;
+    if (bootstrap === undefined || !Number.isFinite(bootstrapTimeout)) return;
+    this.#bootTimer = setTimeout(() => {
+      this.#bootTimer = undefined;
+      if (!this.#started && !this.#answered) this.abort(bootstrapTimeoutFailure(bootstrap, bootstrapTimeout));
+    }, bootstrapTimeout);
   }
 
   /** Settles the job with `failure` now (unless it has an outcome) and kills the child. */
@@ -155,6 +176,7 @@ export class TaskProcess {
     if (!submitted) return;
     switch (message.t) {
       case 'start':
+        this.#clearBootTimer();
         this.#started = true;
         this.#startedAt = performance.now();
         this.#armTimeout(submitted.job.timeout);
@@ -164,6 +186,7 @@ export class TaskProcess {
         this.#answered = true;
         this.#fatal = message.fatal === true;
         this.#clearTimeout();
+        this.#clearBootTimer();
         this.#settle(message.result);
         this.#release();
         if (!this.#fatal) this.#linger();
@@ -194,6 +217,7 @@ export class TaskProcess {
 
   #onExit(exit: ChildExit): void {
     this.#clearTimeout();
+    this.#clearBootTimer();
     const submitted = this.#assigned;
     if (submitted && !this.#answered) {
       const error =
@@ -234,6 +258,11 @@ export class TaskProcess {
   #clearTimeout(): void {
     if (this.#timeoutTimer) clearTimeout(this.#timeoutTimer);
     this.#timeoutTimer = undefined;
+  }
+
+  #clearBootTimer(): void {
+    if (this.#bootTimer) clearTimeout(this.#bootTimer);
+    this.#bootTimer = undefined;
   }
 }
 

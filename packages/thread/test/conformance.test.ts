@@ -7,7 +7,7 @@ import { ThreadDriver } from '@isolane/thread';
 
 runConformance({
   name: 'thread',
-  createDriver: ({ concurrency, bootstrap, memoryLimitMb }) =>
-    new ThreadDriver({ concurrency, bootstrap, memoryLimitMb }),
+  createDriver: ({ concurrency, bootstrap, memoryLimitMb, bootstrapTimeout }) =>
+    new ThreadDriver({ concurrency, bootstrap, memoryLimitMb, bootstrapTimeout }),
   driverModule: import.meta.resolve('@isolane/thread'),
 });

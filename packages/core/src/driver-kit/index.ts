@@ -61,12 +61,14 @@ export { inheritedFlags } from './inherited-flags.js';
 export { JobQueue } from './job-queue.js';
 export { checkModuleHref } from './module-href.js';
 export {
+  checkBootstrapTimeout,
   checkConcurrency,
   /** @deprecated the same checker as {@link checkConcurrency}, under its former name. */
   checkConcurrency as checkConcurrencyOption,
   checkGlobals,
   checkMemoryLimit,
   checkTimeout,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   MIN_MEMORY_LIMIT_MB,
 } from './option-checks.js';
 export {

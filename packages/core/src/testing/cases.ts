@@ -14,6 +14,7 @@ import type { Result } from '../result.js';
 import { defineTask } from '../task.js';
 import { transfer } from '../transfer.js';
 import { WaitGroup, type WaitGroupOptions } from '../wait-group.js';
+import { BOOTSTRAP_DEADLINE_CASES } from './bootstrap-deadline-cases.js';
 import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
 import * as t from './fixtures/tasks.js';
@@ -706,6 +707,7 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   CAPTURE_RULES_CASE,
   BUFFER_ROUNDTRIP_CASE,
   ...PARITY_CASES,
+  ...BOOTSTRAP_DEADLINE_CASES,
 ];
 
 /**
