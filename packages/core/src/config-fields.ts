@@ -8,6 +8,7 @@ import { findProjectRoot } from './config-discovery.js';
 import { describeValue as describe } from './driver-kit/describe-value.js';
 import { checkModuleHref } from './driver-kit/module-href.js';
 import {
+  checkBootstrapTimeout,
   checkConcurrency,
   checkGlobals,
   checkMemoryLimit,
@@ -42,6 +43,8 @@ export interface IsolaneConfig {
    * inside the project root; anything else must be named by absolute path or URL.
    */
   bootstrap?: string | undefined;
+  /** How long (ms) a worker's bootstrap may take (`Infinity`: no deadline). Default 30000. */
+  bootstrapTimeout?: number | undefined;
   /** Names the bootstrap defines on `globalThis`, which inline functions may use. */
   globals?: string[] | undefined;
   /** Per-driver options, e.g. `{ "pool": { "maxTasksPerWorker": 100 } }`. */
@@ -69,6 +72,7 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
     'timeout',
     'memoryLimitMb',
     'bootstrap',
+    'bootstrapTimeout',
     'globals',
     'drivers',
   ]);
@@ -90,6 +94,9 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
       throw new TypeError(`${file}: "bootstrap" must be a path or URL string`);
     }
     out.bootstrap = configBootstrap(input.bootstrap, file);
+  }
+  if (input.bootstrapTimeout !== undefined) {
+    out.bootstrapTimeout = checkBootstrapTimeout(input.bootstrapTimeout, `${file}: "bootstrapTimeout"`);
   }
   if (input.globals !== undefined) out.globals = checkGlobals(input.globals, `${file}: "globals"`);
   if (input.drivers !== undefined) {

@@ -15,6 +15,11 @@ export interface DriverSettings {
   readonly bootstrap?: string | undefined;
   /** Per task/worker memory limit, where the model can enforce it. */
   readonly memoryLimitMb?: number | undefined;
+  /**
+   * How long (ms) a worker's bootstrap may take; past it the worker is killed and the tasks waiting for
+   * it fail with kind `bootstrap`. `Infinity`: no deadline. Default (undefined): 30000.
+   */
+  readonly bootstrapTimeout?: number | undefined;
   /** Driver-specific options (from the config file's `drivers.<name>` or the caller). */
   readonly options?: Readonly<Record<string, unknown>> | undefined;
 }

@@ -92,6 +92,7 @@ function driverSettings(name: DriverName, options: CheckedOptions, config: Isola
   return {
     concurrency: options.concurrency ?? config.concurrency ?? availableParallelism(),
     bootstrap: options.bootstrap ?? config.bootstrap,
+    bootstrapTimeout: options.bootstrapTimeout ?? config.bootstrapTimeout,
     memoryLimitMb: options.memoryLimitMb ?? config.memoryLimitMb,
     options: Object.keys(driverOptions).length > 0 ? driverOptions : undefined,
   };

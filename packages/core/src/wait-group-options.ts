@@ -9,6 +9,7 @@ import { type Driver, isDriver } from './driver.js';
 // The same checker per option as the config file and every driver constructor use.
 import { checkModuleHref } from './driver-kit/module-href.js';
 import {
+  checkBootstrapTimeout,
   checkConcurrency,
   checkGlobals,
   checkMemoryLimit,
@@ -22,6 +23,11 @@ export interface WaitGroupOptions {
   driver?: DriverName | Driver | undefined;
   /** Module loaded once per worker before its first task. */
   bootstrap?: URL | string | undefined;
+  /**
+   * How long (ms) a worker's bootstrap may take: past it the worker is killed and every task waiting
+   * for it fails with kind `bootstrap`. Integer from 1 to 2147483647, or `Infinity` (none). Default 30000.
+   */
+  bootstrapTimeout?: number | undefined;
   /** Max tasks running at once. Default: available parallelism. */
   concurrency?: number | undefined;
   /** Per task, ms, counted from the moment the task starts running. 0 = none. */
@@ -61,6 +67,8 @@ export interface CheckedOptions {
   readonly memoryLimitMb: number | undefined;
   /** An href. */
   readonly bootstrap: string | undefined;
+  /** Milliseconds (Infinity: none). */
+  readonly bootstrapTimeout: number | undefined;
   readonly globals: readonly string[] | undefined;
   readonly driverOptions: Readonly<Record<string, unknown>> | undefined;
   readonly onError: StrayHandler | undefined;
@@ -72,6 +80,7 @@ export interface CheckedOptions {
 const OPTION_KEYS = new Set<string>([
   'driver',
   'bootstrap',
+  'bootstrapTimeout',
   'concurrency',
   'timeout',
   'memoryLimitMb',
@@ -84,7 +93,13 @@ const OPTION_KEYS = new Set<string>([
 ] satisfies (keyof WaitGroupOptions)[]);
 
 /** The options that configure a driver, which a caller's own Driver instance already has. */
-const DRIVER_KEYS = ['bootstrap', 'concurrency', 'memoryLimitMb', 'driverOptions'] as const;
+const DRIVER_KEYS = [
+  'bootstrap',
+  'bootstrapTimeout',
+  'concurrency',
+  'memoryLimitMb',
+  'driverOptions',
+] as const;
 
 /**
  * Checks a WaitGroup's options, naming the first bad one.
@@ -132,6 +147,7 @@ export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
     timeout: ifSet(options.timeout, checkTimeout, 'options.timeout'),
     memoryLimitMb: ifSet(options.memoryLimitMb, checkMemoryLimit, 'options.memoryLimitMb'),
     bootstrap: ifSet(options.bootstrap, checkModuleHref, 'options.bootstrap'),
+    bootstrapTimeout: ifSet(options.bootstrapTimeout, checkBootstrapTimeout, 'options.bootstrapTimeout'),
     globals: ifSet(options.globals, checkGlobals, 'options.globals'),
     driverName: typeof driver === 'string' ? checkDriverName(driver, 'options.driver') : undefined,
     driverOptions,

@@ -4,12 +4,14 @@
  */
 import { availableParallelism } from 'node:os';
 import {
+  checkBootstrapTimeout,
   checkConcurrency,
   checkMemoryLimit,
   checkModuleHref,
   checkPrespawn,
   checkTimerMs,
   checkWorkerEnv,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
 import { checkPermissions, type ForkPermissions, type ResolvedForkPermissions } from './permissions.js';
@@ -77,6 +79,11 @@ export interface ForkDriverOptions extends ForkOptions {
   readonly concurrency?: number | undefined;
   /** Module (URL or absolute path) loaded in each child before its task. */
   readonly bootstrap?: string | URL | undefined;
+  /**
+   * How long (ms) a child's bootstrap may take once it has its job; past it the child is killed and
+   * its task fails with kind `bootstrap`. `Infinity`: no deadline. Default 30000.
+   */
+  readonly bootstrapTimeout?: number | undefined;
   /** Old-space limit of each child (`--max-old-space-size`); exceeding it fails the slot with `'oom'`. */
   readonly memoryLimitMb?: number | undefined;
 }
@@ -85,6 +92,8 @@ export interface ForkDriverOptions extends ForkOptions {
 export interface ResolvedForkOptions {
   readonly concurrency: number;
   readonly bootstrap: string | undefined;
+  /** Milliseconds (Infinity: none). */
+  readonly bootstrapTimeout: number;
   readonly memoryLimitMb: number | undefined;
   readonly prespawn: number;
   readonly lingerMs: number;
@@ -108,7 +117,7 @@ const FORK_KEYS = [
   'env',
   'permissions',
 ] as const;
-const DRIVER_KEYS = ['concurrency', 'bootstrap', 'memoryLimitMb', ...FORK_KEYS] as const;
+const DRIVER_KEYS = ['concurrency', 'bootstrap', 'bootstrapTimeout', 'memoryLimitMb', ...FORK_KEYS] as const;
 
 /**
  * Validates the options of a fork driver and fills in defaults.
@@ -158,6 +167,9 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
     concurrency:
       opt(input.concurrency, (v) => checkConcurrency(v, `${label}.concurrency`)) ?? availableParallelism(),
     bootstrap: opt(input.bootstrap, (v) => checkModuleHref(v, `${label}.bootstrap`)),
+    bootstrapTimeout:
+      opt(input.bootstrapTimeout, (v) => checkBootstrapTimeout(v, `${label}.bootstrapTimeout`)) ??
+      DEFAULT_BOOTSTRAP_TIMEOUT_MS,
     memoryLimitMb: opt(input.memoryLimitMb, (v) => checkMemoryLimit(v, `${label}.memoryLimitMb`)),
     prespawn: opt(input.prespawn, (v) => checkPrespawn(v, `${label}.prespawn`)) ?? 0,
     lingerMs: opt(input.lingerMs, (v) => checkTimerMs(v, `${label}.lingerMs`, { integer: true })) ?? 1000,

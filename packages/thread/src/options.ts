@@ -5,12 +5,14 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
+  checkBootstrapTimeout,
   checkConcurrency,
   checkMemoryLimit,
   checkModuleHref,
   checkPrespawn,
   checkTimerMs,
   checkWorkerEnv,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   type DriverSettings,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
@@ -28,6 +30,11 @@ export interface ThreadDriverOptions {
   readonly concurrency?: number | undefined;
   /** Module (URL, href or absolute path) each worker loads before its task. */
   readonly bootstrap?: string | URL | undefined;
+  /**
+   * How long (ms) a worker's bootstrap may take before the worker is terminated and its task fails with
+   * kind `bootstrap`. `Infinity`: no deadline. Default 30000.
+   */
+  readonly bootstrapTimeout?: number | undefined;
   /** Old-generation heap limit of each worker; exceeding it fails the task with `kind: 'oom'`. */
   readonly memoryLimitMb?: number | undefined;
   /**
@@ -72,6 +79,8 @@ export type ThreadDriverExtraOptions = Pick<ThreadDriverOptions, 'prespawn' | 'l
 export interface ResolvedThreadOptions {
   readonly concurrency: number;
   readonly bootstrap: string | undefined;
+  /** Milliseconds (Infinity: none). */
+  readonly bootstrapTimeout: number;
   readonly memoryLimitMb: number | undefined;
   readonly prespawn: number;
   readonly lingerMs: number;
@@ -88,7 +97,15 @@ export interface ResolvedThreadOptions {
  */
 export const DEFAULT_LINGER_MS = 1000;
 
-const OPTION_KEYS = new Set(['concurrency', 'bootstrap', 'memoryLimitMb', 'prespawn', 'lingerMs', 'env']);
+const OPTION_KEYS = new Set([
+  'concurrency',
+  'bootstrap',
+  'bootstrapTimeout',
+  'memoryLimitMb',
+  'prespawn',
+  'lingerMs',
+  'env',
+]);
 const EXTRA_KEYS = new Set(['prespawn', 'lingerMs', 'env']);
 
 /**
@@ -122,6 +139,10 @@ export function resolveThreadOptions(options: ThreadDriverOptions = {}): Resolve
         : checkConcurrency(options.concurrency, label('concurrency')),
     bootstrap:
       options.bootstrap === undefined ? undefined : checkModuleHref(options.bootstrap, label('bootstrap')),
+    bootstrapTimeout:
+      options.bootstrapTimeout === undefined
+        ? DEFAULT_BOOTSTRAP_TIMEOUT_MS
+        : checkBootstrapTimeout(options.bootstrapTimeout, label('bootstrapTimeout')),
     memoryLimitMb:
       options.memoryLimitMb === undefined
         ? undefined
@@ -151,8 +172,14 @@ export function optionsFromSettings(settings: DriverSettings): ThreadDriverOptio
       );
     }
   }
-  const { concurrency, bootstrap, memoryLimitMb } = settings;
-  return { ...(extra as ThreadDriverExtraOptions), concurrency, bootstrap, memoryLimitMb };
+  const { concurrency, bootstrap, memoryLimitMb, bootstrapTimeout } = settings;
+  return {
+    ...(extra as ThreadDriverExtraOptions),
+    concurrency,
+    bootstrap,
+    memoryLimitMb,
+    ...(bootstrapTimeout !== undefined ? { bootstrapTimeout } : {}),
+  };
 }
 
 /**

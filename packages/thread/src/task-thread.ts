@@ -13,10 +13,13 @@ import {
   type Worker,
 } from 'node:worker_threads';
 import {
+  bootstrapTimeoutFailure,
   channelCorruptedFailure,
   crashedAfterResultFailure,
   crashedFailure,
+  describeExit,
   failureShapeProblem,
+  makeFailure,
   oomFailure,
   type Result,
   resultShapeProblem,
@@ -42,6 +45,8 @@ const ENTRY = new URL('./worker-entry.bundle.js', import.meta.url);
 /** How a thread is started. */
 export interface TaskThreadOptions {
   readonly bootstrap: string | undefined;
+  /** How long (ms) the bootstrap may take once the worker has its job (Infinity: no deadline). */
+  readonly bootstrapTimeout: number;
   readonly tsx: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
   /** The `memoryLimitMb` in effect (named in an out-of-memory failure). */
@@ -82,6 +87,9 @@ export class TaskThread {
   #reported = false;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
+  #bootTimer: NodeJS.Timeout | undefined;
+  /** The worker was asked to say when its bootstrap has loaded (`{ t: 'start' }`) and has not yet. */
+  #booting = false;
 
   /** Throws (e.g. a `DataCloneError` for the job's arguments) when the worker cannot be started. */
   constructor(options: TaskThreadOptions, submitted?: SubmittedJob, warm?: readonly string[]) {
@@ -89,7 +97,7 @@ export class TaskThread {
     const init: WorkerInit = {
       ...(options.bootstrap !== undefined ? { bootstrap: options.bootstrap } : {}),
       ...(options.tsx !== undefined ? { tsx: options.tsx } : {}),
-      ...(submitted ? { job: jobMessage(submitted) } : {}),
+      ...(submitted ? { job: jobMessage(submitted, bootWatched(options)) } : {}),
       ...(warm && warm.length > 0 ? { warm } : {}),
     };
     this.#worker = startWorkerThread(ENTRY, {
@@ -129,7 +137,10 @@ export class TaskThread {
    */
   run(submitted: SubmittedJob): void {
     if (this.#assigned) throw new Error('TaskThread.run(): this worker already ran a task');
-    this.#port.postMessage(jobMessage(submitted), submitted.job.transfer as TransferListItem[] | undefined);
+    this.#port.postMessage(
+      jobMessage(submitted, bootWatched(this.#options)),
+      submitted.job.transfer as TransferListItem[] | undefined,
+    );
     this.#worker.ref();
     this.#port.ref();
     this.#assign(submitted);
@@ -154,6 +165,16 @@ export class TaskThread {
   #assign(submitted: SubmittedJob): void {
     this.#assigned = submitted;
     this.#launchedAt = performance.now();
+    // The bootstrap deadline counts from the moment the worker has its job (a prespawned worker may
+    // have loaded its bootstrap long before: it then says 'start' at once).
+    if (bootWatched(this.#options)) {
+      this.#booting = true;
+      const ms = this.#options.bootstrapTimeout;
+      this.#bootTimer = setTimeout(() => {
+        this.#bootTimer = undefined;
+        this.abort(bootstrapTimeoutFailure(this.#options.bootstrap, ms));
+      }, ms);
+    }
   }
 
   #elapsed(): number {
@@ -181,6 +202,7 @@ export class TaskThread {
       case 'start':
         if (this.#startedAt !== 0 || this.#settled) this.#corrupted('a second start');
         else {
+          this.#bootDone();
           this.#startedAt = performance.now();
           this.#armTimeout();
         }
@@ -191,6 +213,7 @@ export class TaskThread {
           this.#corrupted(problem);
           return;
         }
+        this.#bootDone();
         this.#settle(m.result as Result<unknown>);
         this.#linger();
         return;
@@ -271,7 +294,16 @@ export class TaskThread {
     }
     this.#port.close();
     const submitted = this.#assigned;
-    if (submitted && !this.#settled) {
+    if (submitted && !this.#settled && this.#booting) {
+      // Gone before its bootstrap had loaded (the bootstrap called process.exit): a bootstrap failure.
+      const { bootstrap } = this.#options;
+      const error = makeFailure(
+        'bootstrap',
+        `the worker thread ${describeExit({ exitCode: code, signal: null })} before its task started (while loading the bootstrap ${bootstrap})`,
+        { name: 'BootstrapError', exitCode: code },
+      );
+      this.#settle({ ok: false, error, ms: 0 });
+    } else if (submitted && !this.#settled) {
       const reason = code === 0 ? EXIT_0_REASON : undefined;
       const error = crashedFailure({ worker: WORKER, exitCode: code, reason });
       this.#settle({ ok: false, error, ms: this.#elapsed() });
@@ -292,7 +324,18 @@ export class TaskThread {
     this.#options.onRelease(this);
   }
 
+  /** The bootstrap has loaded (or failed, and the result says so): its deadline is off. */
+  #bootDone(): void {
+    this.#booting = false;
+    if (this.#bootTimer) {
+      clearTimeout(this.#bootTimer);
+      this.#bootTimer = undefined;
+    }
+  }
+
   #clearTimers(): void {
+    if (this.#bootTimer) clearTimeout(this.#bootTimer);
+    this.#bootTimer = undefined;
     if (this.#timeoutTimer) clearTimeout(this.#timeoutTimer);
     if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
     this.#timeoutTimer = undefined;
@@ -300,8 +343,18 @@ export class TaskThread {
   }
 }
 
-function jobMessage({ job, id }: SubmittedJob): JobMessage {
-  return { task: job.task, args: job.args, id, timed: job.timeout !== undefined && job.timeout > 0 };
+/**
+ * The job as the worker receives it. `timed`: the worker says `{ t: 'start' }` once its bootstrap has
+ * loaded — for the task's timeout, and for the bootstrap's deadline when there is a bootstrap.
+ */
+function jobMessage({ job, id }: SubmittedJob, watchBoot: boolean): JobMessage {
+  const timed = watchBoot || (job.timeout !== undefined && job.timeout > 0);
+  return { task: job.task, args: job.args, id, timed };
+}
+
+/** The bootstrap has a deadline: there is one, and its timeout is finite. */
+function bootWatched(options: TaskThreadOptions): boolean {
+  return options.bootstrap !== undefined && Number.isFinite(options.bootstrapTimeout);
 }
 
 /** What a worker's 'error' event means for its task (`settled`: after its outcome, a stray). */

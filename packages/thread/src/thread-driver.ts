@@ -55,6 +55,7 @@ export class ThreadDriver implements Driver {
     this.#options = resolveThreadOptions(options);
     this.#threadOptions = {
       bootstrap: this.#options.bootstrap,
+      bootstrapTimeout: this.#options.bootstrapTimeout,
       tsx: workerTsxHook(),
       resourceLimits: resourceLimitsFor(this.#options.memoryLimitMb),
       memoryLimitMb: this.#options.memoryLimitMb,

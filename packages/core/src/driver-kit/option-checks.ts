@@ -68,6 +68,31 @@ export function checkTimeout(value: unknown, label: string): number {
 }
 
 /**
+ * Default `bootstrapTimeout` (ms): how long a worker's bootstrap may take before the worker is killed
+ * and the tasks waiting for it fail with kind `bootstrap`. Generous: a bootstrap that opens a database
+ * pool or warms a cache may take seconds; one that takes half a minute is stuck.
+ */
+export const DEFAULT_BOOTSTRAP_TIMEOUT_MS = 30_000;
+
+/**
+ * Checks `bootstrapTimeout`: a whole number of ms from 1 to 2147483647 (Node turns a longer timer into
+ * 1 ms), or `Infinity` for no deadline (returned as is). 0 is refused: unlike a task's `timeout`, a
+ * bootstrap deadline of "none" must be said with `Infinity`, so a 0 left over from arithmetic does not
+ * silently remove the only bound on a stuck bootstrap.
+ *
+ * @example
+ * ```ts
+ * checkBootstrapTimeout(5000, 'options.bootstrapTimeout');     // 5000
+ * checkBootstrapTimeout(Infinity, 'options.bootstrapTimeout'); // Infinity
+ * checkBootstrapTimeout(-1, 'options.bootstrapTimeout');
+ * // RangeError: options.bootstrapTimeout must be an integer from 1 to 2147483647 ms (or Infinity), got -1
+ * ```
+ */
+export function checkBootstrapTimeout(value: unknown, label: string): number {
+  return checkTimerMs(value, label, { min: 1, integer: true, infinity: true });
+}
+
+/**
  * Checks `globals`: an array of identifier names (what a bootstrap defines on `globalThis`).
  *
  * @example
