@@ -14,15 +14,17 @@ import {
   DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   type Driver,
   type DriverSettings,
+  endProcessTree,
   type Job,
   type JobHandle,
   type JobSink,
   makeFailure,
+  newTreeMarker,
   type Result,
   type TaskFailure,
   timeoutFailure,
 } from '@isolane/core/driver-kit';
-import { createRuntime, type Runtime } from '@isolane/core/runtime';
+import { createRuntime, type Runtime, runInProcessTree } from '@isolane/core/runtime';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /** Options of the cooperative driver (it has no driver-specific options). */
@@ -92,9 +94,14 @@ export class CooperativeDriver implements Driver {
     let controller: AbortController | undefined;
     let release: (() => void) | undefined;
     let startedAt = 0;
+    /** The `ISOLANE_TREE` marker of the processes the task starts, and whether its run has returned. */
+    let tree: string | undefined;
+    let returned = false;
     const finish = (result: Result<unknown>): void => {
       if (settled) return;
       settled = true;
+      // Settled while it still runs (timeout, abort, close): the processes it started go now.
+      if (tree !== undefined && !returned) endProcessTree(tree);
       this.#waiting.delete(failQueued);
       sink.settle(result);
       // Free the concurrency slot now: work that ignores its signal must not starve the queue.
@@ -124,7 +131,10 @@ export class CooperativeDriver implements Driver {
           controller?.abort(failure);
         }, job.timeout);
       }
-      this.#runtime.run(job.task, job.args, { id, signal: controller.signal }).then((result) => {
+      const { signal } = controller;
+      tree = newTreeMarker();
+      runInProcessTree(tree, () => this.#runtime.run(job.task, job.args, { id, signal })).then((result) => {
+        returned = true;
         if (timer) clearTimeout(timer);
         this.#running.delete(resolve);
         finish(snapshotResult(result));

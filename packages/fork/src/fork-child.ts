@@ -13,7 +13,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterChildDrained } from '@isolane/core/driver-kit';
+import { afterChildDrained, endProcessTree, markedEnv, newTreeMarker } from '@isolane/core/driver-kit';
 import type { ForkStdio } from './fork-options.js';
 import { pdeathsigLaunch } from './parent-death.js';
 import { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
@@ -72,6 +72,8 @@ export class ForkChild {
   jobId: number | undefined;
   /** What the child may read when it runs under the permission model (undefined: no model). */
   readonly reads: readonly string[] | '*' | undefined;
+  /** The `ISOLANE_TREE` marker of this child and of every process its task starts: they end with it. */
+  readonly tree: string = newTreeMarker();
   readonly #process: ChildProcess;
   readonly #stderr: Readable | null;
   readonly #stdout: Readable | null;
@@ -89,7 +91,7 @@ export class ForkChild {
     this.reads = options.reads;
     const subprocess = fork(ENTRY, [JSON.stringify(options.config)], {
       ...launch,
-      env: options.env,
+      env: markedEnv(options.env, this.tree),
       serialization: 'advanced',
       // Output is never buffered here: stdout is inherited, ignored or streamed to `onOutput`; only a
       // small tail of stderr is kept, to explain a death.
@@ -149,6 +151,7 @@ export class ForkChild {
     if (!this.#alive || this.#stopping) return;
     this.#stopping = true;
     this.#process.kill('SIGTERM');
+    endProcessTree(this.tree);
     this.#killTimer = setTimeout(() => this.#process.kill('SIGKILL'), graceMs);
     // A released child (idle or lingering) must not keep the parent alive through its kill timer either.
     if (!this.#held) this.#killTimer.unref();
@@ -195,6 +198,8 @@ export class ForkChild {
   }
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
+    // Stopped or crashed: what its task started goes too (a second look: started while it stopped).
+    if (this.#stopping || code !== 0 || signal !== null) endProcessTree(this.tree);
     // Its last IPC messages and the end of its stderr (V8's OOM report) may still be on their way.
     afterChildDrained(this.#process, this.#stderr, STDERR_DRAIN_MS, () =>
       this.#finish({ exitCode: code, signal }),
@@ -205,6 +210,9 @@ export class ForkChild {
     if (!this.#alive) return;
     this.#alive = false;
     if (this.#killTimer) clearTimeout(this.#killTimer);
+    // A process its task started may still hold the other end of these pipes (`stdio: 'inherit'`):
+    // whatever it still writes is forwarded, but it never keeps this process alive.
+    for (const stream of [this.#stderr, this.#stdout]) (stream as { unref?: () => void } | null)?.unref?.();
     this.onExit({ ...exit, oom: this.#oom, stderrTail: this.#tail });
   }
 }

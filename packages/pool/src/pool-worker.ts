@@ -20,7 +20,8 @@ import {
   channelCorruptedFailure,
   startWorkerThread,
   type WorkerEnv,
-  workerEnv,
+  endProcessTree,
+  markedWorkerEnv,
   workerTsxHook,
 } from '@isolane/core/driver-kit';
 import { fromWorkerProblem } from './message-check.js';
@@ -82,7 +83,7 @@ export class PoolWorker extends WorkerState {
       workerData: boot,
       resourceLimits:
         options.memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.memoryLimitMb },
-      env: options.env === undefined || options.env === 'inherit' ? undefined : workerEnv(options.env),
+      env: markedWorkerEnv(options.env ?? 'inherit', this.tree),
     });
     // Queued before the thread runs a line: its entry takes it before anything else loads.
     this.thread.postMessage({ port: port2, started } satisfies PoolHello, [port2]);
@@ -99,6 +100,7 @@ export class PoolWorker extends WorkerState {
     });
     this.thread.on('exit', (code: number) => {
       this.dead = true;
+      endProcessTree(this.tree); // what its tasks started ends with it
       try {
         // Whatever the thread posted before it died is answered before its death is reconciled.
         const pending = receiveMessageOnPort(port1);

@@ -27,8 +27,9 @@ import {
   inheritedFlags,
   killOnParentExit,
   parentDeathGuard,
+  endProcessTree,
+  markedWorkerEnv,
   pdeathsigLaunch,
-  workerEnv,
 } from '@isolane/core/driver-kit';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { SpawnOptions } from './pool-worker.js';
@@ -124,7 +125,7 @@ export class ProcessWorker extends WorkerState {
     const flags = nodeFlags(options.memoryLimitMb, options.execArgv);
     if (permitted !== undefined) flags.push(...permitted.flags);
     const launch = guard?.kind === 'pdeathsig' ? pdeathsigLaunch(guard.setpriv, flags) : { execArgv: flags };
-    const env = options.env === undefined ? undefined : workerEnv(options.env);
+    const env = markedWorkerEnv(options.env ?? 'inherit', this.tree);
     let child: ChildProcess;
     try {
       child = fork(ENTRY, [JSON.stringify(boot)], {
@@ -241,6 +242,7 @@ export class ProcessWorker extends WorkerState {
     if (this.exit !== undefined) return;
     this.exit = exit;
     this.dead = true;
+    endProcessTree(this.tree); // what its tasks started ends with it
     try {
       this.#setRef(false);
       this.events.onExit(this, exit.exitCode ?? -1);

@@ -11,7 +11,9 @@
 import type { TransferListItem } from 'node:worker_threads';
 import {
   type ExitStatus,
+  endProcessTree,
   JobQueue,
+  newTreeMarker,
   type TaskFailure,
   timeoutFailure,
   type WorkerNoun,
@@ -91,6 +93,8 @@ export abstract class WorkerState {
   #lastId = -1;
   /** Someone waits for it to stop: it stays ref'd until it has exited (see `stop()`). */
   protected held = false;
+  /** The `ISOLANE_TREE` marker every process its tasks start carries: they end with it. */
+  readonly tree: string = newTreeMarker();
   /** Resolves once it has exited (and its death has been reconciled). */
   abstract readonly exited: Promise<void>;
   /** What it is, as failures name it (`'worker thread'`, `'worker process'`). */
@@ -318,6 +322,8 @@ export abstract class WorkerState {
    */
   terminate(): void {
     this.#clearTimer();
+    // What its tasks started goes with it; also what unblocks a task stuck in execSync.
+    if (!this.#dying) endProcessTree(this.tree);
     this.#dying = true;
     this.kill();
   }

@@ -29,7 +29,9 @@ import {
   timeoutFailure,
   toFailure,
   type WorkerEnv,
-  workerEnv,
+  endProcessTree,
+  markedWorkerEnv,
+  newTreeMarker,
 } from '@isolane/core/driver-kit';
 import type { ChannelHello, JobMessage, WorkerInit } from './protocol.js';
 
@@ -74,6 +76,8 @@ export interface TaskThreadOptions {
 export class TaskThread {
   readonly #options: TaskThreadOptions;
   readonly #worker: Worker;
+  /** The `ISOLANE_TREE` marker of the processes this worker's task starts. */
+  readonly #tree = newTreeMarker();
   /** The private channel (the worker's end went in its first message); `parentPort` is not listened to. */
   readonly #port: MessagePort;
   /** Resolves once the worker has exited. */
@@ -104,7 +108,8 @@ export class TaskThread {
       workerData: init,
       transferList: submitted?.job.transfer as TransferListItem[] | undefined,
       resourceLimits: options.resourceLimits,
-      env: workerEnv(options.env),
+      // Every process its task starts carries this marker: stopping the worker ends them too.
+      env: markedWorkerEnv(options.env, this.#tree),
     });
     const { port1, port2 } = new MessageChannel();
     // Queued before the worker runs a line: its entry takes it before the bootstrap or the task loads.
@@ -157,6 +162,8 @@ export class TaskThread {
     if (this.#terminating) return;
     this.#terminating = true;
     this.#clearTimers();
+    // Also what unblocks a task stuck in a native call on a process it started (execSync).
+    endProcessTree(this.#tree);
     this.#worker.terminate().catch(() => {
       // The worker is already gone; its 'exit' event settles everything.
     });
@@ -288,6 +295,8 @@ export class TaskThread {
 
   #onExit(code: number): void {
     this.#clearTimers();
+    // Stopped or crashed: what its task started goes too (a second look: started while it stopped).
+    if (this.#terminating || code !== 0 || !this.#settled) endProcessTree(this.#tree);
     // A private port is not drained before 'exit' as `parentPort` is: read what the worker posted last.
     for (let m = receiveMessageOnPort(this.#port); m !== undefined; m = receiveMessageOnPort(this.#port)) {
       this.#onMessage(m.message);

@@ -85,6 +85,14 @@ export {
 export { type ParentDeathGuard, parentDeathGuard, pdeathsigLaunch } from './parent-death.js';
 export { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
 export {
+  endProcessTree,
+  killHostTreesNow,
+  markedEnv,
+  markedPids,
+  newTreeMarker,
+  TREE_GRACE_MS,
+} from './process-tree.js';
+export {
   type PerTaskJobHandle,
   type PerTaskRunner,
   PerTaskScheduler,
@@ -100,8 +108,9 @@ export {
 } from './permissions.js';
 export { RecentModules } from './recent-modules.js';
 export type { SubmittedJob } from './submitted-job.js';
+export { TREE_VAR, withTreeMarker } from './tree-marker.js';
 export { failureShapeProblem, isResultShape, resultShapeProblem } from './wire-shapes.js';
-export { checkWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
+export { checkWorkerEnv, markedWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,
   rejectedFlags,

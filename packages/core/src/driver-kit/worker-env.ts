@@ -5,6 +5,8 @@
  * exactly that environment.
  */
 
+import { markedEnv } from './process-tree.js';
+
 /**
  * What a driver's `env` option accepts.
  *
@@ -89,6 +91,24 @@ export function workerEnv(
     return out;
   }
   return { ...(option as Readonly<Record<string, string>>) };
+}
+
+/**
+ * The environment to start a worker with, carrying its process-tree `marker` (see process-tree.ts):
+ * for `'inherit'` this process's environment now, else what {@link workerEnv} gives, plus
+ * `ISOLANE_TREE`. Always an object: the marker must be there whatever the option says.
+ *
+ * @example
+ * ```ts
+ * markedWorkerEnv(['HOME'], newTreeMarker()); // { HOME: '/home/a', ISOLANE_TREE: '4242.9f1c2a7b3e00.1' }
+ * ```
+ */
+export function markedWorkerEnv(
+  option: WorkerEnv,
+  marker: string,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  return markedEnv(option === 'inherit' ? from : workerEnv(option, from), marker);
 }
 
 function describe(value: unknown): string {

@@ -42,6 +42,7 @@ export {
   timeoutLater,
   uncurryThis,
 } from './intrinsics.js';
+export { runInProcessTree, trackChildProcesses } from './child-tracking.js';
 export { startParentWatchdog } from './parent-watchdog.js';
 export { postOutcome, type RuntimeTransport, unsendableResult } from './post-outcome.js';
 export {

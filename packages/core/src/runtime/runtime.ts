@@ -12,6 +12,7 @@ import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 import { findUnportable, type PortableFindings } from '../portable.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
+import { trackChildProcesses } from './child-tracking.js';
 import {
   FunctionCtor,
   isNativePromise,
@@ -114,6 +115,7 @@ type Namespace = Record<string, unknown>;
  */
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   // Before any bootstrap or task code: the processes tasks start carry this worker's marker.
+  trackChildProcesses();
   const storage = options.oneTask ? singleTaskStorage() : taskStorage();
   let hooked: Promise<TaskFailure | undefined> | undefined;
   let bootstrapped: Promise<TaskFailure | undefined> | undefined;
