@@ -16,6 +16,7 @@ runConformance({
       reason: `${sameProcess}: a synchronous task runs to its end before any timer fires`,
     },
     'process-exit': { reason: `${sameProcess}: process.exit() ends the caller` },
+    'bootstrap-exit': { reason: `${sameProcess}: a bootstrap's process.exit() ends the caller` },
     'uncaught-async-throw': {
       reason: `${sameProcess}: an uncaught exception is the caller’s uncaught exception`,
     },
