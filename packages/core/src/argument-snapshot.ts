@@ -37,7 +37,8 @@ export function snapshotArgs(args: unknown[]): ArgumentSnapshot {
     }
   }
   // Node Buffers clone to plain Uint8Arrays: list where they are, so the runtime rebuilds them.
-  const buffers = assertPortableArgs(sendArgs) ? bufferPaths(sendArgs) : undefined;
+  const moving = transfer ? new Set<unknown>(transfer) : undefined;
+  const buffers = assertPortableArgs(sendArgs, moving) ? bufferPaths(sendArgs) : undefined;
   try {
     sendArgs = transfer ? structuredClone(sendArgs, { transfer }) : structuredClone(sendArgs);
   } catch (err) {
@@ -64,7 +65,7 @@ function collectTransferables(value: unknown[], expected: number): TransferListI
   const visit = (v: unknown): void => {
     if (found.length >= expected || typeof v !== 'object' || v === null || seen.has(v)) return;
     seen.add(v);
-    if (v instanceof ArrayBuffer) found.push(v);
+    if (v instanceof ArrayBuffer || v instanceof MessagePort) found.push(v);
     else if (ArrayBuffer.isView(v)) {
       if (v.buffer instanceof ArrayBuffer && !seen.has(v.buffer)) {
         seen.add(v.buffer);

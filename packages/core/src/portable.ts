@@ -73,7 +73,7 @@ const HINT_BY_CLASS = new Map<string, string>([
   ],
   [
     'MessagePort',
-    'a MessagePort is a live resource of this process; it cannot be copied (and not at all to a child process)',
+    'a MessagePort cannot be copied: move it with transfer(port) (thread, pool and cooperative drivers; a child process cannot receive one)',
   ],
 ]);
 
@@ -119,6 +119,8 @@ export function findUnportable(value: unknown, path: string, found?: PortableFin
 export interface PortableFindings {
   /** A Node Buffer was seen: the sender must list its place (bufferPaths) so it is rebuilt. */
   buffers: boolean;
+  /** Objects the sender moves (its transfer list, e.g. a MessagePort): they pass as they are. */
+  readonly moving?: ReadonlySet<unknown> | undefined;
 }
 
 class Walk {
@@ -214,7 +216,7 @@ class Walk {
         if (this.found) this.found.buffers = true;
         return;
       default:
-        this.report(path, classHint(value, proto as object));
+        if (this.found?.moving?.has(value) !== true) this.report(path, classHint(value, proto as object));
     }
   }
 }
@@ -276,7 +278,8 @@ function classHint(value: object, proto: object): string {
 
 /**
  * Throws a {@link CaptureError} naming every non-portable argument; returns whether a Node `Buffer` is
- * among them (the caller then lists where, so the receiver rebuilds it).
+ * among them (the caller then lists where, so the receiver rebuilds it). What `moving` holds (the
+ * transfer list: a `MessagePort` moved with `transfer()`) passes as it is.
  *
  * @example
  * ```ts
@@ -285,9 +288,9 @@ function classHint(value: object, proto: object): string {
  * assertPortableArgs([() => 1]); // throws CaptureError: args[0]: functions cannot cross ...
  * ```
  */
-export function assertPortableArgs(args: readonly unknown[]): boolean {
+export function assertPortableArgs(args: readonly unknown[], moving?: ReadonlySet<unknown>): boolean {
   const problems: CaptureProblem[] = [];
-  const found: PortableFindings = { buffers: false };
+  const found: PortableFindings = { buffers: false, moving };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === null || (typeof arg !== 'object' && typeof arg !== 'function' && typeof arg !== 'symbol'))

@@ -16,6 +16,7 @@ import {
   type JobSink,
   PerTaskScheduler,
   type Result,
+  refuseMovedPorts,
   type SubmittedJob,
 } from '@isolane/core/driver-kit';
 import { spawnFailure } from './child-death.js';
@@ -109,6 +110,12 @@ export class ForkDriver implements Driver {
   }
 
   start(job: Job, sink: JobSink): ForkJobHandle {
+    // A child process cannot receive a MessagePort (transfer(port)): say so by name.
+    const refused = refuseMovedPorts(job, this.name);
+    if (refused !== undefined) {
+      sink.settle({ ok: false, error: refused, ms: 0 });
+      return { id: -1, abort() {} };
+    }
     return this.#scheduler.start(job, sink);
   }
 

@@ -20,6 +20,7 @@ import {
   type JobHandle,
   JobQueue,
   type JobSink,
+  refuseMovedPorts,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
 import { IdleReaper } from './idle-reaper.js';
@@ -132,6 +133,13 @@ export class PoolDriver implements Driver {
   start(job: Job, sink: JobSink): JobHandle {
     if (this.#closed) {
       sink.settle({ ok: false, error: closedFailure(this.name), ms: 0 });
+      return NOOP_HANDLE;
+    }
+    // A worker process cannot receive a MessagePort (transfer(port)): say so by name.
+    const refused =
+      this.#options.runtime === 'process' ? refuseMovedPorts(job, "pool (runtime 'process')") : undefined;
+    if (refused !== undefined) {
+      sink.settle({ ok: false, error: refused, ms: 0 });
       return NOOP_HANDLE;
     }
     const j = new PoolJob(

@@ -19,6 +19,7 @@ import {
   type JobSink,
   makeFailure,
   type Result,
+  refuseMovedPorts,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
@@ -116,6 +117,8 @@ export class QueueDriver implements Driver {
     if ('refused' in task) {
       return fail(makeFailure('threw', task.refused, { name: 'SpawnError', code: 'ISOLANE_OUTSIDE_ROOT' }));
     }
+    const refused = refuseMovedPorts(job, 'queue');
+    if (refused !== undefined) return fail(refused);
     let args: string;
     try {
       args = encode(job.args);

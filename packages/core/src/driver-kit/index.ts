@@ -60,6 +60,7 @@ export {
 export { inheritedFlags } from './inherited-flags.js';
 export { JobQueue } from './job-queue.js';
 export { checkModuleHref } from './module-href.js';
+export { refuseMovedPorts } from './moved-ports.js';
 export {
   checkBootstrapTimeout,
   checkConcurrency,
