@@ -8,8 +8,9 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 /**
- * Calls `then` once the exited `child`'s IPC channel has disconnected and `stderr` (if piped) has
- * closed, or after `maxMs`, whichever comes first; at once when there is nothing to wait for.
+ * Calls `then` once the exited `child`'s IPC channel (if it has one) has disconnected and `streams`
+ * (its piped stderr, the pipe of its answers: one stream, null, or a list) have closed, or after
+ * `maxMs`, whichever comes first; at once when there is nothing to wait for.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ import type { Readable } from 'node:stream';
  */
 export function afterChildDrained(
   child: ChildProcess,
-  stderr: Readable | null,
+  streams: Readable | null | readonly (Readable | null)[],
   maxMs: number,
   then: () => void,
 ): void {
@@ -30,9 +31,11 @@ export function afterChildDrained(
     waiting = 0;
     then();
   };
-  if (stderr !== null && !stderr.readableEnded && !stderr.destroyed) {
+  const list = Array.isArray(streams) ? streams : [streams as Readable | null];
+  for (const stream of list) {
+    if (stream === null || stream.destroyed) continue;
     waiting++;
-    stderr.once('close', done);
+    stream.once('close', done);
   }
   if (child.connected) {
     waiting++;

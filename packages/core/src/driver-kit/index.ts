@@ -31,6 +31,12 @@ export { type FailureKind, makeFailure, type TaskFailure, toFailure } from '../f
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
 export { afterChildDrained } from './child-drain.js';
+export {
+  CHANNEL_FDS,
+  ChildChannel,
+  type ChildChannelOptions,
+  channelStdio,
+} from './child-channel.js';
 export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
 export { describeValue } from './describe-value.js';
 export {
@@ -57,6 +63,12 @@ export {
   unsendableArgsFailure,
   type WorkerNoun,
 } from './failures.js';
+export {
+  FRAME_KEY_BYTES,
+  FrameReader,
+  type FrameReaderOptions,
+  MAX_FRAME_BYTES,
+} from './frame-reader.js';
 export { inheritedFlags } from './inherited-flags.js';
 export { JobQueue } from './job-queue.js';
 export { checkModuleHref } from './module-href.js';

@@ -43,6 +43,7 @@ export {
   uncurryThis,
 } from './intrinsics.js';
 export { runInProcessTree, trackChildProcesses } from './child-tracking.js';
+export { openParentChannel, type ParentChannel, type ParentChannelOptions } from './parent-channel.js';
 export { startParentWatchdog } from './parent-watchdog.js';
 export { postOutcome, type RuntimeTransport, unsendableResult } from './post-outcome.js';
 export {
