@@ -1,5 +1,6 @@
 /**
- * The entry of every fork child: its IPC wire protocol around core's one-task runtime, which loads the
+ * The entry of every fork child: its channel to the parent (core's `openParentChannel`: keyed frames on
+ * fds 3 and 4, opened before anything else runs) around core's one-task runtime, which loads the
  * bootstrap, runs the one job, posts the result and attributes uncaught errors by phase. After its
  * result the child lingers until the event loop drains, so an error thrown by a timer the task left
  * behind still reaches the parent (as a stray) instead of vanishing. The child exits as soon as its
@@ -9,9 +10,16 @@
  * one file (`child-entry.bundle.js`), it listens for its job at once, and the job's task module starts
  * loading the moment the job arrives.
  */
-import { createOneTaskWorker, createRuntime, startParentWatchdog } from '@isolane/core/runtime';
+import {
+  createOneTaskWorker,
+  createRuntime,
+  openParentChannel,
+  startParentWatchdog,
+} from '@isolane/core/runtime';
 import type { ChildConfig, ChildMessage, JobMessage } from './protocol.js';
 
+// First: the key is drawn and sent before any bootstrap or task code can run.
+const channel = openParentChannel();
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
 const runtime = createRuntime({ bootstrap: config.bootstrap, oneTask: true });
 void runtime.ready();
@@ -23,25 +31,13 @@ const watchdog: Promise<unknown> = config.watchdogMs
   ? startParentWatchdog(config.watchdogMs)
   : Promise.resolve();
 
-/** Messages handed to the channel but not written yet; `whenSent` runs once there are none. */
-let unsent = 0;
-let onSent: (() => void)[] = [];
-
+// Frames are written synchronously: once post() returns, the message is in the parent's pipe.
 function post(message: ChildMessage): void {
-  if (!process.connected || !process.send) return;
-  process.send(message, undefined, {}, () => {
-    if (--unsent > 0) return;
-    const waiting = onSent;
-    onSent = [];
-    for (const then of waiting) then();
-  });
-  unsent++; // after send: a message it refused (it threw) is never written
+  channel.post(message);
 }
 
-function whenSent(then: () => void): void {
-  if (unsent === 0) then();
-  else onSent.push(then);
-}
+// Captured now: a task that replaces process.exit cannot keep a broken child alive.
+const exitProcess = process.exit.bind(process);
 
 const worker = createOneTaskWorker({
   runtime,
@@ -49,26 +45,21 @@ const worker = createOneTaskWorker({
   // A prespawned child broken before its task (by a timer its bootstrap left) dies; the next task
   // gets a fresh child.
   beforeTask: 'exit',
-  exit: () => whenSent(() => process.exit(1)),
+  exit: () => exitProcess(1),
   // Done: stop holding the event loop open, so the child exits once the task's leftovers end.
-  afterResult: () =>
-    whenSent(() => {
-      process.off('message', onMessage);
-      process.channel?.unref();
-    }),
+  afterResult: () => channel.unref(),
 });
 
-function onMessage(message: unknown): void {
+channel.onMessage((message) => {
   const job = message as JobMessage;
   if (typeof job !== 'object' || job === null || job.t !== 'job') return;
   void worker.run(job, { gate: watchdog });
-}
+});
 
 process.on('uncaughtException', worker.onUncaught);
 process.on('unhandledRejection', worker.onUncaught);
-process.on('message', onMessage);
-// The parent went away (even by SIGKILL: the channel closes): nobody is left to read a result.
-process.on('disconnect', () => process.exit(0));
+// The parent went away (even by SIGKILL: its pipe closes): nobody is left to read a result.
+channel.onClose(() => exitProcess(0));
 const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) process.exit(0);

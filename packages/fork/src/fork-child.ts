@@ -1,6 +1,8 @@
 /**
- * One child process as the parent sees it: spawned with `child_process.fork` (IPC with advanced
- * serialization, killed if the parent exits first), its output forwarded or captured, its stderr
+ * One child process as the parent sees it: spawned with `child_process.spawn` and core's driver-kit
+ * channel (keyed `v8.serialize` frames on two extra pipes, instead of Node's IPC channel, whose parser
+ * throws in the parent's event loop on a task's garbage; killed if the parent exits first), its output
+ * forwarded or captured, its stderr
  * watched for V8's out-of-memory marker (a V8 heap OOM is an abort, indistinguishable by exit status
  * alone), stopped with SIGTERM then SIGKILL, and referenced only while the parent must wait for it.
  *
@@ -10,14 +12,21 @@
  * grows V8's new space to its maximum, 30 MB more resident memory that comes and goes with the load.
  * Raw `fork` costs a few KB per child, and nothing execa added (buffering, rejection, lines) was used.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterChildDrained, endProcessTree, markedEnv, newTreeMarker } from '@isolane/core/driver-kit';
+import {
+  afterChildDrained,
+  ChildChannel,
+  channelStdio,
+  endProcessTree,
+  markedEnv,
+  newTreeMarker,
+} from '@isolane/core/driver-kit';
 import type { ForkStdio } from './fork-options.js';
 import { pdeathsigLaunch } from './parent-death.js';
 import { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
-import { type ChildConfig, type ChildMessage, isChildMessage, type JobMessage } from './protocol.js';
+import { type ChildConfig, type ChildMessage, childMessageProblem, type JobMessage } from './protocol.js';
 
 // The child entry bundled with core's runtime: one file for a cold child to load (see child-entry.ts).
 const ENTRY = fileURLToPath(new URL('./child-entry.bundle.js', import.meta.url));
@@ -68,6 +77,11 @@ export class ForkChild {
   onMessage: (message: ChildMessage) => void = () => {};
   /** Called once when the child is gone. */
   onExit: (exit: ChildExit) => void = () => {};
+  /**
+   * Called once when the channel is corrupted (bytes, a wrong shape, a forged frame: what a task wrote
+   * where only the child's entry may); nothing more is delivered from this child.
+   */
+  onCorrupt: (detail: string, atEnd: boolean) => void = () => {};
   /** The job this child runs, for output attribution. */
   jobId: number | undefined;
   /** What the child may read when it runs under the permission model (undefined: no model). */
@@ -75,6 +89,7 @@ export class ForkChild {
   /** The `ISOLANE_TREE` marker of this child and of every process its task starts: they end with it. */
   readonly tree: string = newTreeMarker();
   readonly #process: ChildProcess;
+  readonly #channel: ChildChannel | undefined;
   readonly #stderr: Readable | null;
   readonly #stdout: Readable | null;
   #alive = true;
@@ -89,21 +104,39 @@ export class ForkChild {
       ? pdeathsigLaunch(options.setpriv, options.nodeFlags)
       : { execArgv: [...options.nodeFlags] };
     this.reads = options.reads;
-    const subprocess = fork(ENTRY, [JSON.stringify(options.config)], {
-      ...launch,
+    const execPath = (launch as { execPath?: string }).execPath ?? process.execPath;
+    const subprocess = spawn(execPath, [...launch.execArgv, ENTRY, JSON.stringify(options.config)], {
       env: markedEnv(options.env, this.tree),
-      serialization: 'advanced',
       // Output is never buffered here: stdout is inherited, ignored or streamed to `onOutput`; only a
-      // small tail of stderr is kept, to explain a death.
-      stdio: ['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe', 'ipc'],
+      // small tail of stderr is kept, to explain a death. Fds 3 and 4: the channel.
+      stdio: channelStdio(['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe']) as (
+        | 'pipe'
+        | 'ignore'
+        | 'inherit'
+      )[],
     });
     this.#process = subprocess;
     if (subprocess.pid !== undefined) killOnParentExit(subprocess);
     this.#stderr = subprocess.stderr;
     this.#stdout = options.stdio === 'capture' ? subprocess.stdout : null;
-    subprocess.on('message', (message: unknown) => {
-      if (isChildMessage(message)) this.onMessage(message);
-    });
+    let corrupt = false;
+    const onCorrupt = (detail: string, atEnd = false): void => {
+      if (corrupt) return;
+      corrupt = true;
+      this.onCorrupt(detail, atEnd);
+    };
+    this.#channel =
+      subprocess.pid === undefined
+        ? undefined
+        : new ChildChannel(subprocess, {
+            onMessage: (message) => {
+              if (corrupt) return;
+              const problem = childMessageProblem(message);
+              if (problem === undefined) this.onMessage(message as ChildMessage);
+              else onCorrupt(`a message of the wrong shape (${problem})`);
+            },
+            onCorrupt,
+          });
     subprocess.once('exit', (code, signal) => {
       forgetOnParentExit(subprocess);
       this.#exited(code, signal);
@@ -132,8 +165,8 @@ export class ForkChild {
 
   /** Sends the job. Errors (a child that just died) surface as its exit, not here. */
   send(job: JobMessage): void {
-    if (!this.#alive || !this.#process.connected) return;
-    this.#process.send(job, undefined, {}, () => {});
+    if (!this.#alive || this.#channel === undefined || !this.#channel.open) return;
+    this.#channel.send(job);
   }
 
   /** Keeps the parent's event loop alive while this child works for it. */
@@ -167,15 +200,13 @@ export class ForkChild {
     if (on) this.#killTimer?.ref();
     else this.#killTimer?.unref();
     const p = this.#process;
-    const channel = p.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    this.#channel?.ref(on);
     if (on) {
       p.ref();
-      channel?.ref?.();
       (this.#stderr as { ref?: () => void } | null)?.ref?.();
       (this.#stdout as { ref?: () => void } | null)?.ref?.();
     } else {
       p.unref();
-      channel?.unref?.();
       (this.#stderr as { unref?: () => void } | null)?.unref?.();
       (this.#stdout as { unref?: () => void } | null)?.unref?.();
     }
@@ -200,8 +231,9 @@ export class ForkChild {
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
     // Stopped or crashed: what its task started goes too (a second look: started while it stopped).
     if (this.#stopping || code !== 0 || signal !== null) endProcessTree(this.tree);
-    // Its last IPC messages and the end of its stderr (V8's OOM report) may still be on their way.
-    afterChildDrained(this.#process, this.#stderr, STDERR_DRAIN_MS, () =>
+    // Its last messages and the end of its stderr (V8's OOM report) may still be on their way.
+    const streams = [this.#stderr, this.#channel?.answers ?? null];
+    afterChildDrained(this.#process, streams, STDERR_DRAIN_MS, () =>
       this.#finish({ exitCode: code, signal }),
     );
   }

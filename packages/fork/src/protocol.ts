@@ -1,7 +1,8 @@
 /**
- * The messages between the fork driver and its child processes. Results travel only over the IPC
- * channel (advanced serialization), never over stdout/stderr, so whatever a task prints cannot corrupt
- * them.
+ * The messages between the fork driver and its child processes. They travel only over the channel of
+ * core's driver-kit (`ChildChannel`: keyed, length-prefixed `v8.serialize` frames on two extra pipes),
+ * never over stdout/stderr or Node's IPC channel, so whatever a task prints or writes to a descriptor
+ * cannot pass for them — and the parent checks the shape of each before reading a field.
  */
 import type { OneTaskJob, OneTaskMessage } from '@isolane/core/runtime';
 
@@ -27,15 +28,38 @@ export interface JobMessage extends OneTaskJob {
 export type ChildMessage = OneTaskMessage;
 
 /**
- * True for a message this driver's child sent (the channel may carry other traffic, e.g. a task's own `process.send`).
+ * What is wrong with a message from a child (undefined: it is a well-formed {@link ChildMessage}). Only
+ * the child's entry can write a frame the parent decodes, so a wrong shape means a broken child; it is
+ * a protocol violation, never a field read on a bad value.
  *
  * @example
  * ```ts
- * subprocess.on('message', (m) => { if (isChildMessage(m)) handle(m); });
+ * const problem = childMessageProblem(value);
+ * if (problem !== undefined) corrupt(`a message of the wrong shape (${problem})`);
  * ```
  */
-export function isChildMessage(value: unknown): value is ChildMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const t = (value as { t?: unknown }).t;
-  return t === 'start' || t === 'result' || t === 'stray';
+export function childMessageProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return value === null ? 'null' : typeof value;
+  const m = value as { t?: unknown; result?: unknown; failure?: unknown };
+  switch (m.t) {
+    case 'start':
+      return undefined;
+    case 'result': {
+      const r = m.result as { ok?: unknown; error?: unknown } | null;
+      if (typeof r !== 'object' || r === null || typeof r.ok !== 'boolean')
+        return 'a result that is not a Result';
+      return r.ok ? undefined : failureProblem(r.error);
+    }
+    case 'stray':
+      return failureProblem(m.failure);
+    default:
+      return `an unknown message type ${JSON.stringify(String(m.t)).slice(0, 40)}`;
+  }
+}
+
+function failureProblem(failure: unknown): string | undefined {
+  const f = failure as { kind?: unknown; message?: unknown } | null;
+  if (typeof f !== 'object' || f === null || typeof f.kind !== 'string' || typeof f.message !== 'string')
+    return 'a failure that is not a TaskFailure';
+  return undefined;
 }

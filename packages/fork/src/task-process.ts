@@ -8,6 +8,7 @@
 import {
   bootstrapTimeoutFailure,
   type ChildGrants,
+  channelCorruptedFailure,
   crashedAfterResultFailure,
   type Job,
   parentDeathGuard,
@@ -81,6 +82,8 @@ export class TaskProcess {
   #strayed = false;
   /** Why the child is being killed (timeout, abort, close): the job's failure if it has none yet. */
   #stopReason: TaskFailure | undefined;
+  /** The child's answer pipe ended inside a frame: corruption, unless its exit says it was killed. */
+  #truncated: string | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #bootTimer: NodeJS.Timeout | undefined;
 
@@ -89,6 +92,7 @@ export class TaskProcess {
     this.#options = options;
     this.#child = spawnChild(options, submitted?.job.task, warm);
     this.#child.onMessage = (message) => this.#onMessage(message);
+    this.#child.onCorrupt = (detail, atEnd) => this.#onCorrupt(detail, atEnd);
     this.exited = new Promise((resolve) => {
       this.#child.onExit = (exit) => {
         this.#onExit(exit);
@@ -199,6 +203,30 @@ export class TaskProcess {
     }
   }
 
+  /**
+   * The task wrote where only the child's entry may (see core's ChildChannel): its job fails with
+   * driver-kit's channel failure and the child is killed; after its outcome, the failure is a stray.
+   */
+  #onCorrupt(detail: string, atEnd: boolean): void {
+    if (this.#stopReason !== undefined || this.#child.stopping) return; // killed by us, maybe mid-write
+    if (atEnd) {
+      this.#truncated = detail; // the exit decides: a signal or an OOM death explains it better
+      return;
+    }
+    const failure = channelCorruptedFailure({ worker: 'child process', detail });
+    const submitted = this.#assigned;
+    if (submitted !== undefined && !this.#settled) {
+      this.abort(failure);
+      return;
+    }
+    if (submitted !== undefined) {
+      this.#strayed = true;
+      submitted.sink.stray(failure);
+    }
+    // A prespawned child broken before its job (its bootstrap wrote there), or one that answered: it goes.
+    this.#child.stop(this.#options.killGraceMs);
+  }
+
   #armTimeout(timeout: number | undefined): void {
     if (!timeout || this.#settled) return;
     this.#timeoutTimer = setTimeout(() => {
@@ -220,9 +248,12 @@ export class TaskProcess {
     this.#clearBootTimer();
     const submitted = this.#assigned;
     if (submitted && !this.#answered) {
+      const truncated = this.#truncated !== undefined && exit.signal === null && !exit.oom;
       const error =
         this.#stopReason ??
-        deathFailure(exit, { started: this.#started, memoryLimitMb: this.#options.memoryLimitMb });
+        (truncated
+          ? channelCorruptedFailure({ worker: 'child process', detail: this.#truncated ?? '' })
+          : deathFailure(exit, { started: this.#started, memoryLimitMb: this.#options.memoryLimitMb }));
       this.#settle({ ok: false, error, ms: this.#elapsed() });
       this.#release();
     } else if (

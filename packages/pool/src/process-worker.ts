@@ -1,40 +1,44 @@
 /**
  * The parent's side of one pool worker *process* (`runtime: 'process'`): a Node child started with
- * `child_process.fork` (IPC with advanced serialization) that runs the same worker entry and speaks the
- * same protocol as a worker thread. What differs is the transport: the child sends its messages in
- * packets (several answers, and the marker of the job it starts, in one IPC write), its start counter
+ * `child_process.spawn` and core's driver-kit channel (keyed, length-prefixed `v8.serialize` frames on
+ * two extra pipes — not Node's IPC channel, whose parser throws in the parent's event loop when a task
+ * writes garbage to its fd 3) that runs the same worker entry and speaks the same protocol as a worker
+ * thread. What differs is the transport: the child sends its messages in packets (several answers, and
+ * the marker of the job it starts, in one frame), its start counter
  * arrives as those markers instead of living in shared memory, and its death is told by an exit code or
  * a signal (a native crash, `process.abort()`) plus the end of its stderr (V8's out-of-memory report).
  * Its start counter is a small file both sides hold open (unlinked at once): the child writes it
- * before each job, the parent reads it only when it must know (a death, a timeout, an abort). The same
- * file hands the child, before any task runs, the key its packets start with, so a task's own
- * `process.send` can never pass for an answer.
+ * before each job, the parent reads it only when it must know (a death, a timeout, an abort). Anything a
+ * task writes to the channel's pipes (garbage, a forged frame without the key the child drew before any
+ * task ran) fails the job it runs with driver-kit's channel failure and the worker is killed.
  *
  * Spawning is the `fork` driver's: the parent-death guard of core's driver-kit (`setpriv --pdeathsig
  * KILL`, else a watchdog thread in the child), killed on the parent's exit, the parent's loader flags.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   afterChildDrained,
+  ChildChannel,
   type ChildGrants,
+  channelCorruptedFailure,
+  channelStdio,
+  endProcessTree,
   forgetOnParentExit,
   inheritedFlags,
   killOnParentExit,
-  parentDeathGuard,
-  endProcessTree,
   markedWorkerEnv,
+  parentDeathGuard,
   pdeathsigLaunch,
 } from '@isolane/core/driver-kit';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { SpawnOptions } from './pool-worker.js';
 import type { PoolOutput, PoolStdio } from './process-options.js';
-import { KEY_BYTES, KEY_OFFSET, type ProcessBoot } from './protocol.js';
+import type { ProcessBoot } from './protocol.js';
 import { type WorkerDeath, type WorkerEvents, WorkerState } from './worker-state.js';
 
 // The same bundled entry as the threads': it picks its transport by where it runs.
@@ -47,8 +51,8 @@ const DRAIN_MS = 200;
 /** How often the fallback watchdog thread polls the parent pid. */
 const WATCHDOG_MS = 250;
 const NO_PACKET: unknown[][] = [];
-/** Where the start counter file goes in the child's stdio (after stdin, stdout, stderr and IPC). */
-const STARTED_FD = 4;
+/** Where the start counter file goes in the child's stdio (after stdin, stdout, stderr and the channel's fds 3, 4). */
+const STARTED_FD = 5;
 let counterFiles = 0;
 
 /** How to start a worker process: the thread's settings plus the process options. */
@@ -91,8 +95,10 @@ export class ProcessWorker extends WorkerState {
   readonly #stdout: Readable | null;
   #packet: unknown[][] = NO_PACKET;
   #at = 0;
-  /** What every packet of this worker's entry starts with. */
-  readonly #key: string;
+  /** Its channel (undefined if it could not be spawned). */
+  readonly #channel: ChildChannel | undefined;
+  /** A task corrupted the channel: nothing more is read from it. */
+  #corrupt = false;
   /** The start counter file (-1 once closed), and a buffer to read it into. */
   #counterFd: number;
   readonly #counter = new Int32Array(1);
@@ -117,9 +123,6 @@ export class ProcessWorker extends WorkerState {
     };
     const counterPath = join(tmpdir(), `isolane-pool-${process.pid}-${++counterFiles}-${Date.now()}`);
     this.#counterFd = openSync(counterPath, 'wx+', 0o600);
-    const key = randomBytes(KEY_BYTES);
-    this.#key = key.toString('hex');
-    writeSync(this.#counterFd, key, 0, KEY_BYTES, KEY_OFFSET);
     const permitted = options.grants?.launch(options.granted, guard?.kind === 'thread');
     this.reads = permitted?.reads;
     const flags = nodeFlags(options.memoryLimitMb, options.execArgv);
@@ -128,19 +131,14 @@ export class ProcessWorker extends WorkerState {
     const env = markedWorkerEnv(options.env ?? 'inherit', this.tree);
     let child: ChildProcess;
     try {
-      child = fork(ENTRY, [JSON.stringify(boot)], {
-        ...launch,
+      const execPath = (launch as { execPath?: string }).execPath ?? process.execPath;
+      // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
+      const stdio = channelStdio(['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe']);
+      stdio[STARTED_FD] = this.#counterFd;
+      child = spawn(execPath, [...launch.execArgv, ENTRY, JSON.stringify(boot)], {
         env,
         cwd: options.cwd,
-        serialization: 'advanced',
-        // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
-        stdio: [
-          'ignore',
-          options.stdio === 'capture' ? 'pipe' : options.stdio,
-          'pipe',
-          'ipc',
-          this.#counterFd,
-        ],
+        stdio: stdio as ('pipe' | 'ignore' | 'inherit' | number)[],
       });
     } catch (err) {
       closeSync(this.#counterFd);
@@ -153,7 +151,13 @@ export class ProcessWorker extends WorkerState {
     if (child.pid !== undefined) killOnParentExit(child);
     this.#stderr = child.stderr;
     this.#stdout = options.stdio === 'capture' ? child.stdout : null;
-    child.on('message', (packet: unknown) => this.#onPacket(packet));
+    this.#channel =
+      child.pid === undefined
+        ? undefined
+        : new ChildChannel(child, {
+            onMessage: (packet) => this.#onPacket(packet),
+            onCorrupt: (detail, atEnd) => this.#onCorrupt(detail, atEnd),
+          });
     child.once('exit', (code, signal) => this.#onExit(code, signal));
     child.on('error', (err) => {
       // A failed spawn has no exit event; later errors (a send on a closed channel) are followed by one.
@@ -179,16 +183,16 @@ export class ProcessWorker extends WorkerState {
   }
 
   post(message: ToWorker): void {
-    // Not connected: the child is dying, and its exit reconciles whatever was meant for it.
-    if (this.child.connected) this.child.send(message);
+    // Closed: the child is dying, and its exit reconciles whatever was meant for it.
+    if (this.#channel?.open === true) this.#channel.send(message);
   }
 
   receive(): FromWorker | undefined {
     const packet = this.#packet;
-    while (this.#at < packet.length) {
+    while (this.#at < packet.length && !this.#corrupt) {
       const m = packet[this.#at++];
-      // Anything else is not the protocol (a task's own process.send): ignored.
       if (Array.isArray(m)) return m as unknown as FromWorker;
+      this.#onCorrupt(`a message of the wrong shape (${m === null ? 'null' : typeof m})`, false);
     }
     return undefined;
   }
@@ -224,18 +228,45 @@ export class ProcessWorker extends WorkerState {
   }
 
   #onPacket(packet: unknown): void {
-    // Not from the worker entry (a task's own process.send, with or without a forged answer): ignored.
-    if (!Array.isArray(packet) || packet[0] !== this.#key) return;
+    if (this.#corrupt) return;
+    // Only the worker entry holds the key of the frames: anything else is its own bug, still no throw here.
+    if (!Array.isArray(packet)) {
+      this.#onCorrupt(`a packet of the wrong shape (${packet === null ? 'null' : typeof packet})`, false);
+      return;
+    }
     this.#packet = packet as unknown[][];
-    this.#at = 1;
+    this.#at = 0;
     const first = this.receive();
     if (first !== undefined) this.events.onMessage(this, first);
+  }
+
+  /**
+   * The task wrote where only the worker entry may (bytes on the channel's pipes, a frame without the
+   * key): the job it runs fails with driver-kit's channel failure and the worker is killed; jobs queued
+   * behind it run elsewhere. A pipe that ended inside a frame is the death's to explain (a kill or a
+   * crash mid-write looks the same).
+   */
+  #onCorrupt(detail: string, atEnd: boolean): void {
+    if (this.#corrupt || atEnd || this.dead || this.dying) return;
+    this.#corrupt = true;
+    this.#packet = NO_PACKET;
+    this.#at = 0;
+    const failure = channelCorruptedFailure({ worker: 'worker process', detail });
+    const head = this.inflight.peek();
+    if (head !== undefined && head.seq <= this.startedCount()) {
+      this.failRunning(head.id, failure, performance.now());
+      return;
+    }
+    // Nothing of it ran (a bootstrap or a finished task's leftovers wrote there): it goes, nobody fails.
+    this.terminate();
+    this.events.onStopping(this);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
     forgetOnParentExit(this.child);
     // Its last packets and the end of its stderr (V8's OOM report) may still be on their way.
-    afterChildDrained(this.child, this.#stderr, DRAIN_MS, () => this.#finish({ exitCode: code, signal }));
+    const streams = [this.#stderr, this.#channel?.answers ?? null];
+    afterChildDrained(this.child, streams, DRAIN_MS, () => this.#finish({ exitCode: code, signal }));
   }
 
   #finish(exit: ProcessExit): void {
@@ -263,15 +294,13 @@ export class ProcessWorker extends WorkerState {
   #setRef(on: boolean): void {
     this.#refed = on;
     const child = this.child;
-    const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    this.#channel?.ref(on);
     const streams = [this.#stderr, this.#stdout] as ({ ref?: () => void; unref?: () => void } | null)[];
     if (on) {
       child.ref();
-      channel?.ref?.();
       for (const s of streams) s?.ref?.();
     } else {
       child.unref();
-      channel?.unref?.();
       for (const s of streams) s?.unref?.();
     }
   }

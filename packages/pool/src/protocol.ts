@@ -73,7 +73,7 @@ export interface PoolHello {
 
 /**
  * What a worker process needs at start-up (one JSON argument on its command line): the thread's
- * `WorkerBoot`, with its IPC channel for the port and a file for the shared counter.
+ * `WorkerBoot`, with core's process channel (fds 3 and 4) for the port and a file for the shared counter.
  */
 export interface ProcessBoot {
   readonly bootstrap: string | undefined;
@@ -82,22 +82,12 @@ export interface ProcessBoot {
   /**
    * The child's descriptor of a 4-byte file (already unlinked) where it writes, before each job, how many
    * jobs it has started (an int32 at offset 0): the parent reads it back after a death, a timeout or an
-   * abort, exactly as it reads a thread's shared counter — one pwrite per task, no message. It also
-   * brings the packet key (see KEY_OFFSET).
+   * abort, exactly as it reads a thread's shared counter — one pwrite per task, no message.
    */
   readonly startedFd: number;
   /** Poll the parent pid from a watchdog thread every this many ms (0: the kernel guards the child). */
   readonly watchdogMs: number;
 }
-
-/**
- * Where, in a worker process's counter file, the parent leaves the packet key (random bytes the child
- * reads and wipes at start-up, before any task or bootstrap runs). Every packet the child sends starts
- * with the key as hex: the parent ignores anything else on the channel (a task's own `process.send`).
- */
-export const KEY_OFFSET = 4;
-/** Length of the packet key, in bytes. */
-export const KEY_BYTES = 16;
 
 /** Slot of the shared `started` counter. */
 export const STARTED_SLOT = 0;
