@@ -19,6 +19,7 @@ import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
 import * as t from './fixtures/tasks.js';
 import { PARITY_CASES } from './parity-cases.js';
+import { PROCESS_TREE_CASES } from './process-tree-cases.js';
 import { runNode } from './run-node.js';
 
 /** What a case gets: a way to make drivers of the model under test (closed for it afterwards). */
@@ -707,6 +708,7 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   CAPTURE_RULES_CASE,
   BUFFER_ROUNDTRIP_CASE,
   ...PARITY_CASES,
+  ...PROCESS_TREE_CASES,
   ...BOOTSTRAP_DEADLINE_CASES,
 ];
 

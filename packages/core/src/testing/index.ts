@@ -22,6 +22,13 @@ export {
 } from './cases.js';
 export { type EnvSuiteOptions, runEnvSuite } from './env-suite.js';
 export {
+  EXEC_SYNC_TREE_CASE,
+  PROCESS_TREE_CASES,
+  PROCESS_TREE_STOP_CASE,
+  pidsByArgv,
+  TREE_GONE_WITHIN_MS,
+} from './process-tree-cases.js';
+export {
   type ChildOutcome,
   type ConformanceOptions,
   runCaseInChild,
