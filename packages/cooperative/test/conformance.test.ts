@@ -1,4 +1,4 @@
-import { runConformance } from '@isolane/core/testing';
+import { HOSTILE_CHANNEL_IN_PROCESS_REASON, runConformance } from '@isolane/core/testing';
 import { CooperativeDriver } from '../src/index.js';
 
 const sameProcess = 'tasks run on the caller’s event loop, in the caller’s process';
@@ -9,6 +9,9 @@ runConformance({
   driverModule: new URL('../dist/index.js', import.meta.url).href,
   manyTasks: 10_000,
   unsupported: {
+    'hostile-channel-garbage': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+    'hostile-channel-huge-header': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+    'hostile-channel-forged-answer': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
     'timeout-stops-sync-work': {
       reason: `${sameProcess}: nothing can preempt a synchronous loop; it blocks the process`,
     },

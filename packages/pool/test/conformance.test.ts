@@ -2,7 +2,7 @@
  * The shared conformance suite, run against the pool driver: warm workers keep every out-of-process
  * guarantee, so its expectation table is empty.
  */
-import { runConformance } from '@isolane/core/testing';
+import { HOSTILE_CHANNEL_IN_PROCESS_REASON, runConformance } from '@isolane/core/testing';
 import { createDriver } from '@isolane/pool';
 
 runConformance({
@@ -10,4 +10,9 @@ runConformance({
   createDriver,
   driverModule: import.meta.resolve('@isolane/pool'),
   manyTasks: 10_000,
+  unsupported: {
+    'hostile-channel-garbage': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+    'hostile-channel-huge-header': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+    'hostile-channel-forged-answer': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+  },
 });

@@ -2,7 +2,7 @@
  * The shared conformance suite, run against the thread driver: every out-of-process guarantee holds, so
  * its expectation table is empty.
  */
-import { runConformance } from '@isolane/core/testing';
+import { HOSTILE_CHANNEL_IN_PROCESS_REASON, runConformance } from '@isolane/core/testing';
 import { ThreadDriver } from '@isolane/thread';
 
 runConformance({
@@ -10,4 +10,9 @@ runConformance({
   createDriver: ({ concurrency, bootstrap, memoryLimitMb, bootstrapTimeout }) =>
     new ThreadDriver({ concurrency, bootstrap, memoryLimitMb, bootstrapTimeout }),
   driverModule: import.meta.resolve('@isolane/thread'),
+  unsupported: {
+    'hostile-channel-garbage': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+    'hostile-channel-huge-header': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+    'hostile-channel-forged-answer': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
+  },
 });

@@ -18,7 +18,7 @@ import { BOOTSTRAP_DEADLINE_CASES } from './bootstrap-deadline-cases.js';
 import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
 import * as t from './fixtures/tasks.js';
-import { HOSTILE_RUNTIME_CASES } from './hostile-runtime-cases.js';
+import { HOSTILE_CHANNEL_CASES } from './hostile-channel-cases.js';
 import { PARITY_CASES } from './parity-cases.js';
 import { PROCESS_TREE_CASES } from './process-tree-cases.js';
 import { runNode } from './run-node.js';
@@ -709,7 +709,7 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   CAPTURE_RULES_CASE,
   BUFFER_ROUNDTRIP_CASE,
   ...PARITY_CASES,
-  ...HOSTILE_RUNTIME_CASES,
+  ...HOSTILE_CHANNEL_CASES,
   ...PROCESS_TREE_CASES,
   ...BOOTSTRAP_DEADLINE_CASES,
 ];

@@ -22,6 +22,10 @@ export {
 } from './cases.js';
 export { type EnvSuiteOptions, runEnvSuite } from './env-suite.js';
 export {
+  HOSTILE_CHANNEL_CASES,
+  HOSTILE_CHANNEL_IN_PROCESS_REASON,
+} from './hostile-channel-cases.js';
+export {
   EXEC_SYNC_TREE_CASE,
   PROCESS_TREE_CASES,
   PROCESS_TREE_STOP_CASE,
