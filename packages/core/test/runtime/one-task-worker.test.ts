@@ -150,3 +150,27 @@ describe('createOneTaskWorker', () => {
     expect(runtime.runNow({ kind: 'module', module: tasks, name: 'loads' }, [])).not.toBeInstanceOf(Promise);
   });
 });
+
+describe('createOneTaskWorker keep-alive', () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('holds the event loop open while its task runs (a never-settling task is still running), not after', async () => {
+    const { w } = worker('hold');
+    let release: (() => void) | undefined;
+    (globalThis as { __isolaneRelease?: unknown }).__isolaneRelease = (fn: () => void) => {
+      release = fn;
+    };
+    const before = timers();
+    const running = w.run(
+      { id: 1, task: inline('() => new Promise((ok) => globalThis.__isolaneRelease(ok))'), args: [] },
+      { announce: false },
+    );
+    await new Promise<void>((r) => setImmediate(r));
+    expect(release).toBeTypeOf('function');
+    expect(timers()).toBe(before + 1);
+    release?.();
+    await running;
+    expect(timers()).toBe(before);
+    delete (globalThis as { __isolaneRelease?: unknown }).__isolaneRelease;
+  });
+});

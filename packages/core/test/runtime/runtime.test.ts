@@ -70,3 +70,83 @@ describe('Runtime.load', () => {
     });
   });
 });
+
+describe('Runtime.start (the worker path)', () => {
+  const revoked = `() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; }`;
+  const thenGetter = `() => ({ get then() { throw new Error('then-getter'); } })`;
+  const getTrap = `() => new Proxy({}, { get() { throw new Error('get-trap'); } })`;
+
+  it('a value that throws when inspected fails its own task at once, and never throws', () => {
+    const runtime = createRuntime();
+    return runtime.ready().then(() => {
+      for (const [source, says] of [
+        [revoked, 'revoked'],
+        [thenGetter, 'then-getter'],
+        [getTrap, 'get-trap'],
+      ] as const) {
+        const later = () => {
+          throw new Error('a value known at once must not be delivered later');
+        };
+        const r = runtime.start(inline(source), [], undefined, later);
+        expect(r).toMatchObject({ ok: false, error: { kind: 'unserializable' } });
+        expect((r as { error: { message: string } }).error.message).toContain(says);
+      }
+      // The runtime still serves.
+      expect(runtime.start(inline('(a, b) => a + b'), [1, 2], undefined, () => {})).toMatchObject({
+        ok: true,
+        value: 3,
+      });
+    });
+  });
+
+  it('an async value that throws when inspected fails its own task, delivered once to `later`', async () => {
+    const runtime = createRuntime();
+    await runtime.ready();
+    const got: unknown[] = [];
+    const delivered = new Promise<void>((resolve) => {
+      const r = runtime.start(
+        inline(`async () => ({ get x() { throw new Error('getter-threw'); } })`),
+        [],
+        undefined,
+        (result) => {
+          got.push(result);
+          resolve();
+        },
+      );
+      expect(r).toBeUndefined();
+      expect(got).toEqual([]); // never synchronously
+    });
+    await delivered;
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ ok: false, error: { kind: 'unserializable' } });
+    expect((got[0] as { error: { message: string } }).error.message).toContain('getter-threw');
+  });
+
+  it('a `then` every object inherits does not make a plain value a thenable', async () => {
+    const runtime = createRuntime();
+    await runtime.ready();
+    Object.defineProperty(Object.prototype, 'then', { value() {}, configurable: true, writable: true });
+    let r: unknown;
+    try {
+      r = runtime.start(inline('() => ({ a: 1 })'), [], { checkResult: false }, () => {});
+    } finally {
+      delete (Object.prototype as { then?: unknown }).then;
+    }
+    expect(r).toEqual({ ok: true, value: { a: 1 }, ms: expect.any(Number) });
+  });
+
+  it('a real thenable is awaited; its rejection fails the task', async () => {
+    const runtime = createRuntime();
+    await runtime.ready();
+    const outcome = (source: string) =>
+      new Promise((resolve) => {
+        const r = runtime.start(inline(source), [], undefined, resolve);
+        if (r !== undefined) resolve(r);
+      });
+    expect(await outcome('() => ({ then(ok) { ok(7); } })')).toMatchObject({ ok: true, value: 7 });
+    expect(await outcome('() => ({ then(_, no) { no(new Error("nope")); } })')).toMatchObject({
+      ok: false,
+      error: { kind: 'threw', message: 'nope' },
+    });
+  });
+});
