@@ -19,10 +19,12 @@ import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
 import * as t from './fixtures/tasks.js';
 import { HOSTILE_CHANNEL_CASES } from './hostile-channel-cases.js';
+import { HOSTILE_PORT_CASES } from './hostile-port-cases.js';
 import { HOSTILE_RUNTIME_CASES } from './hostile-runtime-cases.js';
 import { PARITY_CASES } from './parity-cases.js';
 import { PROCESS_TREE_CASES } from './process-tree-cases.js';
 import { runNode } from './run-node.js';
+import { TRANSFER_PORT_CASES } from './transfer-port-cases.js';
 
 /** What a case gets: a way to make drivers of the model under test (closed for it afterwards). */
 export interface CaseContext {
@@ -711,6 +713,8 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   BUFFER_ROUNDTRIP_CASE,
   ...PARITY_CASES,
   ...HOSTILE_CHANNEL_CASES,
+  ...HOSTILE_PORT_CASES,
+  ...TRANSFER_PORT_CASES,
   ...HOSTILE_RUNTIME_CASES,
   ...PROCESS_TREE_CASES,
   ...BOOTSTRAP_DEADLINE_CASES,
