@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWorkerEnv, workerEnv } from '../../src/driver-kit/worker-env.js';
+import { checkWorkerEnv, markedWorkerEnv, workerEnv } from '../../src/driver-kit/worker-env.js';
 
 describe('checkWorkerEnv', () => {
   it("accepts 'inherit', an allow-list (deduplicated, frozen) and an object of strings (copied, frozen)", () => {
@@ -54,5 +54,16 @@ describe('workerEnv', () => {
     const env = workerEnv(option, parent);
     expect(env).toEqual({ A: '1' });
     expect(env).not.toBe(option);
+  });
+});
+
+describe('markedWorkerEnv', () => {
+  it('always gives an environment carrying the worker marker, whatever the option', () => {
+    const parent = { PATH: '/bin', API_KEY: 's3cret' };
+    const own = process.env.ISOLANE_TREE;
+    const tree = (marker: string) => (own ? `${own},${marker}` : marker);
+    expect(markedWorkerEnv('inherit', 'h.r.1', parent)).toEqual({ ...parent, ISOLANE_TREE: tree('h.r.1') });
+    expect(markedWorkerEnv(['PATH'], 'h.r.2', parent)).toEqual({ PATH: '/bin', ISOLANE_TREE: tree('h.r.2') });
+    expect(markedWorkerEnv({ A: '1' }, 'h.r.3', parent)).toEqual({ A: '1', ISOLANE_TREE: tree('h.r.3') });
   });
 });
