@@ -3,6 +3,7 @@
  * `aborted`), then close the shared drivers so no worker thread or child process outlives the work.
  */
 import { busyGroups } from './busy-groups.js';
+import { killHostTreesNow } from './driver-kit/process-tree.js';
 import { closeSharedDrivers } from './driver-registry.js';
 
 /**
@@ -40,8 +41,12 @@ export function shutdownOnSignals(signals: readonly NodeJS.Signals[] = ['SIGTERM
   const handler = (signal: NodeJS.Signals): void => {
     uninstall();
     void shutdown(`received ${signal}`).finally(() => {
-      // Nobody else handles it: re-raise so the process ends the way the signal means.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      // Nobody else handles it: re-raise so the process ends the way the signal means. No `exit`
+      // listener runs then: what tasks started (process trees) is killed now.
+      if (process.listenerCount(signal) === 0) {
+        killHostTreesNow();
+        process.kill(process.pid, signal);
+      }
     });
   };
   for (const signal of signals) process.on(signal, handler);
