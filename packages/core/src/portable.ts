@@ -9,6 +9,7 @@
  */
 import { BINARY_CLASS_NAMES } from './builtin-names.js';
 import { CaptureError, type CaptureProblem } from './errors.js';
+import { mapGet, objectGetPrototypeOf, objectKeys, setAdd, setHas } from './runtime/intrinsics.js';
 import { isTransfer } from './transfer.js';
 
 /** How a value with a given prototype is cloned. */
@@ -133,24 +134,26 @@ class Walk {
   ) {}
 
   report(path: string, hint: string): void {
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ what: path, where: path, hint });
+    if (this.problems.length < MAX_PROBLEMS)
+      this.problems[this.problems.length] = { what: path, where: path, hint };
   }
 
   /** Checks a non-primitive-looking value; objects are queued (once: cycles are portable). */
   visit(value: unknown, path: string): void {
     if (typeof value === 'function') this.report(path, FUNCTION_HINT);
     else if (typeof value === 'symbol') this.report(path, SYMBOL_HINT);
-    else if (typeof value === 'object' && value !== null && !this.seen.has(value)) {
-      this.seen.add(value);
-      this.values.push(value);
-      this.paths.push(path);
+    else if (typeof value === 'object' && value !== null && !setHas(this.seen, value)) {
+      // Through load-time builtins, not a task's patched Set or Array methods (runtime/intrinsics.ts).
+      setAdd(this.seen, value);
+      this.values[this.values.length] = value;
+      this.paths[this.paths.length] = path;
     }
   }
 
   expand(value: object, path: string): void {
-    const proto: unknown = Object.getPrototypeOf(value);
+    const proto: unknown = objectGetPrototypeOf(value);
     const kind =
-      proto === null ? 'plain' : (KIND_BY_PROTOTYPE.get(proto as object) ?? foreignKind(proto as object));
+      proto === null ? 'plain' : (mapGet(KIND_BY_PROTOTYPE, proto as object) ?? foreignKind(proto as object));
     switch (kind) {
       case 'plain': {
         if (isTransfer(value)) {
@@ -158,7 +161,9 @@ class Walk {
           return;
         }
         const record = value as Record<string, unknown>;
-        for (const key of Object.keys(record)) {
+        const keys = objectKeys(record);
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k]!;
           const child = record[key];
           if (isComposite(child)) this.visit(child, path + propertySegment(key));
         }
@@ -199,7 +204,9 @@ class Walk {
         // Clone keeps message, stack and cause (and the standard class); every own enumerable property,
         // a custom `name` or `code` included, is dropped.
         const record = value as Record<string, unknown>;
-        for (const key of Object.keys(record)) {
+        const keys = objectKeys(record);
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k]!;
           this.report(
             path + propertySegment(key),
             `structured clone keeps only an Error's class, message, stack and cause, so \`${key}\` would be dropped: pass a plain object ({ name, message, ${key} }) instead`,
@@ -256,12 +263,12 @@ function constructorOf(proto: object): Function | undefined {
 function foreignKind(proto: object): Kind | undefined {
   const ctor = constructorOf(proto);
   if (!ctor || !NATIVE.test(fnToString.call(ctor))) return undefined;
-  return KIND_BY_NAME.get(ctor.name);
+  return mapGet(KIND_BY_NAME, ctor.name);
 }
 
 function classHint(value: object, proto: object): string {
   const name = constructorOf(proto)?.name || 'an anonymous class';
-  const special = HINT_BY_CLASS.get(name);
+  const special = mapGet(HINT_BY_CLASS, name);
   if (special) return special;
   if (value instanceof Error) {
     return `instance of ${name} (an Error subclass) arrives as a plain Error: its class and own properties are lost; pass { name, message, ... } as a plain object`;

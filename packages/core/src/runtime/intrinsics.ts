@@ -65,6 +65,15 @@ export const mapSet = uncurryThis(Map.prototype.set) as <K, V>(map: Map<K, V>, k
  */
 export const mapHas = uncurryThis(Map.prototype.has) as <K, V>(map: Map<K, V>, key: K) => boolean;
 /**
+ * `Set.prototype.has` as it was at load, uncurried.
+ *
+ * @example
+ * ```ts
+ * if (setHas(seen, value)) return;
+ * ```
+ */
+export const setHas = uncurryThis(Set.prototype.has) as <T>(set: Set<T>, value: T) => boolean;
+/**
  * `Set.prototype.add` as it was at load, uncurried.
  *
  * @example
@@ -146,6 +155,26 @@ export function isNativePromise(value: unknown): value is Promise<unknown> {
  * ```
  */
 export const objectPrototype: Record<PropertyKey, unknown> = Object.prototype as Record<PropertyKey, unknown>;
+
+/**
+ * `Object.getPrototypeOf` as it was at load.
+ *
+ * @example
+ * ```ts
+ * objectGetPrototypeOf([]) === Array.prototype; // true
+ * ```
+ */
+export const objectGetPrototypeOf: typeof Object.getPrototypeOf = Object.getPrototypeOf;
+
+/**
+ * `Object.keys` as it was at load.
+ *
+ * @example
+ * ```ts
+ * objectKeys({ a: 1 }); // ['a']
+ * ```
+ */
+export const objectKeys: typeof Object.keys = Object.keys;
 
 /**
  * `queueMicrotask` as it was at load.
