@@ -32,8 +32,12 @@ describe('failureShapeProblem', () => {
   });
 
   it('refuses unknown kinds, wrong field types and an endless cause chain', () => {
-    expect(failureShapeProblem({ ...failure, kind: 'exploded' })).toBe('a failure of unknown kind "exploded"');
-    expect(failureShapeProblem({ ...failure, message: 1 })).toBe('a failure without a string name and message');
+    expect(failureShapeProblem({ ...failure, kind: 'exploded' })).toBe(
+      'a failure of unknown kind "exploded"',
+    );
+    expect(failureShapeProblem({ ...failure, message: 1 })).toBe(
+      'a failure without a string name and message',
+    );
     expect(failureShapeProblem({ ...failure, code: {} })).toBe('a failure whose code is an object');
     const cyclic: Record<string, unknown> = { ...failure };
     cyclic.cause = cyclic;
