@@ -4,8 +4,10 @@
  * and listed again so drivers can move them onward; Node Buffers are marked so the runtime rebuilds them.
  */
 import type { TransferListItem } from 'node:worker_threads';
+import { forEachElement } from './array-elements.js';
 import { bufferPaths, markBufferArgs } from './buffer-codec.js';
 import { assertPortableArgs } from './portable.js';
+import { printable } from './printable.js';
 import { isTransfer } from './transfer.js';
 
 /** The arguments as a job carries them. */
@@ -42,10 +44,30 @@ export function snapshotArgs(args: unknown[]): ArgumentSnapshot {
   try {
     sendArgs = transfer ? structuredClone(sendArgs, { transfer }) : structuredClone(sendArgs);
   } catch (err) {
-    throw new TypeError(`WaitGroup.go(): an argument cannot be cloned: ${(err as Error).message}`);
+    throw new TypeError(`WaitGroup.go(): an argument cannot be cloned: ${printable(err)}`);
   }
   if (buffers) sendArgs = markBufferArgs(sendArgs, buffers);
   return { args: sendArgs, transfer: transfer ? collectTransferables(sendArgs, transfer.length) : undefined };
+}
+
+/**
+ * Checks arguments as {@link snapshotArgs} does (`CaptureError` naming the path) without cloning them:
+ * for a `go()` no task will run (its group is aborted), so `transfer()`-wrapped buffers stay attached.
+ *
+ * @example
+ * ```ts
+ * checkArgs([transfer(bytes)]); // bytes.byteLength is unchanged
+ * ```
+ */
+export function checkArgs(args: unknown[]): void {
+  if (allPrimitive(args)) return;
+  const moving = new Set<unknown>();
+  const values = args.map((a) => {
+    if (!isTransfer(a)) return a;
+    for (const item of a.list) moving.add(item);
+    return a.value;
+  });
+  assertPortableArgs(values, moving);
 }
 
 function allPrimitive(args: unknown[]): boolean {
@@ -71,7 +93,7 @@ function collectTransferables(value: unknown[], expected: number): TransferListI
         seen.add(v.buffer);
         found.push(v.buffer);
       }
-    } else if (Array.isArray(v)) for (const x of v) visit(x);
+    } else if (Array.isArray(v)) forEachElement(v, visit);
     else if (v instanceof Map) {
       for (const [k, x] of v) {
         visit(k);

@@ -8,6 +8,7 @@
  * called); a result carries them in a wrapper (unwrapped by the WaitGroup). Either way the check on the
  * receiving side is one property lookup, and nothing changes for values without Buffers.
  */
+import { forEachElement } from './array-elements.js';
 
 /** One step from a container to a value inside it. */
 export type BufferStep =
@@ -55,9 +56,8 @@ export function bufferPaths(root: unknown): BufferPath[] {
         queue.push({ value: child, path: [...path, step] });
     };
     if (ArrayBuffer.isView(value)) continue;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) visit(value[i], i);
-    } else if (value instanceof Map) {
+    if (Array.isArray(value)) forEachElement(value, visit);
+    else if (value instanceof Map) {
       let i = 0;
       for (const [k, v] of value) {
         visit(k, ['k', i]);

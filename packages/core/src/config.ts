@@ -22,6 +22,7 @@ import {
   warnSkipped,
 } from './config-discovery.js';
 import { type DriverName, describe, type IsolaneConfig, validateConfig } from './config-fields.js';
+import { printable, readProperty } from './printable.js';
 
 export {
   CONFIG_FILES,
@@ -190,7 +191,7 @@ function parseJsonConfig(file: string): IsolaneConfig {
     // A UTF-8 byte order mark (as some Windows editors write) is not JSON; drop it.
     raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new TypeError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new TypeError(`${file}: not valid JSON (${printable(err)})`);
   }
   return validateConfig(raw, file);
 }
@@ -200,12 +201,12 @@ async function importConfig(file: string): Promise<IsolaneConfig> {
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = readProperty(err, 'code');
     const hint =
       code === 'ERR_UNKNOWN_FILE_EXTENSION'
         ? ' (a .ts config needs the process to run under tsx or Node >= 22.18; or use isolane.config.json)'
         : '';
-    throw new TypeError(`${file}: could not be loaded: ${(err as Error).message}${hint}`);
+    throw new TypeError(`${file}: could not be loaded: ${printable(err)}${hint}`);
   }
   return validateConfig(mod.default, file);
 }

@@ -2,6 +2,7 @@
  * Task failures as plain data. A failure crosses every isolation boundary (structured clone, JSON)
  * unchanged, so callers branch on `kind` instead of catching exceptions.
  */
+import { isErrorValue, printable, readProperty } from './printable.js';
 
 /** Why a task's slot failed. */
 export type FailureKind =
@@ -104,19 +105,31 @@ function defaultName(kind: FailureKind): string {
  * ```
  */
 export function toFailure(thrown: unknown, kind: FailureKind = 'threw', depth = 0): TaskFailure {
+  try {
+    return encodeThrown(thrown, kind, depth);
+  } catch {
+    // Inspecting it threw where no field read is guarded (a Proxy's ownKeys trap): still a failure.
+    return { kind, name: 'NonError', message: UNPRINTABLE_THROWN };
+  }
+}
+
+const UNPRINTABLE_THROWN = 'an unprintable value was thrown';
+
+function encodeThrown(thrown: unknown, kind: FailureKind, depth: number): TaskFailure {
   if (isTaskFailure(thrown)) return { ...thrown, kind };
-  if (thrown instanceof Error || isErrorLike(thrown)) {
-    const err = thrown as Error & { code?: unknown; cause?: unknown; errors?: unknown };
+  if (isErrorValue(thrown) || isErrorLike(thrown)) {
     const failure: TaskFailure = {
       kind,
-      name: safeString(errorName(err)) || 'Error',
-      message: safeString(err.message),
+      name: safeString(errorName(thrown as object)) || 'Error',
+      message: safeString(readProperty(thrown, 'message')),
     };
-    const code = err.code;
+    const code = readProperty(thrown, 'code');
     if (typeof code === 'string' || typeof code === 'number') failure.code = code;
-    if (typeof err.stack === 'string') failure.stack = err.stack;
-    if ('cause' in err && err.cause !== undefined && depth < MAX_CAUSE_DEPTH) {
-      failure.cause = toFailure(err.cause, kind, depth + 1);
+    const stack = readProperty(thrown, 'stack');
+    if (typeof stack === 'string') failure.stack = stack;
+    if (depth < MAX_CAUSE_DEPTH && hasCause(thrown as object)) {
+      const cause = readProperty(thrown, 'cause');
+      if (cause !== undefined) failure.cause = toFailure(cause, kind, depth + 1);
     }
     return failure;
   }
@@ -134,13 +147,14 @@ export function toFailure(thrown: unknown, kind: FailureKind = 'threw', depth = 
  */
 export function isTaskFailure(value: unknown): value is TaskFailure {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
+  // Never throws: a Proxy or a throwing getter is simply not a failure.
+  const kind = readProperty(value, 'kind');
   return (
-    typeof v.kind === 'string' &&
-    (FAILURE_KINDS as readonly string[]).includes(v.kind) &&
-    typeof v.name === 'string' &&
-    typeof v.message === 'string' &&
-    !(value instanceof Error)
+    typeof kind === 'string' &&
+    (FAILURE_KINDS as readonly string[]).includes(kind) &&
+    typeof readProperty(value, 'name') === 'string' &&
+    typeof readProperty(value, 'message') === 'string' &&
+    !isErrorValue(value)
   );
 }
 
@@ -171,24 +185,29 @@ function isErrorLike(value: unknown): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as { message?: unknown }).message === 'string' &&
-    typeof (value as { stack?: unknown }).stack === 'string'
+    typeof readProperty(value, 'message') === 'string' &&
+    typeof readProperty(value, 'stack') === 'string'
   );
 }
 
-function errorName(err: Error): unknown {
+function errorName(err: object): unknown {
   // A subclass that never set `name` still reports its class name.
-  if (err.name && err.name !== 'Error') return err.name;
-  const ctor = (err as { constructor?: { name?: unknown } }).constructor;
-  return typeof ctor?.name === 'string' && ctor.name ? ctor.name : err.name;
+  const name = readProperty(err, 'name');
+  if (name && name !== 'Error') return name;
+  const ctorName = readProperty(readProperty(err, 'constructor'), 'name');
+  return typeof ctorName === 'string' && ctorName ? ctorName : name;
+}
+
+function hasCause(err: object): boolean {
+  try {
+    return 'cause' in err;
+  } catch {
+    return false;
+  }
 }
 
 function safeString(value: unknown): string {
-  try {
-    return typeof value === 'string' ? value : String(value ?? '');
-  } catch {
-    return '';
-  }
+  return value === undefined || value === null ? '' : printable(value, '');
 }
 
 function describeNonError(thrown: unknown): string {
@@ -199,9 +218,13 @@ function describeNonError(thrown: unknown): string {
     try {
       return `non-Error thrown: ${JSON.stringify(thrown)}`;
     } catch {
-      return `non-Error thrown: ${Object.prototype.toString.call(thrown)}`;
+      try {
+        return `non-Error thrown: ${Object.prototype.toString.call(thrown)}`;
+      } catch {
+        return UNPRINTABLE_THROWN;
+      }
     }
   }
   if (typeof thrown === 'bigint') return `${thrown}n was thrown`;
-  return `${String(thrown)} was thrown`;
+  return `${printable(thrown, '<unprintable value>')} was thrown`;
 }

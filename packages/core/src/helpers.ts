@@ -4,6 +4,7 @@
  * failures reported to a handler, never lost).
  */
 import { failureToError, type TaskFailure } from './failure.js';
+import { textOf } from './printable.js';
 import type { Result } from './result.js';
 import { reportStray } from './stray-routing.js';
 import { type AnyTask, WaitGroup, type WaitGroupOptions } from './wait-group.js';
@@ -164,7 +165,7 @@ export function defer<A extends unknown[], R>(task: (...args: A) => R, ...args: 
       ([result]) => {
         if (result && !result.ok) report(result.error);
       },
-      (err: unknown) => report({ kind: 'bootstrap', name: 'Error', message: String(err) }),
+      (err: unknown) => report({ kind: 'bootstrap', name: 'Error', message: textOf(err) }),
     )
     .finally(() => {
       inFlight.delete(done);

@@ -7,8 +7,11 @@
  * structured clone, and the cooperative driver must behave like them, so a value passes only when all
  * of them would give the task the same thing.
  */
+import { isProxy } from 'node:util/types';
+import { forEachElement } from './array-elements.js';
 import { BINARY_CLASS_NAMES } from './builtin-names.js';
 import { CaptureError, type CaptureProblem } from './errors.js';
+import { printable } from './printable.js';
 import { mapGet, objectGetPrototypeOf, objectKeys, setAdd, setHas } from './runtime/intrinsics.js';
 import { isTransfer } from './transfer.js';
 
@@ -50,6 +53,7 @@ const fnToString = Function.prototype.toString;
 const FUNCTION_HINT =
   'functions cannot cross an isolation boundary: pass data, or reference a module task (defineTask) and call it inside the task';
 const SYMBOL_HINT = 'symbols cannot be cloned: pass a string instead (e.g. the symbol description)';
+const PROXY_HINT = 'a Proxy cannot be cloned: pass the plain data it stands for';
 const SYMBOL_KEY_HINT =
   'symbol-keyed properties are dropped silently by structured clone: use a string key, or pass the value separately';
 
@@ -107,10 +111,7 @@ export function findUnportable(value: unknown, path: string, found?: PortableFin
       walk.expand(next, nextPath);
     } catch (err) {
       // A throwing getter or proxy trap: clone would throw too.
-      walk.report(
-        nextPath,
-        `reading it threw (${err instanceof Error ? err.message : String(err)}): pass plain data`,
-      );
+      walk.report(nextPath, `reading it threw (${printable(err, 'an unprintable value')}): pass plain data`);
     }
   }
   return problems;
@@ -151,6 +152,11 @@ class Walk {
   }
 
   expand(value: object, path: string): void {
+    if (isProxy(value)) {
+      // Clone rejects every Proxy; its traps are not run (one may throw, or claim a huge length).
+      this.report(path, PROXY_HINT);
+      return;
+    }
     const proto: unknown = objectGetPrototypeOf(value);
     const kind =
       proto === null ? 'plain' : (mapGet(KIND_BY_PROTOTYPE, proto as object) ?? foreignKind(proto as object));
@@ -173,14 +179,12 @@ class Walk {
         }
         return;
       }
-      case 'array': {
-        const array = value as unknown[];
-        for (let i = 0; i < array.length; i++) {
-          const child = array[i];
+      case 'array':
+        // O(elements present), like clone: a sparse array's holes are not read one by one.
+        forEachElement(value as unknown[], (child, i) => {
           if (isComposite(child)) this.visit(child, `${path}[${i}]`);
-        }
+        });
         return;
-      }
       case 'map': {
         let i = 0;
         for (const [key, child] of value as Map<unknown, unknown>) {

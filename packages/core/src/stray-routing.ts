@@ -3,6 +3,7 @@
  * the group's `onError` handler, else stderr. Never blamed on another slot, never lost silently.
  */
 import type { TaskFailure } from './failure.js';
+import { textOf } from './printable.js';
 
 /** Receives a failure whose slot already has its result, with that slot's index. */
 export type StrayHandler = (failure: TaskFailure, slot: number) => void;
@@ -22,7 +23,7 @@ export function reportStray(handler: StrayHandler | undefined, failure: TaskFail
       handler(failure, slot);
       return;
     } catch (err) {
-      process.stderr.write(`isolane: the onError handler threw: ${String(err)}\n`);
+      process.stderr.write(`isolane: the onError handler threw: ${textOf(err)}\n`);
     }
   }
   process.stderr.write(

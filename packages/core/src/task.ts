@@ -2,6 +2,7 @@
  * Task descriptions that every driver understands: module tasks (a named export of a module, fully typed)
  * and inline functions (source text, checked for captures at `go()` time).
  */
+import { textOf } from './printable.js';
 
 /** What a worker needs to find a task. Plain data: it is sent to workers as is. */
 export type TaskSpec =
@@ -36,7 +37,9 @@ export function defineTask<A extends unknown[], R>(
     throw new TypeError(`defineTask: "fn" must be a function, got ${typeof fn}`);
   }
   if (typeof exportName !== 'string' || !isIdentifier(exportName)) {
-    throw new TypeError(`defineTask: "exportName" must be the name of the export, got ${String(exportName)}`);
+    throw new TypeError(
+      `defineTask: "exportName" must be the name of the export, got ${textOf(exportName, '<unprintable>')}`,
+    );
   }
   const module = taskModuleUrl(moduleUrl);
   const declared = (fn as unknown as Record<symbol, TaskSpec | undefined>)[TASK_BRAND];

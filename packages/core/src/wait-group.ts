@@ -3,7 +3,7 @@
  * one result per slot, in `go()` order, and never rejects for task failures.
  */
 
-import { snapshotArgs } from './argument-snapshot.js';
+import { checkArgs, snapshotArgs } from './argument-snapshot.js';
 import { unwrapBufferResult } from './buffer-codec.js';
 import { busyGroups } from './busy-groups.js';
 import { inlineTaskSpec } from './capture/inline-task.js';
@@ -12,6 +12,7 @@ import { SpawnError } from './errors.js';
 import { makeFailure, type TaskFailure, toFailure } from './failure.js';
 import { GroupSettings } from './group-settings.js';
 import { assertModuleExists } from './module-url.js';
+import { isErrorValue, printable } from './printable.js';
 import type { Result } from './result.js';
 import { reportStray } from './stray-routing.js';
 import { moduleTaskSpec, type TaskSpec } from './task.js';
@@ -35,6 +36,20 @@ const specCache = new WeakMap<Function, TaskSpec>();
 // driver-facing sink stays out of WaitGroup's public surface.
 let settleSlot: (group: WaitGroup, index: number, result: Result<unknown>) => void;
 let straySlot: (group: WaitGroup, index: number, failure: TaskFailure) => void;
+
+/**
+ * The failure of a group aborted with `reason`, whatever the reason is: a string or an Error's message
+ * as the message (an Error is also kept as the cause); anything else as text, or
+ * `the group was aborted: <unprintable reason>` when it has none (a throwing `toString`, a Proxy).
+ */
+function abortFailure(reason: unknown): TaskFailure {
+  if (reason === undefined) return makeFailure('aborted', 'the group was aborted', { name: 'AbortError' });
+  const message = printable(reason, UNPRINTABLE_REASON);
+  if (!isErrorValue(reason)) return makeFailure('aborted', message, { name: 'AbortError' });
+  return makeFailure('aborted', message, { name: 'AbortError', cause: toFailure(reason, 'aborted') });
+}
+
+const UNPRINTABLE_REASON = 'the group was aborted: <unprintable reason>';
 
 /** The sink a driver reports one job's outcome to. */
 class Slot implements JobSink {
@@ -143,15 +158,15 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     const signal = this.#settings.signal;
     if (signal?.aborted && !this.#aborted) this.abort(signal.reason);
     const spec = this.#specOf(task);
-    const { args: sendArgs, transfer } = snapshotArgs(args);
-    const index = this.#results.length;
-    this.#results.push(undefined);
-    this.#slots.push(undefined);
-    if (this.#outstanding++ === 0) this.#busy(true);
     if (this.#aborted) {
+      // No task will receive the arguments: check them, but leave transferred buffers attached.
+      checkArgs(args);
+      const index = this.#open();
       this.#settle(index, { ok: false, error: this.#aborted, ms: 0 });
       return index;
     }
+    const { args: sendArgs, transfer } = snapshotArgs(args);
+    const index = this.#open();
     const timeout = this.#settings.timeout;
     const job: Job = transfer
       ? { task: spec, args: sendArgs, transfer, ...(timeout ? { timeout } : {}) }
@@ -163,6 +178,15 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       this.#queued ??= [];
       this.#queued.push({ index, job });
     } else this.#settle(index, { ok: false, error: toFailure(this.#driverError, 'bootstrap'), ms: 0 });
+    return index;
+  }
+
+  /** Takes the next slot index (an open slot: the group is busy until it settles). */
+  #open(): number {
+    const index = this.#results.length;
+    this.#results.push(undefined);
+    this.#slots.push(undefined);
+    if (this.#outstanding++ === 0) this.#busy(true);
     return index;
   }
 
@@ -278,26 +302,28 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
    */
   abort(reason?: unknown): void {
     if (this.#aborted) return;
-    const message =
-      reason === undefined
-        ? 'the group was aborted'
-        : typeof reason === 'string'
-          ? reason
-          : reason instanceof Error
-            ? reason.message || reason.name
-            : String(reason);
-    const failure = makeFailure('aborted', message, {
-      name: 'AbortError',
-      ...(reason instanceof Error ? { cause: toFailure(reason, 'aborted') } : {}),
-    });
+    const failure = abortFailure(reason);
     this.#aborted = failure;
+    this.#queued = undefined;
+    // Every open slot settles first; then the work stops, newest first: a driver's FIFO holds this
+    // group's waiting jobs behind its running ones, so the waiting ones are dropped before a running
+    // one frees its place (else each freed place would start the next doomed job).
+    const running: Slot[] = [];
     for (let i = 0; i < this.#results.length; i++) {
       if (this.#results[i] !== undefined) continue;
       const slot = this.#slots[i];
       this.#settle(i, { ok: false, error: failure, ms: 0 });
-      slot?.handle?.abort(failure);
+      if (slot?.handle) running.push(slot);
     }
-    this.#queued = undefined;
+    for (let i = running.length - 1; i >= 0; i--) {
+      const slot = running[i]!;
+      try {
+        slot.handle!.abort(failure);
+      } catch (err) {
+        // The slot has its result; a driver that fails to stop the work must not stop the others'.
+        reportStray(this.#settings.onError, toFailure(err, 'crashed'), slot.index);
+      }
+    }
   }
 
   /** Aborts what is unfinished and releases the group. Shared drivers stay warm for other groups. */

@@ -86,3 +86,13 @@ describe('arguments and results', () => {
     expect(unwrapBufferResult(plain)).toBe(plain);
   });
 });
+
+describe('bufferPaths: sparse arrays', () => {
+  it('finds a Buffer at the end of a 2^32-1-long sparse array without reading every hole', () => {
+    const a: unknown[] = [];
+    a.length = 2 ** 32 - 1;
+    a[2 ** 32 - 2] = Buffer.from('hi');
+    // A walk to `length` takes minutes; the test's time limit bounds it.
+    expect(bufferPaths([a])).toEqual([[0, 2 ** 32 - 2]]);
+  });
+});

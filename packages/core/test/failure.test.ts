@@ -89,3 +89,40 @@ describe('isTaskFailure / failureToError / makeFailure', () => {
     expect(makeFailure('unserializable', 'm').name).toBe('DataCloneError');
   });
 });
+
+describe('toFailure and isTaskFailure never throw', () => {
+  it('encode a thrown value whose inspection throws', () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const throwing = new Proxy(
+      {},
+      new Proxy(
+        {},
+        {
+          get: () => () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    );
+    const badGetters = new Error('kept');
+    for (const key of ['stack', 'name', 'code', 'cause']) {
+      Object.defineProperty(badGetters, key, {
+        get() {
+          throw new Error(key);
+        },
+      });
+    }
+    const badToString = Object.assign(() => 1, {
+      toString() {
+        throw new Error('fn');
+      },
+    });
+    for (const thrown of [revocable.proxy, throwing, Object.create(null), badToString]) {
+      expect(() => toFailure(thrown)).not.toThrow();
+      expect(toFailure(thrown)).toMatchObject({ kind: 'threw', name: 'NonError' });
+      expect(isTaskFailure(thrown)).toBe(false);
+    }
+    expect(toFailure(badGetters)).toMatchObject({ kind: 'threw', name: 'Error', message: 'kept' });
+  });
+});

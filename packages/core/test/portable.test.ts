@@ -344,3 +344,33 @@ describe('assertPortableArgs', () => {
     expect(err.message).toMatch(/^an argument cannot cross/);
   });
 });
+
+describe('findUnportable: sparse arrays and proxies cost what clone costs', () => {
+  it('finds the one element of a 2^32-1-long sparse array without reading every hole', () => {
+    const a: unknown[] = [];
+    a.length = 2 ** 32 - 1;
+    a[2 ** 32 - 2] = () => 1;
+    // A walk to `length` takes minutes; the test's time limit bounds it.
+    expect(findUnportable(a, 'args[0]').map((p) => p.what)).toEqual([`args[0][${2 ** 32 - 2}]`]);
+    const b: unknown[] = [];
+    b[2 ** 26] = { ok: true };
+    expect(() => assertPortableArgs([b])).not.toThrow();
+  });
+
+  it('reports a Proxy as not clonable without running its traps', () => {
+    let trapped = 0;
+    const proxy = new Proxy([], {
+      get(target, key) {
+        trapped++;
+        return key === 'length' ? 2 ** 32 - 1 : Reflect.get(target, key);
+      },
+      getPrototypeOf() {
+        trapped++;
+        return Array.prototype;
+      },
+    });
+    expect(findUnportable({ proxy }, 'args[0]')).toMatchObject([{ what: 'args[0].proxy', hint: /Proxy/ }]);
+    expect(trapped).toBe(0);
+    expect(() => structuredClone(proxy)).toThrow();
+  });
+});

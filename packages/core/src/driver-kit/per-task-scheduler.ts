@@ -118,6 +118,9 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
   #fillSoon = false;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Inside a job handle's abort (its runner's release defers the launch of the next job). */
+  #aborting = 0;
+  #launchPending = false;
 
   constructor(options: PerTaskSchedulerOptions<R>) {
     this.#options = options;
@@ -143,8 +146,15 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
     const handle: PerTaskJobHandle = {
       id: tracked.id,
       abort: (failure: TaskFailure) => {
-        if (tracked.runner) tracked.runner.abort(failure);
-        else if (this.#queue.remove(tracked.ticket, tracked)) this.#fail(tracked, failure);
+        if (tracked.runner) {
+          // The place it frees is handed on only after the caller's other aborts (see release()).
+          this.#aborting++;
+          try {
+            tracked.runner.abort(failure);
+          } finally {
+            this.#aborting--;
+          }
+        } else if (this.#queue.remove(tracked.ticket, tracked)) this.#fail(tracked, failure);
       },
     };
     if (this.#closed) this.#fail(tracked, closedFailure(this.#options.driver));
@@ -162,13 +172,34 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
     return this.#closing;
   }
 
-  /** A running job's outcome is known: its place goes to the next waiting job. */
+  /**
+   * A running job's outcome is known: its place goes to the next waiting job — at once, or, when the
+   * job was aborted, once the code that aborted it is done (a microtask later). A group aborting all
+   * its jobs, or shutdown() aborting every group, drops the waiting ones first; were the place handed
+   * on at once, each running job stopped would start the next waiting job only for it to be stopped
+   * too (a thread or process started per job, one after another).
+   */
   release(): void {
     this.#queue.finish();
-    if (!this.#closed)
-      for (let next = this.#queue.next(); next; next = this.#queue.next()) this.#launch(next);
+    if (this.#aborting > 0) this.#launchSoon();
+    else this.#launchWaiting();
     // After the caller had its result (sink callbacks resolve promises: let them run first).
     if (this.#options.refillDelayMs !== undefined) this.#scheduleFill(true);
+  }
+
+  /** Launches waiting jobs while there are places (none once closed). */
+  #launchWaiting(): void {
+    if (!this.#closed)
+      for (let next = this.#queue.next(); next; next = this.#queue.next()) this.#launch(next);
+  }
+
+  #launchSoon(): void {
+    if (this.#launchPending) return;
+    this.#launchPending = true;
+    queueMicrotask(() => {
+      this.#launchPending = false;
+      this.#launchWaiting();
+    });
   }
 
   /** A runner is gone. It is not replaced here: a bootstrap that kills every runner would respawn forever. */
