@@ -1,10 +1,11 @@
 /**
  * The pool driver's options and their eager validation: a bad value is a TypeError/RangeError naming the
  * option, at construction, never a surprise in a worker later. The options every driver shares
- * (`concurrency`, `bootstrap`, `memoryLimitMb`) are checked by driver-kit's checkers, the ones
+ * (`concurrency`, `bootstrap`, `bootstrapTimeout`, `memoryLimitMb`) are checked by driver-kit's checkers, the ones
  * `WaitGroup` uses, so a value the group accepts the pool accepts too, and the reverse.
  */
 import {
+  checkBootstrapTimeout,
   checkConcurrency,
   checkMemoryLimit,
   checkMemoryMb,
@@ -12,6 +13,7 @@ import {
   checkNumberInRange,
   checkTimerMs,
   checkWorkerEnv,
+  DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   type DriverSettings,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
@@ -41,6 +43,13 @@ export interface PoolRecycleOptions extends PoolProcessOptions {
    */
   readonly idleTimeout?: number | undefined;
   /**
+   * How long code a task left behind (a timer that spins, a long synchronous callback) may keep a
+   * worker from starting the next job it was sent. Past it the worker is retired (terminated, no task
+   * blamed, a process warning says so) and the jobs it had not started run on another worker, once.
+   * Like the `lingerMs` of the thread and fork drivers. Default 1000; `Infinity`: never.
+   */
+  readonly lingerMs?: number | undefined;
+  /**
    * Each worker's `process.env`: `'inherit'` (default, a copy of the parent's whole environment,
    * secrets included), an allow-list of variable names (copied from the parent when each worker
    * starts), or an object that is the whole environment. Applied per worker (Worker's `env` option).
@@ -62,6 +71,12 @@ export interface PoolDriverOptions extends PoolRecycleOptions {
   /** Module (URL, `file:` href or absolute path) loaded once per worker before its first task. */
   readonly bootstrap?: string | URL | undefined;
   /**
+   * How long (ms) a new worker may take to load its bootstrap (and the task modules it preloads);
+   * past it the worker is terminated and, while no other worker is ready, the waiting tasks fail with
+   * kind `bootstrap`. `Infinity`: no deadline. Default 30000.
+   */
+  readonly bootstrapTimeout?: number | undefined;
+  /**
    * Per-worker V8 old-generation limit in MiB (a thread's `resourceLimits`, a process's
    * `--max-old-space-size`); exceeding it fails the task as `oom`.
    */
@@ -72,15 +87,42 @@ export interface PoolDriverOptions extends PoolRecycleOptions {
 export interface ResolvedPoolOptions extends ResolvedProcessOptions {
   readonly concurrency: number;
   readonly bootstrap: string | undefined;
+  /** Milliseconds (Infinity: none). */
+  readonly bootstrapTimeout: number;
   readonly memoryLimitMb: number | undefined;
   readonly maxTasksPerWorker: number;
   readonly maxHeapMb: number;
   readonly idleTimeout: number;
+  /** Milliseconds (Infinity: never). */
+  readonly lingerMs: number;
   readonly env: WorkerEnv;
 }
 
-const RECYCLE_KEYS = ['maxTasksPerWorker', 'maxHeapMb', 'idleTimeout', 'env', ...PROCESS_KEYS] as const;
-const OPTION_KEYS = new Set<string>(['concurrency', 'bootstrap', 'memoryLimitMb', ...RECYCLE_KEYS]);
+/**
+ * Default `lingerMs` of a pool worker: as long as a thread or fork worker may linger after its task.
+ *
+ * @example
+ * ```ts
+ * new PoolDriver({ lingerMs: DEFAULT_POOL_LINGER_MS * 5 });
+ * ```
+ */
+export const DEFAULT_POOL_LINGER_MS = 1000;
+
+const RECYCLE_KEYS = [
+  'maxTasksPerWorker',
+  'maxHeapMb',
+  'idleTimeout',
+  'lingerMs',
+  'env',
+  ...PROCESS_KEYS,
+] as const;
+const OPTION_KEYS = new Set<string>([
+  'concurrency',
+  'bootstrap',
+  'bootstrapTimeout',
+  'memoryLimitMb',
+  ...RECYCLE_KEYS,
+]);
 
 /**
  * Validates the options of a `PoolDriver` and fills in the defaults.
@@ -115,6 +157,10 @@ export function resolvePoolOptions(
         ? defaultConcurrency
         : checkConcurrency(o.concurrency, 'options.concurrency'),
     bootstrap: o.bootstrap === undefined ? undefined : checkModuleHref(o.bootstrap, 'options.bootstrap'),
+    bootstrapTimeout:
+      o.bootstrapTimeout === undefined
+        ? DEFAULT_BOOTSTRAP_TIMEOUT_MS
+        : checkBootstrapTimeout(o.bootstrapTimeout, 'options.bootstrapTimeout'),
     memoryLimitMb:
       o.memoryLimitMb === undefined ? undefined : checkMemoryLimit(o.memoryLimitMb, 'options.memoryLimitMb'),
     maxTasksPerWorker:
@@ -130,6 +176,10 @@ export function resolvePoolOptions(
       o.idleTimeout === undefined
         ? Number.POSITIVE_INFINITY
         : checkTimerMs(o.idleTimeout, 'options.idleTimeout', { min: 1, infinity: true }),
+    lingerMs:
+      o.lingerMs === undefined
+        ? DEFAULT_POOL_LINGER_MS
+        : checkTimerMs(o.lingerMs, 'options.lingerMs', { min: 1, integer: true, infinity: true }),
     env: o.env === undefined ? 'inherit' : checkWorkerEnv(o.env, 'options.env'),
   };
 }
@@ -158,5 +208,6 @@ export function poolOptionsFromSettings(settings: DriverSettings): PoolDriverOpt
     concurrency: settings.concurrency,
     bootstrap: settings.bootstrap,
     memoryLimitMb: settings.memoryLimitMb,
+    ...(settings.bootstrapTimeout !== undefined ? { bootstrapTimeout: settings.bootstrapTimeout } : {}),
   };
 }

@@ -13,6 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import {
+  bootstrapTimeoutFailure,
   closedFailure,
   type Driver,
   type DriverSettings,
@@ -257,7 +258,11 @@ export class PoolDriver implements Driver {
 
   #spawn(keepAlive: boolean): void {
     const start = { keepAlive, preload: this.#specs.recentModules() };
-    this.#workers.push(spawnWorker(this.#options, start, this.#grants, this.#events));
+    const w = spawnWorker(this.#options, start, this.#grants, this.#events);
+    w.jobsBefore = this.#nextId;
+    w.watchBoot(this.#options.bootstrapTimeout);
+    w.watchStarts(this.#options.lingerMs);
+    this.#workers.push(w);
   }
 
   /** Sends up to `max` queued jobs to `w` in one message; returns how many went. */
@@ -333,7 +338,22 @@ export class PoolDriver implements Driver {
     const index = this.#workers.indexOf(w);
     if (index >= 0) this.#workers.splice(index, 1);
     const retry = reconcileDeath(w, code, this.#options.memoryLimitMb, this.#lateErrors);
-    if (!w.ready && !w.dying && !this.#closed) {
+    if (!w.ready && w.bootTimedOut && !this.#closed) {
+      this.#startFailures++;
+      // Its bootstrap did not load in time. While no worker is ready to serve, the jobs that were
+      // waiting when it started — they waited for it all that time — fail now; those that came later
+      // wait for a new worker (tried below), so each job waits for at least one whole deadline.
+      if (!this.#workers.some((other) => other.ready && !other.dead && !other.dying)) {
+        const { bootstrap, bootstrapTimeout } = this.#options;
+        const failure = bootstrapTimeoutFailure(bootstrap, bootstrapTimeout);
+        const later: PoolJob[] = [];
+        for (const j of this.#queue.drain()) {
+          if (j.id < w.jobsBefore) j.fail(failure, 0);
+          else later.push(j);
+        }
+        this.#queue.unshiftAll(later);
+      }
+    } else if (!w.ready && !w.dying && !this.#closed) {
       this.#startFailures++;
       // A worker died before its bootstrap loaded. If no worker can serve, the waiting jobs fail.
       if (!this.#workers.some((other) => !other.dead && !other.dying)) {

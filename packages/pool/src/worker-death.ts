@@ -21,6 +21,13 @@ import { JOB_DONE, type PoolJob } from './pool-job.js';
 import type { ExitNote, WorkerState } from './worker-state.js';
 
 /**
+ * Why a task fails whose worker was stopped as stalled (it had not started the task in time: code an
+ * earlier task left behind held it) when the task did start in the instant before the stop.
+ */
+const STALLED_RACE =
+  'it was stopped because code an earlier task left behind kept it from starting this task within lingerMs, and the task started just as it was stopped';
+
+/**
  * Settles what the dead worker `w` held and routes the late error its death may be; returns the jobs
  * that never started, to be queued again in order.
  *
@@ -54,7 +61,11 @@ export function reconcileDeath(
     } else {
       blamed = j.id;
       j.fail(
-        w.overdue === j ? timeoutFailure(j.timeout) : deathFailure(w, j, code, note, memoryLimitMb),
+        w.overdue === j
+          ? timeoutFailure(j.timeout)
+          : w.stalled && w.killTarget === j
+            ? crashedFailure({ ...details(w, code), reason: STALLED_RACE })
+            : deathFailure(w, j, code, note, memoryLimitMb),
         headMs,
       );
     }

@@ -3,7 +3,8 @@
  * runs them), its life (starting, ready, retiring, dying, dead) and the deadline of the job it runs —
  * a timeout, or the grace an aborted job gets to be skipped. The driver decides *which* worker gets a
  * job and when one is retired; this class keeps the worker's own books and stops it when its running
- * job must end. The transport — a worker thread and its port (`PoolWorker`), or a child process and its
+ * job must end — and two bounds of its own: a bootstrap that must load in time, and code a task left
+ * behind that must not keep it from starting its next job for long. The transport — a worker thread and its port (`PoolWorker`), or a child process and its
  * IPC channel (`ProcessWorker`) — is what the subclasses add: how a message goes out, how the next one
  * already received is read synchronously, how many jobs the worker has started, and how it is kept
  * alive, released and stopped.
@@ -21,6 +22,7 @@ import {
 import type { FromWorker, ToWorker } from './messages.js';
 import { JOB_DONE, type PoolJob } from './pool-job.js';
 import { TO_WORKER_CANCEL } from './protocol.js';
+import { StartWatch } from './start-watch.js';
 
 /** How long an aborted job may stay at the head of a worker before the worker is stopped. */
 const ABORT_GRACE_MS = 50;
@@ -91,6 +93,12 @@ export abstract class WorkerState {
   #exitNote: ExitNote | undefined = undefined;
   #error: Error | undefined = undefined;
   #lastId = -1;
+  /** The `lingerMs` bound on starting the head job (none until `watchStarts`). */
+  #startWatch: StartWatch | undefined = undefined;
+  #bootTimer: NodeJS.Timeout | undefined = undefined;
+  #bootTimedOut = false;
+  /** The jobs queued before it started have lower ids than this (set by the pool). */
+  jobsBefore = 0;
   /** Someone waits for it to stop: it stays ref'd until it has exited (see `stop()`). */
   protected held = false;
   /** The `ISOLANE_TREE` marker every process its tasks start carries: they end with it. */
@@ -158,6 +166,17 @@ export abstract class WorkerState {
   protected set error(err: Error) {
     this.#error = err;
   }
+  /**
+   * It was stopped because it did not start the job it was sent within `lingerMs` (code a task left
+   * behind kept it busy): the jobs it had not started run elsewhere; nobody is blamed.
+   */
+  get stalled(): boolean {
+    return this.#startWatch?.stalled === true;
+  }
+  /** It was stopped because its bootstrap did not load within `bootstrapTimeout`. */
+  get bootTimedOut(): boolean {
+    return this.#bootTimedOut;
+  }
   /** Id of the last job it answered, to route errors raised outside any task. */
   get lastId(): number {
     return this.#lastId;
@@ -199,6 +218,42 @@ export abstract class WorkerState {
   /** Its bootstrap and preloads have loaded and the task path is warm: jobs may be sent. */
   markReady(): void {
     this.#ready = true;
+    this.#clearBootTimer();
+  }
+
+  /**
+   * Its bootstrap (and preloads) must have loaded within `ms` (Infinity: no deadline), else it is
+   * stopped and `bootTimedOut` says why. The timer never keeps the process alive (the worker does,
+   * while work waits for it).
+   */
+  watchBoot(ms: number): void {
+    if (!Number.isFinite(ms) || this.#ready) return;
+    this.#bootTimer = setTimeout(() => {
+      this.#bootTimer = undefined;
+      if (this.#ready || this.#dying || this.#dead) return;
+      this.#bootTimedOut = true;
+      this.terminate();
+    }, ms);
+    this.#bootTimer.unref();
+  }
+
+  /**
+   * Each job it is sent must start within `ms` of becoming its head (the previous job answered, or it
+   * was sent to an idle worker); Infinity: no bound. A worker that does not is stuck in code a task
+   * left behind: it is stopped and the jobs it had not started go back to the pool.
+   */
+  watchStarts(ms: number): void {
+    this.#startWatch = new StartWatch(ms, this);
+  }
+
+  /** The job it runs or runs next. */
+  head(): PoolJob | undefined {
+    return this.#inflight.peek();
+  }
+
+  /** When its head became its head (performance.now()). */
+  headSince(): number {
+    return this.#headSince;
   }
 
   /** `process.exit(code)` was called in it by job `id` (-1: outside any task); it dies next. */
@@ -322,6 +377,8 @@ export abstract class WorkerState {
    */
   terminate(): void {
     this.#clearTimer();
+    this.#clearBootTimer();
+    this.#startWatch?.stop();
     // What its tasks started goes with it; also what unblocks a task stuck in execSync.
     if (!this.#dying) endProcessTree(this.tree);
     this.#dying = true;
@@ -337,6 +394,7 @@ export abstract class WorkerState {
   /** `j` is now the job it runs: its timeout starts counting. */
   #headChanged(j: PoolJob, now: number): void {
     this.#headSince = now;
+    this.#startWatch?.headChanged();
     let deadline = 0;
     if (j.state === JOB_DONE)
       deadline = now + ABORT_GRACE_MS; // aborted before the worker could skip it
@@ -357,6 +415,13 @@ export abstract class WorkerState {
     this.#timerAt = at;
     this.#timer = setTimeout(this.#onDeadline, Math.max(1, Math.ceil(at - now)));
     this.#timer.unref();
+  }
+
+  #clearBootTimer(): void {
+    if (this.#bootTimer !== undefined) {
+      clearTimeout(this.#bootTimer);
+      this.#bootTimer = undefined;
+    }
   }
 
   #clearTimer(): void {
