@@ -1,7 +1,8 @@
 /**
  * The `env` option's suite, run by every out-of-process driver: a secret set in the parent is visible to
  * a task only when the option lets it through ('inherit', the default); an allow-list passes only the
- * listed names (read from the parent when a worker starts), an object is the whole environment. Also
+ * listed names (read from the parent when a worker starts), an object is the whole environment — plus,
+ * whatever the option, isolane's `ISOLANE_TREE` marker of the worker's process tree. Also
  * reached through the WaitGroup's `driverOptions` and a config file's `drivers.<name>.env`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,11 +25,16 @@ export interface EnvSuiteOptions {
 const SECRET = `ISOLANE_TEST_SECRET_${process.pid}`;
 const VISIBLE = 'ISOLANE_TEST_VISIBLE';
 
-/** What the task sees: the two variables, and every name in its environment. */
+/**
+ * What the task sees: the two variables, and every name in its environment but isolane's own
+ * `ISOLANE_TREE` (the marker of the worker's process tree, always there: driver-kit's process-tree).
+ */
 const readEnv = (secret: string, visible: string) => ({
   secret: process.env[secret] ?? null,
   visible: process.env[visible] ?? null,
-  names: Object.keys(process.env).sort(),
+  names: Object.keys(process.env)
+    .filter((n) => n !== 'ISOLANE_TREE')
+    .sort(),
 });
 type Seen = ReturnType<typeof readEnv>;
 
@@ -43,6 +49,20 @@ async function withDriver(driver: Driver): Promise<Seen> {
   const wg = new WaitGroup({ driver, timeout: 30_000 });
   try {
     return await seen(wg);
+  } finally {
+    await wg.close();
+    await driver.close();
+  }
+}
+
+/** Runs one inline task on `driver` (then closes both) and returns its value. */
+async function withDriverTask(driver: Driver, task: () => unknown): Promise<unknown> {
+  const wg = new WaitGroup({ driver, timeout: 30_000 });
+  try {
+    wg.go(task);
+    const [r] = await wg.wait();
+    if (!r?.ok) throw new Error(`task failed: ${JSON.stringify(r)}`);
+    return r.value;
   } finally {
     await wg.close();
     await driver.close();
@@ -99,6 +119,15 @@ export function runEnvSuite(options: EnvSuiteOptions): void {
     it('an object is the whole environment', async () => {
       const got = await withDriver(create({ [VISIBLE]: 'given', OTHER: '1' }));
       expect(got).toEqual({ secret: null, visible: 'given', names: ['OTHER', VISIBLE].sort() });
+    });
+
+    it('whatever the option, the worker carries its process-tree marker', async () => {
+      const treeOf = (driver: Driver) =>
+        withDriverTask(driver, () => process.env.ISOLANE_TREE ?? null) as Promise<string | null>;
+      const marker = /^\d+\.[0-9a-f]+\.\d+$/;
+      expect((await treeOf(create()))?.split(',').at(-1)).toMatch(marker);
+      expect((await treeOf(create([VISIBLE])))?.split(',').at(-1)).toMatch(marker);
+      expect((await treeOf(create({ OTHER: '1' })))?.split(',').at(-1)).toMatch(marker);
     });
 
     it('through the WaitGroup: driverOptions.env', async () => {
