@@ -251,6 +251,15 @@ export class ProcessWorker extends WorkerState {
     this.#corrupt = true;
     this.#packet = NO_PACKET;
     this.#at = 0;
+    if (!this.ready) {
+      // Its bootstrap (or a preload) wrote there: a start failure, as a bootstrap that throws (the pool
+      // does not respawn forever; the waiting tasks fail as 'bootstrap' if no worker can start).
+      this.error = new Error(
+        `the channel to the worker process was corrupted before it was ready: ${detail}`,
+      );
+      this.kill();
+      return;
+    }
     const failure = channelCorruptedFailure({ worker: 'worker process', detail });
     const head = this.inflight.peek();
     if (head !== undefined && head.seq <= this.startedCount()) {

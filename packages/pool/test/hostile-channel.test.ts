@@ -61,6 +61,24 @@ describe('pool driver, process runtime: the answer pipe under attack', () => {
     expect(hit).toMatchObject({ ok: false, error: { kind: 'crashed' } });
   }, 60_000);
 
+  it('a bootstrap that corrupts the channel is a start failure (bootstrap), not an endless respawn', async () => {
+    const booted = new PoolDriver({
+      runtime: 'process',
+      concurrency: 1,
+      stdio: 'ignore',
+      bootstrap: new URL('./fixtures/boot-garbage.js', import.meta.url).href,
+    });
+    try {
+      const wg = new WaitGroup({ driver: booted, config: false, timeout: 60_000 });
+      wg.go(() => 'never');
+      const [r] = await wg.wait();
+      expect(r).toMatchObject({ ok: false, error: { kind: 'bootstrap' } });
+      expect(r?.ok === false && r.error.message).toMatch(/corrupted before it was ready/);
+    } finally {
+      await booted.close();
+    }
+  }, 60_000);
+
   it('process.send does not exist in a worker process', async () => {
     const wg = new WaitGroup({ driver, config: false, timeout: 60_000 });
     wg.go(() => typeof process.send);
