@@ -55,6 +55,8 @@ export class CooperativeDriver implements Driver {
   readonly #running = new Set<() => void>();
   /** Jobs waiting for a place: each fails with the closed failure if the driver closes first. */
   readonly #waiting = new Set<(failure: TaskFailure) => void>();
+  /** Every job not settled yet, waiting or running: close() settles each with the closed failure. */
+  readonly #open = new Set<(failure: TaskFailure) => void>();
   #nextId = 1;
   #closed = false;
   readonly #bootstrap: string | undefined;
@@ -103,16 +105,23 @@ export class CooperativeDriver implements Driver {
       // Settled while it still runs (timeout, abort, close): the processes it started go now.
       if (tree !== undefined && !returned) endProcessTree(tree);
       this.#waiting.delete(failQueued);
+      this.#open.delete(stop);
       sink.settle(result);
       // Free the concurrency slot now: work that ignores its signal must not starve the queue.
       release?.();
     };
     const failQueued = (failure: TaskFailure): void => finish({ ok: false, error: failure, ms: 0 });
+    // Settles the job (waiting or running) and fires a running task's signal.
+    const stop = (failure: TaskFailure): void => {
+      finish({ ok: false, error: failure, ms: startedAt ? performance.now() - startedAt : 0 });
+      controller?.abort(failure);
+    };
     if (this.#closed) {
       finish({ ok: false, error: closedFailure(this.name), ms: 0 });
       return { abort() {} };
     }
     this.#waiting.add(failQueued);
+    this.#open.add(stop);
     const id = this.#nextId++;
     // The task itself, once the bootstrap has settled: its timeout counts from here.
     const run = (): void => {
@@ -158,12 +167,7 @@ export class CooperativeDriver implements Driver {
           });
         }),
     );
-    return {
-      abort: (failure: TaskFailure) => {
-        finish({ ok: false, error: failure, ms: startedAt ? performance.now() - startedAt : 0 });
-        controller?.abort(failure);
-      },
-    };
+    return { abort: stop };
   }
 
   /**
@@ -203,6 +207,9 @@ export class CooperativeDriver implements Driver {
     const closed = closedFailure(this.name);
     for (const fail of [...this.#waiting]) fail(closed);
     this.#waiting.clear();
+    // Running jobs too: their slots settle as closed and their signals fire (each frees its place).
+    for (const stopJob of [...this.#open]) stopJob(closed);
+    this.#open.clear();
     for (const release of this.#running) release();
     this.#running.clear();
   }

@@ -1,8 +1,8 @@
-import { run, shutdown, taskContext, WaitGroup } from '@isolane/core';
+import { closeSharedDrivers, run, shutdown, taskContext, WaitGroup } from '@isolane/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CooperativeDriver } from '../src/index.js';
 // @ts-expect-error: a plain JS fixture without types
-import { waitForAbort } from './fixtures/wait-for-abort.js';
+import { startThenWaitForAbort, waitForAbort } from './fixtures/wait-for-abort.js';
 
 afterEach(async () => {
   delete process.env.ISOLANE_DRIVER;
@@ -55,6 +55,44 @@ describe('cooperative driver', () => {
     expect(r?.ok && r.value).toEqual({ n: 1 });
     expect(r?.ok && r.value).not.toBe(shared);
     await driver.close();
+  });
+
+  it('close() settles running and queued jobs as closed, and fires the running tasks’ signals', async () => {
+    const driver = new CooperativeDriver({ concurrency: 2 });
+    const seen: unknown[] = [];
+    (globalThis as { __seen?: unknown[] }).__seen = seen;
+    const wg = new WaitGroup({ driver });
+    const started = globalThis as { __started?: number };
+    started.__started = 0;
+    wg.go(startThenWaitForAbort);
+    wg.go(startThenWaitForAbort);
+    wg.go(startThenWaitForAbort);
+    wg.go(() => 'queued');
+    // Close once both running tasks have started (a bounded wait for the event, not a guessed time).
+    for (const deadline = Date.now() + 10_000; (started.__started ?? 0) < 2 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 5));
+    expect(started.__started).toBe(2);
+    await driver.close();
+    const results = await wg.wait();
+    expect(results).toHaveLength(4);
+    for (const r of results) {
+      expect(r).toMatchObject({
+        ok: false,
+        error: { kind: 'aborted', message: 'the cooperative driver was closed' },
+      });
+    }
+    for (const deadline = Date.now() + 10_000; seen.length < 2 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toEqual(['aborted', 'aborted']);
+  });
+
+  it('closeSharedDrivers() settles every slot of a group on the shared cooperative driver', async () => {
+    const wg = new WaitGroup({ driver: 'cooperative', concurrency: 1 });
+    wg.go(() => new Promise(() => {})); // running, never settles by itself
+    wg.go(() => 'queued');
+    await closeSharedDrivers();
+    const results = await wg.wait();
+    expect(results.map((r) => !r.ok && r.error.kind)).toEqual(['aborted', 'aborted']);
   });
 
   it('settles queued jobs as aborted after close()', async () => {

@@ -14,9 +14,11 @@ import type { Result } from '../result.js';
 import { defineTask } from '../task.js';
 import { transfer } from '../transfer.js';
 import { WaitGroup, type WaitGroupOptions } from '../wait-group.js';
+import { ABORT_REASON_CASES } from './abort-reason-cases.js';
 import { BOOTSTRAP_DEADLINE_CASES } from './bootstrap-deadline-cases.js';
 import { BUFFER_ROUNDTRIP_CASE } from './buffer-case.js';
 import { CAPTURE_RULES_CASE } from './capture-case.js';
+import { CLOSE_SETTLES_CASES } from './close-settles-cases.js';
 import * as t from './fixtures/tasks.js';
 import { HOSTILE_CHANNEL_CASES } from './hostile-channel-cases.js';
 import { HOSTILE_PORT_CASES } from './hostile-port-cases.js';
@@ -24,6 +26,7 @@ import { HOSTILE_RUNTIME_CASES } from './hostile-runtime-cases.js';
 import { PARITY_CASES } from './parity-cases.js';
 import { PROCESS_TREE_CASES } from './process-tree-cases.js';
 import { runNode } from './run-node.js';
+import { SPARSE_ARRAY_CASE } from './sparse-array-case.js';
 import { TRANSFER_PORT_CASES } from './transfer-port-cases.js';
 
 /** What a case gets: a way to make drivers of the model under test (closed for it afterwards). */
@@ -712,6 +715,9 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   CAPTURE_RULES_CASE,
   BUFFER_ROUNDTRIP_CASE,
   ...PARITY_CASES,
+  ...ABORT_REASON_CASES,
+  ...CLOSE_SETTLES_CASES,
+  SPARSE_ARRAY_CASE,
   ...HOSTILE_CHANNEL_CASES,
   ...HOSTILE_PORT_CASES,
   ...TRANSFER_PORT_CASES,
