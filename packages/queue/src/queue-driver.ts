@@ -8,6 +8,7 @@
  * exactly one per job.
  */
 import {
+  checkBootstrapTimeout,
   checkConcurrency,
   checkMemoryLimit,
   checkModuleHref,
@@ -50,6 +51,8 @@ export class QueueDriver implements Driver {
   readonly #concurrency: number;
   readonly #bootstrap: { path?: string; refused?: string };
   readonly #memoryLimitMb: number | undefined;
+  /** Carried to the worker's local driver; `null` on the wire is Infinity (JSON has no Infinity). */
+  readonly #bootstrapTimeout: number | null | undefined;
   readonly #fifo: Entry[] = [];
   #fifoHead = 0;
   #inflight = 0;
@@ -73,6 +76,11 @@ export class QueueDriver implements Driver {
       settings.memoryLimitMb === undefined
         ? undefined
         : checkMemoryLimit(settings.memoryLimitMb, 'queue driver: "memoryLimitMb"');
+    const bootstrapTimeout =
+      settings.bootstrapTimeout === undefined
+        ? undefined
+        : checkBootstrapTimeout(settings.bootstrapTimeout, 'queue driver: "bootstrapTimeout"');
+    this.#bootstrapTimeout = bootstrapTimeout === Number.POSITIVE_INFINITY ? null : bootstrapTimeout;
     if (settings.bootstrap === undefined) this.#bootstrap = {};
     else {
       const href = checkModuleHref(settings.bootstrap, 'queue driver: "bootstrap"');
@@ -134,6 +142,7 @@ export class QueueDriver implements Driver {
       ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
       ...(this.#bootstrap.path !== undefined ? { bootstrap: this.#bootstrap.path } : {}),
       ...(this.#memoryLimitMb !== undefined ? { memoryLimitMb: this.#memoryLimitMb } : {}),
+      ...(this.#bootstrapTimeout !== undefined ? { bootstrapTimeout: this.#bootstrapTimeout } : {}),
     };
     return { sink, payload, state: 'queued', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
   }

@@ -179,14 +179,19 @@ export class QueueWorker {
     handle.abort(makeFailure('aborted', String(msg.reason)));
   }
 
-  #driverFor(bootstrap: string | undefined, memoryLimitMb: number | undefined): Driver {
-    const key = JSON.stringify([bootstrap ?? null, memoryLimitMb ?? null]);
+  #driverFor(
+    bootstrap: string | undefined,
+    memoryLimitMb: number | undefined,
+    bootstrapTimeout: number | undefined,
+  ): Driver {
+    const key = JSON.stringify([bootstrap ?? null, memoryLimitMb ?? null, String(bootstrapTimeout)]);
     let driver = this.#drivers.get(key);
     if (!driver) {
       driver = FACTORIES[this.#opts.runtime]({
         concurrency: this.#opts.concurrency,
         ...(bootstrap !== undefined ? { bootstrap } : {}),
         ...(memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
+        ...(bootstrapTimeout !== undefined ? { bootstrapTimeout } : {}),
       });
       this.#drivers.set(key, driver);
     }
@@ -239,7 +244,15 @@ export class QueueWorker {
     } catch (err) {
       return refuse(`the job's arguments cannot be read: ${(err as Error).message}`, 'ISOLANE_BAD_JOB');
     }
-    const driver = this.#driverFor(bootstrap, data.memoryLimitMb);
+    // `null` on the wire: no bootstrap deadline (Infinity). The local driver checks the values.
+    const bootstrapTimeout =
+      data.bootstrapTimeout === null ? Number.POSITIVE_INFINITY : (data.bootstrapTimeout ?? undefined);
+    let driver: Driver;
+    try {
+      driver = this.#driverFor(bootstrap, data.memoryLimitMb, bootstrapTimeout);
+    } catch (err) {
+      return refuse(`the job's driver settings are invalid: ${(err as Error).message}`, 'ISOLANE_BAD_JOB');
+    }
     const local: IsolaneJob = {
       task,
       args,

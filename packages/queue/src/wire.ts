@@ -27,6 +27,8 @@ export interface JobPayload {
   /** Root-relative path of the bootstrap module. */
   readonly bootstrap?: string;
   readonly memoryLimitMb?: number;
+  /** The bootstrap's deadline in ms; `null`: none (Infinity, which JSON cannot carry). */
+  readonly bootstrapTimeout?: number | null;
 }
 
 /** A job's return value: base64 of `v8.serialize(result)`. */

@@ -1,7 +1,10 @@
 // The shared conformance suite against `queue`: a private Redis and two isolane-worker processes (local
 // driver: pool, 2 jobs each, inline tasks allowed) serve every case.
+
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DriverSettings } from '@isolane/core';
-import { runConformance } from '@isolane/core/testing';
+import { BOOT_GATE_ENV, runConformance } from '@isolane/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDriver } from '../src/index.js';
 import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
@@ -14,6 +17,9 @@ let options: Record<string, unknown> = {};
 
 beforeAll(async () => {
   redis = await startRedis();
+  // The bootstrap-deadline case opens its bootstrap's gate through this variable: the workers
+  // (started now, before the case) must have it in their environment.
+  process.env[BOOT_GATE_ENV] = join(tmpdir(), `isolane-queue-boot-gate-${process.pid}`);
   options = { connection: redis.url, queueName: queue, root: REPO_ROOT, connectTimeout: 15_000 };
   // Cases run in child processes read the same options (test/fixtures/conformance-driver.mjs).
   process.env.ISOLANE_QUEUE_TEST_OPTIONS = JSON.stringify(options);

@@ -22,8 +22,16 @@ import * as t from './fixtures/tasks.js';
  */
 const DEADLINE_MS = 2_000;
 
-/** The environment variable naming the file whose existence lets `boot-hang` finish. */
-const GATE_ENV = 'ISOLANE_BOOT_GATE';
+/**
+ * The environment variable naming the file whose existence lets `boot-hang` finish.
+ *
+ * @example
+ * ```ts
+ * process.env[BOOT_GATE_ENV] = join(tmpdir(), 'my-gate'); // before starting workers the case cannot start
+ * ```
+ */
+export const BOOT_GATE_ENV = 'ISOLANE_BOOT_GATE';
+const GATE_ENV = BOOT_GATE_ENV;
 
 const hangingBoot = new URL('./fixtures/boot-hang.js', import.meta.url).href;
 const exitingBoot = new URL('./fixtures/boot-exit.js', import.meta.url).href;
@@ -49,9 +57,12 @@ export const BOOTSTRAP_DEADLINE_CASES: readonly ConformanceCase[] = [
       'a bootstrap that never finishes fails every waiting slot with kind bootstrap at bootstrapTimeout (not at the task timeout, never a hang); the driver keeps serving',
     timeout: 60_000,
     async run(ctx) {
-      const gate = join(tmpdir(), `isolane-boot-gate-${process.pid}-${Date.now()}`);
-      const before = process.env[GATE_ENV];
-      process.env[GATE_ENV] = gate;
+      // A suite whose workers are started before the case (queue) names the gate in their environment
+      // beforehand; otherwise the case names one of its own, which the workers it starts inherit.
+      const preset = process.env[GATE_ENV];
+      const gate = preset || join(tmpdir(), `isolane-boot-gate-${process.pid}-${Date.now()}`);
+      rmSync(gate, { force: true });
+      if (!preset) process.env[GATE_ENV] = gate;
       try {
         const driver = ctx.driver({ concurrency: 2, bootstrap: hangingBoot, bootstrapTimeout: DEADLINE_MS });
         // The task timeout is far longer than the case: a slot that waited for it would fail the case.
@@ -88,8 +99,7 @@ export const BOOTSTRAP_DEADLINE_CASES: readonly ConformanceCase[] = [
         }
         await again.close();
       } finally {
-        if (before === undefined) delete process.env[GATE_ENV];
-        else process.env[GATE_ENV] = before;
+        if (!preset) delete process.env[GATE_ENV];
         rmSync(gate, { force: true });
       }
     },

@@ -12,6 +12,7 @@
  */
 
 export { childPids, countThreads, eventually, isAlive } from '../os-probes.js';
+export { BOOT_GATE_ENV, BOOTSTRAP_DEADLINE_CASES } from './bootstrap-deadline-cases.js';
 export {
   CASE_IDS,
   type CaseContext,
