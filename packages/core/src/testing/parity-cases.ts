@@ -10,7 +10,12 @@ import { type DriverName, KNOWN_DRIVERS } from '../config-fields.js';
 import type { Driver, DriverSettings, Job, JobSink } from '../driver.js';
 import { closedFailure, oomFailure, timeoutFailure } from '../driver-kit/failures.js';
 import { checkModuleHref } from '../driver-kit/module-href.js';
-import { checkConcurrency, checkMemoryLimit, checkTimeout } from '../driver-kit/option-checks.js';
+import {
+  checkBootstrapTimeout,
+  checkConcurrency,
+  checkMemoryLimit,
+  checkTimeout,
+} from '../driver-kit/option-checks.js';
 import { swapDriverFactory, unshareDriver } from '../driver-registry.js';
 import type { TaskFailure } from '../failure.js';
 import type { Result } from '../result.js';
@@ -36,7 +41,7 @@ function attempt(fn: () => unknown): Outcome {
 
 /** An option value, where it may be given, and driver-kit's checker for it. */
 interface OptionRow {
-  readonly option: 'memoryLimitMb' | 'concurrency' | 'bootstrap' | 'timeout';
+  readonly option: 'memoryLimitMb' | 'concurrency' | 'bootstrap' | 'timeout' | 'bootstrapTimeout';
   readonly value: unknown;
   readonly check: (value: unknown, label: string) => unknown;
   /** Drivers take this option in their settings (`timeout` is per job, checked by the group). */
@@ -61,6 +66,12 @@ const OPTION_ROWS: readonly OptionRow[] = [
   ...['file://host/boot.js', 'C:\\isolane\\boot.js', 'file:///C:/isolane/boot.js', bootFixture].map(
     (value) => ({ option: 'bootstrap' as const, value, check: checkModuleHref, driverSetting: true }),
   ),
+  ...['30s', 0, -1, 1.5, Number.NaN, 2 ** 31, 500, Number.POSITIVE_INFINITY].map((value) => ({
+    option: 'bootstrapTimeout' as const,
+    value,
+    check: checkBootstrapTimeout,
+    driverSetting: true,
+  })),
   ...[2 ** 31, 1_000].map((value) => ({
     option: 'timeout' as const,
     value,
