@@ -1,6 +1,7 @@
 /**
  * The shared conformance suite, run against the pool driver: warm workers keep every out-of-process
- * guarantee, so its expectation table is empty.
+ * guarantee; its expectation table lists only the hostile-channel cases (threads share the host's file
+ * descriptors).
  */
 import { HOSTILE_CHANNEL_IN_PROCESS_REASON, runConformance } from '@isolane/core/testing';
 import { createDriver } from '@isolane/pool';

@@ -1,6 +1,6 @@
 /**
- * The shared conformance suite, run against the thread driver: every out-of-process guarantee holds, so
- * its expectation table is empty.
+ * The shared conformance suite, run against the thread driver: every out-of-process guarantee holds; its
+ * expectation table lists only the hostile-channel cases (a thread shares the host's file descriptors).
  */
 import { HOSTILE_CHANNEL_IN_PROCESS_REASON, runConformance } from '@isolane/core/testing';
 import { ThreadDriver } from '@isolane/thread';
