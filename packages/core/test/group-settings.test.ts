@@ -50,6 +50,18 @@ describe('GroupSettings: option, then config, then default', () => {
     expect(created).toEqual([{ name: 'thread', settings: { concurrency: 2, memoryLimitMb: 64 } }]);
   });
 
+  it('carries bootstrapTimeout to the driver: the option over the config file’s, none by default', () => {
+    settingsOf({ cwd: dir, config: false });
+    write('isolane.config.json', JSON.stringify({ bootstrapTimeout: 1234 }));
+    settingsOf({ cwd: dir });
+    settingsOf({ cwd: dir, bootstrapTimeout: Number.POSITIVE_INFINITY });
+    expect(created.map((c) => c.settings.bootstrapTimeout)).toEqual([
+      undefined,
+      1234,
+      Number.POSITIVE_INFINITY,
+    ]);
+  });
+
   it('merges driverOptions over the config file’s drivers.<name>', () => {
     write('isolane.config.json', JSON.stringify({ drivers: { pool: { a: 1, b: 1 } } }));
     settingsOf({ cwd: dir, driverOptions: { b: 2 } });
