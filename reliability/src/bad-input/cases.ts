@@ -16,6 +16,7 @@ import {
   transfer,
   WaitGroup,
 } from '@isolane/core';
+import { ABORT_REASON_CASES } from './abort-reason-cases.js';
 import { BOOTSTRAP_TIMEOUT_CASES } from './bootstrap-timeout-cases.js';
 import {
   type BadInputCase,
@@ -621,6 +622,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   ),
   ...(['cooperative', 'pool', 'thread', 'fork'] as const).flatMap(bootstrapCases),
   ...BOOTSTRAP_TIMEOUT_CASES,
+  ...ABORT_REASON_CASES,
 ];
 
 /** A case's results, when its error surfaces in a slot. */
