@@ -14,6 +14,8 @@
  */
 import { availableParallelism } from 'node:os';
 import {
+  afterOutput,
+  outputPending,
   type Result,
   type Runtime,
   setAdd,
@@ -165,6 +167,11 @@ export function createJobLoop(
       lastFinished = false;
       const outcome = runtime.start(specs[ref]!, args, { id }, finish);
       if (outcome === undefined) return; // `finish` goes on when the task settles
+      if (outputPending()) {
+        // What the task printed is still on its way to the parent: its answer goes after it.
+        finish(outcome);
+        return;
+      }
       // A synchronous task answered already: no microtask hop, and the loop goes on with the next job.
       complete(outcome);
       polled = false;
@@ -179,6 +186,12 @@ export function createJobLoop(
   }
 
   function finish(result: Result<unknown>): void {
+    // The answer never overtakes the task's output (the parent may close this worker once answered).
+    if (outputPending()) afterOutput(() => settle(result));
+    else settle(result);
+  }
+
+  function settle(result: Result<unknown>): void {
     try {
       complete(result);
     } catch (err) {

@@ -54,4 +54,5 @@ export {
   type Runtime,
   type RuntimeOptions,
 } from './runtime.js';
+export { afterOutput, outputPending } from './stdio-flush.js';
 export { type Attribution, TaskPhase, type TaskPhaseName } from './task-phase.js';

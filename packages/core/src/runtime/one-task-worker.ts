@@ -10,6 +10,7 @@ import type { TaskSpec } from '../task.js';
 import { intervalClear, intervalEvery, PromiseCtor } from './intrinsics.js';
 import { postOutcome, type RuntimeTransport } from './post-outcome.js';
 import { createRuntime, type Runtime } from './runtime.js';
+import { afterOutput } from './stdio-flush.js';
 import { TaskPhase } from './task-phase.js';
 
 /** A one-task worker → its parent. */
@@ -137,8 +138,11 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
     } catch {
       transfer = undefined; // inspecting the value threw: it is copied (or refused) instead
     }
-    postOutcome(transport, result, (r): OneTaskMessage => ({ t: 'result', result: r }), transfer);
-    options.afterResult?.();
+    // What the task printed goes out first: a parent holding the result may close this worker.
+    afterOutput(() => {
+      postOutcome(transport, result, (r): OneTaskMessage => ({ t: 'result', result: r }), transfer);
+      options.afterResult?.();
+    });
   }
 
   function onUncaught(thrown: unknown): void {
