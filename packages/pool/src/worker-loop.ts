@@ -187,8 +187,17 @@ export function createJobLoop(
 
   function finish(result: Result<unknown>): void {
     // The answer never overtakes the task's output (the parent may close this worker once answered).
-    if (outputPending()) afterOutput(() => settle(result));
-    else settle(result);
+    if (!outputPending()) {
+      settle(result);
+      return;
+    }
+    // The task has returned: an error it leaves behind meanwhile is a stray, not its outcome.
+    const id = currentId;
+    currentId = -1;
+    afterOutput(() => {
+      currentId = id;
+      settle(result);
+    });
   }
 
   function settle(result: Result<unknown>): void {
