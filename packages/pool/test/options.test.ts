@@ -77,3 +77,31 @@ describe('pool options: ranges', () => {
     expect(() => resolve(options)).toThrow(message);
   });
 });
+
+describe('pool options: the bootstrap deadline and the start bound', () => {
+  it('defaults to 30000 ms and 1000 ms; Infinity turns each off', () => {
+    expect(resolve({})).toMatchObject({ bootstrapTimeout: 30_000, lingerMs: 1_000 });
+    expect(
+      resolve({ bootstrapTimeout: Number.POSITIVE_INFINITY, lingerMs: Number.POSITIVE_INFINITY }),
+    ).toMatchObject({ bootstrapTimeout: Number.POSITIVE_INFINITY, lingerMs: Number.POSITIVE_INFINITY });
+    expect(resolve({ bootstrapTimeout: 1, lingerMs: 2 ** 31 - 1 })).toMatchObject({
+      bootstrapTimeout: 1,
+      lingerMs: 2147483647,
+    });
+  });
+
+  it('refuses what is not a whole number of ms from 1, naming the option', () => {
+    expect(() => resolve({ bootstrapTimeout: '30s' })).toThrow(
+      new TypeError('options.bootstrapTimeout must be a number of ms, got "30s"'),
+    );
+    expect(() => resolve({ bootstrapTimeout: 0 })).toThrow(
+      new RangeError(
+        'options.bootstrapTimeout must be an integer from 1 to 2147483647 ms (or Infinity), got 0',
+      ),
+    );
+    expect(() => resolve({ lingerMs: 0.5 })).toThrow(
+      new RangeError('options.lingerMs must be an integer from 1 to 2147483647 ms (or Infinity), got 0.5'),
+    );
+    expect(() => resolve({ lingerMs: 2 ** 31 })).toThrow(RangeError);
+  });
+});
