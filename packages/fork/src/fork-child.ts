@@ -20,6 +20,7 @@ import {
   ChildChannel,
   channelStdio,
   endProcessTree,
+  forwardOutput,
   markedEnv,
   newTreeMarker,
 } from '@isolane/core/driver-kit';
@@ -218,7 +219,7 @@ export class ForkChild {
     const onOutput = options.stdio === 'capture' ? options.onOutput : undefined;
     const forward = options.stdio === 'inherit';
     stderr.on('data', (chunk: Buffer) => {
-      if (forward) process.stderr.write(chunk);
+      if (forward) forwardOutput(stderr, process.stderr, chunk);
       const text = chunk.toString('utf8');
       if (onOutput) onOutput('stderr', text, this);
       // The marker may straddle two chunks: scan it together with the end of the previous one.
@@ -231,8 +232,9 @@ export class ForkChild {
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
     // Stopped or crashed: what its task started goes too (a second look: started while it stopped).
     if (this.#stopping || code !== 0 || signal !== null) endProcessTree(this.tree);
-    // Its last messages and the end of its stderr (V8's OOM report) may still be on their way.
-    const streams = [this.#stderr, this.#channel?.answers ?? null];
+    // Its last messages, the end of its stderr (V8's OOM report) and of its captured stdout may still
+    // be on their way.
+    const streams = [this.#stderr, this.#stdout, this.#channel?.answers ?? null];
     afterChildDrained(this.#process, streams, STDERR_DRAIN_MS, () =>
       this.#finish({ exitCode: code, signal }),
     );

@@ -29,6 +29,7 @@ import {
   channelStdio,
   endProcessTree,
   forgetOnParentExit,
+  forwardOutput,
   inheritedFlags,
   killOnParentExit,
   markedWorkerEnv,
@@ -273,8 +274,9 @@ export class ProcessWorker extends WorkerState {
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
     forgetOnParentExit(this.child);
-    // Its last packets and the end of its stderr (V8's OOM report) may still be on their way.
-    const streams = [this.#stderr, this.#channel?.answers ?? null];
+    // Its last packets, the end of its stderr (V8's OOM report) and of its captured stdout may still be
+    // on their way.
+    const streams = [this.#stderr, this.#stdout, this.#channel?.answers ?? null];
     afterChildDrained(this.child, streams, DRAIN_MS, () => this.#finish({ exitCode: code, signal }));
   }
 
@@ -321,7 +323,7 @@ export class ProcessWorker extends WorkerState {
     if (stderr !== null) {
       const forward = options.stdio === 'inherit';
       stderr.on('data', (chunk: Buffer) => {
-        if (forward) process.stderr.write(chunk);
+        if (forward) forwardOutput(stderr, process.stderr, chunk);
         const text = chunk.toString('utf8');
         if (onOutput !== undefined) onOutput({ stream: 'stderr', text, pid });
         // The marker may straddle two chunks: scan it together with the end of the previous one.

@@ -95,6 +95,7 @@ export {
   MAX_TIMER_MS,
   type RangeOptions,
 } from './option-ranges.js';
+export { forwardOutput } from './output-forward.js';
 export { type ParentDeathGuard, parentDeathGuard, pdeathsigLaunch } from './parent-death.js';
 export { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
 export {
