@@ -69,6 +69,7 @@ export {
   type FrameReaderOptions,
   MAX_FRAME_BYTES,
 } from './frame-reader.js';
+export { hostHeapFlagMb, withOwnHeapLimit } from './heap-flag.js';
 export { inheritedFlags } from './inherited-flags.js';
 export { JobQueue } from './job-queue.js';
 export { checkModuleHref } from './module-href.js';

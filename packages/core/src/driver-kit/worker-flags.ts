@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { withOwnHeapLimit } from './heap-flag.js';
 import { inheritedFlags } from './inherited-flags.js';
 
 const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader']);
@@ -163,7 +164,9 @@ export function startWorkerThread(entry: URL | string, options: WorkerOptions): 
     const flags: string[] | null = accepted === undefined ? inheritedFlags(process.execArgv) : accepted;
     accepted = flags;
     try {
-      return new Worker(entry, flags === null ? options : { ...options, execArgv: flags });
+      const withFlags = flags === null ? options : { ...options, execArgv: flags };
+      // The thread's own heap limit wins over the host's --max-old-space-size (heap-flag.ts).
+      return withOwnHeapLimit(options.resourceLimits, () => new Worker(entry, withFlags));
     } catch (err) {
       // Node refuses V8 and per-process flags for a thread before it starts anything (nothing moved yet).
       const refused = rejectedFlags(err);

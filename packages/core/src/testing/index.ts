@@ -22,6 +22,7 @@ export {
   runCase,
 } from './cases.js';
 export { type EnvSuiteOptions, runEnvSuite } from './env-suite.js';
+export { type HeapLimitSuiteOptions, runHeapLimitSuite } from './heap-limit-suite.js';
 export {
   HOSTILE_CHANNEL_CASES,
   HOSTILE_CHANNEL_IN_PROCESS_REASON,
