@@ -19,6 +19,9 @@ runConformance({
       reason: `${sameProcess}: a synchronous task runs to its end before any timer fires`,
     },
     'process-exit': { reason: `${sameProcess}: process.exit() ends the caller` },
+    'process-tree-crash': {
+      reason: `${sameProcess}: a task cannot crash a worker of its own; its process.exit() ends the caller (whose exit then kills what the task started)`,
+    },
     'bootstrap-exit': { reason: `${sameProcess}: a bootstrap's process.exit() ends the caller` },
     'uncaught-async-throw': {
       reason: `${sameProcess}: an uncaught exception is the caller’s uncaught exception`,

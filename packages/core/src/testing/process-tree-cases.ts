@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { eventually } from '../os-probes.js';
 import { WaitGroup } from '../wait-group.js';
 import type { ConformanceCase } from './cases.js';
-import { execSyncSleep, spawnAndHold } from './fixtures/process-tree-tasks.js';
+import { execSyncSleep, spawnAndExit, spawnAndHold } from './fixtures/process-tree-tasks.js';
 
 /** How long the processes a stopped task started may outlive its settled slot. */
 export const TREE_GONE_WITHIN_MS = 2_000;
@@ -117,6 +117,38 @@ export const PROCESS_TREE_STOP_CASE: ConformanceCase = {
 };
 
 /**
+ * A task starts a process, then kills its own worker (`process.exit(7)`): the slot fails as `crashed`
+ * and the process is gone within 2 s. Not for `cooperative`: there `process.exit` ends the host.
+ *
+ * @example
+ * ```ts
+ * await PROCESS_TREE_CRASH_CASE.run(ctx);
+ * ```
+ */
+export const PROCESS_TREE_CRASH_CASE: ConformanceCase = {
+  id: 'process-tree-crash',
+  title: "a process a task started is gone within 2 s of the task's crashing its own worker",
+  timeout: 120_000,
+  async run(ctx) {
+    const marker = `isolane-test-${randomUUID()}`;
+    const wg = new WaitGroup({ driver: ctx.driver({ concurrency: 1 }), config: false });
+    try {
+      wg.go(spawnAndExit, marker);
+      const [r] = await wg.wait();
+      assert.ok(r !== undefined && !r.ok, 'the slot must fail');
+      assert.equal(r.error.kind, 'crashed', r.error.message);
+      assert.ok(
+        await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS),
+        `${pidsByArgv(marker).length} process(es) the task started still run ${TREE_GONE_WITHIN_MS} ms after the crash`,
+      );
+    } finally {
+      await wg.close();
+      killByArgv(marker);
+    }
+  },
+};
+
+/**
  * A task blocked in `execSync` on a 20 s command, past its timeout: the slot fails as `timeout`, and
  * `close()` returns well before the command would have ended (killing the command is what unblocks
  * the worker). Not for `cooperative`: a task blocked in `execSync` blocks the host itself. Not
@@ -156,4 +188,7 @@ export const EXEC_SYNC_TREE_CASE: ConformanceCase = {
 };
 
 /** The process-tree cases every driver runs, in order. */
-export const PROCESS_TREE_CASES: readonly ConformanceCase[] = [PROCESS_TREE_STOP_CASE];
+export const PROCESS_TREE_CASES: readonly ConformanceCase[] = [
+  PROCESS_TREE_STOP_CASE,
+  PROCESS_TREE_CRASH_CASE,
+];
