@@ -4,6 +4,7 @@
  * portability check did not foresee): the task fails with kind `'unserializable'`, one wording.
  */
 import { makeFailure, type TaskFailure } from '../failure.js';
+import { printable } from '../printable.js';
 import type { Result } from '../result.js';
 
 /**
@@ -33,7 +34,8 @@ export interface RuntimeTransport<M> {
  * ```
  */
 export function unsendableResult(err: unknown): TaskFailure {
-  const why = err instanceof Error ? err.message : String(err);
+  // Never throws: what a getter of the result threw may be anything (a revoked Proxy, no prototype).
+  const why = printable(err, 'an unprintable value was thrown');
   return makeFailure('unserializable', `the task's result cannot be sent back: ${why}`, {
     name: 'DataCloneError',
   });

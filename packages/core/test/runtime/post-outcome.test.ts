@@ -55,5 +55,12 @@ describe('postOutcome', () => {
       kind: 'unserializable',
       message: "the task's result cannot be sent back: too deep",
     });
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    for (const thrown of [proxy, Object.create(null)]) {
+      expect(unsendableResult(thrown).message).toBe(
+        "the task's result cannot be sent back: an unprintable value was thrown",
+      );
+    }
   });
 });
