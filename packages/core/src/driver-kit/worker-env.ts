@@ -5,6 +5,8 @@
  * exactly that environment.
  */
 
+import { readProperty } from '../printable.js';
+import { describeValue } from './describe-value.js';
 import { markedEnv } from './process-tree.js';
 
 /**
@@ -113,11 +115,15 @@ export function markedWorkerEnv(
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value);
   }
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'an unknown class'}`;
+  if (typeof value === 'object') {
+    // Never throws: a revoked Proxy or a throwing `constructor` getter is still described.
+    if (describeValue(value) === 'an array') return 'an array';
+    const name = readProperty(readProperty(value, 'constructor'), 'name');
+    return `an instance of ${typeof name === 'string' && name ? name : 'an unknown class'}`;
+  }
   return typeof value;
 }

@@ -31,6 +31,7 @@ describe('checkWorkerEnv', () => {
     [{ 'A=B': 'x' }, /o\.env key "A=B" must be a non-empty environment variable name/],
     [{ PORT: 8080 }, /o\.env\.PORT must be a string, got 8080/],
     [{ DEBUG: undefined }, /o\.env\.DEBUG must be a string, got undefined/],
+    [{ PORT: throwingConstructor() }, /o\.env\.PORT must be a string, got an instance of an unknown class/],
   ])('rejects %j with a TypeError naming the option', (value, message) => {
     expect(() => checkWorkerEnv(value, 'o.env')).toThrow(TypeError);
     expect(() => checkWorkerEnv(value, 'o.env')).toThrow(message);
@@ -67,3 +68,12 @@ describe('markedWorkerEnv', () => {
     expect(markedWorkerEnv({ A: '1' }, 'h.r.3', parent)).toEqual({ A: '1', ISOLANE_TREE: tree('h.r.3') });
   });
 });
+
+/** An object whose `constructor` getter throws (describing it must not). */
+function throwingConstructor(): object {
+  return Object.defineProperty({}, 'constructor', {
+    get() {
+      throw new Error('constructor getter');
+    },
+  });
+}
