@@ -276,6 +276,21 @@ export function sharedDriver(name: DriverName, settings: DriverSettings): Driver
 }
 
 /**
+ * Recycles every shared driver of the process that can (see `Driver.recycle`): their warm workers are
+ * replaced, so the next tasks see the parent's `process.env` as it is now (after a rotated token, say).
+ * Running tasks finish where they are.
+ *
+ * @example
+ * ```ts
+ * process.env.API_TOKEN = await rotateToken();
+ * recycleSharedDrivers();
+ * ```
+ */
+export function recycleSharedDrivers(): void {
+  for (const driver of state().shared.values()) driver.recycle?.();
+}
+
+/**
  * Closes every shared driver of the process (their workers and child processes exit). `shutdown()`
  * also aborts the groups still running.
  *

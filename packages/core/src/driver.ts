@@ -72,6 +72,12 @@ export interface Driver {
   start(job: Job, sink: JobSink): JobHandle;
   /** Aborts what is left and releases every worker; resolves when none remains. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Optional. Replaces the driver's warm workers (a pool's workers, prespawned threads or children) so
+   * the next tasks run in workers started now — with the parent's current `process.env` (a worker keeps
+   * the environment it was started with). Jobs already running finish where they are; nothing fails.
+   */
+  recycle?(): void;
 }
 
 /** What a driver package exports so core can load it by name. */

@@ -29,7 +29,13 @@ export {
 export { type TaskContext, taskContext } from './context.js';
 export type { Driver, DriverFactory, DriverSettings, Job, JobHandle, JobSink } from './driver.js';
 export { isDriver } from './driver.js';
-export { closeSharedDrivers, driverPackage, registerDriver, sharedDriver } from './driver-registry.js';
+export {
+  closeSharedDrivers,
+  driverPackage,
+  recycleSharedDrivers,
+  registerDriver,
+  sharedDriver,
+} from './driver-registry.js';
 export { CaptureError, type CaptureProblem, isCaptureError, isSpawnError, SpawnError } from './errors.js';
 export {
   FAILURE_KINDS,

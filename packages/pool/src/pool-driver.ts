@@ -173,6 +173,22 @@ export class PoolDriver implements Driver {
     else j.fail(failure, 0);
   }
 
+  /**
+   * Retires every worker — each finishes the jobs it was sent, takes no more, and is replaced — so the
+   * next jobs run in workers started now, with the current `process.env` (a worker keeps the
+   * environment it was started with). Nothing fails.
+   *
+   * @example
+   * ```ts
+   * process.env.API_TOKEN = rotated;
+   * driver.recycle(); // the next tasks read the new token
+   * ```
+   */
+  recycle(): void {
+    if (this.#closed) return;
+    for (const w of [...this.#workers]) if (w.live) this.#retire(w, true);
+  }
+
   close(): Promise<void> {
     if (this.#closing === undefined) {
       this.#closed = true;

@@ -92,6 +92,20 @@ export class ThreadDriver implements Driver {
     return this.#scheduler.start(job, sink);
   }
 
+  /**
+   * Replaces the prespawned workers with new ones started now (with the current `process.env`); running
+   * tasks are not touched. Without `prespawn` every task already gets a fresh worker.
+   *
+   * @example
+   * ```ts
+   * process.env.API_TOKEN = rotated;
+   * driver.recycle(); // the next tasks read the new token
+   * ```
+   */
+  recycle(): void {
+    this.#scheduler.recycle();
+  }
+
   close(): Promise<void> {
     return this.#scheduler.close();
   }

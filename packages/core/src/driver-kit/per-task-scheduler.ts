@@ -166,6 +166,22 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
     return handle;
   }
 
+  /**
+   * Stops the prespawned runners waiting for a job and boots new ones (with the parent's environment as
+   * it is now); running jobs are not touched. Nothing to do once closed or without `prespawn`.
+   */
+  recycle(): void {
+    if (this.#closed || this.#idle.length === 0) return;
+    const stale = this.#idle.splice(0);
+    const failure = closedFailure(this.#options.driver);
+    const { stop } = this.#options;
+    for (const runner of stale) {
+      if (stop) stop(runner, failure);
+      else runner.abort(failure);
+    }
+    this.#fill();
+  }
+
   /** Fails every waiting job as closed, stops every runner and resolves once all of them are gone. */
   close(): Promise<void> {
     this.#closing ??= this.#close();

@@ -21,6 +21,7 @@ export {
   type ConformanceCase,
   runCase,
 } from './cases.js';
+export { type EnvRefreshSuiteOptions, runEnvRefreshSuite } from './env-refresh-suite.js';
 export { type EnvSuiteOptions, runEnvSuite } from './env-suite.js';
 export { type HeapLimitSuiteOptions, runHeapLimitSuite } from './heap-limit-suite.js';
 export {
