@@ -136,7 +136,8 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
  * Ends every process carrying `marker`: SIGTERM on the next turn of the event loop (one scan serves
  * every marker asked for meanwhile), SIGKILL after `graceMs` to whatever carries it then (including
  * processes started in between). Call it when the worker is stopped, and again once it has exited (a
- * process started while it was being stopped). Never keeps the process alive; a no-op without `/proc`.
+ * process started while it was being stopped). Keeps the process alive for that one turn, never for the
+ * grace (the host's exit kills what is left); a no-op without `/proc`.
  *
  * @example
  * ```ts
@@ -148,7 +149,8 @@ export function endProcessTree(marker: string | undefined, graceMs: number = TRE
   if (marker === undefined || process.platform !== 'linux') return;
   if (pending === undefined) {
     pending = new Set();
-    setImmediate(scanPending, graceMs).unref();
+    // Not unref'd: an unref'd immediate may wait for the next ref'd event to run (measured: seconds).
+    setImmediate(scanPending, graceMs);
   }
   pending.add(marker);
 }

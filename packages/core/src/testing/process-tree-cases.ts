@@ -17,6 +17,11 @@ import { execSyncSleep, spawnAndExit, spawnAndHold } from './fixtures/process-tr
 export const TREE_GONE_WITHIN_MS = 2_000;
 /** The timeout of the timeout scenarios: long enough for a busy machine to start the task's process. */
 const TASK_TIMEOUT_MS = 5_000;
+/**
+ * How often a scenario looks for its processes. Reading every process's command line takes ~10 ms on a
+ * busy machine: six scenarios polling every 25 ms starved the very event loop that ends the processes.
+ */
+const POLL_MS = 200;
 
 /**
  * Pids of the processes whose command line has `marker` as one of its arguments.
@@ -67,7 +72,7 @@ async function stopOne(
   });
   try {
     wg.go(spawnAndHold, marker, detached);
-    if (!(await eventually(() => pidsByArgv(marker).length > 0, 60_000))) {
+    if (!(await eventually(() => pidsByArgv(marker).length > 0, 60_000, POLL_MS))) {
       return `${label}: the task's process never appeared`;
     }
     if (how === 'abort') wg.abort('stopped by the process-tree case');
@@ -76,7 +81,7 @@ async function stopOne(
     if (r === undefined || r.ok) return `${label}: the slot did not fail (${JSON.stringify(r)})`;
     const expected = how === 'timeout' ? 'timeout' : 'aborted';
     if (r.error.kind !== expected) return `${label}: the slot failed as ${r.error.kind}, not ${expected}`;
-    if (!(await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS))) {
+    if (!(await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS, POLL_MS))) {
       return `${label}: ${pidsByArgv(marker).length} process(es) the task started still run ${TREE_GONE_WITHIN_MS} ms after its slot settled`;
     }
     return undefined;
@@ -138,7 +143,7 @@ export const PROCESS_TREE_CRASH_CASE: ConformanceCase = {
       assert.ok(r !== undefined && !r.ok, 'the slot must fail');
       assert.equal(r.error.kind, 'crashed', r.error.message);
       assert.ok(
-        await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS),
+        await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS, POLL_MS),
         `${pidsByArgv(marker).length} process(es) the task started still run ${TREE_GONE_WITHIN_MS} ms after the crash`,
       );
     } finally {
@@ -168,7 +173,10 @@ export const EXEC_SYNC_TREE_CASE: ConformanceCase = {
     const wg = new WaitGroup({ driver: ctx.driver({ concurrency: 1 }), config: false, timeout: 1_500 });
     try {
       wg.go(execSyncSleep, marker, 20);
-      assert.ok(await eventually(() => pidsByArgv(marker).length > 0, 60_000), 'the command never started');
+      assert.ok(
+        await eventually(() => pidsByArgv(marker).length > 0, 60_000, POLL_MS),
+        'the command never started',
+      );
       const [r] = await wg.wait();
       assert.ok(r !== undefined && !r.ok, 'the slot must fail');
       assert.equal(r.error.kind, 'timeout');
@@ -177,7 +185,7 @@ export const EXEC_SYNC_TREE_CASE: ConformanceCase = {
       const closeMs = performance.now() - t0;
       assert.ok(closeMs < 8_000, `close() took ${Math.round(closeMs)} ms (the command runs 20 s)`);
       assert.ok(
-        await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS),
+        await eventually(() => pidsByArgv(marker).length === 0, TREE_GONE_WITHIN_MS, POLL_MS),
         'the command is still running',
       );
     } finally {
