@@ -23,6 +23,7 @@ import * as t from './fixtures/tasks.js';
 import { HOSTILE_CHANNEL_CASES } from './hostile-channel-cases.js';
 import { HOSTILE_PORT_CASES } from './hostile-port-cases.js';
 import { HOSTILE_RUNTIME_CASES } from './hostile-runtime-cases.js';
+import { OUTPUT_CASES } from './output-cases.js';
 import { PARITY_CASES } from './parity-cases.js';
 import { PROCESS_TREE_CASES } from './process-tree-cases.js';
 import { runNode } from './run-node.js';
@@ -715,6 +716,7 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   CAPTURE_RULES_CASE,
   BUFFER_ROUNDTRIP_CASE,
   ...PARITY_CASES,
+  ...OUTPUT_CASES,
   ...ABORT_REASON_CASES,
   ...CLOSE_SETTLES_CASES,
   SPARSE_ARRAY_CASE,
