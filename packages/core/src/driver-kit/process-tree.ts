@@ -163,7 +163,14 @@ function scanPending(graceMs: number): void {
   const found = markedPids(matches);
   if (found.length === 0) return;
   signalAll(found, 'SIGTERM');
-  setTimeout(() => signalAll(markedPids(matches), 'SIGKILL'), graceMs).unref();
+  // Only the ones found get SIGKILL (checked again: a pid may have been reused); one started since is
+  // found by the look taken once the worker has exited. A full scan is ~10-20 ms on a busy machine.
+  setTimeout(() => {
+    signalAll(
+      found.filter((pid) => markersOf(String(pid)).some(matches)),
+      'SIGKILL',
+    );
+  }, graceMs).unref();
 }
 
 /**
