@@ -89,6 +89,8 @@ export class TaskThread {
   #terminating = false;
   /** The worker already reported how it failed after the outcome (no second report from its exit). */
   #reported = false;
+  /** The worker's outcome came on the channel (a second one is a violation, not a late answer). */
+  #outcomeSeen = false;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
   #bootTimer: NodeJS.Timeout | undefined;
@@ -207,26 +209,32 @@ export class TaskThread {
     }
     switch (m.t) {
       case 'start':
-        if (this.#startedAt !== 0 || this.#settled) this.#corrupted('a second start');
-        else {
+        if (this.#startedAt !== 0) this.#corrupted('a second start');
+        else if (!this.#settled) {
           this.#bootDone();
           this.#startedAt = performance.now();
           this.#armTimeout();
         }
         return;
       case 'result': {
-        const problem = this.#settled ? 'a second outcome' : resultShapeProblem(m.result);
+        // Settled by the driver first (its worker's error event, a timeout): a late answer, not a forgery.
+        if (this.#settled && !this.#outcomeSeen) return;
+        const problem = this.#outcomeSeen ? 'a second outcome' : resultShapeProblem(m.result);
         if (problem !== undefined) {
           this.#corrupted(problem);
           return;
         }
+        this.#outcomeSeen = true;
         this.#bootDone();
         this.#settle(m.result as Result<unknown>);
         this.#linger();
         return;
       }
       case 'stray': {
-        const problem = this.#settled ? failureShapeProblem(m.failure) : 'a late error before the outcome';
+        if (this.#settled && !this.#outcomeSeen) return; // the driver settled it first: nothing to add
+        const problem = this.#outcomeSeen
+          ? failureShapeProblem(m.failure)
+          : 'a late error before the outcome';
         if (problem !== undefined) {
           this.#corrupted(problem);
           return;
