@@ -128,7 +128,8 @@ export class CooperativeDriver implements Driver {
       const resolve = release!;
       if (settled) {
         this.#running.delete(resolve);
-        return resolve();
+        resolve();
+        return;
       }
       controller = new AbortController();
       startedAt = performance.now();
