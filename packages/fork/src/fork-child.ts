@@ -130,13 +130,17 @@ export class ForkChild {
       subprocess.pid === undefined
         ? undefined
         : new ChildChannel(subprocess, {
-            onMessage: (message) => {
-              if (corrupt) return;
-              const problem = childMessageProblem(message);
-              if (problem === undefined) this.onMessage(message as ChildMessage);
-              else onCorrupt(`a message of the wrong shape (${problem})`);
-            },
-            onCorrupt,
+            // Handled at the end of the I/O turn that read them: what the task printed before its
+            // result is in the child's pipes by then (its runtime posts only once it is), and read in
+            // the same turn — so a settled slot's output has been forwarded. Its death waits too.
+            onMessage: (message) =>
+              setImmediate(() => {
+                if (corrupt) return;
+                const problem = childMessageProblem(message);
+                if (problem === undefined) this.onMessage(message as ChildMessage);
+                else onCorrupt(`a message of the wrong shape (${problem})`);
+              }),
+            onCorrupt: (detail, atEnd) => setImmediate(() => onCorrupt(detail, atEnd)),
           });
     subprocess.once('exit', (code, signal) => {
       forgetOnParentExit(subprocess);
@@ -236,7 +240,7 @@ export class ForkChild {
     // be on their way.
     const streams = [this.#stderr, this.#stdout, this.#channel?.answers ?? null];
     afterChildDrained(this.#process, streams, STDERR_DRAIN_MS, () =>
-      this.#finish({ exitCode: code, signal }),
+      setImmediate(() => this.#finish({ exitCode: code, signal })),
     );
   }
 

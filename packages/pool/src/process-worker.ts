@@ -118,6 +118,7 @@ export class ProcessWorker extends WorkerState {
     const boot: ProcessBoot = {
       bootstrap: options.bootstrap,
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
+      maxResultMb: options.maxResultMb,
       preload: options.preload,
       watchdogMs: guard?.kind === 'thread' ? WATCHDOG_MS : 0,
       startedFd: STARTED_FD,
@@ -156,8 +157,11 @@ export class ProcessWorker extends WorkerState {
       child.pid === undefined
         ? undefined
         : new ChildChannel(child, {
-            onMessage: (packet) => this.#onPacket(packet),
-            onCorrupt: (detail, atEnd) => this.#onCorrupt(detail, atEnd),
+            // Handled at the end of the I/O turn that read them: what a task printed before its answer
+            // is in the child's stdout/stderr pipes by then (its runtime posts only once it is), and
+            // read in the same turn — so a settled slot's output has been forwarded. Deaths wait too.
+            onMessage: (packet) => setImmediate(() => this.#onPacket(packet)),
+            onCorrupt: (detail, atEnd) => setImmediate(() => this.#onCorrupt(detail, atEnd)),
           });
     child.once('exit', (code, signal) => this.#onExit(code, signal));
     child.on('error', (err) => {
@@ -277,7 +281,9 @@ export class ProcessWorker extends WorkerState {
     // Its last packets, the end of its stderr (V8's OOM report) and of its captured stdout may still be
     // on their way.
     const streams = [this.#stderr, this.#stdout, this.#channel?.answers ?? null];
-    afterChildDrained(this.child, streams, DRAIN_MS, () => this.#finish({ exitCode: code, signal }));
+    afterChildDrained(this.child, streams, DRAIN_MS, () =>
+      setImmediate(() => this.#finish({ exitCode: code, signal })),
+    );
   }
 
   #finish(exit: ProcessExit): void {
