@@ -32,6 +32,7 @@ import {
 } from './case-kit.js';
 import { FIXTURES } from './context.js';
 import { CONFIG_SOURCE_CASES, DRIVER_LIMIT_CASES, WAIT_GROUP_LIMIT_CASES } from './limit-cases.js';
+import { PORT_CASES } from './port-cases.js';
 import { SECURITY_CASES } from './security-cases.js';
 
 export {
@@ -623,6 +624,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   ...(['cooperative', 'pool', 'thread', 'fork'] as const).flatMap(bootstrapCases),
   ...BOOTSTRAP_TIMEOUT_CASES,
   ...ABORT_REASON_CASES,
+  ...PORT_CASES,
 ];
 
 /** A case's results, when its error surfaces in a slot. */
