@@ -15,6 +15,9 @@ import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from
 const IN_WORKER =
   "the task runs inside an isolane-worker process on its local driver (pool threads): fds 3..9 are the worker's own, not a channel the driver reads";
 
+const OUTPUT_IN_WORKER =
+  "a queue task's stdout/stderr are its isolane-worker process's (on the machine that runs it), not the caller's";
+
 let redis: PrivateRedis;
 const workers: TestWorker[] = [];
 const queue = queueName('conformance');
@@ -50,6 +53,10 @@ runConformance({
     'hostile-channel-garbage': { reason: IN_WORKER },
     'hostile-channel-huge-header': { reason: IN_WORKER },
     'hostile-channel-forged-answer': { reason: IN_WORKER },
+    // What a queue task prints goes to its worker's streams, on whatever machine runs it: never the caller's.
+    'output-lines': { reason: OUTPUT_IN_WORKER },
+    'output-large-stderr': { reason: OUTPUT_IN_WORKER },
+    'output-script-ends': { reason: OUTPUT_IN_WORKER },
     'typescript-tasks': {
       reason:
         'the case writes its task module to a temp folder, outside the declared root: workers refuse modules outside their --root',
