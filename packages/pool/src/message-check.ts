@@ -4,7 +4,7 @@
  * (a task cannot reach it), so a message that fails this check means the worker's machinery was
  * subverted: the pool treats it as a corrupted channel, never as data.
  */
-import { failureShapeProblem } from '@isolane/core/driver-kit';
+import { describeShape, failureShapeProblem } from '@isolane/core/driver-kit';
 import {
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
@@ -49,10 +49,10 @@ function isMs(value: unknown): boolean {
  * ```
  */
 export function fromWorkerProblem(message: unknown): string | undefined {
-  if (!Array.isArray(message)) return `a message of the wrong shape (${shapeOf(message)})`;
+  if (!Array.isArray(message)) return `a message of the wrong shape (${describeShape(message)})`;
   const tag: unknown = message[0];
   const length = LENGTHS.get(tag);
-  if (length === undefined) return `a message with an unknown tag (${shapeOf(tag)})`;
+  if (length === undefined) return `a message with an unknown tag (${describeShape(tag)})`;
   if (message.length !== length)
     return `a message of tag ${tag} with ${message.length} elements, not ${length}`;
   switch (tag) {
@@ -63,7 +63,7 @@ export function fromWorkerProblem(message: unknown): string | undefined {
     case FROM_WORKER_EXITING:
       return isId(message[1]) && Number.isInteger(message[2]) ? undefined : 'an exit note of the wrong shape';
   }
-  if (!isId(message[1])) return `a message of tag ${tag} whose job id is ${shapeOf(message[1])}`;
+  if (!isId(message[1])) return `a message of tag ${tag} whose job id is ${describeShape(message[1])}`;
   switch (tag) {
     case FROM_WORKER_OK:
       return isMs(message[3]) ? undefined : 'an outcome whose ms is not a duration';
@@ -75,12 +75,4 @@ export function fromWorkerProblem(message: unknown): string | undefined {
     default:
       return undefined; // SKIPPED, BOUNCED: the id is all they carry
   }
-}
-
-function shapeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  return `${typeof value} ${String(value).slice(0, 40)}`;
 }

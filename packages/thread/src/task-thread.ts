@@ -18,6 +18,7 @@ import {
   crashedAfterResultFailure,
   crashedFailure,
   describeExit,
+  describeShape,
   failureShapeProblem,
   makeFailure,
   oomFailure,
@@ -200,11 +201,11 @@ export class TaskThread {
     if (this.#terminating && this.#settled) return; // being torn down: nothing it says matters now
     const m = message as { t?: unknown; result?: unknown; failure?: unknown } | null;
     if (typeof m !== 'object' || m === null || Array.isArray(m)) {
-      this.#corrupted(`a message of the wrong shape (${describe(message)})`);
+      this.#corrupted(`a message of the wrong shape (${describeShape(message)})`);
       return;
     }
     if (this.#assigned === undefined) {
-      this.#corrupted(`a message before the worker had a job (${describe(m.t)})`);
+      this.#corrupted(`a message before the worker had a job (${describeShape(m.t)})`);
       return;
     }
     switch (m.t) {
@@ -244,7 +245,7 @@ export class TaskThread {
         return;
       }
       default:
-        this.#corrupted(`a message of unknown type ${describe(m.t)}`);
+        this.#corrupted(`a message of unknown type ${describeShape(m.t)}`);
     }
   }
 
@@ -386,13 +387,4 @@ function deathFailure(err: unknown, settled: boolean, memoryLimitMb: number | un
   // The entry catches every error a task throws, so this is the worker itself failing.
   const details = { worker: WORKER, reason: cause.message, code, cause };
   return settled ? crashedAfterResultFailure(details) : crashedFailure(details);
-}
-
-/** A value as a channel failure names it: its type, and a short text of a primitive. */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  return `${typeof value} ${String(value).slice(0, 40)}`;
 }

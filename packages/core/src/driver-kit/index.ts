@@ -124,7 +124,12 @@ export {
 export { RecentModules } from './recent-modules.js';
 export type { SubmittedJob } from './submitted-job.js';
 export { TREE_VAR, withTreeMarker } from './tree-marker.js';
-export { failureShapeProblem, isResultShape, resultShapeProblem } from './wire-shapes.js';
+export {
+  describeShape,
+  failureShapeProblem,
+  isResultShape,
+  resultShapeProblem,
+} from './wire-shapes.js';
 export { checkWorkerEnv, markedWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {
   loaderSpecifiers,

@@ -7,9 +7,27 @@
  */
 import { FAILURE_KINDS, MAX_CAUSE_DEPTH } from '../failure.js';
 import type { Result } from '../result.js';
-import { describeValue } from './describe-value.js';
 
 const KINDS: ReadonlySet<unknown> = new Set(FAILURE_KINDS);
+
+/**
+ * A value read off a channel as a channel failure names it: `null`, an array, an object, or the type and
+ * the first 40 characters of a primitive (a forged string can be huge).
+ *
+ * @example
+ * ```ts
+ * describeShape(null);  // 'null'
+ * describeShape(42);    // 'number 42'
+ * describeShape('x');   // '"x"'
+ * ```
+ */
+export function describeShape(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  return `${typeof value} ${String(value).slice(0, 40)}`;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,13 +50,13 @@ function isMs(value: unknown): boolean {
 export function failureShapeProblem(value: unknown): string | undefined {
   let failure = value;
   for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth++) {
-    if (!isRecord(failure)) return `a failure that is ${describeValue(failure)}`;
+    if (!isRecord(failure)) return `a failure that is ${describeShape(failure)}`;
     const { kind, name, message, code, stack, exitCode, signal, cause } = failure;
-    if (!KINDS.has(kind)) return `a failure of unknown kind ${describeValue(kind)}`;
+    if (!KINDS.has(kind)) return `a failure of unknown kind ${describeShape(kind)}`;
     if (typeof name !== 'string' || typeof message !== 'string')
       return 'a failure without a string name and message';
     if (code !== undefined && typeof code !== 'string' && typeof code !== 'number')
-      return `a failure whose code is ${describeValue(code)}`;
+      return `a failure whose code is ${describeShape(code)}`;
     if (stack !== undefined && typeof stack !== 'string') return 'a failure whose stack is not a string';
     if (exitCode !== undefined && typeof exitCode !== 'number')
       return 'a failure whose exitCode is not a number';
@@ -60,11 +78,11 @@ export function failureShapeProblem(value: unknown): string | undefined {
  * ```
  */
 export function resultShapeProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return `a result that is ${describeValue(value)}`;
-  if (!isMs(value.ms)) return `a result whose ms is ${describeValue(value.ms)}`;
+  if (!isRecord(value)) return `a result that is ${describeShape(value)}`;
+  if (!isMs(value.ms)) return `a result whose ms is ${describeShape(value.ms)}`;
   if (value.ok === true) return Object.hasOwn(value, 'value') ? undefined : 'a result without a value';
   if (value.ok === false) return failureShapeProblem(value.error);
-  return `a result whose ok is ${describeValue(value.ok)}`;
+  return `a result whose ok is ${describeShape(value.ok)}`;
 }
 
 /**
