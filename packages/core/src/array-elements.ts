@@ -29,23 +29,35 @@ export function forEachElement(
   for (let i = 0; i < length; i++) {
     const value = array[i];
     if (value === undefined && !hasOwn(array, i)) {
-      visitKeysFrom(array, i, visit);
+      const rest = presentIndexes(array, i);
+      for (let k = 0; k < rest.length; k++) visit(array[rest[k]!], rest[k]!);
       return;
     }
     visit(value, i);
   }
 }
 
-/** The elements from index `from` on, found through the array's own keys (indices are listed ascending). */
-function visitKeysFrom(
-  array: readonly unknown[],
-  from: number,
-  visit: (value: unknown, index: number) => void,
-): void {
-  for (const key of objectKeys(array)) {
-    const index = arrayIndex(key);
-    if (index !== undefined && index >= from && index < array.length) visit(array[index], index);
+/**
+ * The indices of the elements `array` has from index `from` on, ascending, found through its own keys:
+ * O(elements present), whatever its `length`. A walker reads a dense array by index and calls this at
+ * its first hole.
+ *
+ * @example
+ * ```ts
+ * const a: unknown[] = [1];
+ * a[2 ** 32 - 2] = 2;
+ * presentIndexes(a, 1); // [4294967294]
+ * ```
+ */
+export function presentIndexes(array: readonly unknown[], from: number): number[] {
+  const found: number[] = [];
+  const length = array.length;
+  const keys = objectKeys(array);
+  for (let k = 0; k < keys.length; k++) {
+    const index = arrayIndex(keys[k]!);
+    if (index !== undefined && index >= from && index < length) found[found.length] = index;
   }
+  return found;
 }
 
 /** The array index a key names (its canonical decimal form below 2^32 - 1), else undefined. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachElement } from '../src/array-elements.js';
+import { forEachElement, presentIndexes } from '../src/array-elements.js';
 
 function seen(array: unknown[]): [number, unknown][] {
   const out: [number, unknown][] = [];
@@ -39,5 +39,16 @@ describe('forEachElement', () => {
     const b: unknown[] = [];
     b[2 ** 26] = 1;
     expect(seen(b)).toEqual([[2 ** 26, 1]]);
+  });
+});
+
+describe('presentIndexes', () => {
+  it('lists the indices present from a start, ascending, ignoring named properties', () => {
+    const a: unknown[] = [0, 1];
+    a[10] = 10;
+    a[2 ** 32 - 2] = 'last';
+    (a as unknown as Record<string, unknown>)['4294967295'] = 'not an index';
+    expect(presentIndexes(a, 1)).toEqual([1, 10, 2 ** 32 - 2]);
+    expect(presentIndexes(a, 11)).toEqual([2 ** 32 - 2]);
   });
 });
