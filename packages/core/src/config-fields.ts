@@ -11,6 +11,7 @@ import {
   checkBootstrapTimeout,
   checkConcurrency,
   checkGlobals,
+  checkMaxResultMb,
   checkMemoryLimit,
   checkTimeout,
 } from './driver-kit/option-checks.js';
@@ -38,6 +39,8 @@ export interface IsolaneConfig {
   concurrency?: number | undefined;
   timeout?: number | undefined;
   memoryLimitMb?: number | undefined;
+  /** The largest result (MiB, serialized) a task may send back; a larger one fails as `unserializable`. */
+  maxResultMb?: number | undefined;
   /**
    * Module URL (href). A relative path in the file resolves against the file's directory and must stay
    * inside the project root; anything else must be named by absolute path or URL.
@@ -71,6 +74,7 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
     'concurrency',
     'timeout',
     'memoryLimitMb',
+    'maxResultMb',
     'bootstrap',
     'bootstrapTimeout',
     'globals',
@@ -89,6 +93,8 @@ export function validateConfig(raw: unknown, file: string): IsolaneConfig {
   if (input.timeout !== undefined) out.timeout = checkTimeout(input.timeout, `${file}: "timeout"`);
   if (input.memoryLimitMb !== undefined)
     out.memoryLimitMb = checkMemoryLimit(input.memoryLimitMb, `${file}: "memoryLimitMb"`);
+  if (input.maxResultMb !== undefined)
+    out.maxResultMb = checkMaxResultMb(input.maxResultMb, `${file}: "maxResultMb"`);
   if (input.bootstrap !== undefined) {
     if (typeof input.bootstrap !== 'string' || input.bootstrap === '') {
       throw new TypeError(`${file}: "bootstrap" must be a path or URL string`);

@@ -225,6 +225,7 @@ function keyOf(name: string, settings: DriverSettings): string {
       settings.concurrency,
       settings.bootstrap ?? null,
       settings.memoryLimitMb ?? null,
+      settings.maxResultMb ?? null,
       // As text: JSON would make Infinity (no deadline) the same key as null (the default).
       settings.bootstrapTimeout === undefined ? null : String(settings.bootstrapTimeout),
       settings.options ? sortKeys(settings.options) : null,

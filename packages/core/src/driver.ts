@@ -16,6 +16,11 @@ export interface DriverSettings {
   /** Per task/worker memory limit, where the model can enforce it. */
   readonly memoryLimitMb?: number | undefined;
   /**
+   * The largest result (MiB, serialized) a task may send back; the worker fails a larger one as
+   * `unserializable` before sending it. Undefined: no limit.
+   */
+  readonly maxResultMb?: number | undefined;
+  /**
    * How long (ms) a worker's bootstrap may take; past it the worker is killed and the tasks waiting for
    * it fail with kind `bootstrap`. `Infinity`: no deadline. Default (undefined): 30000.
    */

@@ -94,6 +94,7 @@ function driverSettings(name: DriverName, options: CheckedOptions, config: Isola
     bootstrap: options.bootstrap ?? config.bootstrap,
     bootstrapTimeout: options.bootstrapTimeout ?? config.bootstrapTimeout,
     memoryLimitMb: options.memoryLimitMb ?? config.memoryLimitMb,
+    maxResultMb: options.maxResultMb ?? config.maxResultMb,
     options: Object.keys(driverOptions).length > 0 ? driverOptions : undefined,
   };
 }

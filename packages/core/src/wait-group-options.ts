@@ -12,6 +12,7 @@ import {
   checkBootstrapTimeout,
   checkConcurrency,
   checkGlobals,
+  checkMaxResultMb,
   checkMemoryLimit,
   checkTimeout,
 } from './driver-kit/option-checks.js';
@@ -34,6 +35,11 @@ export interface WaitGroupOptions {
   timeout?: number | undefined;
   /** Per task/worker memory limit where the model can enforce it. */
   memoryLimitMb?: number | undefined;
+  /**
+   * The largest result (MiB, serialized) a task may send back from another thread or process; a larger
+   * one fails the slot as `unserializable` before it reaches this process. Default: none.
+   */
+  maxResultMb?: number | undefined;
   /** Aborts every unfinished task of the group. */
   signal?: AbortSignal | undefined;
   /** Names the bootstrap defines on `globalThis`, which inline functions may use. */
@@ -65,6 +71,7 @@ export interface CheckedOptions {
   /** Milliseconds; 0 = none (Infinity becomes 0). */
   readonly timeout: number | undefined;
   readonly memoryLimitMb: number | undefined;
+  readonly maxResultMb: number | undefined;
   /** An href. */
   readonly bootstrap: string | undefined;
   /** Milliseconds (Infinity: none). */
@@ -84,6 +91,7 @@ const OPTION_KEYS = new Set<string>([
   'concurrency',
   'timeout',
   'memoryLimitMb',
+  'maxResultMb',
   'signal',
   'globals',
   'driverOptions',
@@ -98,6 +106,7 @@ const DRIVER_KEYS = [
   'bootstrapTimeout',
   'concurrency',
   'memoryLimitMb',
+  'maxResultMb',
   'driverOptions',
 ] as const;
 
@@ -146,6 +155,7 @@ export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
     concurrency: ifSet(options.concurrency, checkConcurrency, 'options.concurrency'),
     timeout: ifSet(options.timeout, checkTimeout, 'options.timeout'),
     memoryLimitMb: ifSet(options.memoryLimitMb, checkMemoryLimit, 'options.memoryLimitMb'),
+    maxResultMb: ifSet(options.maxResultMb, checkMaxResultMb, 'options.maxResultMb'),
     bootstrap: ifSet(options.bootstrap, checkModuleHref, 'options.bootstrap'),
     bootstrapTimeout: ifSet(options.bootstrapTimeout, checkBootstrapTimeout, 'options.bootstrapTimeout'),
     globals: ifSet(options.globals, checkGlobals, 'options.globals'),

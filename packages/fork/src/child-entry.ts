@@ -48,6 +48,7 @@ const worker = createOneTaskWorker({
   exit: () => exitProcess(1),
   // Done: stop holding the event loop open, so the child exits once the task's leftovers end.
   afterResult: () => channel.unref(),
+  maxResultMb: config.maxResultMb,
 });
 
 channel.onMessage((message) => {

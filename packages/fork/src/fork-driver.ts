@@ -157,16 +157,23 @@ function settle(submitted: SubmittedJob, result: Result<unknown>): void {
  */
 export function createDriver(settings: DriverSettings): ForkDriver {
   const options = (settings.options ?? {}) as ForkOptions;
-  for (const key of ['concurrency', 'bootstrap', 'bootstrapTimeout', 'memoryLimitMb'] as const) {
+  for (const key of [
+    'concurrency',
+    'bootstrap',
+    'bootstrapTimeout',
+    'memoryLimitMb',
+    'maxResultMb',
+  ] as const) {
     if (key in options)
       throw new TypeError(`settings.options.${key} belongs to the driver settings, not its options`);
   }
-  const { concurrency, bootstrap, memoryLimitMb, bootstrapTimeout } = settings;
+  const { concurrency, bootstrap, memoryLimitMb, bootstrapTimeout, maxResultMb } = settings;
   return new ForkDriver({
     ...options,
     concurrency,
     bootstrap,
     memoryLimitMb,
+    ...(maxResultMb !== undefined ? { maxResultMb } : {}),
     ...(bootstrapTimeout !== undefined ? { bootstrapTimeout } : {}),
   });
 }

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import {
   checkBootstrapTimeout,
   checkConcurrency,
+  checkMaxResultMb,
   checkMemoryLimit,
   checkModuleHref,
   checkPrespawn,
@@ -86,6 +87,11 @@ export interface ForkDriverOptions extends ForkOptions {
   readonly bootstrapTimeout?: number | undefined;
   /** Old-space limit of each child (`--max-old-space-size`); exceeding it fails the slot with `'oom'`. */
   readonly memoryLimitMb?: number | undefined;
+  /**
+   * The largest result (MiB, as `v8.serialize` measures it in the child) a task may send back; a larger
+   * one fails as `unserializable` (`ResultTooLargeError`) without reaching the parent. Default: none.
+   */
+  readonly maxResultMb?: number | undefined;
 }
 
 /** Options after validation and defaults. */
@@ -95,6 +101,7 @@ export interface ResolvedForkOptions {
   /** Milliseconds (Infinity: none). */
   readonly bootstrapTimeout: number;
   readonly memoryLimitMb: number | undefined;
+  readonly maxResultMb: number | undefined;
   readonly prespawn: number;
   readonly lingerMs: number;
   readonly killGraceMs: number;
@@ -117,7 +124,14 @@ const FORK_KEYS = [
   'env',
   'permissions',
 ] as const;
-const DRIVER_KEYS = ['concurrency', 'bootstrap', 'bootstrapTimeout', 'memoryLimitMb', ...FORK_KEYS] as const;
+const DRIVER_KEYS = [
+  'concurrency',
+  'bootstrap',
+  'bootstrapTimeout',
+  'memoryLimitMb',
+  'maxResultMb',
+  ...FORK_KEYS,
+] as const;
 
 /**
  * Validates the options of a fork driver and fills in defaults.
@@ -171,6 +185,7 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
       opt(input.bootstrapTimeout, (v) => checkBootstrapTimeout(v, `${label}.bootstrapTimeout`)) ??
       DEFAULT_BOOTSTRAP_TIMEOUT_MS,
     memoryLimitMb: opt(input.memoryLimitMb, (v) => checkMemoryLimit(v, `${label}.memoryLimitMb`)),
+    maxResultMb: opt(input.maxResultMb, (v) => checkMaxResultMb(v, `${label}.maxResultMb`)),
     prespawn: opt(input.prespawn, (v) => checkPrespawn(v, `${label}.prespawn`)) ?? 0,
     lingerMs: opt(input.lingerMs, (v) => checkTimerMs(v, `${label}.lingerMs`, { integer: true })) ?? 1000,
     killGraceMs:

@@ -17,6 +17,8 @@ export interface ChildConfig {
   readonly watchdogMs?: number;
   /** Task modules to import while idle, so a prespawned child does not load them on the clock. */
   readonly warm?: readonly string[];
+  /** The driver's `maxResultMb`: a larger result fails as `unserializable` in the child. */
+  readonly maxResultMb?: number;
 }
 
 /** Parent → child: the one task this child runs. */

@@ -42,6 +42,8 @@ export interface TaskProcessOptions {
   /** With `permissions`: what each child may read. */
   readonly grants: ChildGrants | undefined;
   readonly memoryLimitMb: number | undefined;
+  /** The `maxResultMb` the child checks its result against. */
+  readonly maxResultMb?: number | undefined;
   readonly lingerMs: number;
   readonly killGraceMs: number;
   /** The job's outcome is known and its child is done with it: its concurrency place is free. */
@@ -307,6 +309,7 @@ function spawnChild(options: TaskProcessOptions, task: Job['task'] | undefined, 
     ...(guard?.kind === 'thread' ? { watchdogMs: WATCHDOG_MS } : {}),
     ...(bootstrap !== undefined ? { bootstrap } : {}),
     ...(warm && warm.length > 0 ? { warm } : {}),
+    ...(options.maxResultMb !== undefined ? { maxResultMb: options.maxResultMb } : {}),
   };
   return new ForkChild({
     nodeFlags: launch ? [...options.nodeFlags, ...launch.flags] : options.nodeFlags,

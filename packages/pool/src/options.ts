@@ -7,6 +7,7 @@
 import {
   checkBootstrapTimeout,
   checkConcurrency,
+  checkMaxResultMb,
   checkMemoryLimit,
   checkMemoryMb,
   checkModuleHref,
@@ -81,6 +82,11 @@ export interface PoolDriverOptions extends PoolRecycleOptions {
    * `--max-old-space-size`); exceeding it fails the task as `oom`.
    */
   readonly memoryLimitMb?: number | undefined;
+  /**
+   * The largest result (MiB, as `v8.serialize` measures it in the worker) a task may send back; a larger
+   * one fails as `unserializable` (`ResultTooLargeError`) without reaching the parent. Default: none.
+   */
+  readonly maxResultMb?: number | undefined;
 }
 
 /** Options after validation, with defaults filled in. */
@@ -90,6 +96,8 @@ export interface ResolvedPoolOptions extends ResolvedProcessOptions {
   /** Milliseconds (Infinity: none). */
   readonly bootstrapTimeout: number;
   readonly memoryLimitMb: number | undefined;
+  /** 0: no limit. */
+  readonly maxResultMb: number;
   readonly maxTasksPerWorker: number;
   readonly maxHeapMb: number;
   readonly idleTimeout: number;
@@ -121,6 +129,7 @@ const OPTION_KEYS = new Set<string>([
   'bootstrap',
   'bootstrapTimeout',
   'memoryLimitMb',
+  'maxResultMb',
   ...RECYCLE_KEYS,
 ]);
 
@@ -172,6 +181,7 @@ export function resolvePoolOptions(
             infinity: true,
           }),
     maxHeapMb: o.maxHeapMb === undefined ? 0 : checkMemoryMb(o.maxHeapMb, 'options.maxHeapMb'),
+    maxResultMb: o.maxResultMb === undefined ? 0 : checkMaxResultMb(o.maxResultMb, 'options.maxResultMb'),
     idleTimeout:
       o.idleTimeout === undefined
         ? Number.POSITIVE_INFINITY
@@ -208,6 +218,7 @@ export function poolOptionsFromSettings(settings: DriverSettings): PoolDriverOpt
     concurrency: settings.concurrency,
     bootstrap: settings.bootstrap,
     memoryLimitMb: settings.memoryLimitMb,
+    ...(settings.maxResultMb !== undefined ? { maxResultMb: settings.maxResultMb } : {}),
     ...(settings.bootstrapTimeout !== undefined ? { bootstrapTimeout: settings.bootstrapTimeout } : {}),
   };
 }

@@ -37,6 +37,8 @@ export interface SpawnOptions {
   readonly bootstrap: string | undefined;
   readonly memoryLimitMb: number | undefined;
   readonly maxHeapMb: number;
+  /** The pool's `maxResultMb` (0: none). */
+  readonly maxResultMb: number;
   /** Work is waiting for it: keep the process alive while it starts. */
   readonly keepAlive: boolean;
   /** Task modules to load before it is ready. */
@@ -50,7 +52,7 @@ export interface SpawnOptions {
  *
  * @example
  * ```ts
- * const w = new PoolWorker({ bootstrap: undefined, memoryLimitMb: undefined, maxHeapMb: 0 }, events);
+ * const w = new PoolWorker({ bootstrap: undefined, memoryLimitMb: undefined, maxHeapMb: 0, maxResultMb: 0 }, events);
  * ```
  */
 export class PoolWorker extends WorkerState {
@@ -74,6 +76,7 @@ export class PoolWorker extends WorkerState {
       bootstrap: options.bootstrap,
       tsx: workerTsxHook(),
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
+      maxResultMb: options.maxResultMb,
       preload: options.preload,
     };
     this.exited = new Promise<void>((resolve) => {

@@ -73,6 +73,7 @@ export function processTransport(): EntryTransport {
     bootstrap: boot.bootstrap,
     tsx: undefined,
     maxHeapBytes: boot.maxHeapBytes,
+    maxResultMb: boot.maxResultMb,
     preload: boot.preload,
     canPoll: false,
     post: (message) => {

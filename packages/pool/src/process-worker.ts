@@ -118,6 +118,7 @@ export class ProcessWorker extends WorkerState {
     const boot: ProcessBoot = {
       bootstrap: options.bootstrap,
       maxHeapBytes: options.maxHeapMb * 1024 * 1024,
+      maxResultMb: options.maxResultMb,
       preload: options.preload,
       watchdogMs: guard?.kind === 'thread' ? WATCHDOG_MS : 0,
       startedFd: STARTED_FD,

@@ -54,6 +54,8 @@ export interface WorkerBoot {
   readonly tsx: string | undefined;
   /** Retire the worker after a task when its V8 heap exceeds this many bytes (0: never). */
   readonly maxHeapBytes: number;
+  /** The pool's `maxResultMb` (0: none): a larger result fails as `unserializable` in the worker. */
+  readonly maxResultMb: number;
   /** Task modules the pool used recently: a fresh worker loads them before it says it is ready. */
   readonly preload: readonly string[];
 }
@@ -78,6 +80,7 @@ export interface PoolHello {
 export interface ProcessBoot {
   readonly bootstrap: string | undefined;
   readonly maxHeapBytes: number;
+  readonly maxResultMb: number;
   readonly preload: readonly string[];
   /**
    * The child's descriptor of a 4-byte file (already unlinked) where it writes, before each job, how many

@@ -26,6 +26,7 @@ export function spawnWorker(
     bootstrap: o.bootstrap,
     memoryLimitMb: o.memoryLimitMb,
     maxHeapMb: o.maxHeapMb,
+    maxResultMb: o.maxResultMb,
     keepAlive: start.keepAlive,
     preload: start.preload,
     env: o.env,

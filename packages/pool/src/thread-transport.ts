@@ -33,6 +33,7 @@ export function threadTransport(): EntryTransport {
     bootstrap: boot.bootstrap,
     tsx: boot.tsx,
     maxHeapBytes: boot.maxHeapBytes,
+    maxResultMb: boot.maxResultMb,
     preload: boot.preload,
     canPoll: true,
     post: (message) => postMessage(message),

@@ -37,7 +37,13 @@ function encodeOutcome(id: number, result: Result<unknown>): unknown[] {
 
 /** Posts a job's outcome on `out`; a worker whose heap has grown past its limit then retires. */
 function answer(out: EntryTransport, from: JobLoop, id: number, result: Result<unknown>): void {
-  postOutcome(out, result, (r) => encodeOutcome(id, r));
+  postOutcome(
+    out,
+    result,
+    (r) => encodeOutcome(id, r),
+    undefined,
+    out.maxResultMb > 0 ? out.maxResultMb : undefined,
+  );
   if (out.maxHeapBytes > 0 && getHeapStatistics().used_heap_size > out.maxHeapBytes) from.retire('heap');
 }
 

@@ -14,6 +14,8 @@ export interface EntryTransport {
   /** tsx's ESM API for a thread that must hook itself; undefined in a process (its flags do it). */
   readonly tsx: string | undefined;
   readonly maxHeapBytes: number;
+  /** The pool's `maxResultMb` (0: none). */
+  readonly maxResultMb: number;
   readonly preload: readonly string[];
   /** Messages can be read synchronously (`poll`). */
   readonly canPoll: boolean;

@@ -7,6 +7,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import {
   checkBootstrapTimeout,
   checkConcurrency,
+  checkMaxResultMb,
   checkMemoryLimit,
   checkModuleHref,
   checkPrespawn,
@@ -37,6 +38,11 @@ export interface ThreadDriverOptions {
   readonly bootstrapTimeout?: number | undefined;
   /** Old-generation heap limit of each worker; exceeding it fails the task with `kind: 'oom'`. */
   readonly memoryLimitMb?: number | undefined;
+  /**
+   * The largest result (MiB, as `v8.serialize` measures it in the worker) a task may send back; a
+   * larger one fails as `unserializable` (`ResultTooLargeError`) without reaching the parent. Default: none.
+   */
+  readonly maxResultMb?: number | undefined;
   /**
    * Fresh workers kept started so a task does not wait for a spawn. Default 0. Each still runs exactly
    * one task and is then discarded. While it waits, a prespawned worker loads the bootstrap, then the
@@ -82,6 +88,7 @@ export interface ResolvedThreadOptions {
   /** Milliseconds (Infinity: none). */
   readonly bootstrapTimeout: number;
   readonly memoryLimitMb: number | undefined;
+  readonly maxResultMb: number | undefined;
   readonly prespawn: number;
   readonly lingerMs: number;
   readonly env: WorkerEnv;
@@ -102,6 +109,7 @@ const OPTION_KEYS = new Set([
   'bootstrap',
   'bootstrapTimeout',
   'memoryLimitMb',
+  'maxResultMb',
   'prespawn',
   'lingerMs',
   'env',
@@ -147,6 +155,10 @@ export function resolveThreadOptions(options: ThreadDriverOptions = {}): Resolve
       options.memoryLimitMb === undefined
         ? undefined
         : checkMemoryLimit(options.memoryLimitMb, label('memoryLimitMb')),
+    maxResultMb:
+      options.maxResultMb === undefined
+        ? undefined
+        : checkMaxResultMb(options.maxResultMb, label('maxResultMb')),
     prespawn: options.prespawn === undefined ? 0 : checkPrespawn(options.prespawn, label('prespawn')),
     lingerMs:
       options.lingerMs === undefined ? DEFAULT_LINGER_MS : checkTimerMs(options.lingerMs, label('lingerMs')),
@@ -172,12 +184,13 @@ export function optionsFromSettings(settings: DriverSettings): ThreadDriverOptio
       );
     }
   }
-  const { concurrency, bootstrap, memoryLimitMb, bootstrapTimeout } = settings;
+  const { concurrency, bootstrap, memoryLimitMb, bootstrapTimeout, maxResultMb } = settings;
   return {
     ...(extra as ThreadDriverExtraOptions),
     concurrency,
     bootstrap,
     memoryLimitMb,
+    ...(maxResultMb !== undefined ? { maxResultMb } : {}),
     ...(bootstrapTimeout !== undefined ? { bootstrapTimeout } : {}),
   };
 }

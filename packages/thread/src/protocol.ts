@@ -31,6 +31,8 @@ export interface WorkerInit {
    * recently, so the task that takes it does not wait for its module either.
    */
   readonly warm?: readonly string[];
+  /** The driver's `maxResultMb`: a larger result fails as `unserializable` in the worker. */
+  readonly maxResultMb?: number;
   /** Absent for a prespawned worker, which waits for its job as a message on its private channel. */
   readonly job?: JobMessage;
 }

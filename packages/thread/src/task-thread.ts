@@ -54,6 +54,8 @@ export interface TaskThreadOptions {
   readonly resourceLimits: ResourceLimits | undefined;
   /** The `memoryLimitMb` in effect (named in an out-of-memory failure). */
   readonly memoryLimitMb: number | undefined;
+  /** The `maxResultMb` the worker checks its result against. */
+  readonly maxResultMb: number | undefined;
   readonly lingerMs: number;
   /** The `env` option: what the worker's `process.env` holds (read from the parent at each start). */
   readonly env: WorkerEnv;
@@ -106,6 +108,7 @@ export class TaskThread {
       ...(options.tsx !== undefined ? { tsx: options.tsx } : {}),
       ...(submitted ? { job: jobMessage(submitted, bootWatched(options)) } : {}),
       ...(warm && warm.length > 0 ? { warm } : {}),
+      ...(options.maxResultMb !== undefined ? { maxResultMb: options.maxResultMb } : {}),
     };
     this.#worker = startWorkerThread(ENTRY, {
       workerData: init,

@@ -59,6 +59,7 @@ export class ThreadDriver implements Driver {
       tsx: workerTsxHook(),
       resourceLimits: resourceLimitsFor(this.#options.memoryLimitMb),
       memoryLimitMb: this.#options.memoryLimitMb,
+      maxResultMb: this.#options.maxResultMb,
       lingerMs: this.#options.lingerMs,
       env: this.#options.env,
       onRelease: () => this.#scheduler.release(),

@@ -47,6 +47,7 @@ function main(channel: MessagePort): void {
     afterResult: () => setTimeout(() => {}, RESULT_GRACE_MS),
     // The worker is discarded after its task: giving its result's buffers away costs it nothing.
     transferList: resultTransferList,
+    maxResultMb: init.maxResultMb,
   });
 
   process.on('uncaughtException', worker.onUncaught);

@@ -80,6 +80,7 @@ export {
   /** @deprecated the same checker as {@link checkConcurrency}, under its former name. */
   checkConcurrency as checkConcurrencyOption,
   checkGlobals,
+  checkMaxResultMb,
   checkMemoryLimit,
   checkTimeout,
   DEFAULT_BOOTSTRAP_TIMEOUT_MS,

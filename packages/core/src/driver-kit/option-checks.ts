@@ -6,7 +6,13 @@
  * `label` the caller passes) and what it accepts.
  */
 import { describeValue } from './describe-value.js';
-import { checkNumberInRange, checkTimerMs, MAX_CONCURRENCY, MAX_MEMORY_LIMIT_MB } from './option-ranges.js';
+import {
+  checkMemoryMb,
+  checkNumberInRange,
+  checkTimerMs,
+  MAX_CONCURRENCY,
+  MAX_MEMORY_LIMIT_MB,
+} from './option-ranges.js';
 
 /**
  * Smallest `memoryLimitMb` accepted: below 8 MiB V8 cannot set up a heap for a worker (a thread with
@@ -108,4 +114,18 @@ export function checkGlobals(value: unknown, label: string): string[] {
     throw new TypeError(`${label} must be an array of identifier names, got ${describeValue(value)}`);
   }
   return value as string[];
+}
+
+/**
+ * Checks `maxResultMb`: the largest result a task may send back, in MiB of its serialized form — a
+ * number (fractions allowed) from 1 to 1048576. No default: without it a result of any size is sent.
+ *
+ * @example
+ * ```ts
+ * checkMaxResultMb(64, 'options.maxResultMb'); // 64
+ * checkMaxResultMb(0, 'options.maxResultMb');  // RangeError: options.maxResultMb must be a number from 1 to 1048576 MiB, got 0
+ * ```
+ */
+export function checkMaxResultMb(value: unknown, label: string): number {
+  return checkMemoryMb(value, label);
 }

@@ -45,7 +45,13 @@ export {
 export { runInProcessTree, trackChildProcesses } from './child-tracking.js';
 export { openParentChannel, type ParentChannel, type ParentChannelOptions } from './parent-channel.js';
 export { startParentWatchdog } from './parent-watchdog.js';
-export { postOutcome, type RuntimeTransport, unsendableResult } from './post-outcome.js';
+export {
+  oversizedResult,
+  postOutcome,
+  type RuntimeTransport,
+  resultOverLimit,
+  unsendableResult,
+} from './post-outcome.js';
 export {
   compileInline,
   createRuntime,

@@ -47,6 +47,8 @@ export interface OneTaskWorkerOptions {
   readonly afterResult?: (() => void) | undefined;
   /** Buffers of an object result that may move to the parent instead of being copied. */
   readonly transferList?: ((value: object) => ArrayBuffer[] | undefined) | undefined;
+  /** The driver's `maxResultMb`: a larger result fails as `unserializable` (post-outcome.ts). */
+  readonly maxResultMb?: number | undefined;
 }
 
 /** Options of {@link OneTaskWorker.run}. */
@@ -140,7 +142,13 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
     }
     // What the task printed goes out first: a parent holding the result may close this worker.
     afterOutput(() => {
-      postOutcome(transport, result, (r): OneTaskMessage => ({ t: 'result', result: r }), transfer);
+      postOutcome(
+        transport,
+        result,
+        (r): OneTaskMessage => ({ t: 'result', result: r }),
+        transfer,
+        options.maxResultMb,
+      );
       options.afterResult?.();
     });
   }

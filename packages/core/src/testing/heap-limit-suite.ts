@@ -40,8 +40,17 @@ process.stdout.write('SLOT ' + JSON.stringify(slot) + '\\n');
 `;
 }
 
-/** Runs the host with the flag given in `NODE_OPTIONS` or on its command line; the slot it printed. */
-function runHost(
+/**
+ * Runs a host (ESM `source`, which prints `SLOT <json>`) with `--max-old-space-size` given in
+ * `NODE_OPTIONS` or on its command line; the slot it printed. Rejects when the host printed none (it
+ * died), with the end of its stderr.
+ *
+ * @example
+ * ```ts
+ * const slot = await runFlaggedHost(source, 200, 'execArgv');
+ * ```
+ */
+export function runFlaggedHost(
   source: string,
   hostFlagMb: number,
   via: 'NODE_OPTIONS' | 'execArgv',
@@ -94,15 +103,15 @@ function expectOom(slot: Result<unknown>, limitMb: number): void {
 export function runHeapLimitSuite(options: HeapLimitSuiteOptions): void {
   describe(`${options.name}: memoryLimitMb whatever the host's --max-old-space-size`, () => {
     it('host NODE_OPTIONS=--max-old-space-size=2048, memoryLimitMb 64: a task holding 300 MiB is oom (64)', async () => {
-      expectOom(await runHost(hostSource(options, 64, 300), 2048, 'NODE_OPTIONS'), 64);
+      expectOom(await runFlaggedHost(hostSource(options, 64, 300), 2048, 'NODE_OPTIONS'), 64);
     }, 180_000);
 
     it('host --max-old-space-size=2048 on its command line, memoryLimitMb 64: oom (64)', async () => {
-      expectOom(await runHost(hostSource(options, 64, 300), 2048, 'execArgv'), 64);
+      expectOom(await runFlaggedHost(hostSource(options, 64, 300), 2048, 'execArgv'), 64);
     }, 180_000);
 
     it('host --max-old-space-size=200, memoryLimitMb 1024: a task holding 400 MiB succeeds', async () => {
-      const slot = await runHost(hostSource(options, 1024, 400), 200, 'execArgv');
+      const slot = await runFlaggedHost(hostSource(options, 1024, 400), 200, 'execArgv');
       expect(slot, JSON.stringify(slot)).toMatchObject({ ok: true, value: 400 });
     }, 180_000);
   });

@@ -35,6 +35,7 @@ export {
   pidsByArgv,
   TREE_GONE_WITHIN_MS,
 } from './process-tree-cases.js';
+export { type ResultLimitSuiteOptions, runResultLimitSuite } from './result-limit-suite.js';
 export {
   type ChildOutcome,
   type ConformanceOptions,
