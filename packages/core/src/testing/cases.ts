@@ -3,13 +3,14 @@
  * in a sacrificial child process (which is how a case a model cannot pass is shown to really fail).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Driver, DriverSettings } from '../driver.js';
 import { isCaptureError, isSpawnError } from '../errors.js';
 import type { TaskFailure } from '../failure.js';
+import { eventually } from '../os-probes.js';
 import type { Result } from '../result.js';
 import { defineTask } from '../task.js';
 import { transfer } from '../transfer.js';
@@ -196,23 +197,34 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
     timeout: 30_000,
     async run(ctx) {
       const wg = await group(ctx.driver({ concurrency: 4 }));
-      // Absolute deadlines well after every worker has started: a slow spawn on a busy machine
-      // cannot reorder completions, while 250 ms between deadlines keeps the order unambiguous.
-      const base = Date.now() + 1_500;
-      const offsets = [750, 0, 500, 250];
-      for (const [i, offset] of offsets.entries()) wg.go(t.sleepUntilThen, base + offset, i);
-      const completions: number[] = [];
-      for await (const { index, result } of wg) {
-        assert.equal(valueIn(result), index);
-        completions.push(index);
+      // Each task completes when the suite opens its gate, once all four have started: the order is
+      // the suite's, whatever the time a worker takes to start on a busy machine.
+      const dir = mkdtempSync(join(tmpdir(), 'isolane-order-'));
+      try {
+        for (const i of [0, 1, 2, 3]) wg.go(t.gateThen, dir, i);
+        const started = () => [0, 1, 2, 3].every((i) => existsSync(join(dir, `started-${i}`)));
+        assert.ok(await eventually(started, 25_000), 'all four tasks started');
+        const completions: number[] = [];
+        const iterator = wg[Symbol.asyncIterator]();
+        for (const i of [1, 3, 2, 0]) {
+          writeFileSync(join(dir, `go-${i}`), '');
+          const next = await iterator.next();
+          assert.equal(next.done, false);
+          const { index, result } = next.value as { index: number; result: Result<unknown> };
+          assert.equal(valueIn(result), index);
+          completions.push(index);
+        }
+        assert.equal((await iterator.next()).done, true);
+        const results = await wg.wait();
+        assert.deepEqual(
+          results.map((r) => valueIn(r)),
+          [0, 1, 2, 3],
+        );
+        assert.deepEqual(completions, [1, 3, 2, 0]);
+      } finally {
+        await wg.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      const results = await wg.wait();
-      assert.deepEqual(
-        results.map((r) => valueIn(r)),
-        [0, 1, 2, 3],
-      );
-      assert.deepEqual(completions, [1, 3, 2, 0]);
-      await wg.close();
     },
   },
   {
@@ -720,11 +732,11 @@ process.stdout.write(\`RESULTS \${JSON.stringify(results.map((r) => (r.ok ? r.va
   ...ABORT_REASON_CASES,
   ...CLOSE_SETTLES_CASES,
   SPARSE_ARRAY_CASE,
+  ...PROCESS_TREE_CASES,
+  ...HOSTILE_RUNTIME_CASES,
   ...HOSTILE_CHANNEL_CASES,
   ...HOSTILE_PORT_CASES,
   ...TRANSFER_PORT_CASES,
-  ...HOSTILE_RUNTIME_CASES,
-  ...PROCESS_TREE_CASES,
   ...BOOTSTRAP_DEADLINE_CASES,
 ];
 
