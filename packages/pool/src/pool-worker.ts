@@ -62,6 +62,8 @@ export class PoolWorker extends WorkerState {
   readonly #started: Int32Array;
   /** The last believable value of the start counter (see startedCount()). */
   #startedSeen = 0;
+  /** The counter went back or past the jobs sent: it is not read any more (see startedCount()). */
+  #counterLied = false;
   /** Resolves once the thread has exited. */
   readonly exited: Promise<void>;
   #refed = true;
@@ -129,13 +131,19 @@ export class PoolWorker extends WorkerState {
   }
 
   /**
-   * How many jobs the worker has started. The counter is shared memory the worker writes, so only a
-   * value between the last one believed and the jobs sent is believed: it never goes back, and it never
-   * claims a job that was not sent.
+   * How many jobs the worker has started. The counter is shared memory the worker writes, so it is
+   * believed only within bounds. A value that goes back or past the jobs sent means the worker's
+   * machinery was subverted: from then on every job sent counts as started, so none of them is run
+   * again elsewhere (the one running is blamed, or fails by its timeout). A lie within bounds (a lower
+   * count written before the pool read the true one) cannot be told from the truth: the running job
+   * then counts as not started and runs again elsewhere.
    */
   startedCount(): number {
     const raw = Atomics.load(this.#started, STARTED_SLOT);
-    if (raw >= this.#startedSeen && raw <= this.sent) this.#startedSeen = raw;
+    if (this.#counterLied || raw < this.#startedSeen || raw > this.sent) {
+      this.#counterLied = true;
+      this.#startedSeen = this.sent;
+    } else this.#startedSeen = raw;
     return this.#startedSeen;
   }
 
