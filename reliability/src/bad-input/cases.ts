@@ -32,6 +32,7 @@ import {
 } from './case-kit.js';
 import { FIXTURES } from './context.js';
 import { CONFIG_SOURCE_CASES, DRIVER_LIMIT_CASES, WAIT_GROUP_LIMIT_CASES } from './limit-cases.js';
+import { MAX_RESULT_CASES } from './max-result-cases.js';
 import { PORT_CASES } from './port-cases.js';
 import { SECURITY_CASES } from './security-cases.js';
 
@@ -625,6 +626,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   ...BOOTSTRAP_TIMEOUT_CASES,
   ...ABORT_REASON_CASES,
   ...PORT_CASES,
+  ...MAX_RESULT_CASES,
 ];
 
 /** A case's results, when its error surfaces in a slot. */

@@ -1,0 +1,79 @@
+/**
+ * The bad-input rows of `maxResultMb`: wrong types and out-of-range values where it is given (the
+ * WaitGroup options, a config file, a driver's constructor), and a result over the limit, which fails
+ * its slot as `unserializable` under every out-of-process driver.
+ */
+import { type BadInputCase, configCase, ctorCase, throwsRange, throwsType, wgCase } from './case-kit.js';
+
+/**
+ * `maxResultMb`: bad values where it is given, and a 3 MiB result under a 1 MiB limit per driver.
+ *
+ * @example
+ * ```ts
+ * for (const c of MAX_RESULT_CASES) console.log(c.entry, c.input);
+ * ```
+ */
+export const MAX_RESULT_CASES: BadInputCase[] = [
+  wgCase(
+    '{ maxResultMb: "64" }',
+    { maxResultMb: '64' },
+    throwsType(/options\.maxResultMb must be a number of MiB, got "64"/),
+  ),
+  wgCase(
+    '{ maxResultMb: 0 }',
+    { maxResultMb: 0 },
+    throwsRange(/options\.maxResultMb must be a number of MiB from 1 to 1048576, got 0/),
+  ),
+  wgCase(
+    '{ maxResultMb: NaN }',
+    { maxResultMb: Number.NaN },
+    throwsRange(/options\.maxResultMb must be a number of MiB from 1 to 1048576, got NaN/),
+  ),
+  wgCase(
+    '{ maxResultMb: Infinity }',
+    { maxResultMb: Number.POSITIVE_INFINITY },
+    throwsRange(/options\.maxResultMb must be a number of MiB from 1 to 1048576, got Infinity/),
+  ),
+  configCase(
+    'isolane.config.json',
+    '{ "maxResultMb": 0 }',
+    throwsRange(/isolane\.config\.json: "maxResultMb" must be a number of MiB from 1 to 1048576, got 0/),
+  ),
+  configCase(
+    'isolane.config.json',
+    '{ "maxResultMb": "1MB" }',
+    throwsType(/isolane\.config\.json: "maxResultMb" must be a number of MiB, got "1MB"/),
+  ),
+  ctorCase(
+    'thread',
+    'ThreadDriver',
+    '{ maxResultMb: -1 }',
+    { maxResultMb: -1 },
+    throwsRange(/"maxResultMb" must be a number of MiB from 1 to 1048576, got -1/),
+  ),
+  ctorCase(
+    'fork',
+    'ForkDriver',
+    '{ maxResultMb: -1 }',
+    { maxResultMb: -1 },
+    throwsRange(/options\.maxResultMb must be a number of MiB from 1 to 1048576, got -1/),
+  ),
+  ...(['pool', 'thread', 'fork'] as const).map(
+    (driver): BadInputCase => ({
+      entry: 'options.maxResultMb',
+      input: `a 3 MiB result, maxResultMb: 1 (driver: '${driver}')`,
+      expected: {
+        surface: 'slot',
+        name: 'ResultTooLargeError',
+        kind: 'unserializable',
+        message: /the task's result cannot be sent back: it is 3\.0 MiB serialized, over maxResultMb \(1\)/,
+      },
+      driver,
+      run: (ctx) => {
+        const wg = ctx.groupOn(driver, { maxResultMb: 1, concurrency: 1 });
+        wg.go((mb: number) => 'x'.repeat(mb * 1024 * 1024), 3);
+        return wg.wait();
+      },
+    }),
+  ),
+];
