@@ -8,6 +8,7 @@ import {
   checkConcurrency,
   checkMaxResultMb,
   checkMemoryLimit,
+  checkMemoryMb,
   checkModuleHref,
   checkPrespawn,
   checkTimerMs,
@@ -38,6 +39,12 @@ export interface ForkOptions {
   readonly lingerMs?: number | undefined;
   /** Between SIGTERM and SIGKILL when a child is stopped (timeout, abort, close). Default 2000. */
   readonly killGraceMs?: number | undefined;
+  /**
+   * The largest resident set (RSS, MiB) a child may reach: the parent samples it every 100 ms (Linux,
+   * from /proc) and past it kills the child and fails the task with `oom` — memory `memoryLimitMb` does
+   * not see (ArrayBuffers, Buffers, native allocations) included. Default: none.
+   */
+  readonly maxRssMb?: number | undefined;
   /**
    * `'inherit'` (default): children write to this process's stdout/stderr. `'capture'`: their output goes
    * to `onOutput` only. `'ignore'`: it is dropped. Results never travel on these streams.
@@ -105,6 +112,7 @@ export interface ResolvedForkOptions {
   readonly prespawn: number;
   readonly lingerMs: number;
   readonly killGraceMs: number;
+  readonly maxRssMb: number | undefined;
   readonly stdio: ForkStdio;
   readonly onOutput: ((output: ForkOutput) => void) | undefined;
   readonly warmModules: boolean;
@@ -117,6 +125,7 @@ const FORK_KEYS = [
   'prespawn',
   'lingerMs',
   'killGraceMs',
+  'maxRssMb',
   'stdio',
   'onOutput',
   'warmModules',
@@ -190,6 +199,7 @@ export function resolveForkOptions(input: ForkDriverOptions = {}, label = 'optio
     lingerMs: opt(input.lingerMs, (v) => checkTimerMs(v, `${label}.lingerMs`, { integer: true })) ?? 1000,
     killGraceMs:
       opt(input.killGraceMs, (v) => checkTimerMs(v, `${label}.killGraceMs`, { integer: true })) ?? 2000,
+    maxRssMb: opt(input.maxRssMb, (v) => checkMemoryMb(v, `${label}.maxRssMb`)),
     stdio,
     onOutput,
     warmModules: input.warmModules ?? true,

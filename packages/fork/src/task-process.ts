@@ -13,11 +13,13 @@ import {
   type Job,
   parentDeathGuard,
   type Result,
+  rssLimitFailure,
   type SubmittedJob,
   type TaskFailure,
   timeoutFailure,
   unsendableArgsFailure,
   type WorkerEnv,
+  watchRss,
   workerEnv,
 } from '@isolane/core/driver-kit';
 import { deathFailure } from './child-death.js';
@@ -42,6 +44,8 @@ export interface TaskProcessOptions {
   /** With `permissions`: what each child may read. */
   readonly grants: ChildGrants | undefined;
   readonly memoryLimitMb: number | undefined;
+  /** The child's RSS limit (MiB), sampled by the parent while it runs a task. */
+  readonly maxRssMb?: number | undefined;
   /** The `maxResultMb` the child checks its result against. */
   readonly maxResultMb?: number | undefined;
   readonly lingerMs: number;
@@ -134,6 +138,18 @@ export class TaskProcess {
       return;
     }
     this.#armBootDeadline();
+    this.#watchRss();
+  }
+
+  /** With `maxRssMb`: the child is killed, and its task fails as `oom`, once its RSS is over it. */
+  #watchRss(): void {
+    const { maxRssMb } = this.#options;
+    const pid = this.#child.pid;
+    if (maxRssMb === undefined || pid === undefined) return;
+    const watch = watchRss(pid, maxRssMb, (bytes) =>
+      this.abort(rssLimitFailure(bytes, maxRssMb, 'child process')),
+    );
+    void this.exited.then(() => watch.stop());
   }
 
   /**

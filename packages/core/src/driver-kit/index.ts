@@ -123,6 +123,7 @@ export {
   type WorkerPermissions,
 } from './permissions.js';
 export { RecentModules } from './recent-modules.js';
+export { processRssBytes, RSS_SAMPLE_MS, rssLimitFailure, watchRss } from './rss-watch.js';
 export type { SubmittedJob } from './submitted-job.js';
 export { TREE_VAR, withTreeMarker } from './tree-marker.js';
 export {
