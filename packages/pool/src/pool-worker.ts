@@ -20,7 +20,6 @@ import {
   channelCorruptedFailure,
   startWorkerThread,
   type WorkerEnv,
-  endProcessTree,
   markedWorkerEnv,
   workerTsxHook,
 } from '@isolane/core/driver-kit';
@@ -105,7 +104,7 @@ export class PoolWorker extends WorkerState {
     });
     this.thread.on('exit', (code: number) => {
       this.dead = true;
-      endProcessTree(this.tree); // what its tasks started ends with it
+      this.endTreeAtExit();
       try {
         // Whatever the thread posted before it died is answered before its death is reconciled.
         const pending = receiveMessageOnPort(port1);

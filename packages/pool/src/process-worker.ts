@@ -27,7 +27,6 @@ import {
   type ChildGrants,
   channelCorruptedFailure,
   channelStdio,
-  endProcessTree,
   forgetOnParentExit,
   forwardOutput,
   inheritedFlags,
@@ -290,7 +289,7 @@ export class ProcessWorker extends WorkerState {
     if (this.exit !== undefined) return;
     this.exit = exit;
     this.dead = true;
-    endProcessTree(this.tree); // what its tasks started ends with it
+    this.endTreeAtExit();
     try {
       this.#setRef(false);
       this.events.onExit(this, exit.exitCode ?? -1);

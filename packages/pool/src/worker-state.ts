@@ -103,6 +103,7 @@ export abstract class WorkerState {
   protected held = false;
   /** The `ISOLANE_TREE` marker every process its tasks start carries: they end with it. */
   readonly tree: string = newTreeMarker();
+  #treeStopped = false;
   /** Resolves once it has exited (and its death has been reconciled). */
   abstract readonly exited: Promise<void>;
   /** What it is, as failures name it (`'worker thread'`, `'worker process'`). */
@@ -326,6 +327,7 @@ export abstract class WorkerState {
   stopFor(target: PoolJob): void {
     if (this.#dying || this.#dead) return;
     this.#killTarget = target;
+    this.#endTree();
     this.terminate();
     this.events.onStopping(this);
   }
@@ -364,6 +366,7 @@ export abstract class WorkerState {
    */
   stop(): Promise<void> {
     if (!this.#dead) {
+      this.#endTree();
       this.held = true;
       this.busy();
       this.terminate();
@@ -379,8 +382,6 @@ export abstract class WorkerState {
     this.#clearTimer();
     this.#clearBootTimer();
     this.#startWatch?.stop();
-    // What its tasks started goes with it; also what unblocks a task stuck in execSync.
-    if (!this.#dying) endProcessTree(this.tree);
     this.#dying = true;
     this.kill();
   }
@@ -389,6 +390,26 @@ export abstract class WorkerState {
   death(code: number): WorkerDeath {
     const oom = (this.#error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
     return { exitCode: code, oom, code: oom ? 'ERR_WORKER_OUT_OF_MEMORY' : undefined };
+  }
+
+  /**
+   * Called once it has exited: a second look for the processes its tasks started when it was stopped
+   * for a task (or closed) — one may have started meanwhile — or died by itself. Not after a routine
+   * retirement (recycling, idle reaping): a scan of /proc costs ~10 ms on a busy machine, and what the
+   * tasks left is ended when the host exits.
+   */
+  endTreeAtExit(): void {
+    if (this.#treeStopped || !this.#dying) endProcessTree(this.tree);
+  }
+
+  /**
+   * A task of it is stopped (timeout, abort, a task that broke it) or the pool closes: every process its
+   * tasks started is ended — also what unblocks a task stuck in execSync on one of them.
+   */
+  #endTree(): void {
+    if (this.#treeStopped) return;
+    this.#treeStopped = true;
+    endProcessTree(this.tree);
   }
 
   /** `j` is now the job it runs: its timeout starts counting. */

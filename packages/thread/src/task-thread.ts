@@ -81,6 +81,8 @@ export class TaskThread {
   readonly #worker: Worker;
   /** The `ISOLANE_TREE` marker of the processes this worker's task starts. */
   readonly #tree = newTreeMarker();
+  /** Its task was stopped (timeout, abort, close): the processes carrying `#tree` were told to end. */
+  #treeStopped = false;
   /** The private channel (the worker's end went in its first message); `parentPort` is not listened to. */
   readonly #port: MessagePort;
   /** Resolves once the worker has exited. */
@@ -160,6 +162,12 @@ export class TaskThread {
   /** Settles the job with `failure` (unless it already settled) and stops the worker. */
   abort(failure: TaskFailure): void {
     this.#settle({ ok: false, error: failure, ms: this.#elapsed() });
+    // The task is stopped (timeout, abort, close): so is every process it started. Also what unblocks a
+    // task stuck in a native call on one of them (execSync), which terminate() alone cannot interrupt.
+    if (!this.#treeStopped) {
+      this.#treeStopped = true;
+      endProcessTree(this.#tree);
+    }
     this.terminate();
   }
 
@@ -168,8 +176,6 @@ export class TaskThread {
     if (this.#terminating) return;
     this.#terminating = true;
     this.#clearTimers();
-    // Also what unblocks a task stuck in a native call on a process it started (execSync).
-    endProcessTree(this.#tree);
     this.#worker.terminate().catch(() => {
       // The worker is already gone; its 'exit' event settles everything.
     });
@@ -308,7 +314,11 @@ export class TaskThread {
   #onExit(code: number): void {
     this.#clearTimers();
     // Stopped or crashed: what its task started goes too (a second look: started while it stopped).
-    if (this.#terminating || code !== 0 || !this.#settled) endProcessTree(this.#tree);
+    // Not after a task that ended well and was only cut off after `lingerMs` (a scan of /proc costs
+    // ~10 ms on a busy machine; what it left is ended when the host exits).
+    if (this.#treeStopped || !this.#settled || (code !== 0 && !this.#terminating)) {
+      endProcessTree(this.#tree);
+    }
     // A private port is not drained before 'exit' as `parentPort` is: read what the worker posted last.
     for (let m = receiveMessageOnPort(this.#port); m !== undefined; m = receiveMessageOnPort(this.#port)) {
       this.#onMessage(m.message);
