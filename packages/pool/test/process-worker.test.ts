@@ -36,7 +36,7 @@ class Captured {
   }: {
     stream: 'stdout' | 'stderr';
     text: string;
-    pid?: number;
+    pid?: number | undefined;
   }) => {
     this.bytes[stream] += Buffer.byteLength(text);
     const key = `${stream}:${pid}`;
