@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
+  checkMemoryMb,
   checkPermissions,
   type ResolvedWorkerPermissions,
   type WorkerPermissions,
@@ -59,6 +60,13 @@ export interface PoolProcessOptions {
    */
   readonly watchdog?: boolean | undefined;
   /**
+   * Process runtime: the largest resident set (RSS, MiB) a worker process may reach while it runs a
+   * task, sampled by the parent every 100 ms (Linux, from /proc): past it the worker is killed and its
+   * running task fails as `oom` — memory `memoryLimitMb` does not see (Buffers, ArrayBuffers, native
+   * allocations) included. Default: none.
+   */
+  readonly maxRssMb?: number | undefined;
+  /**
    * Process runtime: run each worker process under Node's permission model. `true` lets it read only
    * what its tasks need (the pool's worker entry, core, `node_modules`, the bootstrap and the task
    * modules the pool has seen) and nothing else: no writes, no child processes, no worker threads, no
@@ -80,6 +88,7 @@ export interface ResolvedProcessOptions {
   readonly onOutput: ((output: PoolOutput) => void) | undefined;
   readonly watchdog: boolean;
   readonly permissions: ResolvedWorkerPermissions | undefined;
+  readonly maxRssMb: number | undefined;
 }
 
 /** The option names of this file, for the pool's list of known options. */
@@ -91,6 +100,7 @@ export const PROCESS_KEYS = [
   'onOutput',
   'watchdog',
   'permissions',
+  'maxRssMb',
 ] as const;
 
 /**
@@ -150,6 +160,7 @@ export function resolveProcessOptions(o: Readonly<Record<string, unknown>>): Res
     onOutput: onOutput as ((output: PoolOutput) => void) | undefined,
     watchdog: o.watchdog ?? true,
     permissions: checkPermissions(o.permissions, 'options.permissions'),
+    maxRssMb: o.maxRssMb === undefined ? undefined : checkMemoryMb(o.maxRssMb, 'options.maxRssMb'),
   };
 }
 

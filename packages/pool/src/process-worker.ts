@@ -34,6 +34,8 @@ import {
   markedWorkerEnv,
   parentDeathGuard,
   pdeathsigLaunch,
+  rssLimitFailure,
+  watchRss,
 } from '@isolane/core/driver-kit';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { SpawnOptions } from './pool-worker.js';
@@ -57,6 +59,8 @@ let counterFiles = 0;
 
 /** How to start a worker process: the thread's settings plus the process options. */
 export interface ProcessSpawnOptions extends SpawnOptions {
+  /** Past this RSS (MiB) while a task runs, the worker is killed and the task fails as `oom`. */
+  readonly maxRssMb?: number | undefined;
   readonly cwd: string | undefined;
   readonly execArgv: readonly string[];
   readonly stdio: PoolStdio;
@@ -163,6 +167,7 @@ export class ProcessWorker extends WorkerState {
             onCorrupt: (detail, atEnd) => setImmediate(() => this.#onCorrupt(detail, atEnd)),
           });
     child.once('exit', (code, signal) => this.#onExit(code, signal));
+    this.#watchRss(options.maxRssMb);
     child.on('error', (err) => {
       // A failed spawn has no exit event; later errors (a send on a closed channel) are followed by one.
       if (child.pid === undefined && this.exit === undefined) {
@@ -273,6 +278,19 @@ export class ProcessWorker extends WorkerState {
     // Nothing of it ran (a bootstrap or a finished task's leftovers wrote there): it goes, nobody fails.
     this.terminate();
     this.events.onStopping(this);
+  }
+
+  /** With `maxRssMb`: over it while a task runs, the task fails as `oom` and the worker goes. */
+  #watchRss(maxRssMb: number | undefined): void {
+    const pid = this.child.pid;
+    if (maxRssMb === undefined || pid === undefined) return;
+    const watch = watchRss(pid, maxRssMb, (bytes) => {
+      const j = this.inflight.peek();
+      // Idle (memory its last task left): the next task's run decides.
+      if (j === undefined || this.dead) return false;
+      return this.failRunning(j.id, rssLimitFailure(bytes, maxRssMb, this.noun), performance.now());
+    });
+    this.child.once('exit', () => watch.stop());
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {

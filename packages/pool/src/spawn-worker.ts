@@ -41,6 +41,7 @@ export function spawnWorker(
       onOutput: o.onOutput,
       watchdog: o.watchdog,
       grants: grants?.grants,
+      maxRssMb: o.maxRssMb,
       granted: grants?.modules ?? [],
     },
     events,

@@ -33,8 +33,9 @@ export function processRssBytes(pid: number): number | undefined {
 }
 
 /**
- * Samples the RSS of `pid` every {@link RSS_SAMPLE_MS} ms and calls `onOver` once with the figure the
- * first time it is over `maxRssMb`. The timer never keeps the parent alive; `stop()` ends it.
+ * Samples the RSS of `pid` every {@link RSS_SAMPLE_MS} ms and calls `onOver` with the figure when it is
+ * over `maxRssMb` — once, unless `onOver` returns `false` (nothing to stop now: keep watching). The timer
+ * never keeps the parent alive; `stop()` ends it.
  *
  * @example
  * ```ts
@@ -46,14 +47,13 @@ export function processRssBytes(pid: number): number | undefined {
 export function watchRss(
   pid: number,
   maxRssMb: number,
-  onOver: (rssBytes: number) => void,
+  onOver: (rssBytes: number) => unknown,
 ): { stop(): void } {
   const limit = maxRssMb * 1024 * 1024;
   const timer = setInterval(() => {
     const rss = processRssBytes(pid);
     if (rss === undefined || rss <= limit) return;
-    clearInterval(timer);
-    onOver(rss);
+    if (onOver(rss) !== false) clearInterval(timer);
   }, RSS_SAMPLE_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
