@@ -1,7 +1,7 @@
 /**
- * The bad-input rows of `maxResultMb`: wrong types and out-of-range values where it is given (the
- * WaitGroup options, a config file, a driver's constructor), and a result over the limit, which fails
- * its slot as `unserializable` under every out-of-process driver.
+ * The bad-input rows of `maxResultMb` (wrong types and out-of-range values where it is given: the
+ * WaitGroup options, a config file, a driver's constructor; a result over the limit, which fails its
+ * slot as `unserializable` under every out-of-process driver) and of the process drivers' `maxRssMb`.
  */
 import { type BadInputCase, configCase, ctorCase, throwsRange, throwsType, wgCase } from './case-kit.js';
 
@@ -57,6 +57,27 @@ export const MAX_RESULT_CASES: BadInputCase[] = [
     '{ maxResultMb: -1 }',
     { maxResultMb: -1 },
     throwsRange(/options\.maxResultMb must be a number of MiB from 1 to 1048576, got -1/),
+  ),
+  ctorCase(
+    'fork',
+    'ForkDriver',
+    '{ maxRssMb: 0 }',
+    { maxRssMb: 0 },
+    throwsRange(/options\.maxRssMb must be a number of MiB from 1 to 1048576, got 0/),
+  ),
+  ctorCase(
+    'pool',
+    'PoolDriver',
+    '{ maxRssMb: 256 } (runtime thread)',
+    { maxRssMb: 256 },
+    throwsType(/options\.maxRssMb needs options\.runtime 'process'/),
+  ),
+  ctorCase(
+    'pool',
+    'PoolDriver',
+    "{ runtime: 'process', maxRssMb: '256' }",
+    { runtime: 'process', maxRssMb: '256' },
+    throwsType(/options\.maxRssMb must be a number of MiB, got "256"/),
   ),
   ...(['pool', 'thread', 'fork'] as const).map(
     (driver): BadInputCase => ({
