@@ -156,6 +156,7 @@ export function resolvePoolOptions(
     }
   }
   const o = options as Record<string, unknown>;
+  refuseTwoHeapLimits(o);
   // The ranges are driver-kit's, shared by every driver: an idle timeout below 2^31 ms (Node turns a
   // longer timer into 1 ms, which would reap every idle worker at once), heap limits V8 honours (it
   // ignores a huge one: the worker would run unlimited).
@@ -221,4 +222,20 @@ export function poolOptionsFromSettings(settings: DriverSettings): PoolDriverOpt
     ...(settings.maxResultMb !== undefined ? { maxResultMb: settings.maxResultMb } : {}),
     ...(settings.bootstrapTimeout !== undefined ? { bootstrapTimeout: settings.bootstrapTimeout } : {}),
   };
+}
+
+/**
+ * A `--max-old-space-size` in `execArgv` comes after the one `memoryLimitMb` sets and would win, while
+ * an `oom` failure would still name `memoryLimitMb`: the two together are refused, naming both.
+ */
+function refuseTwoHeapLimits(o: Record<string, unknown>): void {
+  if (o.memoryLimitMb === undefined || !Array.isArray(o.execArgv)) return;
+  const flag = o.execArgv.find(
+    (a) => typeof a === 'string' && /^--max[-_]old[-_]space[-_]size(=|$)/.test(a),
+  ) as string | undefined;
+  if (flag === undefined) return;
+  throw new TypeError(
+    `options.execArgv sets ${flag} while options.memoryLimitMb is ${String(o.memoryLimitMb)}: ` +
+      "memoryLimitMb is the worker process's --max-old-space-size, give only one of them",
+  );
 }

@@ -79,6 +79,13 @@ export const MAX_RESULT_CASES: BadInputCase[] = [
     { runtime: 'process', maxRssMb: '256' },
     throwsType(/options\.maxRssMb must be a number of MiB, got "256"/),
   ),
+  ctorCase(
+    'pool',
+    'PoolDriver',
+    "{ runtime: 'process', memoryLimitMb: 64, execArgv: ['--max-old-space-size=2048'] }",
+    { runtime: 'process', memoryLimitMb: 64, execArgv: ['--max-old-space-size=2048'] },
+    throwsType(/options\.execArgv sets --max-old-space-size=2048 while options\.memoryLimitMb is 64/),
+  ),
   ...(['pool', 'thread', 'fork'] as const).map(
     (driver): BadInputCase => ({
       entry: 'options.maxResultMb',
