@@ -18,9 +18,9 @@ import {
 } from 'node:worker_threads';
 import {
   channelCorruptedFailure,
+  markedWorkerEnv,
   startWorkerThread,
   type WorkerEnv,
-  markedWorkerEnv,
   workerTsxHook,
 } from '@isolane/core/driver-kit';
 import { fromWorkerProblem } from './message-check.js';

@@ -19,8 +19,11 @@ import {
   crashedFailure,
   describeExit,
   describeShape,
+  endProcessTree,
   failureShapeProblem,
   makeFailure,
+  markedWorkerEnv,
+  newTreeMarker,
   oomFailure,
   type Result,
   resultShapeProblem,
@@ -30,9 +33,6 @@ import {
   timeoutFailure,
   toFailure,
   type WorkerEnv,
-  endProcessTree,
-  markedWorkerEnv,
-  newTreeMarker,
 } from '@isolane/core/driver-kit';
 import type { ChannelHello, JobMessage, WorkerInit } from './protocol.js';
 
@@ -379,8 +379,12 @@ export class TaskThread {
  * loaded — for the task's timeout, and for the bootstrap's deadline when there is a bootstrap.
  */
 function jobMessage({ job, id }: SubmittedJob, watchBoot: boolean): JobMessage {
-  const timed = watchBoot || (job.timeout !== undefined && job.timeout > 0);
-  return { task: job.task, args: job.args, id, timed };
+  return {
+    task: job.task,
+    args: job.args,
+    id,
+    timed: watchBoot || (job.timeout !== undefined && job.timeout > 0),
+  };
 }
 
 /** The bootstrap has a deadline: there is one, and its timeout is finite. */

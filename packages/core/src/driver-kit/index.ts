@@ -30,13 +30,13 @@ export {
 export { type FailureKind, makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
-export { afterChildDrained } from './child-drain.js';
 export {
   CHANNEL_FDS,
   ChildChannel,
   type ChildChannelOptions,
   channelStdio,
 } from './child-channel.js';
+export { afterChildDrained } from './child-drain.js';
 export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
 export { describeValue } from './describe-value.js';
 export {
@@ -101,14 +101,6 @@ export { forwardOutput } from './output-forward.js';
 export { type ParentDeathGuard, parentDeathGuard, pdeathsigLaunch } from './parent-death.js';
 export { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
 export {
-  endProcessTree,
-  killHostTreesNow,
-  markedEnv,
-  markedPids,
-  newTreeMarker,
-  TREE_GRACE_MS,
-} from './process-tree.js';
-export {
   type PerTaskJobHandle,
   type PerTaskRunner,
   PerTaskScheduler,
@@ -122,6 +114,14 @@ export {
   type ResolvedWorkerPermissions,
   type WorkerPermissions,
 } from './permissions.js';
+export {
+  endProcessTree,
+  killHostTreesNow,
+  markedEnv,
+  markedPids,
+  newTreeMarker,
+  TREE_GRACE_MS,
+} from './process-tree.js';
 export { RecentModules } from './recent-modules.js';
 export { processRssBytes, RSS_SAMPLE_MS, rssLimitFailure, watchRss } from './rss-watch.js';
 export type { SubmittedJob } from './submitted-job.js';

@@ -14,14 +14,7 @@ export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
-export {
-  createOneTaskWorker,
-  type OneTaskJob,
-  type OneTaskMessage,
-  type OneTaskRunOptions,
-  type OneTaskWorker,
-  type OneTaskWorkerOptions,
-} from './one-task-worker.js';
+export { runInProcessTree, trackChildProcesses } from './child-tracking.js';
 export {
   atomicsStore,
   FunctionCtor,
@@ -42,7 +35,14 @@ export {
   timeoutLater,
   uncurryThis,
 } from './intrinsics.js';
-export { runInProcessTree, trackChildProcesses } from './child-tracking.js';
+export {
+  createOneTaskWorker,
+  type OneTaskJob,
+  type OneTaskMessage,
+  type OneTaskRunOptions,
+  type OneTaskWorker,
+  type OneTaskWorkerOptions,
+} from './one-task-worker.js';
 export { openParentChannel, type ParentChannel, type ParentChannelOptions } from './parent-channel.js';
 export { startParentWatchdog } from './parent-watchdog.js';
 export {
@@ -55,8 +55,8 @@ export {
 export {
   compileInline,
   createRuntime,
-  type RunOptions,
   type OnResult,
+  type RunOptions,
   type Runtime,
   type RuntimeOptions,
 } from './runtime.js';
