@@ -53,3 +53,62 @@ export function parseDriverList(list: string | undefined): LocalDriverName[] {
   }
   return names as LocalDriverName[];
 }
+
+/** One way of running a local driver: its name, plus driver options that change the model. */
+export interface DriverVariant {
+  /** How the scripts report it: the driver name, or e.g. `pool-process`. */
+  readonly label: string;
+  readonly name: LocalDriverName;
+  /** Driver options (`DriverSettings.options`), e.g. `{ runtime: 'process' }`. */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** True when tasks run in another thread or process (where memory and result limits apply). */
+  readonly outOfProcess: boolean;
+}
+
+/**
+ * Every local isolation model, the pool's process runtime included: the drivers' names alone miss
+ * `pool` with `runtime: 'process'`, whose workers are child processes, not threads.
+ */
+export const DRIVER_VARIANTS: readonly DriverVariant[] = [
+  { label: 'cooperative', name: 'cooperative', outOfProcess: false },
+  { label: 'thread', name: 'thread', outOfProcess: true },
+  { label: 'pool-thread', name: 'pool', outOfProcess: true },
+  { label: 'pool-process', name: 'pool', options: { runtime: 'process' }, outOfProcess: true },
+  { label: 'fork', name: 'fork', outOfProcess: true },
+];
+
+/**
+ * Creates a private driver instance of a variant (the caller closes it).
+ *
+ * @example
+ * ```ts
+ * const variant = DRIVER_VARIANTS.find((v) => v.label === 'pool-process')!;
+ * const driver = await createVariantDriver(variant, { concurrency: 2, memoryLimitMb: 64 });
+ * await driver.close();
+ * ```
+ */
+export function createVariantDriver(variant: DriverVariant, settings: DriverSettings): Promise<Driver> {
+  const options = variant.options ? { ...settings.options, ...variant.options } : settings.options;
+  return createNamedDriver(variant.name, { ...settings, options });
+}
+
+/**
+ * Parses a `--variants a,b` list of variant labels (default: every variant), rejecting unknown ones.
+ *
+ * @example
+ * ```ts
+ * parseVariantList('thread,pool-process').map((v) => v.label); // ['thread', 'pool-process']
+ * ```
+ */
+export function parseVariantList(list: string | undefined): DriverVariant[] {
+  if (list === undefined || list === '') return [...DRIVER_VARIANTS];
+  return list.split(',').map((raw) => {
+    const label = raw.trim();
+    const variant = DRIVER_VARIANTS.find((v) => v.label === label);
+    if (!variant) {
+      const known = DRIVER_VARIANTS.map((v) => v.label).join(', ');
+      throw new TypeError(`unknown driver variant "${label}" (known: ${known})`);
+    }
+    return variant;
+  });
+}
