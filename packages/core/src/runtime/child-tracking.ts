@@ -4,8 +4,8 @@
  * inherits it; this wraps the `node:child_process` functions (spawn, exec, execFile, fork and the sync
  * ones) so that one started *with* an `env` option — or after the task deleted the variable — carries
  * it too. The marker is read once, when the runtime loads, before any bootstrap or task code runs.
- * `module.syncBuiltinESMExports()` makes ES modules' named imports (`import { spawn } from
- * 'node:child_process'`) see the wrappers as well as `require`.
+ * ES modules' named imports (`import { spawn } from 'node:child_process'`) see the wrappers as well as
+ * `require`: made after the wrapping, or brought up to date by `module.syncBuiltinESMExports()`.
  *
  * Under `cooperative` tasks run in the host: there the marker is per task, carried by
  * AsyncLocalStorage ({@link runInProcessTree}), and the wrappers change nothing outside a task's async
@@ -39,6 +39,18 @@ const WRAPPED: Readonly<Record<string, boolean>> = {
 const STATE = Symbol.for('isolane.childTracking');
 
 type ChildProcessModule = Record<string | symbol, unknown>;
+
+/**
+ * Whether `node:child_process` was loaded before this call: only then can an ES module already hold
+ * its named exports (a builtin's ESM view is made, from the exports of that moment, at its first
+ * `import`). When it was not, the wrappers installed now are what every later `import` sees, and the
+ * ~2 ms of `syncBuiltinESMExports()` (it walks every builtin) can be skipped — it was a tenth of a
+ * cold worker thread's start.
+ */
+function loadedBefore(): boolean {
+  const list = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  return !Array.isArray(list) || list.includes('NativeModule child_process');
+}
 
 function childProcessModule(): ChildProcessModule {
   return createRequire(import.meta.url)('node:child_process') as ChildProcessModule;
@@ -104,6 +116,7 @@ function wrap(original: AnyFn, takesArgs: boolean, state: TrackingState): AnyFn 
 }
 
 function install(): TrackingState {
+  const viewsMayExist = loadedBefore();
   const cp = childProcessModule();
   const existing = cp[STATE] as TrackingState | undefined;
   if (existing !== undefined) return existing;
@@ -114,7 +127,7 @@ function install(): TrackingState {
     const original = cp[name];
     if (typeof original === 'function') cp[name] = wrap(original as AnyFn, takesArgs, state);
   }
-  syncBuiltinESMExports();
+  if (viewsMayExist) syncBuiltinESMExports();
   return state;
 }
 

@@ -53,6 +53,21 @@ describe('trackChildProcesses', () => {
     expect(lines).toEqual(['h.r.7', 'h.r.7', 'h.r.7', 'h.r.7', 'mine,h.r.7', 'h.r.7', 'h.r.7']);
   }, 60_000);
 
+  it('reaches named imports made before the wrapping too (a bootstrap or preload that imported child_process first)', () => {
+    const lines = run(
+      `
+      const early = await import('node:child_process'); // its ES module view exists before the wrapping
+      const { trackChildProcesses } = await import(${JSON.stringify(tracking)});
+      trackChildProcesses();
+      const late = await import('node:child_process');
+      const node = process.execPath;
+      const env = { env: { PATH: process.env.PATH } };
+      console.log([early.execFileSync(node, ['-e', ${PRINT}], env), late.execFileSync(node, ['-e', ${PRINT}], env)].join('\\n'));`,
+      { ISOLANE_TREE: 'h.r.8' },
+    );
+    expect(lines).toEqual(['h.r.8', 'h.r.8']);
+  }, 30_000);
+
   it('changes nothing where no marker is in effect', () => {
     const lines = run(
       `
