@@ -1,0 +1,24 @@
+/**
+ * The shapes of the conformance suite: what a case is, and what it gets to make drivers with.
+ */
+import type { Driver, DriverSettings } from '../driver.js';
+
+/** What a case gets: a way to make drivers of the model under test (closed for it afterwards). */
+export interface CaseContext {
+  readonly name: string;
+  /** Creates a driver; defaults: concurrency 2. Every driver is closed after the case. */
+  driver(settings?: Partial<DriverSettings>): Driver;
+  /** How many tasks the `many-tasks` case runs. */
+  readonly manyTasks: number;
+  /** URL of the module exporting `createDriver(settings)`, for cases that need a fresh process. */
+  readonly driverModule?: string;
+}
+
+/** One conformance case. */
+export interface ConformanceCase {
+  readonly id: string;
+  readonly title: string;
+  /** Generous per-case time limit, ms. */
+  readonly timeout: number;
+  run(ctx: CaseContext): Promise<void>;
+}
