@@ -1,8 +1,13 @@
 /**
  * The cooperative driver: tasks run as async calls on the caller's event loop, at most `concurrency` at
- * once (p-limit). No isolation at all — same heap, same process — but the same semantics as the other
- * drivers: arguments and results are snapshots, failures are data, the timeout fires the task's signal.
- * It cannot preempt synchronous code: a `while (true) {}` blocks the whole process.
+ * once. No isolation at all — same heap, same process — but the same semantics as the other drivers:
+ * arguments and results are snapshots, failures are data, the timeout fires the task's signal. It cannot
+ * preempt synchronous code: a `while (true) {}` blocks the whole process.
+ *
+ * Its queue is hand-rolled rather than p-limit: a group per request is the common server pattern, and
+ * p-limit spends five promises and an async function per call. A job with a free place starts on the next
+ * microtask, a queued one when a place frees; either way in the async context of the `go()` that made it
+ * (the promise that starts it is made there), as with p-limit.
  */
 import {
   bootstrapTimeoutFailure,
@@ -14,18 +19,13 @@ import {
   DEFAULT_BOOTSTRAP_TIMEOUT_MS,
   type Driver,
   type DriverSettings,
-  endProcessTree,
   type Job,
   type JobHandle,
   type JobSink,
-  makeFailure,
-  newTreeMarker,
-  type Result,
   type TaskFailure,
-  timeoutFailure,
 } from '@isolane/core/driver-kit';
-import { createRuntime, type Runtime, runInProcessTree } from '@isolane/core/runtime';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { createRuntime, type Runtime } from '@isolane/core/runtime';
+import { CooperativeJob, type JobHost } from './cooperative-job.js';
 
 /** Options of the cooperative driver (it has no driver-specific options). */
 export type CooperativeDriverOptions = Pick<
@@ -35,6 +35,9 @@ export type CooperativeDriverOptions = Pick<
   /** Checked like every driver's (driver-kit's rule), but not enforced: tasks share the caller's heap. */
   readonly memoryLimitMb?: number | undefined;
 };
+
+const NO_HANDLE: JobHandle = { abort() {} };
+const RESOLVED = Promise.resolve();
 
 /**
  * Runs tasks on the current event loop.
@@ -50,30 +53,33 @@ export type CooperativeDriverOptions = Pick<
  */
 export class CooperativeDriver implements Driver {
   readonly name = 'cooperative';
-  readonly #limit: LimitFunction;
-  readonly #runtime: Runtime;
-  readonly #running = new Set<() => void>();
-  /** Jobs waiting for a place: each fails with the closed failure if the driver closes first. */
-  readonly #waiting = new Set<(failure: TaskFailure) => void>();
+  readonly #concurrency: number;
+  readonly #host: JobHost;
+  /** Jobs holding a place. */
+  #placed = 0;
+  /** Jobs waiting for a place, oldest first from `#head` (settled ones are skipped). */
+  #queue: CooperativeJob[] = [];
+  #head = 0;
   /** Every job not settled yet, waiting or running: close() settles each with the closed failure. */
-  readonly #open = new Set<(failure: TaskFailure) => void>();
+  readonly #open = new Set<CooperativeJob>();
   #nextId = 1;
   #closed = false;
   readonly #bootstrap: string | undefined;
   readonly #bootstrapTimeout: number;
   /** Resolves once the bootstrap has settled, or with the deadline's failure (undefined: not asked yet). */
   #bootGate: Promise<TaskFailure | undefined> | undefined;
-  /** The bootstrap has settled (loaded or failed): tasks run, and the run reports a failed one. */
+  /** The bootstrap has settled (loaded or failed), or there is none: tasks run at once. */
   #booted = false;
 
   constructor(settings: CooperativeDriverOptions) {
     // The same rules as every driver (driver-kit's checkers), so a value means the same everywhere.
-    const concurrency = checkConcurrency(settings.concurrency, 'cooperative driver: "concurrency"');
+    this.#concurrency = checkConcurrency(settings.concurrency, 'cooperative driver: "concurrency"');
     const bootstrap =
       settings.bootstrap === undefined
         ? undefined
         : checkModuleHref(settings.bootstrap, 'cooperative driver: "bootstrap"');
     this.#bootstrap = bootstrap;
+    this.#booted = bootstrap === undefined;
     this.#bootstrapTimeout =
       settings.bootstrapTimeout === undefined
         ? DEFAULT_BOOTSTRAP_TIMEOUT_MS
@@ -87,88 +93,79 @@ export class CooperativeDriver implements Driver {
         `cooperative driver: unknown driver option "${unknown[0]}" (the cooperative driver has no driver-specific options)`,
       );
     }
-    this.#limit = pLimit(concurrency);
-    this.#runtime = createRuntime({ bootstrap });
+    const runtime: Runtime = createRuntime({ bootstrap });
+    this.#host = { runtime, settled: (job) => this.#settled(job) };
   }
 
   start(job: Job, sink: JobSink): JobHandle {
-    let settled = false;
-    let controller: AbortController | undefined;
-    let release: (() => void) | undefined;
-    let startedAt = 0;
-    /** The `ISOLANE_TREE` marker of the processes the task starts, and whether its run has returned. */
-    let tree: string | undefined;
-    let returned = false;
-    const finish = (result: Result<unknown>): void => {
-      if (settled) return;
-      settled = true;
-      // Settled while it still runs (timeout, abort, close): the processes it started go now.
-      if (tree !== undefined && !returned) endProcessTree(tree);
-      this.#waiting.delete(failQueued);
-      this.#open.delete(stop);
-      sink.settle(result);
-      // Free the concurrency slot now: work that ignores its signal must not starve the queue.
-      release?.();
-    };
-    const failQueued = (failure: TaskFailure): void => finish({ ok: false, error: failure, ms: 0 });
-    // Settles the job (waiting or running) and fires a running task's signal.
-    const stop = (failure: TaskFailure): void => {
-      finish({ ok: false, error: failure, ms: startedAt ? performance.now() - startedAt : 0 });
-      controller?.abort(failure);
-    };
     if (this.#closed) {
-      finish({ ok: false, error: closedFailure(this.name), ms: 0 });
-      return { abort() {} };
+      sink.settle({ ok: false, error: closedFailure(this.name), ms: 0 });
+      return NO_HANDLE;
     }
-    this.#waiting.add(failQueued);
-    this.#open.add(stop);
-    const id = this.#nextId++;
-    // The task itself, once the bootstrap has settled: its timeout counts from here.
-    const run = (): void => {
-      const resolve = release!;
-      if (settled) {
-        this.#running.delete(resolve);
-        resolve();
-        return;
-      }
-      controller = new AbortController();
-      startedAt = performance.now();
-      let timer: NodeJS.Timeout | undefined;
-      if (job.timeout) {
-        timer = setTimeout(() => {
-          const failure = timeoutFailure(job.timeout ?? 0);
-          finish({ ok: false, error: failure, ms: performance.now() - startedAt });
-          controller?.abort(failure);
-        }, job.timeout);
-      }
-      const { signal } = controller;
-      tree = newTreeMarker();
-      runInProcessTree(tree, () => this.#runtime.run(job.task, job.args, { id, signal })).then((result) => {
-        returned = true;
-        if (timer) clearTimeout(timer);
-        this.#running.delete(resolve);
-        finish(snapshotResult(result));
-        resolve();
-      });
-    };
-    void this.#limit(
-      () =>
-        new Promise<void>((resolve) => {
-          if (settled) return resolve();
-          this.#waiting.delete(failQueued);
-          release = resolve;
-          this.#running.add(resolve);
-          const gate = this.#booted ? undefined : this.#awaitBootstrap();
-          if (gate === undefined) return run();
-          gate.then((failure) => {
-            if (failure === undefined) return run();
-            this.#running.delete(resolve);
-            finish({ ok: false, error: failure, ms: 0 });
-            resolve();
-          });
-        }),
-    );
-    return { abort: stop };
+    const j = new CooperativeJob(this.#host, this.#nextId++, job, sink);
+    this.#open.add(j);
+    if (this.#placed < this.#concurrency && this.#head === this.#queue.length) {
+      this.#place(j);
+      // Started from a promise made here: the task runs in the async context of its go().
+      RESOLVED.then(() => this.#begin(j));
+    } else {
+      // The same for a job that waits: the promise that starts it is made now, resolved when it gets a place.
+      new Promise<void>((resolve) => {
+        j.wake = resolve;
+      }).then(() => this.#begin(j));
+      this.#queue.push(j);
+    }
+    return j;
+  }
+
+  #place(j: CooperativeJob): void {
+    this.#placed++;
+    j.placed = true;
+  }
+
+  /** A job has settled: if it held a place, the oldest job still waiting takes it. */
+  #settled(j: CooperativeJob): void {
+    this.#open.delete(j);
+    if (!j.placed) return;
+    j.placed = false;
+    this.#placed--;
+    if (this.#closed) return;
+    while (this.#placed < this.#concurrency && this.#head < this.#queue.length) {
+      const next = this.#take();
+      if (next.settled) continue;
+      this.#place(next);
+      const wake = next.wake!;
+      next.wake = undefined;
+      wake();
+    }
+  }
+
+  /** The oldest job in the queue, taken out of it. */
+  #take(): CooperativeJob {
+    const queue = this.#queue;
+    const next = queue[this.#head]!;
+    queue[this.#head++] = undefined as unknown as CooperativeJob;
+    if (this.#head === queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return next;
+  }
+
+  /** A placed job starts: at once, or once the bootstrap has settled. */
+  #begin(j: CooperativeJob): void {
+    if (j.settled) return;
+    if (this.#booted) {
+      j.run();
+      return;
+    }
+    this.#awaitBootstrap().then((failure) => {
+      if (failure === undefined) j.run();
+      else j.finish({ ok: false, error: failure, ms: 0 });
+    });
   }
 
   /**
@@ -177,14 +174,10 @@ export class CooperativeDriver implements Driver {
    * so a bootstrap past its deadline fails every task that waits for it, then and later (until it
    * settles, if ever).
    */
-  #awaitBootstrap(): Promise<TaskFailure | undefined> | undefined {
-    const bootstrap = this.#bootstrap;
-    if (bootstrap === undefined) {
-      this.#booted = true;
-      return undefined;
-    }
+  #awaitBootstrap(): Promise<TaskFailure | undefined> {
+    const bootstrap = this.#bootstrap!;
     if (this.#bootGate === undefined) {
-      const ready = this.#runtime.ready().then(() => {
+      const ready = this.#host.runtime.ready().then(() => {
         this.#booted = true;
         return undefined;
       });
@@ -204,31 +197,14 @@ export class CooperativeDriver implements Driver {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#limit.clearQueue();
     const closed = closedFailure(this.name);
-    for (const fail of [...this.#waiting]) fail(closed);
-    this.#waiting.clear();
-    // Running jobs too: their slots settle as closed and their signals fire (each frees its place).
-    for (const stopJob of [...this.#open]) stopJob(closed);
+    const open = [...this.#open];
     this.#open.clear();
-    for (const release of this.#running) release();
-    this.#running.clear();
-  }
-}
-
-/** Results are snapshots too: the caller never shares an object with the task. */
-function snapshotResult(result: Result<unknown>): Result<unknown> {
-  if (!result.ok) return result;
-  const v = result.value;
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return result;
-  try {
-    return { ok: true, value: structuredClone(v), ms: result.ms };
-  } catch (err) {
-    return {
-      ok: false,
-      error: makeFailure('unserializable', `the result cannot be cloned: ${(err as Error).message}`),
-      ms: result.ms,
-    };
+    this.#queue = [];
+    this.#head = 0;
+    // Waiting jobs first, then the running ones: their slots settle as closed and their signals fire.
+    for (const j of open) if (!j.placed) j.abort(closed);
+    for (const j of open) j.abort(closed);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * `@isolane/cooperative`: tasks as async calls on the caller's event loop (p-limit), with the same
- * snapshot and failure semantics as the isolated drivers.
+ * `@isolane/cooperative`: tasks as async calls on the caller's event loop (at most `concurrency` at
+ * once, first in first out), with the same snapshot and failure semantics as the isolated drivers.
  *
  * @example
  * ```ts

@@ -115,7 +115,16 @@ function wrap(original: AnyFn, takesArgs: boolean, state: TrackingState): AnyFn 
   return wrapped;
 }
 
+/** This copy's state once installed: a cooperative task asks for it per run, and the lookup is not free. */
+let installed: TrackingState | undefined;
+
 function install(): TrackingState {
+  if (installed !== undefined) return installed;
+  installed = installOnce();
+  return installed;
+}
+
+function installOnce(): TrackingState {
   const viewsMayExist = loadedBefore();
   const cp = childProcessModule();
   const existing = cp[STATE] as TrackingState | undefined;
@@ -145,16 +154,20 @@ export function trackChildProcesses(): void {
 }
 
 /**
- * Runs `fn` (a cooperative task) so that the processes it starts, directly or from anything it awaits,
- * carry `marker`.
+ * Runs `fn(...args)` (a cooperative task) so that the processes it starts, directly or from anything it
+ * awaits, carry `marker`.
  *
  * @example
  * ```ts
  * const result = await runInProcessTree(newTreeMarker(), () => runtime.run(task, args));
  * ```
  */
-export function runInProcessTree<T>(marker: string, fn: () => T): T {
+export function runInProcessTree<A extends unknown[], T>(
+  marker: string,
+  fn: (...args: A) => T,
+  ...args: A
+): T {
   const state = install();
   state.storage ??= new AsyncLocalStorage<string>();
-  return state.storage.run(marker, fn);
+  return state.storage.run(marker, fn, ...args);
 }
