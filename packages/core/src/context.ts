@@ -7,15 +7,43 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** What a running task can ask about itself. */
+/**
+ * What a running task can ask about itself, and its two-way messages with the caller (see
+ * docs/channels.md): `send` / `progress` to the caller, `receive` / `messages` from it.
+ */
 export interface TaskContext {
   /** Fires when the task's slot is aborted or times out; pass it to fetch, streams, timers. */
   readonly signal: AbortSignal;
+  /**
+   * Sends a message to the caller (`wg.messages(slot)` or the `onMessage` option): checked and cloned
+   * like a result. Resolves at once while fewer than `MESSAGE_WINDOW` messages wait on the caller's
+   * side, else once the caller consumed some. Rejects with a `CaptureError` for an unportable message.
+   */
+  send(message: unknown): Promise<void>;
+  /** The next message from the caller (`wg.send(slot, m)`); rejects with the abort reason once stopped. */
+  receive(): Promise<unknown>;
+  /** The caller's messages as an async iterable; it ends once the task is stopped. */
+  messages(): AsyncIterable<unknown>;
+  /** Reports progress: the caller keeps the latest value (`wg.progress(slot)`, `onProgress`). */
+  progress(value: unknown): void;
 }
 
-/** Internal store: the public context plus the id the driver uses to attribute late errors. */
-export interface TaskStore extends TaskContext {
+/** The task side of a job's messages, as the context reaches it (the runtime's `TaskMessages`). */
+export interface TaskMailbox {
+  send(message: unknown): Promise<void>;
+  receive(signal: AbortSignal): Promise<unknown>;
+  messages(signal: AbortSignal): AsyncIterable<unknown>;
+  progress(value: unknown): void;
+}
+
+/**
+ * Internal store: the signal, the id the driver uses to attribute late errors, and the job's mailbox
+ * (absent under a driver that does not carry messages).
+ */
+export interface TaskStore {
   readonly id: number;
+  readonly signal: AbortSignal;
+  readonly messages?: TaskMailbox | undefined;
 }
 
 /** What carries the running task's store: AsyncLocalStorage, or a single slot (see {@link singleTaskStorage}). */
@@ -87,18 +115,63 @@ export function neverSignal(): AbortSignal {
   return never;
 }
 
+/** The context over a store (made when the task asks: a task that never does pays nothing). */
+class RunningContext implements TaskContext {
+  readonly #store: TaskStore | undefined;
+  constructor(store: TaskStore | undefined) {
+    this.#store = store;
+  }
+  get signal(): AbortSignal {
+    return this.#store?.signal ?? neverSignal();
+  }
+  send(message: unknown): Promise<void> {
+    try {
+      return this.#mailbox('send').send(message);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  receive(): Promise<unknown> {
+    try {
+      return this.#mailbox('receive').receive(this.signal);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  messages(): AsyncIterable<unknown> {
+    return this.#mailbox('messages').messages(this.signal);
+  }
+  progress(value: unknown): void {
+    this.#mailbox('progress').progress(value);
+  }
+  #mailbox(method: string): TaskMailbox {
+    const store = this.#store;
+    if (store === undefined) throw new Error(`taskContext().${method}(): not inside a running task`);
+    if (store.messages === undefined)
+      throw new Error(
+        `taskContext().${method}(): this task runs under a driver that does not carry task messages (see docs/channels.md)`,
+      );
+    return store.messages;
+  }
+}
+
 /**
- * The context of the task that is running now, under any driver. Outside a task its signal never fires.
+ * The context of the task that is running now, under any driver: its signal and its messages with the
+ * caller. Outside a task its signal never fires and its message methods throw. Inline tasks use it by
+ * name, without importing it: the runtime provides `taskContext` to them.
  *
  * @example
  * ```ts
- * export const crawl = defineTask(import.meta.url, 'crawl', async (url: string) => {
- *   const res = await fetch(url, { signal: taskContext().signal }); // stops on timeout or abort
- *   return res.status;
+ * export const crawl = defineTask(import.meta.url, 'crawl', async (urls: string[]) => {
+ *   const ctx = taskContext();
+ *   for (const [i, url] of urls.entries()) {
+ *     await fetch(url, { signal: ctx.signal }); // stops on timeout or abort
+ *     ctx.progress((i + 1) / urls.length);      // wg.progress(slot) on the caller's side
+ *   }
  * });
  * ```
  */
 export function taskContext(): TaskContext {
   // Reads only: asking outside any task installs no storage (a one-task runtime may install its own).
-  return holder[KEY]?.getStore() ?? { signal: neverSignal() };
+  return new RunningContext(holder[KEY]?.getStore());
 }

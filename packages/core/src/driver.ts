@@ -4,6 +4,7 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import type { TaskFailure } from './failure.js';
+import type { CallerFrame, TaskFrame } from './message-frames.js';
 import type { Result } from './result.js';
 import type { TaskSpec } from './task.js';
 
@@ -49,6 +50,13 @@ export interface JobSink {
    * on another job; the group routes it to its error handler.
    */
   stray(failure: TaskFailure): void;
+  /**
+   * A frame of the task's messages (`msg`, `progress`, `credit`; see docs/channels.md), as the driver's
+   * transport received it from the worker's runtime. The driver only carries it: shape-checked first
+   * (driver-kit's `taskFrameProblem`; a malformed one is channel corruption, like any bad message).
+   * Present on the WaitGroup's sinks; a custom caller of `Driver.start` may leave it out.
+   */
+  fromTask?(frame: TaskFrame): void;
 }
 
 /** Returned by `Driver.start`: stops one job. */
@@ -58,6 +66,13 @@ export interface JobHandle {
    * unless it already settled.
    */
   abort(failure: TaskFailure): void;
+  /**
+   * Optional: carries a frame of the caller's messages (`msg`, `credit`) to the job's task, where the
+   * worker's runtime hands it to `TaskMessages.deliver`. Accepted any time after `start()`: a job not
+   * running yet keeps its frames, in order, for when it starts; after the job settled they are ignored.
+   * A driver without it does not carry task messages (`wg.send` says so).
+   */
+  toTask?(frame: CallerFrame): void;
 }
 
 /**

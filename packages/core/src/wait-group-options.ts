@@ -51,6 +51,13 @@ export interface WaitGroupOptions {
    * returned). Default: printed to stderr. Never lost silently.
    */
   onError?: StrayHandler | undefined;
+  /**
+   * Receives every message a task sends (`taskContext().send()`), with its slot, as it arrives; then
+   * `wg.messages(slot)` yields none. A handler that throws goes to `onError`. See docs/channels.md.
+   */
+  onMessage?: ((message: unknown, slot: number) => void) | undefined;
+  /** Receives every progress value a task reports (`taskContext().progress()`), with its slot. */
+  onProgress?: ((value: unknown, slot: number) => void) | undefined;
   /** Directory the config file is searched from. Default: `process.cwd()`. */
   cwd?: string | undefined;
   /**
@@ -96,6 +103,8 @@ const OPTION_KEYS = new Set<string>([
   'globals',
   'driverOptions',
   'onError',
+  'onMessage',
+  'onProgress',
   'cwd',
   'config',
 ] satisfies (keyof WaitGroupOptions)[]);
@@ -135,6 +144,10 @@ export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
   }
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError('options.onError must be a function');
+  }
+  for (const key of ['onMessage', 'onProgress'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function')
+      throw new TypeError(`options.${key} must be a function`);
   }
   if (cwd !== undefined && typeof cwd !== 'string') {
     throw new TypeError('options.cwd must be a directory path string');

@@ -10,10 +10,14 @@ import { inlineTaskSpec } from './capture/inline-task.js';
 import type { Driver, Job, JobHandle, JobSink } from './driver.js';
 import { SpawnError } from './errors.js';
 import { makeFailure, type TaskFailure, toFailure } from './failure.js';
+import { checkSlot, GroupMessages } from './group-messages.js';
 import { GroupSettings } from './group-settings.js';
+import { checkMessage, snapshotMessage } from './message-check.js';
+import type { TaskFrame } from './message-frames.js';
 import { assertModuleExists } from './module-url.js';
 import { isErrorValue, printable } from './printable.js';
 import type { Result } from './result.js';
+import type { SlotMessages } from './slot-messages.js';
 import { reportStray } from './stray-routing.js';
 import { moduleTaskSpec, type TaskSpec } from './task.js';
 import { checkGroupOptions, type WaitGroupOptions } from './wait-group-options.js';
@@ -36,6 +40,7 @@ const specCache = new WeakMap<Function, TaskSpec>();
 // driver-facing sink stays out of WaitGroup's public surface.
 let settleSlot: (group: WaitGroup, index: number, result: Result<unknown>) => void;
 let straySlot: (group: WaitGroup, index: number, failure: TaskFailure) => void;
+let boxOf: (group: WaitGroup, index: number) => SlotMessages;
 
 /**
  * The failure of a group aborted with `reason`, whatever the reason is: a string or an Error's message
@@ -64,6 +69,9 @@ class Slot implements JobSink {
   stray(failure: TaskFailure): void {
     straySlot(this.group, this.index, failure);
   }
+  fromTask(frame: TaskFrame): void {
+    boxOf(this.group, this.index).fromTask(frame);
+  }
 }
 
 /**
@@ -81,6 +89,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   static {
     settleSlot = (group, index, result) => group.#settle(index, result);
     straySlot = (group, index, failure) => group.#stray(index, failure);
+    boxOf = (group, index) => group.#box(index);
   }
 
   readonly #results: (Result<unknown> | undefined)[] = [];
@@ -97,10 +106,13 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   #aborted: TaskFailure | undefined;
   #closed = false;
   #onAbort: (() => void) | undefined;
+  #messages: GroupMessages | undefined; // its slots' two-way messages, made on first use
+  readonly #options: WaitGroupOptions;
 
   constructor(options: WaitGroupOptions = {}) {
     const settings = new GroupSettings(checkGroupOptions(options));
     this.#settings = settings;
+    this.#options = options;
     const driver = settings.driver;
     if (driver instanceof Promise) {
       driver.then(
@@ -212,6 +224,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     this.#slots[index] = slot;
     try {
       slot.handle = this.#driver!.start(job, slot);
+      this.#messages?.get(index)?.attach(slot.handle, this.#driver!.name);
     } catch (err) {
       this.#settle(index, { ok: false, error: toFailure(err, 'crashed'), ms: 0 });
     }
@@ -244,6 +257,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     }
     this.#results[index] = result;
     this.#slots[index] = undefined;
+    this.#messages?.get(index)?.settle();
     this.#order.push(index);
     if (--this.#outstanding === 0) this.#busy(false);
     if (this.#iterWaiters !== undefined) {
@@ -262,6 +276,48 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   #stray(index: number, failure: TaskFailure): void {
     if (this.#results[index] === undefined) this.#settle(index, { ok: false, error: failure, ms: 0 });
     else reportStray(this.#settings.onError, failure, index);
+  }
+
+  /**
+   * Sends a message to the task of `slot` (`taskContext().receive()`), checked and cloned at the call (a
+   * `CaptureError` rejects this call only). Resolves once handed to the driver: at once while the task's
+   * inbox has room (`MESSAGE_WINDOW`). After the slot settled it is dropped and counted.
+   */
+  send(slot: number, message: unknown): Promise<void> {
+    try {
+      checkSlot(slot, this.#results.length, 'send');
+      checkMessage(message, 'WaitGroup.send()');
+      return this.#box(slot).send(snapshotMessage(message, 'WaitGroup.send()'));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The task's messages (`taskContext().send()`) in order, until its slot settled; none with `onMessage`. */
+  messages(slot: number): AsyncIterable<unknown> {
+    checkSlot(slot, this.#results.length, 'messages');
+    return this.#box(slot).messages();
+  }
+
+  /** The latest value the task of `slot` gave `taskContext().progress()`; undefined before any. */
+  progress(slot: number): unknown {
+    checkSlot(slot, this.#results.length, 'progress');
+    return this.#messages?.get(slot)?.progress;
+  }
+
+  /** Messages dropped because their slot had settled (in either direction). */
+  get droppedMessages(): number {
+    return this.#messages?.dropped ?? 0;
+  }
+
+  /** A task that breaks its message window: its slot fails (a stray, once settled), its job stops. */
+  #box(index: number): SlotMessages {
+    this.#messages ??= new GroupMessages(this.#options, this, (i, failure) => {
+      const handle = this.#slots[i]?.handle;
+      this.#stray(i, failure);
+      handle?.abort(failure);
+    });
+    return this.#messages.box(index, this.#slots[index]?.handle, this.#results[index] !== undefined);
   }
 
   /**

@@ -118,7 +118,8 @@ export function findOuterReferences(root: AstNode): OuterReference[] {
           report(functionUse(node, name, parentOf));
           break;
         }
-        if (isStandardGlobal(name)) break;
+        // `taskContext`: the runtime provides it to every inline task (its messages, its signal).
+        if (isStandardGlobal(name) || name === 'taskContext') break;
         const inTypeof =
           parent.type === 'UnaryExpression' && parent.operator === 'typeof' && parent.argument === node;
         found.push({

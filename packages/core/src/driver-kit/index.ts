@@ -28,6 +28,12 @@ export {
   resolveDriverPackage,
 } from '../driver-registry.js';
 export { type FailureKind, makeFailure, type TaskFailure, toFailure } from '../failure.js';
+export {
+  type CallerFrame,
+  isFrameTag,
+  MESSAGE_WINDOW,
+  type TaskFrame,
+} from '../message-frames.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
 export {
@@ -131,6 +137,7 @@ export {
   failureShapeProblem,
   isResultShape,
   resultShapeProblem,
+  taskFrameProblem,
 } from './wire-shapes.js';
 export { checkWorkerEnv, markedWorkerEnv, type WorkerEnv, workerEnv } from './worker-env.js';
 export {

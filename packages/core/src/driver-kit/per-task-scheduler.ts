@@ -7,6 +7,7 @@
  */
 import type { Job, JobHandle, JobSink } from '../driver.js';
 import type { TaskFailure } from '../failure.js';
+import type { CallerFrame } from '../message-frames.js';
 import type { Result } from '../result.js';
 import { closedFailure } from './failures.js';
 import { JobQueue } from './job-queue.js';
@@ -25,6 +26,8 @@ export interface PerTaskRunner {
   abort(failure: TaskFailure): void;
   /** Resolves once the runner is gone. */
   readonly exited: Promise<void>;
+  /** Optional: carries a caller frame of its job's messages to the task (see `JobHandle.toTask`). */
+  toTask?(frame: CallerFrame): void;
 }
 
 /** What `PerTaskScheduler.start` returns: the job's id (the one its runner is handed) and its abort. */
@@ -80,6 +83,8 @@ interface TrackedJob<R> extends SubmittedJob {
   /** Its place in the queue while it waits (-1: it never waited). */
   ticket: number;
   runner: R | undefined;
+  /** Caller frames that came before the job had a runner, in order. */
+  early: CallerFrame[] | undefined;
 }
 
 /**
@@ -142,7 +147,14 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
 
   /** Runs the job now if a place is free, else queues it; after `close()`, settles it as closed. */
   start(job: Job, sink: JobSink): PerTaskJobHandle {
-    const tracked: TrackedJob<R> = { job, sink, id: this.#nextId++, ticket: -1, runner: undefined };
+    const tracked: TrackedJob<R> = {
+      job,
+      sink,
+      id: this.#nextId++,
+      ticket: -1,
+      runner: undefined,
+      early: undefined,
+    };
     const handle: PerTaskJobHandle = {
       id: tracked.id,
       abort: (failure: TaskFailure) => {
@@ -155,6 +167,10 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
             this.#aborting--;
           }
         } else if (this.#queue.remove(tracked.ticket, tracked)) this.#fail(tracked, failure);
+      },
+      toTask: (frame: CallerFrame) => {
+        if (tracked.runner) tracked.runner.toTask?.(frame);
+        else (tracked.early ??= []).push(frame);
       },
     };
     if (this.#closed) this.#fail(tracked, closedFailure(this.#options.driver));
@@ -273,6 +289,9 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
       tracked.runner = runner;
     }
     if (options.refillDelayMs !== undefined && options.prespawn > 0) this.#scheduleFill(false);
+    const early = tracked.early;
+    tracked.early = undefined;
+    if (early !== undefined) for (const frame of early) tracked.runner?.toTask?.(frame);
   }
 
   #note(task: Job['task']): void {

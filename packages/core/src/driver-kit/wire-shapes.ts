@@ -1,11 +1,13 @@
 /**
- * Shape checks for what a driver reads off a worker's channel: a task's `Result` and a `TaskFailure`.
+ * Shape checks for what a driver reads off a worker's channel: a task's `Result`, a `TaskFailure` and
+ * the frames of the task's messages.
  * A driver checks before it reads a field, so a message of the wrong shape (`null`, a number, a
  * half-built result) is a protocol violation it reports, never a host exception or a slot that holds
  * `null`. Each check returns `undefined` when the value is well-formed, else what is wrong with it, in
  * words for `channelCorruptedFailure`'s `detail`. Cheap: a few type tests, no deep walk.
  */
 import { FAILURE_KINDS, MAX_CAUSE_DEPTH } from '../failure.js';
+import { isCreditCount } from '../message-frames.js';
 import type { Result } from '../result.js';
 
 const KINDS: ReadonlySet<unknown> = new Set(FAILURE_KINDS);
@@ -95,4 +97,29 @@ export function resultShapeProblem(value: unknown): string | undefined {
  */
 export function isResultShape(value: unknown): value is Result<unknown> {
   return resultShapeProblem(value) === undefined;
+}
+
+/**
+ * What is wrong with `value` as a frame of a task's messages to its caller (`{ t: 'msg', v }`,
+ * `{ t: 'progress', v }`, `{ t: 'credit', n }` with a whole `n` from 1 to `MESSAGE_WINDOW`), or
+ * `undefined` when it is one. A driver checks each before it hands it to `JobSink.fromTask`: a malformed
+ * one is channel corruption of that job, like any malformed message.
+ *
+ * @example
+ * ```ts
+ * taskFrameProblem({ t: 'msg', v: 1 });     // undefined
+ * taskFrameProblem({ t: 'credit', n: -1 }); // 'a message credit of number -1'
+ * ```
+ */
+export function taskFrameProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return `a message frame that is ${describeShape(value)}`;
+  switch (value.t) {
+    case 'msg':
+    case 'progress':
+      return Object.hasOwn(value, 'v') ? undefined : `a ${value.t} frame without a value`;
+    case 'credit':
+      return isCreditCount(value.n) ? undefined : `a message credit of ${describeShape(value.n)}`;
+    default:
+      return `a message frame of unknown type ${describeShape(value.t)}`;
+  }
 }

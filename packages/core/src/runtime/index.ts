@@ -11,6 +11,12 @@
 export { monotonicMs } from '../clock.js';
 export { singleTaskStorage, type TaskStorage, type TaskStore, taskStorage } from '../context.js';
 export { makeFailure, type TaskFailure, toFailure } from '../failure.js';
+export {
+  type CallerFrame,
+  isFrameTag,
+  MESSAGE_WINDOW,
+  type TaskFrame,
+} from '../message-frames.js';
 export { findUnportable } from '../portable.js';
 export type { Result } from '../result.js';
 export type { TaskSpec } from '../task.js';
@@ -61,4 +67,5 @@ export {
   type RuntimeOptions,
 } from './runtime.js';
 export { afterOutput, outputPending } from './stdio-flush.js';
+export { TaskMessages } from './task-messages.js';
 export { type Attribution, TaskPhase, type TaskPhaseName } from './task-phase.js';

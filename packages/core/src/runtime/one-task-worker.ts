@@ -5,12 +5,14 @@
  * its channel (a transport) and how it exits.
  */
 import type { TaskFailure } from '../failure.js';
+import type { CallerFrame, TaskFrame } from '../message-frames.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
 import { intervalClear, intervalEvery, PromiseCtor } from './intrinsics.js';
 import { postOutcome, type RuntimeTransport } from './post-outcome.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { afterOutput } from './stdio-flush.js';
+import { TaskMessages } from './task-messages.js';
 import { TaskPhase } from './task-phase.js';
 
 /** A one-task worker → its parent. */
@@ -23,7 +25,9 @@ export type OneTaskMessage =
    */
   | { readonly t: 'result'; readonly result: Result<unknown>; readonly fatal?: boolean }
   /** A late error: the task had already sent its outcome. The worker ends after sending it. */
-  | { readonly t: 'stray'; readonly failure: TaskFailure };
+  | { readonly t: 'stray'; readonly failure: TaskFailure }
+  /** The task's messages to its caller (`msg`, `progress`, `credit`: see message-frames.ts). */
+  | TaskFrame;
 
 /** The one job of a one-task worker. */
 export interface OneTaskJob {
@@ -73,6 +77,8 @@ export interface OneTaskWorker {
    * first call; on a job's path that cost ~0.2 ms). Never rejects.
    */
   warm(moduleUrls: readonly string[]): Promise<void>;
+  /** A frame from the caller for the task (its messages, its credits): the entry calls it for each. */
+  deliver(frame: CallerFrame): void;
 }
 
 /**
@@ -95,6 +101,12 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
   const phase = new TaskPhase();
   /** An error thrown before the task, held for it (`beforeTask: 'hold'`). */
   let held: TaskFailure | undefined;
+  /** The task side of the job's messages (made when the job starts, or a caller frame comes first). */
+  let messages: TaskMessages | undefined;
+  const mailbox = (): TaskMessages => {
+    messages ??= new TaskMessages((frame) => transport.post(frame));
+    return messages;
+  };
 
   function fatal(result: Result<unknown>): void {
     transport.post({ t: 'result', result, fatal: true });
@@ -123,7 +135,7 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
         finish(result);
         resolve(undefined);
       };
-      const now = runtime.start(job.task, job.args, { id: job.id }, done);
+      const now = runtime.start(job.task, job.args, { id: job.id, messages: mailbox() }, done);
       if (now !== undefined) done(now);
     });
   }
@@ -131,6 +143,7 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
   /** Posts the task's outcome (unless an uncaught error already failed it). */
   function finish(result: Result<unknown>): void {
     if (!phase.end()) return; // an uncaught error already failed this task
+    messages?.end();
     let transfer: ArrayBuffer[] | undefined;
     try {
       transfer =
@@ -177,7 +190,11 @@ export function createOneTaskWorker(options: OneTaskWorkerOptions): OneTaskWorke
     if (phase.phase === 'waiting') await primeJobPath();
   }
 
-  return { phase, run, onUncaught, warm };
+  function deliver(frame: CallerFrame): void {
+    if (phase.phase !== 'done') mailbox().deliver(frame);
+  }
+
+  return { phase, run, onUncaught, warm, deliver };
 }
 
 function noop(): void {}

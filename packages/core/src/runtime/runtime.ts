@@ -5,24 +5,17 @@
  * `cooperative` driver all run tasks through this.
  */
 
-import { unmarkBufferArgs, wrapBufferResult } from '../buffer-codec.js';
+import { unmarkBufferArgs } from '../buffer-codec.js';
 import { monotonicMs } from '../clock.js';
 import { neverSignal, singleTaskStorage, type TaskStore, taskStorage } from '../context.js';
 import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
-import { findUnportable, type PortableFindings } from '../portable.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
 import { trackChildProcesses } from './child-tracking.js';
-import {
-  FunctionCtor,
-  isNativePromise,
-  mapGet,
-  mapSet,
-  objectPrototype,
-  PromiseCtor,
-  promiseThen,
-  reflectApply,
-} from './intrinsics.js';
+import { isNativePromise, mapGet, mapSet, PromiseCtor, promiseThen, reflectApply } from './intrinsics.js';
+import { compileInline, hookLoader, loadBootstrap } from './task-loading.js';
+import type { TaskMessages } from './task-messages.js';
+import { awaitable, settled, unreadableResult } from './task-value.js';
 
 /** Options of {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -55,6 +48,11 @@ export interface RunOptions {
   signalOf?(): AbortSignal;
   /** Check the value for portability and report `'unserializable'` (default true). */
   readonly checkResult?: boolean | undefined;
+  /**
+   * The job's two-way messages with its caller (`taskContext().send()` and the rest reach it). Absent:
+   * the task's driver does not carry messages, and those methods say so.
+   */
+  readonly messages?: TaskMessages | undefined;
 }
 
 /** Receives a task's outcome that was not known at once; see {@link Runtime.start}. */
@@ -272,7 +270,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   ): Result<unknown> | undefined {
     const store = opts.signalOf
       ? lazySignalStore(opts)
-      : { id: opts.id ?? 0, signal: opts.signal ?? neverSignal() };
+      : { id: opts.id ?? 0, signal: opts.signal ?? neverSignal(), messages: opts.messages };
     const started = monotonicMs();
     let value: unknown;
     try {
@@ -306,6 +304,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 function lazySignalStore(opts: RunOptions): TaskStore {
   return {
     id: opts.id ?? 0,
+    messages: opts.messages,
     get signal() {
       return opts.signalOf!();
     },
@@ -315,29 +314,6 @@ function lazySignalStore(opts: RunOptions): TaskStore {
 /** Hands a result known at once to `later` (the caller is already in a later microtask). */
 function deliver(now: Result<unknown> | undefined, later: OnResult): void {
   if (now !== undefined) later(now);
-}
-
-/**
- * The promise a task's value stands for, or undefined for a plain value. Only objects and functions can
- * be thenables; a `then` every object inherits (a task added one to `Object.prototype`) does not make a
- * value one. Throws what inspecting the value throws (a revoked proxy, a throwing `then` getter).
- */
-function awaitable(value: unknown): Promise<unknown> | undefined {
-  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined;
-  if (isNativePromise(value)) return value;
-  const then = (value as { then?: unknown }).then;
-  if (typeof then !== 'function' || then === objectPrototype.then) return undefined;
-  return new PromiseCtor((resolve, reject) => {
-    reflectApply(then, value, [resolve, reject]);
-  });
-}
-
-/** The failure of a task whose value threw when it was inspected. */
-function unreadableResult(err: unknown): TaskFailure {
-  return makeFailure(
-    'unserializable',
-    `result cannot be sent back: reading it threw (${toFailure(err, 'threw').message}): pass plain data`,
-  );
 }
 
 function noop(): void {}
@@ -367,81 +343,4 @@ function exported(task: Extract<TaskSpec, { kind: 'module' }>, mod: Namespace): 
   return fn;
 }
 
-/**
- * A value the task produced, checked for portability unless the caller opted out; a value holding Node
- * Buffers is wrapped with their places, so the WaitGroup rebuilds them (buffer-codec).
- */
-function settled(value: unknown, ms: number, opts: RunOptions): Result<unknown> {
-  try {
-    return checked(value, ms, opts);
-  } catch (err) {
-    return { ok: false, error: unreadableResult(err), ms };
-  }
-}
-
-function checked(value: unknown, ms: number, opts: RunOptions): Result<unknown> {
-  if (opts.checkResult !== false) {
-    const found: PortableFindings = { buffers: false };
-    const problems = findUnportable(value, 'result', found);
-    if (problems.length > 0) {
-      const first = problems[0]!;
-      return {
-        ok: false,
-        error: makeFailure('unserializable', `${first.what} cannot be sent back: ${first.hint}`),
-        ms,
-      };
-    }
-    if (found.buffers) return { ok: true, value: wrapBufferResult(value), ms };
-  }
-  return { ok: true, value, ms };
-}
-
-async function hookLoader(url: string | undefined): Promise<TaskFailure | undefined> {
-  if (!url) return undefined;
-  try {
-    const mod = (await import(url)) as { register?: unknown };
-    if (typeof mod.register === 'function') (mod.register as () => unknown)();
-    return undefined;
-  } catch (err) {
-    const cause = toFailure(err, 'bootstrap');
-    return makeFailure('bootstrap', `the loader hook ${url} failed: ${cause.message}`, {
-      cause,
-      name: 'BootstrapError',
-    });
-  }
-}
-
-async function loadBootstrap(url: string | undefined): Promise<TaskFailure | undefined> {
-  if (!url) return undefined;
-  try {
-    const mod = (await import(url)) as { default?: unknown };
-    if (typeof mod.default === 'function') await (mod.default as () => unknown)();
-    return undefined;
-  } catch (err) {
-    const cause = toFailure(err, 'bootstrap');
-    return makeFailure('bootstrap', `bootstrap ${url} failed: ${cause.message}`, {
-      cause,
-      name: 'BootstrapError',
-    });
-  }
-}
-
-const compiled = new Map<string, Function>();
-
-/**
- * Rebuilds an inline task from its source, in the worker's global scope (cached by source).
- *
- * @example
- * ```ts
- * compileInline('(a, b) => a + b')(1, 2); // 3
- * ```
- */
-export function compileInline(source: string): Function {
-  let fn = mapGet(compiled, source);
-  if (!fn) {
-    fn = new FunctionCtor(`return (${source});`)() as Function;
-    if (typeof fn !== 'function') throw new TypeError('inline task source did not evaluate to a function');
-    mapSet(compiled, source, fn);
-  }
-  return fn;
-}
+export { compileInline } from './task-loading.js';
