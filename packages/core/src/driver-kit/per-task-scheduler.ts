@@ -170,7 +170,10 @@ export class PerTaskScheduler<R extends PerTaskRunner> {
       },
       toTask: (frame: CallerFrame) => {
         if (tracked.runner) tracked.runner.toTask?.(frame);
-        else (tracked.early ??= []).push(frame);
+        else {
+          tracked.early ??= [];
+          tracked.early.push(frame);
+        }
       },
     };
     if (this.#closed) this.#fail(tracked, closedFailure(this.#options.driver));

@@ -8,7 +8,7 @@
 import { unmarkBufferArgs } from '../buffer-codec.js';
 import { monotonicMs } from '../clock.js';
 import { neverSignal, singleTaskStorage, type TaskStore, taskStorage } from '../context.js';
-import { makeFailure, type TaskFailure, toFailure } from '../failure.js';
+import { type TaskFailure, toFailure } from '../failure.js';
 import type { Result } from '../result.js';
 import type { TaskSpec } from '../task.js';
 import { trackChildProcesses } from './child-tracking.js';
@@ -269,7 +269,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     later: OnResult,
   ): Result<unknown> | undefined {
     const store = opts.signalOf
-      ? lazySignalStore(opts)
+      ? new LazySignalStore(opts)
       : { id: opts.id ?? 0, signal: opts.signal ?? neverSignal(), messages: opts.messages };
     const started = monotonicMs();
     let value: unknown;
@@ -301,14 +301,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 }
 
 /** A task's context whose signal is asked of `opts.signalOf()` on each read (the driver keeps it). */
-function lazySignalStore(opts: RunOptions): TaskStore {
-  return {
-    id: opts.id ?? 0,
-    messages: opts.messages,
-    get signal() {
-      return opts.signalOf!();
-    },
-  };
+class LazySignalStore implements TaskStore {
+  readonly id: number;
+  readonly messages: RunOptions['messages'];
+  readonly #opts: RunOptions;
+  constructor(opts: RunOptions) {
+    this.id = opts.id ?? 0;
+    this.messages = opts.messages;
+    this.#opts = opts;
+  }
+  // A getter on the prototype: an object literal's getter would be a new closure per task.
+  get signal(): AbortSignal {
+    return this.#opts.signalOf!();
+  }
 }
 
 /** Hands a result known at once to `later` (the caller is already in a later microtask). */
