@@ -30,6 +30,11 @@ export interface Plan {
      * CPUs from one process to the next, and how fast they wake each other goes with it.
      */
     readonly pairedProcesses: number;
+    /** Alternated blocks of `new WaitGroup({ driver })` and of a small structuredClone (isolane drivers). */
+    readonly constructionRounds: number;
+    /** Warm pools and raw floors: sequential round trips whose CPU time is measured, then idle ms after. */
+    readonly spinTasks: number;
+    readonly spinIdleMs: number;
   };
   readonly throughput: {
     /** Pools, in-process subjects and the ping-pong floor. */
@@ -83,6 +88,9 @@ export function makePlan(quick: boolean): Plan {
       prespawnSamples: size(5, 30),
       prespawnIntervalMs: 150,
       pairedProcesses: size(1, 3),
+      constructionRounds: size(10, 40),
+      spinTasks: 1_000,
+      spinIdleMs: size(500, 1_000),
     },
     throughput: {
       pooledTasks: size(5_000, 100_000),

@@ -69,7 +69,53 @@ export interface LatencyRow {
    * subject was measured in; this row is the one with the median.
    */
   readonly pairedRatios?: readonly number[];
+  /**
+   * Isolane drivers: round trips on one long-lived group (go + take that one completion), taken in the
+   * same rounds as `warm` — which, for a driver, is a new group per request (what a server does). Peers
+   * have no group: their `warm` is the same `run()` call a server makes per request.
+   */
+  readonly reused?: Stats;
+  /** `warm` p50 / `reused` p50: what a group made per request costs over a reused one. */
+  readonly perRequestVsReused?: number;
+  /** Isolane drivers: `new WaitGroup({ driver: name })` next to a structuredClone of a small object. */
+  readonly construction?: GroupConstruction;
+  /** Warm pools and their raw floors: the CPU their round trips and the idleness after them cost. */
+  readonly spin?: SpinCost;
   readonly error?: string;
+}
+
+/** `new WaitGroup({ driver })` against `structuredClone` of a small object, ms per operation. */
+export interface GroupConstruction {
+  readonly driver: string;
+  /** Operations per timed block (each sample is one block's mean). */
+  readonly perBlock: number;
+  readonly newGroup: Stats;
+  readonly structuredClone: Stats;
+  /** `newGroup` p50 / `structuredClone` p50. */
+  readonly ratio: number;
+}
+
+/**
+ * CPU time (this process's threads + its child processes) over sequential round trips and over an idle
+ * period right after them.
+ */
+export interface SpinCost {
+  /** Sequential per-request round trips in the burst. */
+  readonly tasks: number;
+  readonly burstMs: number;
+  readonly burstCpuMs: number;
+  /** CPU ms per 1,000 sequential round trips (caller and workers together). */
+  readonly cpuMsPerThousand: number;
+  /** The idle period observed after the burst. */
+  readonly idleMs: number;
+  /** CPU ms used over that idle period (includes the sampling itself). */
+  readonly idleCpuMs: number;
+  /** Time after the burst until the last sampling window with CPU above half a core (0: none). */
+  readonly spinMs: number;
+  /** Child processes whose CPU is included (a process pool's workers); 0 for thread pools. */
+  readonly childProcesses: number;
+  /** Length of one idle sampling window, ms (the resolution of `spinMs`). */
+  readonly windowMs: number;
 }
 
 /** Warm round trips measured in alternation with the warm baseline (see `LatencyRow.warmPaired`). */

@@ -1,6 +1,6 @@
 /**
- * The speed targets the driver issues set (issue 3: thread and fork; issue 4: pool; issue 16: queue;
- * issue 17: the pool's process runtime), checked against the
+ * The speed targets the driver issues set (issue 3: thread and fork; issue 4: pool; issue 15: a group
+ * per request; issue 16: queue; issue 17: the pool's process runtime), checked against the
  * figures of one run. A target whose figures were not measured (driver unavailable or filtered out) is
  * listed with `met: null` rather than dropped, so a missing driver cannot pass silently.
  */
@@ -155,6 +155,42 @@ export function checkTargets(result: Figures): TargetRow[] {
       1.85,
       'x',
       cores === 2 ? undefined : `the target is stated for 2 cores; this machine has ${cores}`,
+    ),
+    row(
+      'pool-per-request',
+      15,
+      'pool, a new WaitGroup per request: round trip p50 vs raw postMessage ping-pong',
+      lat('pool')?.warmVs?.ratio,
+      '<=',
+      1,
+      'x',
+    ),
+    row(
+      'pool-per-request-vs-reused',
+      15,
+      'pool, a new WaitGroup per request vs one reused group (go + take that one completion)',
+      lat('pool')?.perRequestVsReused,
+      '<=',
+      2,
+      'x',
+    ),
+    row(
+      'cooperative-per-request',
+      15,
+      'cooperative, a new WaitGroup per request vs p-limit with a structuredClone of argument and result',
+      lat('cooperative')?.warmVs?.baseline === 'p-limit-clone' ? lat('cooperative')?.warmVs?.ratio : null,
+      '<=',
+      3,
+      'x',
+    ),
+    row(
+      'new-group',
+      15,
+      "new WaitGroup({ driver: 'pool' }) vs structuredClone of a small object",
+      lat('pool')?.construction?.ratio,
+      '<=',
+      3,
+      'x',
     ),
     row(
       'queue-warm',

@@ -11,7 +11,7 @@ describe('checkTargets', () => {
     expect(byId.get('thread-prespawn-gain')).toMatchObject({ measured: 20, met: true });
     expect(byId.get('fork-cold')).toMatchObject({ measured: null, met: null });
     expect(byId.get('pool-throughput')).toMatchObject({ measured: null, met: null });
-    expect(targets.every((t) => [3, 4, 16, 17].includes(t.issue))).toBe(true);
+    expect(targets.every((t) => [3, 4, 15, 16, 17].includes(t.issue))).toBe(true);
     expect(byId.get('pool-process-warm')).toMatchObject({ measured: null, met: null });
   });
 
@@ -83,5 +83,60 @@ describe('checkTargets', () => {
     });
     expect(byId.get('pool-process-scaling')).toMatchObject({ issue: 17, measured: 1.89, met: true });
     expect(byId.get('pool-process-scaling')?.note).toBeUndefined();
+  });
+
+  it('holds a group per request to the raw ping-pong, to a reused group and to p-limit + structuredClone (issue 15)', () => {
+    const st = (p50: number) => ({ n: 300, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 });
+    const construction = (ratio: number) => ({
+      driver: 'pool',
+      perBlock: 200,
+      newGroup: st(0.004 * ratio),
+      structuredClone: st(0.004),
+      ratio,
+    });
+    const targets = checkTargets({
+      ...sampleResult,
+      latency: [
+        {
+          subject: 'pool',
+          cold: null,
+          warm: st(0.037),
+          warmMode: 'sequential',
+          warmVs: { baseline: 'raw-ping-pong', ratio: 0.99 },
+          reused: st(0.0274),
+          perRequestVsReused: 2.2,
+          construction: construction(1.9),
+        },
+        {
+          subject: 'cooperative',
+          cold: null,
+          warm: st(0.041),
+          warmMode: 'sequential',
+          warmVs: { baseline: 'p-limit-clone', ratio: 3.7 },
+        },
+      ],
+    });
+    const byId = new Map(targets.map((t) => [t.id, t]));
+    expect(byId.get('pool-per-request')).toMatchObject({ issue: 15, measured: 0.99, limit: 1, met: true });
+    expect(byId.get('pool-per-request-vs-reused')).toMatchObject({ measured: 2.2, limit: 2, met: false });
+    expect(byId.get('cooperative-per-request')).toMatchObject({ measured: 3.7, limit: 3, met: false });
+    expect(byId.get('new-group')).toMatchObject({ measured: 1.9, limit: 3, met: true });
+    // A cooperative figure held to any other floor is not this target's measure.
+    const other = checkTargets({
+      ...sampleResult,
+      latency: [
+        {
+          subject: 'cooperative',
+          cold: null,
+          warm: st(0.041),
+          warmMode: 'sequential',
+          warmVs: { baseline: 'p-limit', ratio: 2 },
+        },
+      ],
+    });
+    expect(other.find((t) => t.id === 'cooperative-per-request')).toMatchObject({
+      measured: null,
+      met: null,
+    });
   });
 });

@@ -3,12 +3,24 @@
  * and get the first result (each sample from scratch). Warm = a sequential round trip on a warm session
  * after a warm-up; for per-task models, whose every task is cold, warm means a prespawned worker and
  * one task every 150 ms (slower than a spawn, so the next worker is ready in time).
+ *
+ * For an isolane driver every warm round trip is a new `WaitGroup` per request (what a server does);
+ * the same rounds also take round trips on one long-lived group (`reused`). Isolane drivers also get
+ * the cost of constructing a group by name, and warm pools and their raw floors their CPU cost
+ * (spin-poll) over sequential round trips and the idleness after them.
  */
+import { LOCAL_DRIVERS } from '@isolane/core/driver-kit';
 import { pairsCold, pairsWarm } from '../paired.js';
 import type { Plan } from '../plan.js';
-import type { LatencyRow, PairedCold, PairedWarm } from '../result.js';
-import { ratio, summarize } from '../stats.js';
+import type { GroupConstruction, LatencyRow, PairedCold, PairedWarm, SpinCost } from '../result.js';
+import { ratio, type Stats, summarize } from '../stats.js';
+import { type ReusedGroup, reusedGroupOf } from '../subjects/isolane.js';
 import type { Session, SessionOptions, Subject } from '../subjects/subject.js';
+import { measureGroupConstruction } from './group-construction.js';
+import { measureSpinCost, SPIN_COST_SUBJECTS } from './spin-cost.js';
+
+/** Anything a round trip can be taken through: a session (a group per request) or a reused group. */
+type Runner = Pick<Session, 'run'>;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,17 +88,42 @@ async function pairedCold(
   };
 }
 
-async function warmSequential(subject: Subject, plan: Plan): Promise<number[]> {
+/** Warm samples of a session, and of its reused group when it has one (alternated blocks). */
+interface WarmSeries {
+  readonly warm: number[];
+  readonly reused?: number[];
+}
+
+async function warmSequential(subject: Subject, plan: Plan): Promise<WarmSeries> {
   const session = await subject.open({ concurrency: plan.concurrency });
   try {
-    for (let i = 0; i < plan.latency.warmup; i++) await session.run('noop', i);
-    return await sequentialSamples(session, plan.latency.warmSamples);
+    const group = reusedGroupOf(session);
+    try {
+      for (let i = 0; i < plan.latency.warmup; i++) {
+        await session.run('noop', i);
+        await group?.run('noop', i);
+      }
+      if (!group) return { warm: await sequentialSamples(session, plan.latency.warmSamples) };
+      const block = Math.max(1, Math.ceil(plan.latency.warmSamples / WARM_ROUNDS));
+      const series: WarmSeries = { warm: [], reused: [] };
+      for (let round = 0; round < WARM_ROUNDS; round++) {
+        const order: Array<[Runner, number[]]> = [
+          [session, series.warm],
+          [group, series.reused!],
+        ];
+        if (round % 2 === 1) order.reverse();
+        for (const [runner, into] of order) into.push(...(await sequentialSamples(runner, block)));
+      }
+      return series;
+    } finally {
+      await group?.close();
+    }
   } finally {
     await session.close();
   }
 }
 
-async function sequentialSamples(session: Session, n: number): Promise<number[]> {
+async function sequentialSamples(session: Runner, n: number): Promise<number[]> {
   const samples: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
@@ -108,34 +145,40 @@ async function pairedWarm(
   subject: Subject,
   baseline: Subject,
   plan: Plan,
-): Promise<{ warm: number[]; paired: PairedWarm | undefined }> {
+): Promise<WarmSeries & { paired: PairedWarm | undefined }> {
   const own = await subject.open({ concurrency: plan.concurrency });
+  let group: ReusedGroup | undefined;
   try {
     const base = await baseline.open({ concurrency: plan.concurrency });
     try {
-      for (let i = 0; i < plan.latency.warmup; i++) {
-        await own.run('noop', i);
-        await base.run('noop', i);
-      }
+      // An isolane driver's reused group joins the rotation: per request, reused and raw, same rounds.
+      group = reusedGroupOf(own);
+      const runners: Array<[Runner, number[]]> = [
+        [own, []],
+        [base, []],
+      ];
+      if (group) runners.push([group, []]);
+      for (let i = 0; i < plan.latency.warmup; i++)
+        for (const [runner] of runners) await runner.run('noop', i);
       const block = Math.max(1, Math.ceil(plan.latency.warmSamples / WARM_ROUNDS));
-      const ownSamples: number[] = [];
-      const baseSamples: number[] = [];
       for (let round = 0; round < WARM_ROUNDS; round++) {
-        const order: Array<[Session, number[]]> = [
-          [own, ownSamples],
-          [base, baseSamples],
-        ];
-        if (round % 2 === 1) order.reverse();
-        for (const [session, into] of order) into.push(...(await sequentialSamples(session, block)));
+        // Rotate the order each round, so no series always runs right after another.
+        for (let k = 0; k < runners.length; k++) {
+          const [runner, into] = runners[(round + k) % runners.length]!;
+          into.push(...(await sequentialSamples(runner, block)));
+        }
       }
+      const ownSamples = runners[0]![1];
       const ownStats = summarize(ownSamples);
-      const baseStats = summarize(baseSamples);
+      const baseStats = summarize(runners[1]![1]);
       const r = ratio(ownStats.p50, baseStats.p50);
       return {
         warm: ownSamples,
+        ...(group ? { reused: runners[2]![1] } : {}),
         paired: r === null ? undefined : { baseline: baseline.id, baselineWarm: baseStats, ratio: r },
       };
     } finally {
+      await group?.close();
       await base.close();
     }
   } finally {
@@ -143,21 +186,45 @@ async function pairedWarm(
   }
 }
 
-async function warmPrespawned(subject: Subject, plan: Plan): Promise<number[]> {
+async function warmPrespawned(subject: Subject, plan: Plan): Promise<WarmSeries> {
   const session = await subject.open({ concurrency: plan.concurrency, prespawn: 1 });
+  const group = reusedGroupOf(session);
   try {
-    const samples: number[] = [];
+    const series: WarmSeries = group ? { warm: [], reused: [] } : { warm: [] };
     const interval = plan.latency.prespawnIntervalMs;
     // One unmeasured task first: the first spawn may include loading code the later ones find cached.
     await sleep(interval);
     await session.run('noop', -1);
     for (let i = 0; i < plan.latency.prespawnSamples; i++) {
-      await sleep(interval);
-      const t0 = performance.now();
-      await session.run('noop', i);
-      samples.push(performance.now() - t0);
+      // A per-request group and the reused group take turns, each after a full interval.
+      const order: Array<[Runner, number[]]> = [[session, series.warm]];
+      if (group) order.push([group, series.reused!]);
+      if (i % 2 === 1) order.reverse();
+      for (const [runner, into] of order) {
+        await sleep(interval);
+        const t0 = performance.now();
+        await runner.run('noop', i);
+        into.push(performance.now() - t0);
+      }
     }
-    return samples;
+    return series;
+  } finally {
+    await group?.close();
+    await session.close();
+  }
+}
+
+/** The isolane driver a subject is by name (`new WaitGroup({ driver: name })`), if it is one. */
+function namedDriver(subject: Subject): (typeof LOCAL_DRIVERS)[number] | undefined {
+  if (subject.kind !== 'driver' || subject.id !== subject.family) return undefined;
+  return LOCAL_DRIVERS.find((d) => d === subject.family);
+}
+
+/** The spin-poll CPU cost of a warm pool or raw floor, on a session of its own. */
+async function spinCost(subject: Subject, plan: Plan): Promise<SpinCost> {
+  const session = await subject.open({ concurrency: plan.concurrency });
+  try {
+    return await measureSpinCost(session, { tasks: plan.latency.spinTasks, idleMs: plan.latency.spinIdleMs });
   } finally {
     await session.close();
   }
@@ -187,12 +254,19 @@ export async function measureLatency(
   const warmBaselineId = subject.baselines.warm;
   const pairWarmWith =
     pairsWarm(subject) && warmBaselineId && subjectById ? subjectById(warmBaselineId) : undefined;
-  let warmSamples: number[];
+  let series: WarmSeries;
   let warmPaired: PairedWarm | undefined;
-  if (prespawned) warmSamples = await warmPrespawned(subject, plan);
-  else if (pairWarmWith)
-    ({ warm: warmSamples, paired: warmPaired } = await pairedWarm(subject, pairWarmWith, plan));
-  else warmSamples = await warmSequential(subject, plan);
+  if (prespawned) series = await warmPrespawned(subject, plan);
+  else if (pairWarmWith) ({ paired: warmPaired, ...series } = await pairedWarm(subject, pairWarmWith, plan));
+  else series = await warmSequential(subject, plan);
+  const warmSamples = series.warm;
+  const reused: Stats | undefined = series.reused?.length ? summarize(series.reused) : undefined;
+  const perRequestVsReused = reused ? ratio(summarize(warmSamples).p50, reused.p50) : null;
+  const driver = namedDriver(subject);
+  const construction: GroupConstruction | undefined = driver
+    ? await measureGroupConstruction(driver, { rounds: plan.latency.constructionRounds })
+    : undefined;
+  const spin = SPIN_COST_SUBJECTS.includes(subject.id) ? await spinCost(subject, plan) : undefined;
   return {
     subject: subject.id,
     cold: coldSamples ? summarize(coldSamples) : null,
@@ -202,5 +276,9 @@ export async function measureLatency(
     ...(prespawned ? { warmIntervalMs: plan.latency.prespawnIntervalMs } : {}),
     ...(paired ? { coldPaired: paired } : {}),
     ...(warmPaired ? { warmPaired } : {}),
+    ...(reused ? { reused } : {}),
+    ...(perRequestVsReused !== null ? { perRequestVsReused } : {}),
+    ...(construction ? { construction } : {}),
+    ...(spin ? { spin } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { wasBusy } from '../machine.js';
 import type { BenchResult, SubjectInfo } from '../result.js';
 import type { Stats } from '../stats.js';
 import { formatMs, formatRate, formatRatio } from './format.js';
+import { perRequestMarkdown } from './per-request.js';
 import { PROBE_SHORT, SUMMARY_NOTES, summarizeResult } from './summary.js';
 import { renderCharts } from './svg.js';
 
@@ -88,7 +89,8 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
         'model',
         'OS parallelism (speedup)',
         'latency p50 cold',
-        'latency p50 warm',
+        'latency p50 warm (per request)',
+        'reused group p50',
         'throughput',
         'state isolation',
         'crash containment',
@@ -102,12 +104,13 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
               r.parallelism,
               r.cold,
               r.warm,
+              r.reused,
               r.throughput,
               r.state,
               r.crash,
               r.memory,
             ]
-          : [r.subject.label, r.subject.model, r.parallelism, '', '', '', '', '', ''],
+          : [r.subject.label, r.subject.model, r.parallelism, '', '', '', '', '', '', ''],
       ),
     ),
     '',
@@ -209,7 +212,7 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
         '### Warm round trip next to the raw ping-pong',
         '',
         'For the pools, warm round trips are taken in blocks alternated with the raw ping-pong’s (the raw child_process IPC ' +
-          'ping-pong’s for the pools of processes), both open in one ' +
+          'ping-pong’s for the pools of processes; p-limit with a structuredClone in and out for the cooperative driver), both open in one ' +
           'process. How fast two threads wake each other depends on the (virtual) CPUs they land on, which changes ' +
           `from one process to the next: each pool is measured in ${result.plan.latency.pairedProcesses} fresh ` +
           'process(es) and the row with the median ratio is kept.',
@@ -230,6 +233,7 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
         ),
       );
     }
+    out.push(...perRequestMarkdown(result));
   }
 
   if (result.throughput) {

@@ -6,6 +6,7 @@
 import type { BenchResult, ProbeRow, SubjectInfo } from '../result.js';
 import { formatMs, formatRate, formatRatio } from './format.js';
 import { MIN_RATIO_SAMPLES, maxSpeedup, speedupIsNoise } from './noise.js';
+import { PER_REQUEST_NOTES, reusedCell } from './per-request.js';
 
 /** One row of the comparison table, as text cells. */
 export interface SummaryRow {
@@ -13,6 +14,8 @@ export interface SummaryRow {
   readonly parallelism: string;
   readonly cold: string;
   readonly warm: string;
+  /** Isolane drivers: one long-lived group's round trip (`warm` is a group per request). */
+  readonly reused: string;
   readonly throughput: string;
   readonly state: string;
   readonly crash: string;
@@ -119,6 +122,7 @@ export function summarizeResult(result: BenchResult): SummaryRow[] {
         parallelism: why,
         cold: '',
         warm: '',
+        reused: '',
         throughput: '',
         state: '',
         crash: '',
@@ -154,6 +158,7 @@ export function summarizeResult(result: BenchResult): SummaryRow[] {
             ? `${withTimeRatio(formatMs(lat.warm.p50), lat.warmVs, lat.warm.n)}${lat.warmMode === 'prespawned' ? ' *' : ''}`
             : dash(true)
         : '-',
+      reused: result.latency ? reusedCell(subject, lat) : '-',
       throughput: thr
         ? thr.error
           ? 'error'
@@ -184,8 +189,9 @@ function probeCategory(result: BenchResult, row: ProbeRow): string | undefined {
 export const SUMMARY_NOTES: readonly string[] = [
   'parallelism: speedup of CPU-bound tasks submitted at once over the same tasks run serially on one thread',
   'cold: open + first trivial task, p50; warm: sequential round trip p50 on a warm session',
+  ...PER_REQUEST_NOTES,
   '* warm for per-task models = a prespawned worker, one task every 150 ms',
-  '(n.nn× faster/slower) = compared with the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process; the raw child_process IPC ping-pong for process pools), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (tinypool child_process for the pool of processes, the raw IPC ping-pong for tinypool child_process); raw BullMQ for queue (warm alternated in blocks on the same Redis, and throughput)',
+  '(n.nn× faster/slower) = compared with the baseline row of the same run: raw new Worker / raw fork for cold (for thread and fork from samples taken in alternation with the baseline, same task module), raw ping-pong for warm pools (from blocks alternated with it in the same process; the raw child_process IPC ping-pong for process pools), p-limit with a structuredClone of argument and result for the cooperative driver’s warm (alternated the same way), raw new Worker / raw fork prespawned for warm per-task models, poolifier for throughput (tinypool child_process for the pool of processes, the raw IPC ping-pong for tinypool child_process); raw BullMQ for queue (warm alternated in blocks on the same Redis, and throughput)',
   `noise = a figure this machine cannot produce (a speedup above its core count, or above 1 for tasks on the host's own thread) or a ratio from fewer than ${MIN_RATIO_SAMPLES} samples: not a result`,
   'state: global/prototype/env leaks to the next task and argument snapshots; crash: process.exit, async throw, unhandled rejection, throw after return, OOM, infinite loop + timeout, native crash (SIGSEGV)',
 ];

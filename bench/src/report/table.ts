@@ -33,7 +33,8 @@ function columns(result: BenchResult): { head: string; width: number; cell: (r: 
   if (result.latency) {
     cols.push(
       { head: 'cold p50', width: 24, cell: (r) => r.cold },
-      { head: 'warm p50', width: 26, cell: (r) => r.warm },
+      { head: 'warm p50 (per request)', width: 26, cell: (r) => r.warm },
+      { head: 'reused group p50', width: 34, cell: (r) => r.reused },
     );
   }
   if (result.throughput) cols.push({ head: 'throughput', width: 22, cell: (r) => r.throughput });

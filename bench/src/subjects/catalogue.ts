@@ -3,7 +3,7 @@
  * `--drivers` / `--peers` selection.
  */
 import { isolaneSubjects } from './isolane.js';
-import { pLimitSubject } from './p-limit.js';
+import { pLimitCloneSubject, pLimitSubject } from './p-limit.js';
 import { piscinaSubject } from './piscina.js';
 import { poolifierSubject } from './poolifier.js';
 import { queueSubject } from './queue.js';
@@ -40,6 +40,7 @@ export function allSubjects(): Subject[] {
     workerpoolSubject(),
     poolifierSubject(),
     pLimitSubject(),
+    pLimitCloneSubject(),
   ];
 }
 
@@ -72,6 +73,7 @@ export const PEER_FAMILIES = [
   'workerpool',
   'poolifier',
   'p-limit',
+  'p-limit-clone',
 ] as const;
 
 /**

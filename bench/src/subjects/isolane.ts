@@ -53,8 +53,20 @@ function failureError(failure: TaskFailure): Error {
 }
 
 /**
+ * One long-lived `WaitGroup` on a session's driver, each `run()` a `go()` plus taking that one
+ * completion from the group's async iterator: the reused-group pattern, next to the session's own
+ * `run()` (a new group per request).
+ */
+export interface ReusedGroup {
+  /** Submits one task to the long-lived group and settles with its value; rejects when it failed. */
+  run(name: TaskName, arg?: unknown): Promise<unknown>;
+  /** Releases the group (not the driver: the session still owns it). */
+  close(): Promise<void>;
+}
+
+/**
  * A bench session over one private driver: every call goes through a `WaitGroup` (a group per call, as
- * a per-request group in a server would use it). `afterClose` releases what the subject started
+ * a per-request group in a server would use it; `reusedGroup()` gives the one-long-lived-group pattern). `afterClose` releases what the subject started
  * beside the driver (worker processes, a Redis server).
  *
  * @example
@@ -97,6 +109,31 @@ export class IsolaneSession implements Session {
     });
   }
 
+  /**
+   * A long-lived group on this session's driver (see {@link ReusedGroup}); the caller closes it before
+   * the session.
+   */
+  reusedGroup(): ReusedGroup {
+    const wg = new WaitGroup(this.#groupOptions);
+    const completions = wg[Symbol.asyncIterator]();
+    const tasks = this.#tasks;
+    return {
+      async run(name: TaskName, arg?: unknown): Promise<unknown> {
+        wg.go(tasks[name], arg);
+        const next = await completions.next();
+        if (next.done) throw new Error('the reused group ended');
+        const result = next.value.result;
+        if (result.ok) return result.value;
+        throw failureError(result.error);
+      },
+      async close(): Promise<void> {
+        // Suspended at a yield (each run took its completion), so this returns at once; bounded anyway.
+        await bounded(completions.return(undefined), 1_000);
+        await bounded(wg.close(), 10_000);
+      },
+    };
+  }
+
   async runMany(name: TaskName, arg: unknown, count: number): Promise<number> {
     const wg = new WaitGroup(this.#groupOptions);
     const task = this.#tasks[name];
@@ -111,6 +148,19 @@ export class IsolaneSession implements Session {
     await bounded(this.#driver.close(), 10_000);
     await this.#afterClose?.();
   }
+}
+
+/**
+ * The reused-group pattern of a session, when it is an isolane session (peers have no group to reuse:
+ * their per-request call is their only call).
+ *
+ * @example
+ * ```ts
+ * const group = reusedGroupOf(session); // undefined for piscina, p-limit, ...
+ * ```
+ */
+export function reusedGroupOf(session: Session): ReusedGroup | undefined {
+  return session instanceof IsolaneSession ? session.reusedGroup() : undefined;
 }
 
 interface IsolaneSubjectSpec {
@@ -189,7 +239,8 @@ export function isolaneSubjects(): Subject[] {
         processes: false,
         inProcess: true,
       },
-      baselines: { throughput: 'poolifier' },
+      // Per request, held to p-limit doing the same snapshot work (a structuredClone in and out).
+      baselines: { warm: 'p-limit-clone', throughput: 'poolifier' },
     }),
     isolaneSubject({
       id: 'thread',
