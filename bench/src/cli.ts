@@ -11,8 +11,9 @@ import { killAllChildren } from './child/run-in-child.js';
 import { checkOutputPaths, makeDirs, type OutputWrite, writeOutputs } from './output-paths.js';
 import { PROBES } from './probes/probe-list.js';
 import { stderrProgress } from './progress.js';
-import { validateFile, writeJson } from './report/json.js';
+import { readResult, validateFile, writeJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
+import { writeSection } from './report/per-request-section.js';
 import { writeCharts } from './report/svg.js';
 import { renderTerminal } from './report/table.js';
 import { MEASURES, type MeasureName } from './result.js';
@@ -25,7 +26,11 @@ const MEASURE_HELP: Record<MeasureName, string> = {
     'cold start (open a fresh pool/driver/worker + first trivial task, each sample from scratch) and warm ' +
     'round trip (one trivial task at a time on a warm session, after a warm-up), p50/p95/p99/min/max. ' +
     'Per-task models (thread, fork, raw new Worker, raw fork) are cold on every task; their warm figure ' +
-    'is with a prespawned worker and one task every 150 ms.',
+    "is with a prespawned worker and one task every 150 ms. An isolane driver's warm figure is a new " +
+    'WaitGroup per request (what a server does), next to one reused group taken in the same rounds, and ' +
+    "new WaitGroup({ driver }) next to a small structuredClone; a peer's warm figure is its per-request " +
+    'run() call. Warm pools and raw ping-pongs also report the CPU of 1,000 round trips and of the idle ' +
+    'time after them (spin-poll), this process and its child processes together.',
   throughput:
     'many trivial tasks in flight at once through one session (one WaitGroup for isolane), tasks/s: ' +
     '100,000 for pools and in-process subjects, 150 (thread) / 40 (process) for per-task models, ' +
@@ -42,7 +47,7 @@ const MEASURE_HELP: Record<MeasureName, string> = {
 };
 
 const MEASURE_SUMMARY: Record<MeasureName, string> = {
-  latency: 'cold start and warm round trip of a trivial task, p50/p95/p99',
+  latency: 'cold start and warm round trip (per request, reused group) of a trivial task; spin-poll CPU',
   throughput: 'many trivial tasks in flight, tasks/s',
   scaling: 'CPU-bound tasks at once: speedup over serial; 1 ms CPU tasks vs raw piscina',
   isolation: 'state, crash and memory probes, each in a sacrificial process',
@@ -218,6 +223,30 @@ program
       process.exitCode = 1;
     } else {
       process.stdout.write(`${file} is a valid bench-result.v1\n`);
+    }
+  });
+
+program
+  .command('render')
+  .description(
+    'print a saved --json result as the terminal report; --md writes it as Markdown, --section writes its ' +
+      'per-request figures (a group per request, a reused group, spin-poll CPU) into a Markdown file between ' +
+      '<!-- per-request:begin --> / <!-- per-request:end --> (appended when it has no such markers)',
+  )
+  .argument('<file>', 'a file written by --json')
+  .option('--md <file>', 'write the result as a Markdown document')
+  .option('--section <file>', 'write the per-request block into this Markdown file')
+  .option('--targets', "also list the driver issues' speed targets")
+  .action((file: string, flags: { md?: string; section?: string; targets?: boolean }) => {
+    const result = readResult(file);
+    process.stdout.write(renderTerminal(result, { wide: true, targets: flags.targets === true }));
+    if (flags.md) {
+      writeFileSync(flags.md, renderMarkdown(result, { mdFile: flags.md, targets: flags.targets === true }));
+      process.stderr.write(`wrote ${flags.md}\n`);
+    }
+    if (flags.section) {
+      writeSection(result, flags.section);
+      process.stderr.write(`wrote the per-request figures into ${flags.section}\n`);
     }
   });
 

@@ -86,3 +86,18 @@ export function validateFile(path: string): string[] {
 export function writeJson(result: BenchResult, path: string): void {
   writeFileSync(path, renderJson(result));
 }
+
+/**
+ * Reads a saved result, throwing a readable error when it is not a valid bench-result.v1.
+ *
+ * @example
+ * ```ts
+ * const result = readResult('bench.json');
+ * ```
+ */
+export function readResult(path: string): BenchResult {
+  const problems = validateFile(path);
+  if (problems.length > 0)
+    throw new Error(`${path} is not a valid bench-result.v1:\n  ${problems.join('\n  ')}`);
+  return JSON.parse(readFileSync(path, 'utf8')) as BenchResult;
+}
