@@ -216,9 +216,21 @@ let nextIdentity = 1;
 
 /**
  * Stable key for a driver name + settings. Functions and other non-JSON values (an `onOutput`
- * callback, say) count by identity, so groups with different callbacks never share a driver.
+ * callback, say) count by identity, so groups with different callbacks never share a driver. Settings
+ * without driver options (the common case, built per group) take a template string instead of JSON: it
+ * starts with a character JSON text never starts with, so the two kinds of key never meet.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * sharedDriverKey('pool', { concurrency: 4 }); // '#pool|4|…'
+ * ```
  */
-function keyOf(name: string, settings: DriverSettings): string {
+export function sharedDriverKey(name: string, settings: DriverSettings): string {
+  if (settings.options === undefined) {
+    // Every field but the bootstrap is a number or absent; the bootstrap (any text) goes last.
+    return `#${name}|${settings.concurrency}|${settings.memoryLimitMb}|${settings.maxResultMb}|${settings.bootstrapTimeout}|${settings.bootstrap === undefined ? '-' : `=${settings.bootstrap}`}`;
+  }
   return JSON.stringify(
     [
       name,
@@ -253,16 +265,20 @@ function sortKeys(obj: Readonly<Record<string, unknown>>): unknown {
 }
 
 /**
- * The process-wide driver for a name and settings, created on first use.
+ * The process-wide driver for a name and settings, created on first use. `key` is their
+ * {@link sharedDriverKey}, for a caller that has it already.
  *
  * @example
  * ```ts
  * const driver = await sharedDriver('pool', { concurrency: 4 });
  * ```
  */
-export function sharedDriver(name: DriverName, settings: DriverSettings): Driver | Promise<Driver> {
+export function sharedDriver(
+  name: DriverName,
+  settings: DriverSettings,
+  key: string = sharedDriverKey(name, settings),
+): Driver | Promise<Driver> {
   const s = state();
-  const key = keyOf(name, settings);
   const existing = s.shared.get(key);
   if (existing) return existing;
   const factory = loadDriverFactory(name);
@@ -274,6 +290,20 @@ export function sharedDriver(name: DriverName, settings: DriverSettings): Driver
     return driver;
   };
   return typeof factory === 'function' ? create(factory) : factory.then(create);
+}
+
+/**
+ * Whether `driver` is still the shared driver for `key` (not closed by `closeSharedDrivers()`, nor
+ * forgotten by `unshareDriver()`).
+ *
+ * @internal
+ * @example
+ * ```ts
+ * if (isSharedDriver(key, driver)) return driver; // a group per request reuses its resolution
+ * ```
+ */
+export function isSharedDriver(key: string, driver: Driver): boolean {
+  return state().shared.get(key) === driver;
 }
 
 /**
