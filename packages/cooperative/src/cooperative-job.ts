@@ -6,6 +6,7 @@
  * task that reads it after an abort finds it already aborted.
  */
 import {
+  type CallerFrame,
   endProcessTree,
   type Job,
   type JobHandle,
@@ -14,9 +15,10 @@ import {
   newTreeMarker,
   type Result,
   type TaskFailure,
+  type TaskFrame,
   timeoutFailure,
 } from '@isolane/core/driver-kit';
-import { type Runtime, runInProcessTree } from '@isolane/core/runtime';
+import { type Runtime, runInProcessTree, TaskMessages } from '@isolane/core/runtime';
 
 /** What a job needs of its driver. */
 export interface JobHost {
@@ -51,6 +53,8 @@ export class CooperativeJob implements JobHandle {
   #timer: NodeJS.Timeout | undefined;
   /** The `ISOLANE_TREE` marker of the processes the task starts. */
   #tree: string | undefined;
+  /** The task side of its messages, made when the task or its caller first uses them. */
+  #messages: TaskMessages | undefined;
 
   constructor(
     readonly host: JobHost,
@@ -63,6 +67,28 @@ export class CooperativeJob implements JobHandle {
   signalOf(): AbortSignal {
     this.#controller ??= new AbortController();
     return this.#controller.signal;
+  }
+
+  /**
+   * The task side of its messages (see the runtime's `RunOptions.messages`), made on first use. Both
+   * ways every message is a structured clone, as across a thread: the same semantics as every driver.
+   */
+  get messages(): TaskMessages {
+    this.#messages ??= new TaskMessages((frame) => this.#fromTask(frame));
+    return this.#messages;
+  }
+
+  /**
+   * A caller frame for the task (`JobHandle.toTask`; the group already cloned its message): kept in its
+   * inbox, even before it runs.
+   */
+  toTask(frame: CallerFrame): void {
+    if (!this.settled) this.messages.deliver(frame);
+  }
+
+  #fromTask(frame: TaskFrame): void {
+    if (frame.t === 'credit') this.sink.fromTask?.(frame);
+    else this.sink.fromTask?.({ t: frame.t, v: structuredClone(frame.v) });
   }
 
   /** Settles the job (waiting or running) and fires a running task's signal. */
@@ -86,6 +112,7 @@ export class CooperativeJob implements JobHandle {
   /** The task's run returned its result. */
   done(result: Result<unknown>): void {
     this.#returned = true;
+    this.#messages?.end();
     if (this.#timer) clearTimeout(this.#timer);
     this.finish(snapshotResult(result));
   }

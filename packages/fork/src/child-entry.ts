@@ -11,12 +11,13 @@
  * loading the moment the job arrives.
  */
 import {
+  type CallerFrame,
   createOneTaskWorker,
   createRuntime,
   openParentChannel,
   startParentWatchdog,
 } from '@isolane/core/runtime';
-import type { ChildConfig, ChildMessage, JobMessage } from './protocol.js';
+import type { ChildConfig, ChildMessage, ParentMessage } from './protocol.js';
 
 // First: the key is drawn and sent before any bootstrap or task code can run.
 const channel = openParentChannel();
@@ -52,9 +53,11 @@ const worker = createOneTaskWorker({
 });
 
 channel.onMessage((message) => {
-  const job = message as JobMessage;
-  if (typeof job !== 'object' || job === null || job.t !== 'job') return;
-  void worker.run(job, { gate: watchdog });
+  const m = message as ParentMessage;
+  if (typeof m !== 'object' || m === null) return;
+  if (m.t === 'job') void worker.run(m, { gate: watchdog });
+  // The caller's messages to the task, and its credits (see docs/channels.md).
+  else if (m.t === 'msg' || m.t === 'credit') worker.deliver(m as CallerFrame);
 });
 
 process.on('uncaughtException', worker.onUncaught);

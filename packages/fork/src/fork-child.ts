@@ -27,7 +27,7 @@ import {
 import type { ForkStdio } from './fork-options.js';
 import { pdeathsigLaunch } from './parent-death.js';
 import { forgetOnParentExit, killOnParentExit } from './parent-exit.js';
-import { type ChildConfig, type ChildMessage, childMessageProblem, type JobMessage } from './protocol.js';
+import { type ChildConfig, type ChildMessage, childMessageProblem, type ParentMessage } from './protocol.js';
 
 // The child entry bundled with core's runtime: one file for a cold child to load (see child-entry.ts).
 const ENTRY = fileURLToPath(new URL('./child-entry.bundle.js', import.meta.url));
@@ -168,10 +168,10 @@ export class ForkChild {
     return this.#alive;
   }
 
-  /** Sends the job. Errors (a child that just died) surface as its exit, not here. */
-  send(job: JobMessage): void {
+  /** Sends the job, or a frame of the caller's messages. Errors (a child that just died) surface as its exit. */
+  send(message: ParentMessage): void {
     if (!this.#alive || this.#channel === undefined || !this.#channel.open) return;
-    this.#channel.send(job);
+    this.#channel.send(message);
   }
 
   /** Keeps the parent's event loop alive while this child works for it. */

@@ -4,7 +4,8 @@
  * never over stdout/stderr or Node's IPC channel, so whatever a task prints or writes to a descriptor
  * cannot pass for them — and the parent checks the shape of each before reading a field.
  */
-import type { OneTaskJob, OneTaskMessage } from '@isolane/core/runtime';
+import { taskFrameProblem } from '@isolane/core/driver-kit';
+import type { CallerFrame, OneTaskJob, OneTaskMessage } from '@isolane/core/runtime';
 
 /** What a child is started with (one JSON argument on its command line). */
 export interface ChildConfig {
@@ -26,7 +27,13 @@ export interface JobMessage extends OneTaskJob {
   readonly t: 'job';
 }
 
-/** Child → parent: core's one-task messages (`start`, `result`, `stray`), see `OneTaskMessage`. */
+/** Parent → child: the job, then the caller's messages to its task (`msg`, `credit`). */
+export type ParentMessage = JobMessage | CallerFrame;
+
+/**
+ * Child → parent: core's one-task messages (`start`, `result`, `stray`, and the task's messages `msg`,
+ * `progress`, `credit`), see `OneTaskMessage`.
+ */
 export type ChildMessage = OneTaskMessage;
 
 /**
@@ -54,6 +61,10 @@ export function childMessageProblem(value: unknown): string | undefined {
     }
     case 'stray':
       return failureProblem(m.failure);
+    case 'msg':
+    case 'progress':
+    case 'credit':
+      return taskFrameProblem(value);
     default:
       return `an unknown message type ${JSON.stringify(String(m.t)).slice(0, 40)}`;
   }

@@ -7,6 +7,7 @@
  */
 import {
   bootstrapTimeoutFailure,
+  type CallerFrame,
   type ChildGrants,
   channelCorruptedFailure,
   crashedAfterResultFailure,
@@ -167,6 +168,12 @@ export class TaskProcess {
     }, bootstrapTimeout);
   }
 
+  /** Carries a frame of the caller's messages to the task (dropped once the job has its outcome). */
+  toTask(frame: CallerFrame): void {
+    if (this.#assigned === undefined || this.#settled || this.#stopReason !== undefined) return;
+    this.#child.send(frame);
+  }
+
   /** Settles the job with `failure` now (unless it has an outcome) and kills the child. */
   abort(failure: TaskFailure): void {
     if (this.#answered) return;
@@ -218,6 +225,9 @@ export class TaskProcess {
         if (!this.#settled) this.#settle({ ok: false, error: message.failure, ms: 0 });
         else submitted.sink.stray(message.failure);
         return;
+      default:
+        // The task's messages (shape-checked by the child's channel): the group holds them to the window.
+        submitted.sink.fromTask?.(message);
     }
   }
 

@@ -14,6 +14,7 @@ import {
 } from 'node:worker_threads';
 import {
   bootstrapTimeoutFailure,
+  type CallerFrame,
   channelCorruptedFailure,
   crashedAfterResultFailure,
   crashedFailure,
@@ -24,17 +25,18 @@ import {
   makeFailure,
   markedWorkerEnv,
   newTreeMarker,
-  oomFailure,
   type Result,
   resultShapeProblem,
   type SubmittedJob,
   startWorkerThread,
   type TaskFailure,
+  type TaskFrame,
+  taskFrameProblem,
   timeoutFailure,
-  toFailure,
   type WorkerEnv,
 } from '@isolane/core/driver-kit';
-import type { ChannelHello, JobMessage, WorkerInit } from './protocol.js';
+import type { ChannelHello, WorkerInit } from './protocol.js';
+import { bootWatched, deathFailure, jobMessage } from './thread-job.js';
 
 const WORKER = 'worker thread';
 
@@ -159,6 +161,12 @@ export class TaskThread {
     this.#assign(submitted);
   }
 
+  /** Carries a frame of the caller's messages to the task (dropped once the job settled). */
+  toTask(frame: CallerFrame): void {
+    if (this.#assigned === undefined || this.#settled || this.#terminating) return;
+    this.#port.postMessage(frame);
+  }
+
   /** Settles the job with `failure` (unless it already settled) and stops the worker. */
   abort(failure: TaskFailure): void {
     this.#settle({ ok: false, error: failure, ms: this.#elapsed() });
@@ -251,6 +259,16 @@ export class TaskThread {
         }
         this.#reported = true;
         this.#assigned.sink.stray(m.failure as TaskFailure);
+        return;
+      }
+      case 'msg':
+      case 'progress':
+      case 'credit': {
+        // The task's messages: carried to the group, which holds them to the window (after the outcome,
+        // they are counted as dropped there).
+        const problem = taskFrameProblem(m);
+        if (problem !== undefined) this.#corrupted(problem);
+        else this.#assigned.sink.fromTask?.(m as TaskFrame);
         return;
       }
       default:
@@ -372,36 +390,4 @@ export class TaskThread {
     this.#timeoutTimer = undefined;
     this.#lingerTimer = undefined;
   }
-}
-
-/**
- * The job as the worker receives it. `timed`: the worker says `{ t: 'start' }` once its bootstrap has
- * loaded — for the task's timeout, and for the bootstrap's deadline when there is a bootstrap.
- */
-function jobMessage({ job, id }: SubmittedJob, watchBoot: boolean): JobMessage {
-  return {
-    task: job.task,
-    args: job.args,
-    id,
-    timed: watchBoot || (job.timeout !== undefined && job.timeout > 0),
-  };
-}
-
-/** The bootstrap has a deadline: there is one, and its timeout is finite. */
-function bootWatched(options: TaskThreadOptions): boolean {
-  return options.bootstrap !== undefined && Number.isFinite(options.bootstrapTimeout);
-}
-
-/** What a worker's 'error' event means for its task (`settled`: after its outcome, a stray). */
-function deathFailure(err: unknown, settled: boolean, memoryLimitMb: number | undefined): TaskFailure {
-  const cause = toFailure(err, 'crashed');
-  const { code } = cause;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return settled
-      ? crashedAfterResultFailure({ worker: WORKER, oom: true, reason: cause.message, code })
-      : oomFailure({ memoryLimitMb, report: cause.message, code });
-  }
-  // The entry catches every error a task throws, so this is the worker itself failing.
-  const details = { worker: WORKER, reason: cause.message, code, cause };
-  return settled ? crashedAfterResultFailure(details) : crashedFailure(details);
 }

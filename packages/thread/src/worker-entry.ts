@@ -11,7 +11,7 @@
  * post whatever it likes on `parentPort` or on anything in `workerData`, and none of it is read.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { createOneTaskWorker, createRuntime } from '@isolane/core/runtime';
+import { type CallerFrame, createOneTaskWorker, createRuntime } from '@isolane/core/runtime';
 import type { ChannelHello, JobMessage, WorkerInit, WorkerMessage } from './protocol.js';
 import { resultTransferList } from './transferables.js';
 
@@ -61,12 +61,19 @@ function main(channel: MessagePort): void {
     void worker.run(job, { announce: job.timed });
   }
 
+  // After the job (in workerData, or the first message of a prespawned worker), what comes on the channel
+  // is the caller's messages to the task (see docs/channels.md).
+  let prespawned = init.job === undefined;
+  channel.on('message', (m: JobMessage | CallerFrame) => {
+    if (!prespawned) worker.deliver(m as CallerFrame);
+    else {
+      prespawned = false;
+      execute(m as JobMessage);
+    }
+  });
   if (init.job) execute(init.job);
-  else {
-    // A prespawned worker gets ready while it waits: the bootstrap, then the modules its driver ran lately.
-    void worker.warm(init.warm ?? []);
-    channel.once('message', execute);
-  }
+  // A prespawned worker gets ready while it waits: the bootstrap, then the modules its driver ran lately.
+  else void worker.warm(init.warm ?? []);
 }
 
 const hello = receiveMessageOnPort(publicPort)?.message as ChannelHello | undefined;

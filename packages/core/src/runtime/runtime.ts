@@ -300,19 +300,24 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return { ready, run, runNow, start, load, warm };
 }
 
-/** A task's context whose signal is asked of `opts.signalOf()` on each read (the driver keeps it). */
+/**
+ * A task's context whose signal is asked of `opts.signalOf()` on each read (the driver keeps it), and
+ * whose messages are read of `opts` when the task uses them.
+ */
 class LazySignalStore implements TaskStore {
   readonly id: number;
-  readonly messages: RunOptions['messages'];
   readonly #opts: RunOptions;
   constructor(opts: RunOptions) {
     this.id = opts.id ?? 0;
-    this.messages = opts.messages;
     this.#opts = opts;
   }
   // A getter on the prototype: an object literal's getter would be a new closure per task.
   get signal(): AbortSignal {
     return this.#opts.signalOf!();
+  }
+  // Read when the task uses its messages: a driver may make them on first use (a getter of its own).
+  get messages(): RunOptions['messages'] {
+    return this.#opts.messages;
   }
 }
 

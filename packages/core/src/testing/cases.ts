@@ -15,6 +15,7 @@ import { GO_CALL_CASES } from './go-call-cases.js';
 import { HOSTILE_CHANNEL_CASES } from './hostile-channel-cases.js';
 import { HOSTILE_PORT_CASES } from './hostile-port-cases.js';
 import { HOSTILE_RUNTIME_CASES } from './hostile-runtime-cases.js';
+import { MESSAGE_CASES } from './message-cases.js';
 import { OUTPUT_CASES } from './output-cases.js';
 import { PARITY_CASES } from './parity-cases.js';
 import { PROCESS_TREE_CASES } from './process-tree-cases.js';
@@ -57,6 +58,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   ...HOSTILE_PORT_CASES,
   ...TRANSFER_PORT_CASES,
   ...BOOTSTRAP_DEADLINE_CASES,
+  ...MESSAGE_CASES,
 ];
 
 /**

@@ -28,6 +28,7 @@ export {
   HOSTILE_CHANNEL_CASES,
   HOSTILE_CHANNEL_IN_PROCESS_REASON,
 } from './hostile-channel-cases.js';
+export { MESSAGE_CASE_IDS, MESSAGE_CASES, NO_MESSAGES_REASON } from './message-cases.js';
 export {
   EXEC_SYNC_TREE_CASE,
   PROCESS_TREE_CASES,
