@@ -110,7 +110,7 @@ export interface SpinCost {
   readonly idleMs: number;
   /** CPU ms used over that idle period (includes the sampling itself). */
   readonly idleCpuMs: number;
-  /** Time after the burst until the last sampling window with CPU above half a core (0: none). */
+  /** Time after the burst until the last sampling window with CPU above a fifth of a core (0: none). */
   readonly spinMs: number;
   /** Child processes whose CPU is included (a process pool's workers); 0 for thread pools. */
   readonly childProcesses: number;

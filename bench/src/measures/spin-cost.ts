@@ -21,8 +21,11 @@ export const SPIN_COST_SUBJECTS: readonly string[] = [
 
 /** Sampling window over the idle period, ms. */
 const WINDOW_MS = 10;
-/** A window counts as spinning when CPU used more than this share of it (one core = 1). */
-const SPIN_SHARE = 0.5;
+/**
+ * A window counts as spinning when CPU used more than this share of it (one core = 1): low enough that
+ * a spinning thread which the OS gives only part of a core on a busy machine still counts.
+ */
+const SPIN_SHARE = 0.2;
 /** Linux clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100;
 
@@ -72,7 +75,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Measures a warm session's CPU cost: over `tasks` sequential `run('noop')` calls, then over `idleMs`
- * of idleness right after them (and how long CPU use stayed above half a core).
+ * of idleness right after them (and how long CPU use stayed above a fifth of a core).
  *
  * @example
  * ```ts

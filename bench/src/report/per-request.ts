@@ -109,7 +109,7 @@ export function perRequestMarkdown(result: BenchResult): string[] {
       `CPU time of the measuring process (every thread: the caller's and a thread pool's workers) plus its child ` +
         `processes (a process pool's workers, read from /proc), over ${s0.tasks} sequential per-request round trips, ` +
         `then over about ${formatMs(s0.idleMs)} of idleness right after them. "Spins for" is the time after the last ` +
-        `result until the last ${formatMs(s0.windowMs)} window in which CPU stayed above half a core (0: no such window). ` +
+        `result until the last ${formatMs(s0.windowMs)} window in which CPU stayed above a fifth of a core (0: no such window). ` +
         'The idle CPU includes the sampling itself (the same for every row). A pool worker thread that finished a lone task ' +
         'polls its port for 20 µs before it sleeps (`packages/pool/src/worker-loop.ts`; threads only, on more than one core): the latency that ' +
         'buys is in the warm column; its price is in the CPU per 1,000 tasks, not in idle time.',

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { measureSpinCost } from '../../src/measures/spin-cost.js';
 import type { Session } from '../../src/subjects/subject.js';
 
-/** Burns `ms` of CPU on this thread. */
+/** Burns `ms` of CPU time on this thread (CPU, not wall time: a busy machine may take longer). */
 function burn(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // spin
+  const start = process.cpuUsage();
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms) return;
   }
 }
 
