@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverSettings } from '@isolane/core';
-import { BOOT_GATE_ENV, runConformance } from '@isolane/core/testing';
+import { BOOT_GATE_ENV, MESSAGE_CASE_IDS, NO_MESSAGES_REASON, runConformance } from '@isolane/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDriver } from '../src/index.js';
 import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
@@ -61,6 +61,8 @@ runConformance({
       reason:
         'the case writes its task module to a temp folder, outside the declared root: workers refuse modules outside their --root',
     },
+    // Task messages (issue 18) are not carried by this driver yet: remove this line when they are.
+    ...Object.fromEntries(MESSAGE_CASE_IDS.map((id) => [id, { reason: NO_MESSAGES_REASON }])),
   },
 });
 
