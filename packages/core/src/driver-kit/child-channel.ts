@@ -1,7 +1,8 @@
 /**
  * The parent's side of the channel between a driver and one of its child processes (a `fork` child, a
  * pool's worker process), used instead of Node's IPC channel: two extra stdio pipes, one per direction,
- * carrying length-prefixed `v8.serialize` frames (see frame-reader.ts for why and for the format).
+ * carrying length-prefixed `v8.serialize` frames — or fast-codec.ts's encoding for small messages of
+ * primitives (see frame-reader.ts for why and for the format).
  *
  * What it protects against: bytes a task writes to any of its descriptors (garbage, a truncated or huge
  * frame, a frame that does not deserialize, a forged frame without the child's key) are reported once
@@ -12,6 +13,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { serialize } from 'node:v8';
+import { encodeFast } from './fast-codec.js';
 import { FrameReader } from './frame-reader.js';
 
 /** Where the channel's pipes sit in a child's stdio: fd 3 carries jobs to it, fd 4 its answers. */
@@ -130,14 +132,18 @@ export class ChildChannel {
    * it cannot be serialized; does nothing once the pipe is closed.
    */
   send(value: unknown): void {
-    const payload = serialize(value);
+    // Small messages of primitives (most jobs) skip V8's serializer: see fast-codec.ts.
+    const payload = encodeFast(value) ?? serialize(value);
     if (!this.#open) return;
-    const header = Buffer.allocUnsafe(4);
-    header.writeUInt32BE(payload.length, 0);
     const pipe = this.#toChild;
     if (payload.length < 65_536) {
-      pipe.write(Buffer.concat([header, payload], 4 + payload.length));
+      const frame = Buffer.allocUnsafe(4 + payload.length);
+      frame.writeUInt32BE(payload.length, 0);
+      frame.set(payload, 4);
+      pipe.write(frame);
     } else {
+      const header = Buffer.allocUnsafe(4);
+      header.writeUInt32BE(payload.length, 0);
       pipe.cork();
       pipe.write(header);
       pipe.write(payload);

@@ -11,9 +11,11 @@
  * Wire format. A keyed stream (child → parent) starts with the child's random key (FRAME_KEY_BYTES), then
  * frames of `u32 BE payload length | key | payload`; the key is checked as soon as a frame's header is
  * in, so a bogus length cannot make the reader wait. An unkeyed stream (parent → child: nothing but the
- * parent writes there) has frames of `u32 BE payload length | payload`.
+ * parent writes there) has frames of `u32 BE payload length | payload`. A payload is `v8.serialize`'s, or
+ * for small messages of primitives the fast encoding of fast-codec.ts (told apart by its first byte).
  */
 import { deserialize } from 'node:v8';
+import { decodeFast, FAST_TAG } from './fast-codec.js';
 
 /** Bytes of the random key a child's frames carry. */
 export const FRAME_KEY_BYTES = 16;
@@ -106,7 +108,8 @@ export class FrameReader {
       const frame = this.#take(this.#header + length);
       let value: unknown;
       try {
-        value = deserialize(frame.subarray(this.#header));
+        const payload = frame.subarray(this.#header);
+        value = payload[0] === FAST_TAG ? decodeFast(payload) : deserialize(payload);
       } catch (err) {
         this.#fail(`a frame that does not deserialize (${err instanceof Error ? err.message : String(err)})`);
         return;

@@ -1,7 +1,8 @@
 /**
  * A child process's side of its channel to the driver (a `fork` child, a pool worker process): the two
  * pipes driver-kit's `ChildChannel` gives it instead of Node's IPC channel. Answers go out as keyed
- * frames (`u32 BE length | key | v8.serialize(value)`, see driver-kit's frame-reader.ts), each in one
+ * frames (`u32 BE length | key | payload`, `v8.serialize(value)` or for a small message of primitives
+ * driver-kit's fast-codec.ts encoding; see frame-reader.ts), each in one
  * blocking `writev` — synchronous, so nothing is pending when the process exits and an answer is never
  * held behind a task. Jobs come in as unkeyed frames on the other pipe; its end means the parent is gone.
  *
@@ -15,6 +16,7 @@ import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Socket } from 'node:net';
 import * as v8 from 'node:v8';
+import { encodeFast } from '../driver-kit/fast-codec.js';
 import { FRAME_KEY_BYTES, FrameReader } from '../driver-kit/frame-reader.js';
 
 // Copies, not live bindings: `syncBuiltinESMExports()` after a patch of `fs.writeSync` would change an
@@ -96,7 +98,7 @@ export function openParentChannel(options: ParentChannelOptions = {}): ParentCha
   socket.on('close', close);
   socket.on('error', close);
 
-  function writeAll(fd: number, buffers: Buffer[]): void {
+  function writeAll(fd: number, buffers: Uint8Array[]): void {
     if (broken) return;
     let total = 0;
     for (const b of buffers) total += b.length;
@@ -121,7 +123,8 @@ export function openParentChannel(options: ParentChannelOptions = {}): ParentCha
 
   return {
     post(value) {
-      const payload = serialize(value);
+      // Small answers of primitives skip V8's serializer (see fast-codec.ts); the view is written at once.
+      const payload = encodeFast(value) ?? serialize(value);
       setUint32(view, 0, payload.length);
       writeAll(outFd, [header, payload]);
     },
