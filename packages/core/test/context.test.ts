@@ -3,6 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { neverSignal, singleTaskStorage, taskContext, taskStorage } from '../src/context.js';
 
 describe('task context storage', () => {
+  it('outside any task, the message methods say so', async () => {
+    await expect(taskContext().send(1)).rejects.toThrow('taskContext().send(): not inside a running task');
+    await expect(taskContext().receive()).rejects.toThrow(/receive\(\): not inside a running task/);
+    expect(() => taskContext().progress(1)).toThrow(/progress\(\): not inside a running task/);
+    expect(() => taskContext().messages()).toThrow(/messages\(\): not inside a running task/);
+  });
+
   it('outside any task, taskContext() gives a signal that never fires', () => {
     expect(taskContext().signal.aborted).toBe(false);
     expect(taskContext().signal).toBe(neverSignal());
