@@ -134,11 +134,12 @@ export class GroupSettings {
 /**
  * The key of the options that decide a group's driver and defaults, with `ISOLANE_DRIVER`'s value;
  * undefined for driver options that are not all plain values (those groups resolve afresh). Only the
- * fields set are written, each behind its own letter: numbers, checked names and identifiers hold no
- * `|`; driver options are length-prefixed, and the one free text, the bootstrap, goes last.
+ * fields set are written, each behind `|` and its own letter: numbers, checked names and identifiers
+ * hold no `|`; driver options are length-prefixed, and the one free text, the bootstrap, goes last.
  */
 function resolutionKey(o: CheckedOptions, envName: DriverName | undefined): string | undefined {
-  let key = o.driverName === undefined ? `e${envName}` : `d${o.driverName}`;
+  // A driver name alone is its own key (a string the caller's code holds: no new string, no new hash).
+  let key = o.driverName ?? `|e${envName}`;
   if (o.concurrency !== undefined) key += `|c${o.concurrency}`;
   if (o.timeout !== undefined) key += `|t${o.timeout}`;
   if (o.memoryLimitMb !== undefined) key += `|m${o.memoryLimitMb}`;
