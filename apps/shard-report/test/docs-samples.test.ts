@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDoc } from './fixtures/doc-samples.js';
 
-const DOCS = ['getting-started.md', 'choosing-a-driver.md', 'api.md'];
+const DOCS = ['getting-started.md', 'choosing-a-driver.md', 'api.md', 'channels.md'];
 const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
 // The samples import '@isolane/core' like an app would: give their directory this app's node_modules.
 const nodeModules = fileURLToPath(new URL('../node_modules', import.meta.url));
