@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveDriverPackage } from '../src/driver-registry.js';
+import { resolveDriverPackage, sharedDriverKey } from '../src/driver-registry.js';
 
 const app = mkdtempSync(join(tmpdir(), 'isolane-umbrella-'));
 afterAll(() => rmSync(app, { recursive: true, force: true }));
@@ -77,5 +77,31 @@ describe('swapDriverFactory and unshareDriver', () => {
       expect(swapDriverFactory('thread', previous)).toBe(factory);
       await closeSharedDrivers();
     }
+  });
+});
+
+describe('sharedDriverKey', () => {
+  it('tells apart settings that differ in any field, with or without driver options', () => {
+    const base = { concurrency: 2 };
+    const variants = [
+      base,
+      { concurrency: 3 },
+      { ...base, memoryLimitMb: 64 },
+      { ...base, maxResultMb: 64 },
+      { ...base, bootstrapTimeout: 1000 },
+      { ...base, bootstrapTimeout: Number.POSITIVE_INFINITY }, // no deadline is not the default
+      { ...base, bootstrap: 'file:///a.js' },
+      { ...base, bootstrap: 'file:///a.js|2' }, // any text in the bootstrap stays inside it
+      { ...base, options: {} },
+      { ...base, options: { runtime: 'process' } },
+    ];
+    const keys = variants.map((settings) => sharedDriverKey('pool', settings));
+    expect(new Set(keys).size).toBe(variants.length);
+    expect(sharedDriverKey('thread', base)).not.toBe(keys[0]);
+    // The same settings give the same key, whatever the objects and the key order of the driver options.
+    expect(sharedDriverKey('pool', { concurrency: 2 })).toBe(keys[0]);
+    expect(sharedDriverKey('pool', { concurrency: 2, options: { b: 1, a: 2 } })).toBe(
+      sharedDriverKey('pool', { concurrency: 2, options: { a: 2, b: 1 } }),
+    );
   });
 });
