@@ -34,7 +34,9 @@ export function perRequestSection(result: BenchResult): string {
       `1-minute load ${m.loadAverage.start} → ${m.loadAverage.end}` +
       (wasBusy(m)
         ? ' — **the machine was busy (other work ran beside it): absolute times are inflated; the ratios, taken side by side in one process, hold better**.'
-        : '.'),
+        : '.') +
+      ' Every warm figure the bench gives an isolane driver is a group per request: the tables of another run ' +
+      'around this block are too, so compare within a block, not across.',
     ...body,
     '',
     SECTION_END,
