@@ -145,9 +145,11 @@ export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError('options.onError must be a function');
   }
-  for (const key of ['onMessage', 'onProgress'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'function')
-      throw new TypeError(`options.${key} must be a function`);
+  if (options.onMessage !== undefined && typeof options.onMessage !== 'function') {
+    throw new TypeError('options.onMessage must be a function');
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError('options.onProgress must be a function');
   }
   if (cwd !== undefined && typeof cwd !== 'string') {
     throw new TypeError('options.cwd must be a directory path string');

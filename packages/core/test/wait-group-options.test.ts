@@ -4,6 +4,16 @@ import { checkGroupOptions } from '../src/wait-group-options.js';
 import { InProcessDriver } from './fixtures/in-process-driver.js';
 
 describe('checkGroupOptions', () => {
+  it('onMessage and onProgress must be functions (named in the error)', () => {
+    expect(() => checkGroupOptions({ onMessage: 1 as never })).toThrow(
+      'options.onMessage must be a function',
+    );
+    expect(() => checkGroupOptions({ onProgress: 'x' as never })).toThrow(
+      'options.onProgress must be a function',
+    );
+    expect(() => checkGroupOptions({ onMessage: () => {}, onProgress: () => {} })).not.toThrow();
+  });
+
   it('normalizes what it checks and leaves unset options undefined', () => {
     const checked = checkGroupOptions({
       timeout: Number.POSITIVE_INFINITY,
