@@ -9,6 +9,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { bullmqConnection, checkServer, describeConnection, newRedis, redisOptions } from './connection.js';
 import type { ResolvedQueueOptions } from './options.js';
+import { removeFinished } from './remove-finished.js';
 import { type ControlMessage, controlChannel, type JobPayload } from './wire.js';
 
 /** What a finished (or unfinished) job holds in Redis. */
@@ -36,6 +37,9 @@ export interface LinkHandlers {
 
 const warned = new Set<string>();
 
+/** The job fields {@link ProducerLink.stored} reads, in this order. */
+const STORED_FIELDS = ['returnvalue', 'failedReason', 'finishedOn', 'timestamp', 'processedOn'] as const;
+
 /**
  * Connections of a producer to one queue.
  *
@@ -57,6 +61,12 @@ export class ProducerLink {
   readonly #channel: string;
   #lastError = '';
   #closing = false;
+  /** Reads waiting for this turn's pipeline. */
+  #reads: {
+    key: string;
+    resolve: (fields: (string | null)[]) => void;
+    reject: (err: Error) => void;
+  }[] = [];
 
   constructor(opts: ResolvedQueueOptions, handlers: LinkHandlers) {
     this.name = describeConnection(opts.connection);
@@ -68,9 +78,10 @@ export class ProducerLink {
       ...base,
       retryStrategy: (times: number) => (this.#closing ? null : (retry?.(times) ?? null)),
     };
-    // The command client sends every command of one tick in one write (adds, removes, reads of many
-    // jobs settle in bursts); the subscriber and QueueEvents' blocking reader keep plain connections.
-    this.#client = newRedis({ ...options, enableAutoPipelining: true });
+    // No auto-pipelining: a lone add (a caller awaiting each result) is written at once, not on the
+    // pipeline's next turn of the event loop; bursts travel as one MULTI (adds) or one script call per
+    // batch (removals) anyway.
+    this.#client = newRedis(options);
     this.#sub = newRedis(options);
     const onError = (err: Error) => {
       this.#lastError = err.message || String(err);
@@ -135,20 +146,17 @@ export class ProducerLink {
   }
 
   /**
-   * Adds jobs in one round trip, in order; results are never removed by BullMQ before the driver has
-   * read them (it removes each job itself once its slot is settled). Always a MULTI (`addBulk`), even
-   * for one job: it is written at once, where a lone script call would wait for the auto-pipeline's
-   * next turn of the event loop.
+   * Adds jobs in one round trip, in order: one job by BullMQ's add script, several in one MULTI
+   * (`addBulk`). Results are never removed by BullMQ before the driver has read them (it removes each
+   * job itself once its slot is settled).
    */
   async addBulk(payloads: readonly JobPayload[]): Promise<string[]> {
     await this.#eventsReady;
-    const jobs = await this.#queue.addBulk(
-      payloads.map((data) => ({
-        name: 'task',
-        data,
-        opts: { attempts: 1, removeOnComplete: false, removeOnFail: false },
-      })),
-    );
+    const opts = { attempts: 1, removeOnComplete: false, removeOnFail: false };
+    const jobs =
+      payloads.length === 1
+        ? [await this.#queue.add('task', payloads[0] as JobPayload, opts)]
+        : await this.#queue.addBulk(payloads.map((data) => ({ name: 'task', data, opts })));
     return jobs.map((job) => {
       if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
       return job.id;
@@ -160,13 +168,8 @@ export class ProducerLink {
    */
   async stored(jobId: string): Promise<StoredJob | undefined> {
     // `timestamp` is set when a job is added: its absence means the job is gone (one command, no Lua).
-    const [returnvalue, failedReason, finishedOn, timestamp, processedOn] = await this.#client.hmget(
+    const [returnvalue, failedReason, finishedOn, timestamp, processedOn] = await this.#read(
       this.#queue.toKey(jobId),
-      'returnvalue',
-      'failedReason',
-      'finishedOn',
-      'timestamp',
-      'processedOn',
     );
     if (timestamp === null || timestamp === undefined) return undefined;
     let value: unknown = null;
@@ -185,6 +188,32 @@ export class ProducerLink {
     };
   }
 
+  /** HMGET of a job's outcome fields; the reads of one turn (a sweep) go out in one write. */
+  #read(key: string): Promise<(string | null)[]> {
+    return new Promise((resolve, reject) => {
+      if (this.#reads.push({ key, resolve, reject }) === 1) queueMicrotask(() => this.#flushReads());
+    });
+  }
+
+  #flushReads(): void {
+    const batch = this.#reads;
+    this.#reads = [];
+    const pipe = this.#client.pipeline();
+    for (const r of batch) pipe.hmget(r.key, ...STORED_FIELDS);
+    pipe.exec().then(
+      (replies) => {
+        for (const [i, r] of batch.entries()) {
+          const [err, value] = replies?.[i] ?? [new Error('Redis returned no reply')];
+          if (err) r.reject(err);
+          else r.resolve(value as (string | null)[]);
+        }
+      },
+      (err: Error) => {
+        for (const r of batch) r.reject(err);
+      },
+    );
+  }
+
   /**
    * True while a worker holds the job's lock. A started, unfinished job without a lock belongs to a
    * worker that stopped renewing it (dead, or cut off from Redis for longer than its lock duration).
@@ -196,10 +225,24 @@ export class ProducerLink {
   /** Removes a job (a waiting one never runs); a locked (running) one is left to its worker. */
   async remove(jobId: string): Promise<void> {
     try {
-      await this.#queue.remove(jobId);
+      await this.#queue.remove(jobId, { removeChildren: false });
     } catch {
       // locked by a worker: the cancel message reaches it, and it removes the job itself
     }
+  }
+
+  /**
+   * Removes settled jobs: finished ones in batches (one script call per batch, no per-job event), any
+   * other (waiting, or started by a worker that died) one by one, the general way.
+   */
+  async removeSettled(jobIds: readonly string[]): Promise<void> {
+    let missed: string[];
+    try {
+      missed = await removeFinished(this.#client, this.#queue.toKey(''), jobIds);
+    } catch {
+      missed = [...jobIds];
+    }
+    await Promise.all(missed.map((id) => this.remove(id)));
   }
 
   /** Asks every worker to stop a running job. */

@@ -3,15 +3,13 @@
  * machine or others) on their own local isolane driver. At most `concurrency` jobs are in Redis at once
  * per driver; the rest wait here. The job's stored state is the source of truth: a "completed" event
  * carries the value BullMQ stored with the job in the same atomic write (so it settles the slot without a
- * read-back), any other event makes the driver read the job, and a periodic sweep reads the stored state of
- * every job in flight, so a trimmed or missed event never loses a slot. Execution is at least once (a stalled job may have run); the recorded outcome is
- * exactly one per job.
+ * read-back), any other event makes the driver read the job (stored-verdict.ts), and a periodic sweep
+ * reads the stored state of every job in flight, so a trimmed or missed event never loses a slot. Settled
+ * jobs are removed in batches once their outcome is read. Execution is at least once (a stalled job may
+ * have run); the recorded outcome is exactly one per job.
  */
 import {
-  checkBootstrapTimeout,
   checkConcurrency,
-  checkMemoryLimit,
-  checkModuleHref,
   closedFailure,
   type Driver,
   type DriverSettings,
@@ -20,18 +18,23 @@ import {
   type JobSink,
   makeFailure,
   type Result,
-  refuseMovedPorts,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
+import { jobPayload, type PayloadSettings, payloadSettings } from './job-payload.js';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
 import { crashed, type Entry } from './queue-entry.js';
-import { decode, encode, type JobPayload, readOutcome, toRootPath, wireTask } from './wire.js';
+import { SettledJobs } from './settled-jobs.js';
+import { storedVerdict } from './stored-verdict.js';
+import { decode, type JobPayload, readOutcome } from './wire.js';
 
-/** How long a settled job's late errors are still routed to its group, ms. */
-const STRAY_WINDOW_MS = 60_000;
 /** How long close() waits for Redis before dropping its connections, ms. */
 const CLOSE_GRACE_MS = 3_000;
+
+/** A "failed" event (the job is read back). */
+const FAILED = Symbol('failed');
+/** A finish event seen before its job's add() answered. */
+type EarlyEvent = { readonly returnvalue: unknown } | typeof FAILED;
 
 /**
  * Runs tasks as BullMQ jobs on Redis.
@@ -49,18 +52,17 @@ export class QueueDriver implements Driver {
   readonly name = 'queue';
   readonly options: ResolvedQueueOptions;
   readonly #concurrency: number;
-  readonly #bootstrap: { path?: string; refused?: string };
-  readonly #memoryLimitMb: number | undefined;
-  /** Carried to the worker's local driver; `null` on the wire is Infinity (JSON has no Infinity). */
-  readonly #bootstrapTimeout: number | null | undefined;
+  /** What every payload carries to the worker's local driver. */
+  readonly #payload: PayloadSettings;
   readonly #fifo: Entry[] = [];
   #fifoHead = 0;
   #inflight = 0;
   readonly #byId = new Map<string, Entry>();
   /** Jobs whose add() has not answered yet (not in #byId: they have no id). */
   readonly #adding = new Set<Entry>();
-  readonly #recent = new Map<string, { sink: JobSink; at: number }>();
-  #toRemove: string[] = [];
+  readonly #settled = new SettledJobs();
+  /** Events of jobs whose add() has not answered yet (see #onEvent). */
+  readonly #early = new Map<string, EarlyEvent>();
   #link: ProducerLink | undefined;
   #closed = false;
   #downSince: number | undefined;
@@ -72,21 +74,7 @@ export class QueueDriver implements Driver {
   constructor(settings: DriverSettings) {
     this.#concurrency = checkConcurrency(settings.concurrency, 'queue driver: "concurrency"');
     this.options = resolveQueueOptions(settings.options ?? {});
-    this.#memoryLimitMb =
-      settings.memoryLimitMb === undefined
-        ? undefined
-        : checkMemoryLimit(settings.memoryLimitMb, 'queue driver: "memoryLimitMb"');
-    const bootstrapTimeout =
-      settings.bootstrapTimeout === undefined
-        ? undefined
-        : checkBootstrapTimeout(settings.bootstrapTimeout, 'queue driver: "bootstrapTimeout"');
-    this.#bootstrapTimeout = bootstrapTimeout === Number.POSITIVE_INFINITY ? null : bootstrapTimeout;
-    if (settings.bootstrap === undefined) this.#bootstrap = {};
-    else {
-      const href = checkModuleHref(settings.bootstrap, 'queue driver: "bootstrap"');
-      const at = toRootPath(href, this.options.root);
-      this.#bootstrap = 'path' in at ? { path: at.path } : { refused: at.refused };
-    }
+    this.#payload = payloadSettings(settings, this.options.root);
   }
 
   start(job: Job, sink: JobSink): JobHandle {
@@ -113,38 +101,20 @@ export class QueueDriver implements Driver {
   }
 
   #entry(job: Job, sink: JobSink): Entry {
-    const fail = (error: TaskFailure): Entry => {
-      sink.settle({ ok: false, error, ms: 0 });
+    const made = this.#closed ? { failure: closedFailure('queue') } : jobPayload(job, this.#payload);
+    if ('failure' in made) {
+      sink.settle({ ok: false, error: made.failure, ms: 0 });
       return { sink, state: 'done', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
+    }
+    return {
+      sink,
+      payload: made.payload,
+      state: 'queued',
+      addedAt: 0,
+      runs: 0,
+      reading: false,
+      unlockedAt: 0,
     };
-    if (this.#closed) return fail(closedFailure('queue'));
-    if (this.#bootstrap.refused) {
-      return fail(makeFailure('bootstrap', this.#bootstrap.refused, { code: 'ISOLANE_OUTSIDE_ROOT' }));
-    }
-    const task = wireTask(job.task, this.options.root);
-    if ('refused' in task) {
-      return fail(makeFailure('threw', task.refused, { name: 'SpawnError', code: 'ISOLANE_OUTSIDE_ROOT' }));
-    }
-    const refused = refuseMovedPorts(job, 'queue');
-    if (refused !== undefined) return fail(refused);
-    let args: string;
-    try {
-      args = encode(job.args);
-      // transfer() promises a move: the caller's buffers are detached once the job holds its copy.
-      if (job.transfer && job.transfer.length > 0) structuredClone(null, { transfer: [...job.transfer] });
-    } catch (err) {
-      return fail(makeFailure('unserializable', `the arguments cannot be sent: ${(err as Error).message}`));
-    }
-    const payload: JobPayload = {
-      v: 1,
-      task: task.task,
-      args,
-      ...(job.timeout !== undefined ? { timeout: job.timeout } : {}),
-      ...(this.#bootstrap.path !== undefined ? { bootstrap: this.#bootstrap.path } : {}),
-      ...(this.#memoryLimitMb !== undefined ? { memoryLimitMb: this.#memoryLimitMb } : {}),
-      ...(this.#bootstrapTimeout !== undefined ? { bootstrapTimeout: this.#bootstrapTimeout } : {}),
-    };
-    return { sink, payload, state: 'queued', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
   }
 
   #ensureLink(): ProducerLink {
@@ -154,24 +124,8 @@ export class QueueDriver implements Driver {
     }
     if (!this.#link) {
       this.#link = new ProducerLink(this.options, {
-        completed: (id, returnvalue) => {
-          const entry = this.#byId.get(id);
-          if (!entry) return;
-          // The event's value is the one stored with the job (one atomic write in Redis): settle from
-          // it without reading the job back. Anything unexpected is read from Redis instead.
-          let outcome: Result<unknown> | undefined;
-          try {
-            outcome = entry.state === 'added' ? readOutcome(returnvalue) : undefined;
-          } catch {
-            outcome = undefined;
-          }
-          if (outcome) this.#settle(entry, outcome);
-          else void this.#read(entry);
-        },
-        finished: (id) => {
-          const entry = this.#byId.get(id);
-          if (entry) void this.#read(entry);
-        },
+        completed: (id, returnvalue) => this.#onEvent(id, { returnvalue }),
+        finished: (id) => this.#onEvent(id, FAILED),
         stray: (id, encoded) => {
           const failure = decode(encoded) as TaskFailure;
           const open = this.#byId.get(id);
@@ -183,12 +137,34 @@ export class QueueDriver implements Driver {
             void this.#read(open);
             return;
           }
-          this.#recent.get(id)?.sink.stray(failure);
+          this.#settled.sinkOf(id)?.stray(failure);
         },
       });
       this.#downSince = performance.now();
     }
     return this.#link;
+  }
+
+  /**
+   * A job finished. A "completed" event's value is the one stored with the job (one atomic write in
+   * Redis): the slot settles from it without reading the job back; anything else is read from Redis.
+   * An event can outrun the reply of the add that made its job (two connections): while adds are
+   * unanswered, events of unknown jobs wait for them.
+   */
+  #onEvent(id: string, event: EarlyEvent): void {
+    const entry = this.#byId.get(id);
+    if (!entry) {
+      if (this.#adding.size > 0) this.#early.set(id, event);
+      return;
+    }
+    let outcome: Result<unknown> | undefined;
+    try {
+      outcome = event !== FAILED && entry.state === 'added' ? readOutcome(event.returnvalue) : undefined;
+    } catch {
+      outcome = undefined;
+    }
+    if (outcome) this.#settle(entry, outcome);
+    else void this.#read(entry);
   }
 
   /** Pumps once per microtask, so the go() calls of one tick reach Redis in one round trip. */
@@ -238,7 +214,13 @@ export class QueueDriver implements Driver {
           entry.id = id;
           entry.state = 'added';
           this.#byId.set(id, entry);
+          const early = this.#early.get(id);
+          if (early !== undefined) {
+            this.#early.delete(id);
+            this.#onEvent(id, early);
+          }
         }
+        if (this.#adding.size === 0) this.#early.clear();
       },
       (err: Error) => {
         for (const entry of batch) {
@@ -251,6 +233,7 @@ export class QueueDriver implements Driver {
             ms: 0,
           });
         }
+        if (this.#adding.size === 0) this.#early.clear();
       },
     );
   }
@@ -262,58 +245,31 @@ export class QueueDriver implements Driver {
     if (!link || id === undefined || entry.reading || entry.state !== 'added') return;
     entry.reading = true;
     try {
-      const job = await link.stored(id);
+      const verdict = await storedVerdict(link, {
+        id,
+        runs: entry.runs,
+        unlockedAt: entry.unlockedAt,
+        sweep,
+        attempts: this.options.attempts,
+      });
       if (entry.state !== 'added' || entry.id !== id) return;
-      if (!job) {
-        this.#settle(
-          entry,
-          crashed(
-            `job ${id} vanished from Redis at ${link.name} before it reported an outcome (Redis restarted without persistence, or evicted keys: check maxmemory-policy)`,
-            'ISOLANE_JOB_LOST',
-          ),
-        );
-        return;
-      }
-      let reason: string;
-      if (job.finishedOn) {
-        const outcome = job.failedReason ? undefined : readOutcome(job.returnvalue);
-        if (outcome) {
-          this.#settle(entry, outcome);
-          return;
-        }
-        reason = job.failedReason || 'the job finished without an outcome';
-      } else {
-        // Workers notice each other's stalled jobs; when none is left alive, the producer must.
-        if (!sweep || !job.processedOn || (await link.locked(id))) {
+      switch (verdict.kind) {
+        case 'settle':
+          this.#settle(entry, verdict.result);
+          break;
+        case 'retry':
+          this.#byId.delete(id);
+          this.#settled.discard(id);
           entry.unlockedAt = 0;
-          return;
-        }
-        if (entry.state !== 'added' || entry.id !== id) return;
-        const now = performance.now();
-        // Seen unlocked on two sweeps in a row: not a job that finished between the two reads.
-        if (entry.unlockedAt === 0) {
-          entry.unlockedAt = now;
-          return;
-        }
-        reason = 'job stalled: its worker stopped renewing its lock and no live worker failed it';
+          this.#add([entry]);
+          break;
+        case 'unlocked':
+          entry.unlockedAt = performance.now();
+          break;
+        case 'pending':
+          entry.unlockedAt = 0;
+          break;
       }
-      if (/stalled/i.test(reason) && entry.runs < this.options.attempts) {
-        // The worker died holding the job: run it again (at-least-once), as `attempts` asks.
-        this.#byId.delete(id);
-        this.#toRemove.push(id);
-        entry.unlockedAt = 0;
-        this.#add([entry]);
-        return;
-      }
-      this.#settle(
-        entry,
-        crashed(
-          /stalled/i.test(reason)
-            ? `the worker running job ${id} stopped (its lock expired: killed, or lost its Redis connection): ${reason}`
-            : `job ${id} failed on its worker: ${reason}`,
-          /stalled/i.test(reason) ? 'ISOLANE_JOB_STALLED' : 'ISOLANE_JOB_FAILED',
-        ),
-      );
     } catch {
       // Redis is unreachable: the watchdog decides when that fails the slot.
     } finally {
@@ -327,8 +283,7 @@ export class QueueDriver implements Driver {
     entry.state = 'done';
     if (entry.id !== undefined) {
       this.#byId.delete(entry.id);
-      this.#toRemove.push(entry.id);
-      this.#recent.set(entry.id, { sink: entry.sink, at: performance.now() });
+      this.#settled.add(entry.id, entry.sink);
     }
     if (wasInflight) this.#inflight--;
     entry.sink.settle(result);
@@ -358,16 +313,11 @@ export class QueueDriver implements Driver {
   #onTick(): void {
     const link = this.#link;
     const pending = this.#inflight + (this.#fifo.length - this.#fifoHead);
-    if (link && this.#toRemove.length > 0 && link.ready) {
-      const ids = this.#toRemove;
-      this.#toRemove = [];
-      for (const id of ids) void link.remove(id);
+    if (link && this.#settled.pendingRemovals > 0 && link.ready) {
+      void link.removeSettled(this.#settled.takeRemovals());
     }
     const now = performance.now();
-    for (const [id, r] of this.#recent) {
-      if (now - r.at < STRAY_WINDOW_MS) break;
-      this.#recent.delete(id);
-    }
+    this.#settled.expire(now);
     if (pending === 0) {
       clearInterval(this.#tick);
       this.#tick = undefined;
@@ -412,7 +362,7 @@ export class QueueDriver implements Driver {
     this.#link = undefined;
     this.#idle = undefined;
     if (!link) return;
-    if (link.ready) await Promise.all(this.#toRemove.splice(0).map((id) => link.remove(id)));
+    if (link.ready) await link.removeSettled(this.#settled.takeRemovals());
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       link.close(),
