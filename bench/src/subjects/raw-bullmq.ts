@@ -2,7 +2,8 @@
  * Baseline of the queue driver: BullMQ by hand, as a user would write it — a `Queue` to add jobs, a
  * `QueueEvents` reader to learn their outcome, and two worker processes each running a BullMQ `Worker`
  * whose processor runs the task in its own process (no isolation). Same private loopback Redis, same
- * number of workers and the same concurrency per worker as the `queue` row.
+ * number of workers and the same concurrency per worker as the `queue` row. Its jobs stay in Redis (BullMQ's
+ * default); the `queue` row removes each once its outcome is read, and runs each task on a pool thread.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Job, Queue, QueueEvents } from 'bullmq';
@@ -150,7 +151,7 @@ export function rawBullmqSubject(): Subject {
     family: 'raw-bullmq',
     label: 'raw BullMQ',
     kind: 'baseline',
-    model: `hand-written: Queue.add + QueueEvents, ${QUEUE_WORKERS} worker processes running BullMQ Workers (task in the worker process), private loopback redis-server`,
+    model: `hand-written: Queue.add + QueueEvents, ${QUEUE_WORKERS} worker processes running BullMQ Workers (task on the worker's main thread, no isolation), jobs never removed, private loopback redis-server`,
     features: {
       timeout: null,
       memoryLimit: false,
