@@ -5,6 +5,7 @@
  * subverted: the pool treats it as a corrupted channel, never as data.
  */
 import { describeShape, failureShapeProblem } from '@isolane/core/driver-kit';
+import { FROM_WORKER_FRAME } from './channel-protocol.js';
 import {
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
@@ -51,6 +52,8 @@ function isMs(value: unknown): boolean {
 export function fromWorkerProblem(message: unknown): string | undefined {
   if (!Array.isArray(message)) return `a message of the wrong shape (${describeShape(message)})`;
   const tag: unknown = message[0];
+  // A task's message frame is checked where it is routed, for threads and processes alike (task-channel.ts).
+  if (tag === FROM_WORKER_FRAME) return undefined;
   const length = LENGTHS.get(tag);
   if (length === undefined) return `a message with an unknown tag (${describeShape(tag)})`;
   if (message.length !== length)

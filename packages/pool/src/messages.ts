@@ -4,6 +4,7 @@
  * not because a cast does. Types only: nothing here exists at run time.
  */
 import type { TaskFailure } from '@isolane/core/driver-kit';
+import type { FrameFromWorker, FramesToWorker } from './channel-protocol.js';
 import type {
   FROM_WORKER_BOUNCED,
   FROM_WORKER_EXITING,
@@ -40,7 +41,7 @@ export type JobsMessage = [typeof TO_WORKER_JOBS, ...JobEntry[]];
  * worker.post([TO_WORKER_CANCEL, job.id] satisfies ToWorker);
  * ```
  */
-export type ToWorker = JobsMessage | [typeof TO_WORKER_CANCEL, id: number];
+export type ToWorker = JobsMessage | [typeof TO_WORKER_CANCEL, id: number] | FramesToWorker;
 
 /**
  * A message from a worker to the parent, told apart by its first element.
@@ -59,4 +60,5 @@ export type FromWorker =
   | readonly [typeof FROM_WORKER_FAIL_RUNNING | typeof FROM_WORKER_STRAY, id: number, failure: TaskFailure]
   | readonly [typeof FROM_WORKER_READY]
   | readonly [typeof FROM_WORKER_RETIRE, reason: string]
-  | readonly [typeof FROM_WORKER_EXITING, id: number, code: number];
+  | readonly [typeof FROM_WORKER_EXITING, id: number, code: number]
+  | FrameFromWorker;

@@ -24,6 +24,7 @@ import {
   refuseMovedPorts,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
+import { FROM_WORKER_FRAME } from './channel-protocol.js';
 import { IdleReaper } from './idle-reaper.js';
 import { LateErrors } from './late-errors.js';
 import type { FromWorker } from './messages.js';
@@ -49,6 +50,7 @@ import {
 } from './protocol.js';
 import { sendJobs } from './send-jobs.js';
 import { spawnWorker } from './spawn-worker.js';
+import { frameFromWorker } from './task-channel.js';
 import { TaskSpecTable } from './task-specs.js';
 import { reconcileDeath, startFailure } from './worker-death.js';
 import type { WorkerEvents, WorkerState } from './worker-state.js';
@@ -337,6 +339,9 @@ export class PoolDriver implements Driver {
           break;
         case FROM_WORKER_EXITING:
           w.noteExit(m[1], m[2]);
+          break;
+        case FROM_WORKER_FRAME:
+          frameFromWorker(w, m, now);
           break;
       }
       m = w.receive();

@@ -4,7 +4,8 @@
  */
 
 import type { TransferListItem } from 'node:worker_threads';
-import type { JobHandle, JobSink, Result, TaskFailure } from '@isolane/core/driver-kit';
+import type { CallerFrame, JobHandle, JobSink, Result, TaskFailure } from '@isolane/core/driver-kit';
+import { frameToTask, type JobFrames } from './task-channel.js';
 import type { WorkerState } from './worker-state.js';
 
 /** Waiting in the driver's queue. */
@@ -34,6 +35,8 @@ export class PoolJob implements JobHandle {
   worker: WorkerState | undefined = undefined;
   /** Its position among the jobs sent to that worker (1-based), compared with the worker's start counter. */
   seq = 0;
+  /** Its two-way messages (task-channel.ts); undefined while its task and caller exchange none. */
+  frames: JobFrames | undefined = undefined;
 
   constructor(
     readonly owner: JobOwner,
@@ -49,6 +52,11 @@ export class PoolJob implements JobHandle {
 
   abort(failure: TaskFailure): void {
     this.owner.abortJob(this, failure);
+  }
+
+  /** A caller frame for its task (kept until it runs, dropped once it settled). */
+  toTask(frame: CallerFrame): void {
+    frameToTask(this, frame);
   }
 
   /** It went out to `worker`, as the `seq`-th job sent there. */

@@ -23,6 +23,7 @@ import {
   type TaskSpec,
   toFailure,
 } from '@isolane/core/runtime';
+import { type FramesToWorker, TO_WORKER_FRAMES } from './channel-protocol.js';
 import {
   FROM_WORKER_BOUNCED,
   FROM_WORKER_RETIRE,
@@ -31,6 +32,7 @@ import {
   TO_WORKER_CANCEL,
   TO_WORKER_JOBS,
 } from './protocol.js';
+import { createWorkerFrames } from './worker-frames.js';
 import type { EntryTransport } from './worker-transport.js';
 
 /** `performance.now`, taken at load (a task may replace `globalThis.performance`). */
@@ -85,6 +87,11 @@ export function createJobLoop(
   /** The previous job of this pumping run has finished (so cancels may have queued up behind it). */
   let lastFinished = false;
   let retiring = false;
+  /** The jobs' two-way messages (worker-frames.ts): frames for a job waiting in `queue` are kept. */
+  const frames = createWorkerFrames(post, (id) => {
+    for (let i = head; i < queue.length; i += 3) if (queue[i] === id) return true;
+    return false;
+  });
 
   function absorb(message: unknown[]): void {
     if (message[0] === TO_WORKER_JOBS) {
@@ -102,6 +109,8 @@ export function createJobLoop(
       }
     } else if (message[0] === TO_WORKER_CANCEL) {
       setAdd(cancelled, message[1] as number);
+    } else if (message[0] === TO_WORKER_FRAMES) {
+      frames.absorb(message as FramesToWorker);
     }
   }
 
@@ -154,10 +163,12 @@ export function createJobLoop(
       received++;
       runLength++;
       if (retiring) {
+        frames.forget(id);
         post([FROM_WORKER_BOUNCED, id]);
         continue;
       }
       if (setDelete(cancelled, id)) {
+        frames.forget(id);
         post([FROM_WORKER_SKIPPED, id]);
         continue;
       }
@@ -165,7 +176,7 @@ export function createJobLoop(
       markStarted(received);
       currentId = id;
       lastFinished = false;
-      const outcome = runtime.start(specs[ref]!, args, { id }, finish);
+      const outcome = runtime.start(specs[ref]!, args, frames.open(id), finish);
       if (outcome === undefined) return; // `finish` goes on when the task settles
       if (outputPending()) {
         // What the task printed is still on its way to the parent: its answer goes after it.
@@ -179,6 +190,7 @@ export function createJobLoop(
   }
 
   function complete(result: Result<unknown>): void {
+    frames.close();
     const id = currentId;
     currentId = -1;
     lastFinished = true;
@@ -186,6 +198,7 @@ export function createJobLoop(
   }
 
   function finish(result: Result<unknown>): void {
+    frames.close(); // the run is over: what it sends from now on is dropped
     // The answer never overtakes the task's output (the parent may close this worker once answered).
     if (!outputPending()) {
       settle(result);
@@ -225,6 +238,7 @@ export function createJobLoop(
    */
   function broke(err: unknown): void {
     pumping = false;
+    frames.close();
     const id = currentId;
     currentId = -1;
     const failure = toFailure(err, 'threw');

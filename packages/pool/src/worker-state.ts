@@ -23,6 +23,7 @@ import type { FromWorker, ToWorker } from './messages.js';
 import { JOB_DONE, type PoolJob } from './pool-job.js';
 import { TO_WORKER_CANCEL } from './protocol.js';
 import { StartWatch } from './start-watch.js';
+import { resendKept } from './task-channel.js';
 
 /** How long an aborted job may stay at the head of a worker before the worker is stopped. */
 const ABORT_GRACE_MS = 50;
@@ -266,6 +267,7 @@ export abstract class WorkerState {
   commit(j: PoolJob, becomesHead: boolean): void {
     j.sentTo(this, ++this.#sent);
     this.#inflight.push(j);
+    if (j.frames !== undefined) resendKept(this, j);
     if (becomesHead) {
       this.busy();
       this.#headChanged(j, performance.now());

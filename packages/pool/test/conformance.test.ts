@@ -3,12 +3,7 @@
  * guarantee; its expectation table lists only the hostile-channel cases (threads share the host's file
  * descriptors).
  */
-import {
-  HOSTILE_CHANNEL_IN_PROCESS_REASON,
-  MESSAGE_CASE_IDS,
-  NO_MESSAGES_REASON,
-  runConformance,
-} from '@isolane/core/testing';
+import { HOSTILE_CHANNEL_IN_PROCESS_REASON, runConformance } from '@isolane/core/testing';
 import { createDriver } from '@isolane/pool';
 
 runConformance({
@@ -20,7 +15,5 @@ runConformance({
     'hostile-channel-garbage': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
     'hostile-channel-huge-header': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
     'hostile-channel-forged-answer': { reason: HOSTILE_CHANNEL_IN_PROCESS_REASON },
-    // Task messages (issue 18) are not carried by this driver yet: remove this line when they are.
-    ...Object.fromEntries(MESSAGE_CASE_IDS.map((id) => [id, { reason: NO_MESSAGES_REASON }])),
   },
 });
