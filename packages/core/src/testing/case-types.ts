@@ -20,5 +20,11 @@ export interface ConformanceCase {
   readonly title: string;
   /** Generous per-case time limit, ms. */
   readonly timeout: number;
+  /**
+   * How long a sacrificial child running this case (for a model that cannot pass it) may take before it
+   * is called hung (not passing); default the case's timeout, at most 30 s. Set it only for a case whose
+   * passing run ends in a few seconds, with a wide margin over that: the hang it waits for is endless.
+   */
+  readonly childLimitMs?: number;
   run(ctx: CaseContext): Promise<void>;
 }

@@ -116,7 +116,7 @@ export function runConformance(options: ConformanceOptions): void {
               c.id,
               options.name,
               options.driverModule,
-              Math.min(c.timeout, 30_000),
+              c.childLimitMs ?? Math.min(c.timeout, 30_000),
             );
             expect(
               outcome.kind,
