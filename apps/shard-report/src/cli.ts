@@ -11,6 +11,7 @@ import { captureDemo } from './capture-demo.js';
 import { compareDrivers } from './compare.js';
 import { effectiveDriver, parseDriverName } from './driver-choice.js';
 import { formatComparison, formatReport } from './format.js';
+import { liveProgress } from './live-progress.js';
 import { runReport } from './report.js';
 import { ensureDatabase } from './seed.js';
 
@@ -76,7 +77,10 @@ const program = new Command('shard-report')
       return;
     }
     const driver = await effectiveDriver(flags.driver);
-    const report = await runReport({ ...base, driver });
+    // Each shard's task reports its progress through the WaitGroup: a live line on a terminal.
+    const live = liveProgress(Array.from({ length: flags.shards }, (_, i) => i));
+    const report = await runReport({ ...base, driver, onProgress: (p) => live.update(p) });
+    live.done();
     console.log(formatReport(report, driver));
     if (report.outcomes.some((o) => !o.result.ok)) process.exitCode = 1;
   });

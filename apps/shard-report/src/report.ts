@@ -4,6 +4,7 @@
  */
 import { type DriverName, type Result, WaitGroup } from '@isolane/core';
 import type { ShardSummary } from './shard-query.js';
+import type { ShardProgress } from './shard-steps.js';
 import { shardSummary } from './tasks/shard-summary.js';
 
 /** Options of {@link runReport}. */
@@ -18,6 +19,8 @@ export interface ReportOptions {
   readonly concurrency?: number | undefined;
   /** Per-shard timeout in ms. Default: none. */
   readonly timeout?: number | undefined;
+  /** Called as each shard's task reports how far it got (live, while the tasks run). */
+  readonly onProgress?: ((progress: ShardProgress) => void) | undefined;
 }
 
 /** One shard's outcome. */
@@ -53,6 +56,10 @@ export async function runReport(options: ReportOptions): Promise<Report> {
     driver: options.driver,
     concurrency: options.concurrency,
     timeout: options.timeout,
+    onProgress:
+      options.onProgress === undefined
+        ? undefined
+        : (value: unknown) => options.onProgress!(value as ShardProgress),
   });
   for (const shard of shards) wg.go(shardSummary, options.dbPath, shard);
   const results = await wg.wait();

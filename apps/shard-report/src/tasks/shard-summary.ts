@@ -1,10 +1,13 @@
 /**
  * The module task the report fans out: it receives the recipe (a file path), not the handle, and opens
  * its own read-only connection wherever it runs — a worker thread, a child process or the caller's loop.
+ * It reads its shard in id ranges and reports how far it got after each (`taskContext().progress()`:
+ * the caller's `onProgress` shows it live, under every driver).
  */
-import { defineTask } from '@isolane/core';
+import { defineTask, taskContext } from '@isolane/core';
 import Database from 'better-sqlite3';
-import { type ShardSummary, summarizeShard } from '../shard-query.js';
+import type { ShardSummary } from '../shard-query.js';
+import { summarizeShardInSteps } from '../shard-steps.js';
 
 /**
  * Aggregates one shard of the database at `dbPath`, with a connection of its own.
@@ -19,10 +22,11 @@ import { type ShardSummary, summarizeShard } from '../shard-query.js';
 export const shardSummary = defineTask(
   import.meta.url,
   'shardSummary',
-  (dbPath: string, shard: number): ShardSummary => {
+  async (dbPath: string, shard: number): Promise<ShardSummary> => {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
-      return summarizeShard(db, shard);
+      const ctx = taskContext();
+      return await summarizeShardInSteps(db, shard, { onProgress: (p) => ctx.progress(p) });
     } finally {
       db.close();
     }
