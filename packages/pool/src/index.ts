@@ -13,6 +13,8 @@
  * new WaitGroup({ driver: 'pool', driverOptions: { runtime: 'process' } });
  * ```
  */
+
+export { createDriver } from './create-driver.js';
 export type { PoolDriverOptions, PoolRecycleOptions } from './options.js';
-export { createDriver, PoolDriver } from './pool-driver.js';
+export { PoolDriver } from './pool-driver.js';
 export type { PoolOutput, PoolProcessOptions, PoolRuntime, PoolStdio } from './process-options.js';

@@ -8,15 +8,14 @@
  *
  * This file schedules: which worker gets which jobs, and when workers start, retire and are replaced.
  * Each worker keeps its own books and deadlines (worker-state.ts); a death is reconciled in
- * worker-death.ts, late errors are routed in late-errors.ts, task specs numbered in task-specs.ts,
- * pipelines sized in pipeline-depth.ts.
+ * worker-death.ts (start-failures.ts when it was not ready yet), late errors are routed in
+ * late-errors.ts, task specs numbered in task-specs.ts, pipelines sized in pipeline-depth.ts; the
+ * factory behind `driver: 'pool'` is in create-driver.ts.
  */
 import { availableParallelism } from 'node:os';
 import {
-  bootstrapTimeoutFailure,
   closedFailure,
   type Driver,
-  type DriverSettings,
   type Job,
   type JobHandle,
   JobQueue,
@@ -28,12 +27,7 @@ import { FROM_WORKER_FRAME } from './channel-protocol.js';
 import { IdleReaper } from './idle-reaper.js';
 import { LateErrors } from './late-errors.js';
 import type { FromWorker } from './messages.js';
-import {
-  type PoolDriverOptions,
-  poolOptionsFromSettings,
-  type ResolvedPoolOptions,
-  resolvePoolOptions,
-} from './options.js';
+import { type PoolDriverOptions, type ResolvedPoolOptions, resolvePoolOptions } from './options.js';
 import { PipelineDepth } from './pipeline-depth.js';
 import { JOB_DONE, JOB_SENT, type JobOwner, PoolJob } from './pool-job.js';
 import { PoolGrants } from './process-grants.js';
@@ -50,9 +44,10 @@ import {
 } from './protocol.js';
 import { sendJobs } from './send-jobs.js';
 import { spawnWorker } from './spawn-worker.js';
+import { StartFailures } from './start-failures.js';
 import { frameFromWorker } from './task-channel.js';
 import { TaskSpecTable } from './task-specs.js';
-import { reconcileDeath, startFailure } from './worker-death.js';
+import { reconcileDeath } from './worker-death.js';
 import type { WorkerEvents, WorkerState } from './worker-state.js';
 
 const NOOP_HANDLE: JobHandle = { abort() {} };
@@ -90,8 +85,8 @@ export class PoolDriver implements Driver {
   /** Set by close() before anything settles, so a sink that starts work from a settle sees it closed. */
   #closed = false;
   #closing: Promise<void> | undefined;
-  /** Workers that died before they were ready, in a row. */
-  #startFailures = 0;
+  /** Workers that died before they were ready (start-failures.ts). */
+  readonly #starts = new StartFailures();
   readonly #owner: JobOwner = { abortJob: (j, failure) => this.#abortJob(j, failure) };
   readonly #events: WorkerEvents = {
     onMessage: (w, message) => this.#onMessage(w, message),
@@ -265,7 +260,7 @@ export class PoolDriver implements Driver {
       }
     }
     // Workers keep dying before they are ready while another one serves: let that one serve.
-    if (this.#startFailures >= 3 && live > 0) return;
+    if (this.#starts.holdGrowth(live)) return;
     let waiting = this.#queue.length - starting;
     while (live < this.#options.concurrency && waiting > 0) {
       this.#spawn(true);
@@ -326,7 +321,7 @@ export class PoolDriver implements Driver {
         }
         case FROM_WORKER_READY:
           w.markReady();
-          this.#startFailures = 0;
+          this.#starts.ready();
           break;
         case FROM_WORKER_FAIL_RUNNING:
           if (!w.failRunning(m[1], m[2], now)) this.#lateErrors.report(w.lastId, m[1], m[2]);
@@ -359,29 +354,7 @@ export class PoolDriver implements Driver {
     const index = this.#workers.indexOf(w);
     if (index >= 0) this.#workers.splice(index, 1);
     const retry = reconcileDeath(w, code, this.#options.memoryLimitMb, this.#lateErrors);
-    if (!w.ready && w.bootTimedOut && !this.#closed) {
-      this.#startFailures++;
-      // Its bootstrap did not load in time. While no worker is ready to serve, the jobs that were
-      // waiting when it started — they waited for it all that time — fail now; those that came later
-      // wait for a new worker (tried below), so each job waits for at least one whole deadline.
-      if (!this.#workers.some((other) => other.ready && !other.dead && !other.dying)) {
-        const { bootstrap, bootstrapTimeout } = this.#options;
-        const failure = bootstrapTimeoutFailure(bootstrap, bootstrapTimeout);
-        const later: PoolJob[] = [];
-        for (const j of this.#queue.drain()) {
-          if (j.id < w.jobsBefore) j.fail(failure, 0);
-          else later.push(j);
-        }
-        this.#queue.unshiftAll(later);
-      }
-    } else if (!w.ready && !w.dying && !this.#closed) {
-      this.#startFailures++;
-      // A worker died before its bootstrap loaded. If no worker can serve, the waiting jobs fail.
-      if (!this.#workers.some((other) => !other.dead && !other.dying)) {
-        const failure = startFailure(w, code, this.#options.bootstrap);
-        for (const j of this.#queue.drain()) j.fail(failure, 0);
-      }
-    }
+    if (!this.#closed) this.#starts.exited(w, code, this.#queue, this.#workers, this.#options);
     this.#requeue(retry);
     if (!this.#closed) this.#dispatch();
   }
@@ -418,17 +391,4 @@ export class PoolDriver implements Driver {
     for (const w of this.#workers) if (w.live) live++;
     if (live < this.#options.concurrency) this.#spawn(this.#queue.length > 0);
   }
-}
-
-/**
- * Factory used when a WaitGroup names `driver: 'pool'`. Recycling options come from `settings.options`
- * (the config file's `drivers.pool`, or the group's `driverOptions`).
- *
- * @example
- * ```ts
- * const driver = createDriver({ concurrency: 4, options: { maxTasksPerWorker: 1 } });
- * ```
- */
-export function createDriver(settings: DriverSettings): Driver {
-  return new PoolDriver(poolOptionsFromSettings(settings));
 }

@@ -2,8 +2,8 @@
  * The pool worker's transport in a worker process: core's channel to the parent (`openParentChannel`:
  * keyed, length-prefixed frames on fds 3 and 4, opened before any bootstrap or task runs, so a task
  * cannot forge an answer), which cannot be polled. Messages are gathered into a packet that goes out in
- * one frame when the worker is about to start a job or when its run of jobs pauses (a microtask later) —
- * an answer is never held back behind a task. Its start counter is an int32 it writes (pwrite) into a
+ * one frame when the worker is about to start a job or when its run of jobs pauses (at once when the job
+ * loop ends its run, else a microtask later) — an answer is never held back behind a task. Its start counter is an int32 it writes (pwrite) into a
  * file the parent reads back when it needs it.
  */
 import { writeSync } from 'node:fs';
@@ -36,6 +36,8 @@ export function processTransport(): EntryTransport {
   /** The packet being gathered. */
   let outbox: unknown[] = [];
   let flushQueued = false;
+  /** The job loop is in a run: it flushes when the run ends, no microtask needed. */
+  let held = false;
 
   const flush = (): void => {
     flushQueued = false;
@@ -78,7 +80,7 @@ export function processTransport(): EntryTransport {
     canPoll: false,
     post: (message) => {
       outbox[outbox.length] = message; // not push: a task may have replaced it
-      if (!flushQueued) {
+      if (!flushQueued && !held) {
         flushQueued = true;
         microtask(flush);
       }
@@ -91,6 +93,9 @@ export function processTransport(): EntryTransport {
       writeSync(startedFd, counterBytes, 0, 4, 0);
     },
     flush,
+    hold: (on) => {
+      held = on;
+    },
     onMessage: (handler) => channel.onMessage(handler as (message: unknown) => void),
   };
 }

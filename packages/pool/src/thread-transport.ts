@@ -40,6 +40,7 @@ export function threadTransport(): EntryTransport {
     poll: () => receive(port)?.message as unknown[] | undefined,
     markStarted: (seq) => store(counter, STARTED_SLOT, seq),
     flush: () => {},
+    hold: () => {},
     onMessage: (handler) => port.on('message', handler),
   };
 }

@@ -61,6 +61,8 @@ function primeJobPath(): void {
     post: () => {},
     poll: () => undefined,
     markStarted: () => {},
+    flush: () => {},
+    hold: () => {},
   };
   const shadow: JobLoop = createJobLoop(runtime, quiet, (id, result) => answer(quiet, shadow, id, result));
   shadow.receive([TO_WORKER_JOBS, -1, { ref: 0, spec: { kind: 'inline', source: '() => 0' } }, []]);

@@ -62,7 +62,7 @@ export function createJobLoop(
   transport: EntryTransport,
   answer: (id: number, result: Result<unknown>) => void,
 ): JobLoop {
-  const { post, poll: receiveNow, markStarted } = transport;
+  const { post, poll: receiveNow, markStarted, hold, flush } = transport;
   /**
    * How long (ms) a worker that ran out of jobs keeps polling its port before it goes to sleep. Waking
    * a sleeping thread costs microseconds (more on virtual machines), as much as a whole trivial task; a
@@ -214,22 +214,35 @@ export function createJobLoop(
   }
 
   function settle(result: Result<unknown>): void {
+    hold(true);
     try {
       complete(result);
     } catch (err) {
       broke(err);
+      release();
       return;
     }
     pump();
   }
 
-  /** Runs jobs; a throw of the loop's own (never expected: the runtime never throws) cannot wedge it. */
+  /**
+   * Runs jobs; a throw of the loop's own (never expected: the runtime never throws) cannot wedge it.
+   * What the run posts goes out in one send when it ends (or before a job starts), not a microtask later.
+   */
   function pump(): void {
+    hold(true);
     try {
       next();
     } catch (err) {
       broke(err);
     }
+    release();
+  }
+
+  /** The run is over: what it posted goes out now. */
+  function release(): void {
+    hold(false);
+    flush();
   }
 
   /**

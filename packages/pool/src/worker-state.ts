@@ -1,7 +1,7 @@
 /**
  * What the pool knows about one worker, whatever hosts it: the jobs in flight (in the order the worker
  * runs them), its life (starting, ready, retiring, dying, dead) and the deadline of the job it runs —
- * a timeout, or the grace an aborted job gets to be skipped. The driver decides *which* worker gets a
+ * a timeout, or the grace an aborted job gets to be skipped (head-deadline.ts). The driver decides *which* worker gets a
  * job and when one is retired; this class keeps the worker's own books and stops it when its running
  * job must end — and two bounds of its own: a bootstrap that must load in time, and code a task left
  * behind that must not keep it from starting its next job for long. The transport — a worker thread and its port (`PoolWorker`), or a child process and its
@@ -11,58 +11,22 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import {
-  type ExitStatus,
   endProcessTree,
   JobQueue,
   newTreeMarker,
   type TaskFailure,
-  timeoutFailure,
   type WorkerNoun,
 } from '@isolane/core/driver-kit';
+import { ABORT_GRACE_MS, HeadDeadline } from './head-deadline.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { JOB_DONE, type PoolJob } from './pool-job.js';
+import type { PoolJob } from './pool-job.js';
 import { TO_WORKER_CANCEL } from './protocol.js';
 import { StartWatch } from './start-watch.js';
 import { resendKept } from './task-channel.js';
 
-/** How long an aborted job may stay at the head of a worker before the worker is stopped. */
-const ABORT_GRACE_MS = 50;
-/**
- * How long past its deadline the head's answer may stay on its way once the worker counts it as done:
- * beyond it, the worker is stuck after the job (or its counter lies) and is stopped.
- */
-const ANSWER_GRACE_MS = 1_000;
+import type { ExitNote, InflightView, WorkerDeath, WorkerEvents } from './worker-events.js';
 
-/** How the driver hears from a worker. */
-export interface WorkerEvents {
-  onMessage(worker: WorkerState, message: FromWorker): void;
-  onExit(worker: WorkerState, code: number): void;
-  /** It is being stopped to end its running job's work (timeout, abort, a task that broke it). */
-  onStopping(worker: WorkerState): void;
-}
-
-/** The jobs in flight on a worker, as the driver may read them. */
-export interface InflightView {
-  readonly length: number;
-  peek(): PoolJob | undefined;
-  at(index: number): PoolJob | undefined;
-}
-
-/** How a worker ended, as its failures describe it. */
-export interface WorkerDeath extends ExitStatus {
-  /** It ran out of memory. */
-  readonly oom: boolean;
-  /** The end of its stderr (a process), e.g. V8's out-of-memory report. */
-  readonly stderrTail?: string | undefined;
-  /** The error code to keep. */
-  readonly code?: string | undefined;
-}
-
-/** `process.exit(code)` was called in a worker, by job `id` (-1: outside any task). */
-export interface ExitNote {
-  readonly id: number;
-  readonly code: number;
-}
+export type { ExitNote, InflightView, WorkerDeath, WorkerEvents } from './worker-events.js';
 
 /**
  * One warm worker, seen from the pool's scheduling.
@@ -84,13 +48,10 @@ export abstract class WorkerState {
   #dead = false;
   #sent = 0;
   #headSince = 0;
-  /** The head job's deadline (performance.now() ms), 0 for none. */
-  #deadline = 0;
-  #timer: NodeJS.Timeout | undefined = undefined;
-  #timerAt = 0;
+  /** The head job's timeout, or the grace an aborted head gets (head-deadline.ts). */
+  readonly #deadline: HeadDeadline = new HeadDeadline(this);
   #idleSince = 0;
   #killTarget: PoolJob | undefined = undefined;
-  #overdue: PoolJob | undefined = undefined;
   #exitNote: ExitNote | undefined = undefined;
   #error: Error | undefined = undefined;
   #lastId = -1;
@@ -109,7 +70,6 @@ export abstract class WorkerState {
   abstract readonly exited: Promise<void>;
   /** What it is, as failures name it (`'worker thread'`, `'worker process'`). */
   abstract readonly noun: WorkerNoun;
-  readonly #onDeadline = (): void => this.#deadlineReached();
 
   constructor(events: WorkerEvents) {
     this.events = events;
@@ -155,7 +115,7 @@ export abstract class WorkerState {
    * still be on its way): if the death shows it had started, it failed by its timeout.
    */
   get overdue(): PoolJob | undefined {
-    return this.#overdue;
+    return this.#deadline.overdue;
   }
   /** `process.exit(code)` was called in it. */
   get exitNote(): ExitNote | undefined {
@@ -283,7 +243,7 @@ export abstract class WorkerState {
     this.#lastId = id;
     const next = inflight.peek();
     if (next !== undefined) this.#headChanged(next, now);
-    else this.#deadline = 0;
+    else this.#deadline.clearDeadline();
     return j;
   }
 
@@ -310,7 +270,7 @@ export abstract class WorkerState {
     }
     // Not started yet: the worker skips it. Should it be stuck before it, the grace deadline stops it.
     this.post([TO_WORKER_CANCEL, j.id]);
-    if (head) this.#armDeadline(now + ABORT_GRACE_MS, now);
+    if (head) this.#deadline.arm(now + ABORT_GRACE_MS, now);
   }
 
   /**
@@ -355,7 +315,7 @@ export abstract class WorkerState {
 
   /** It died: its jobs in flight, removed, and how long the head had run (ms). */
   takeJobs(now: number): { jobs: PoolJob[]; headMs: number } {
-    this.#clearTimer();
+    this.#deadline.stop();
     return { jobs: this.#inflight.drain(), headMs: now - this.#headSince };
   }
 
@@ -381,7 +341,7 @@ export abstract class WorkerState {
    * open: an idle worker being recycled must not keep the process alive (`stop()` does).
    */
   terminate(): void {
-    this.#clearTimer();
+    this.#deadline.stop();
     this.#clearBootTimer();
     this.#startWatch?.stop();
     this.#dying = true;
@@ -418,26 +378,7 @@ export abstract class WorkerState {
   #headChanged(j: PoolJob, now: number): void {
     this.#headSince = now;
     this.#startWatch?.headChanged();
-    let deadline = 0;
-    if (j.state === JOB_DONE)
-      deadline = now + ABORT_GRACE_MS; // aborted before the worker could skip it
-    else if (j.timeout > 0) deadline = now + j.timeout;
-    this.#armDeadline(deadline, now);
-  }
-
-  #armDeadline(deadline: number, now: number): void {
-    this.#deadline = deadline;
-    if (deadline === 0) return;
-    if (this.#timer === undefined || this.#timerAt > deadline) {
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#setTimer(deadline, now);
-    }
-  }
-
-  #setTimer(at: number, now: number): void {
-    this.#timerAt = at;
-    this.#timer = setTimeout(this.#onDeadline, Math.max(1, Math.ceil(at - now)));
-    this.#timer.unref();
+    this.#deadline.headChanged(j, now);
   }
 
   #clearBootTimer(): void {
@@ -445,38 +386,5 @@ export abstract class WorkerState {
       clearTimeout(this.#bootTimer);
       this.#bootTimer = undefined;
     }
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-  }
-
-  #deadlineReached(): void {
-    this.#timer = undefined;
-    const j = this.#inflight.peek();
-    if (j === undefined || this.#deadline === 0 || this.#dying || this.#dead) return;
-    const now = performance.now();
-    if (now + 0.5 < this.#deadline) {
-      this.#setTimer(this.#deadline, now);
-      return;
-    }
-    const started = this.startedCount();
-    if (started > j.seq && now - this.#deadline < ANSWER_GRACE_MS) {
-      // It finished in time and the worker moved on; its answer is on the way.
-      this.#setTimer(now + 5, now);
-      return;
-    }
-    if (j.state !== JOB_DONE && started === j.seq) {
-      j.fail(timeoutFailure(j.timeout), now - this.#headSince);
-    } else if (j.state !== JOB_DONE) {
-      // A process's start marker may still be on its way: its death tells whether `j` had started.
-      this.#overdue = j;
-    }
-    // Either its time is up, or the worker is stuck before it (code left behind by an earlier task):
-    // stop it; what did not start yet moves to another worker.
-    this.stopFor(j);
   }
 }

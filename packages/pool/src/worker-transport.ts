@@ -25,8 +25,13 @@ export interface EntryTransport {
   poll(): unknown[] | undefined;
   /** The worker starts its `seq`-th job now: the pool must know it even if the worker dies in it. */
   markStarted(seq: number): void;
-  /** Sends what waits to be sent now (the worker is exiting). */
+  /** Sends what waits to be sent now (the worker is exiting, or its job loop ends a run). */
   flush(): void;
+  /**
+   * While on, what is posted waits for the next `flush()` (the job loop's run ends with one) instead of
+   * being sent on its own a microtask later.
+   */
+  hold(on: boolean): void;
   onMessage(handler: (message: unknown[]) => void): void;
 }
 
