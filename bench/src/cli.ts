@@ -44,6 +44,10 @@ const MEASURE_HELP: Record<MeasureName, string> = {
     'leaks between tasks, argument snapshot, process.exit, async uncaught throw, unhandled rejection, ' +
     'throw after return, out of memory, infinite loop + timeout, a native crash (SIGSEGV) (contained, siblings failed, stopped ' +
     'serving, not detected, hung, host killed), and memory per worker (RSS).',
+  messages:
+    'task -> caller messages per second: a running pool task sends 100,000 small messages through ' +
+    'taskContext().send() (20,000 with --quick), the caller reads them with wg.messages(slot); next to a raw ' +
+    'MessagePort stream from a warm new Worker (no window) and the pool of processes; alternating rounds, medians.',
 };
 
 const MEASURE_SUMMARY: Record<MeasureName, string> = {
@@ -51,6 +55,7 @@ const MEASURE_SUMMARY: Record<MeasureName, string> = {
   throughput: 'many trivial tasks in flight, tasks/s',
   scaling: 'CPU-bound tasks at once: speedup over serial; 1 ms CPU tasks vs raw piscina',
   isolation: 'state, crash and memory probes, each in a sacrificial process',
+  messages: 'task -> caller messages/s on the pool vs a raw MessagePort stream',
 };
 
 function list(value: string): string[] {

@@ -3,12 +3,13 @@
  * (version 1). The renderers (table, Markdown, SVG) read only this, so a saved JSON can be re-rendered
  * and compared across machines. Times are milliseconds unless a field says otherwise.
  */
+import type { MessagesResult } from './measures/messages.js';
 import type { Plan } from './plan.js';
 import type { Stats } from './stats.js';
 import type { SubjectDescription } from './subjects/subject.js';
 
 /** The measures of a run, in the order `all` runs them. */
-export const MEASURES = ['latency', 'throughput', 'scaling', 'isolation'] as const;
+export const MEASURES = ['latency', 'throughput', 'scaling', 'isolation', 'messages'] as const;
 export type MeasureName = (typeof MEASURES)[number];
 
 /** The machine and runtime a run was measured on. */
@@ -243,5 +244,7 @@ export interface BenchResult {
   readonly throughput?: readonly ThroughputRow[];
   readonly scaling?: ScalingResult;
   readonly isolation?: IsolationResult;
+  /** Task→caller messages per second on the pool next to a raw MessagePort stream (issue 18). */
+  readonly messages?: MessagesResult;
   readonly targets: readonly TargetRow[];
 }

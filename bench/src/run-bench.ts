@@ -10,6 +10,7 @@ import type { Unit } from './child/unit.js';
 import { CPU_BATCH_BASELINE, compareCpuBatch, compareLatency, compareThroughput } from './compare.js';
 import { loadAverage1m, machineInfo } from './machine.js';
 import { probesFor, runProbe } from './measures/isolation.js';
+import type { MessagesResult } from './measures/messages.js';
 import { calibrateCpu } from './measures/scaling.js';
 import { isPaired, medianPairedRun } from './paired.js';
 import { makePlan, type Plan } from './plan.js';
@@ -126,6 +127,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   for (const id of options.probes ?? []) probeById(id); // unknown names fail before anything runs
   const probes: readonly ProbeDef[] = probeIds ? PROBES.filter((p) => probeIds.includes(p.id)) : PROBES;
   const want = new Set(options.measures);
+  // Task messages are measured on the pool (threads and processes) next to a raw MessagePort stream.
+  const wantMessages = want.has('messages') && measured.some((s) => s.id === 'pool');
 
   // The 1 ms CPU batch answers one question — what the WaitGroup layer adds over raw piscina — and costs
   // ~10 s a row at full size, so it runs for those two only.
@@ -137,7 +140,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     (want.has('latency') ? measured.length : 0) +
     (want.has('throughput') ? measured.length : 0) +
     (want.has('scaling') ? 1 + measured.length + batchSubjects.length : 0) +
-    probePairs.length;
+    probePairs.length +
+    (wantMessages ? 1 : 0);
   progress.start(total);
 
   let latency: LatencyRow[] | undefined;
@@ -253,6 +257,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       rows: rows.filter((r): r is ProbeRow => r !== undefined),
     };
   }
+  let messages: MessagesResult | undefined;
+  if (wantMessages) {
+    progress.begin?.('messages pool');
+    const out = await timed<MessagesResult>({ kind: 'messages', plan }, plan);
+    if ('data' in out) messages = out.data;
+    const pool = messages?.rows.find((r) => r.subject === 'pool');
+    progress.tick(
+      'messages pool',
+      'error' in out
+        ? `error: ${out.error}`
+        : pool?.ratio !== undefined
+          ? `${Math.round(pool.perSecond.p50)} msg/s, ${pool.ratio.toFixed(2)}x raw`
+          : 'no figure',
+    );
+  }
   progress.stop();
 
   const machine = machineInfo(loadAtStart);
@@ -261,6 +280,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     ...(latency ? { latency } : {}),
     ...(throughput ? { throughput } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(messages ? { messages } : {}),
   };
   return {
     schema: 'isolane-bench-result',

@@ -6,7 +6,8 @@
  */
 import type { BenchResult, TargetRow } from './result.js';
 
-type Figures = Pick<BenchResult, 'latency' | 'throughput' | 'scaling' | 'machine'>;
+type Figures = Pick<BenchResult, 'latency' | 'throughput' | 'scaling' | 'machine'> &
+  Partial<Pick<BenchResult, 'messages'>>;
 
 function row(
   id: string,
@@ -208,6 +209,15 @@ export function checkTargets(result: Figures): TargetRow[] {
       ratioOf(thr('queue')?.tasksPerSecond, thr('raw-bullmq')?.tasksPerSecond),
       '>=',
       1,
+      'x',
+    ),
+    row(
+      'pool-messages',
+      18,
+      'pool: task -> caller messages per second vs a raw MessagePort stream',
+      result.messages?.rows.find((r) => r.subject === 'pool' && r.error === undefined)?.ratio,
+      '>=',
+      0.5,
       'x',
     ),
   ];

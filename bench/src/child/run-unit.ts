@@ -1,5 +1,6 @@
 /** Runs one unit inside its host process: the dispatch from a unit's kind to the measure or probe. */
 import { measureLatency } from '../measures/latency.js';
+import { measureMessages } from '../measures/messages.js';
 import { measureCpuBatch, measureParallel, measureSerial } from '../measures/scaling.js';
 import { measureThroughput } from '../measures/throughput.js';
 import { probeById } from '../probes/probe-list.js';
@@ -28,5 +29,7 @@ export async function runUnit(unit: Unit): Promise<unknown> {
       return measureCpuBatch(subjectById(unit.subject), unit.plan, unit.iterations);
     case 'probe':
       return probeById(unit.probe).run(subjectById(unit.subject), unit.plan);
+    case 'messages':
+      return measureMessages(unit.plan);
   }
 }

@@ -11,7 +11,8 @@ export type Unit =
   | { readonly kind: 'serial'; readonly plan: Plan; readonly iterations: number }
   | { readonly kind: 'scaling'; readonly subject: string; readonly plan: Plan; readonly iterations: number }
   | { readonly kind: 'cpu-batch'; readonly subject: string; readonly plan: Plan; readonly iterations: number }
-  | { readonly kind: 'probe'; readonly subject: string; readonly probe: string; readonly plan: Plan };
+  | { readonly kind: 'probe'; readonly subject: string; readonly probe: string; readonly plan: Plan }
+  | { readonly kind: 'messages'; readonly plan: Plan };
 
 /** Messages a unit host sends to the bench. */
 export type HostMessage =

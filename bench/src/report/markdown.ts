@@ -9,6 +9,7 @@ import { wasBusy } from '../machine.js';
 import type { BenchResult, SubjectInfo } from '../result.js';
 import type { Stats } from '../stats.js';
 import { formatMs, formatRate, formatRatio } from './format.js';
+import { messagesMarkdown } from './messages-section.js';
 import { perRequestMarkdown } from './per-request.js';
 import { PROBE_SHORT, SUMMARY_NOTES, summarizeResult } from './summary.js';
 import { renderCharts } from './svg.js';
@@ -261,6 +262,7 @@ export function renderMarkdown(result: BenchResult, options: MarkdownOptions = {
       chart('throughput.svg'),
     );
   }
+  out.push(...messagesMarkdown(result.messages));
 
   if (result.scaling) {
     const sc = result.scaling;

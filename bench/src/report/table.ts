@@ -8,6 +8,7 @@ import Table from 'cli-table3';
 import { wasBusy } from '../machine.js';
 import type { BenchResult } from '../result.js';
 import { formatMs, formatRatio } from './format.js';
+import { messagesTerminal } from './messages-section.js';
 import { directedRatio, PROBE_SHORT, SUMMARY_NOTES, type SummaryRow, summarizeResult } from './summary.js';
 
 const plain = { head: [] as string[], border: [] as string[] };
@@ -205,6 +206,7 @@ export function renderTerminal(result: BenchResult, options: TerminalOptions = {
           .join(', '),
     );
   }
+  out.push(...messagesTerminal(result.messages));
   if (options.targets && result.targets.some((t) => t.measured !== null))
     out.push('', "maintainers' speed targets (the driver issues' goals):", targetsTable(result));
   const width = options.width && options.width > 0 ? options.width : DEFAULT_WIDTH;
