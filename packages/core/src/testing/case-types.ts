@@ -26,5 +26,11 @@ export interface ConformanceCase {
    * passing run ends in a few seconds, with a wide margin over that: the hang it waits for is endless.
    */
   readonly childLimitMs?: number;
+  /**
+   * The sacrificial child's heap limit (`--max-old-space-size`, MiB), for a case that runs its host out
+   * of memory where the model cannot enforce `memoryLimitMb`: the host dies the same way, without
+   * first filling Node's default heap of several GiB.
+   */
+  readonly childHeapMb?: number;
   run(ctx: CaseContext): Promise<void>;
 }

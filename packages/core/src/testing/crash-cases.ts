@@ -66,6 +66,7 @@ export const CRASH_CASES: readonly ConformanceCase[] = [
     id: 'out-of-memory',
     title: 'exhausting the memory limit fails only its slot (kind "oom")',
     timeout: 120_000,
+    childHeapMb: 256,
     async run(ctx) {
       const f = await crashWithSiblings(ctx, (wg) => wg.go(t.allocateForever), { memoryLimitMb: 64 });
       assert.equal(f.kind, 'oom');

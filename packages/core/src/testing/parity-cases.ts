@@ -223,6 +223,7 @@ export const OOM_WORDING_CASE: ConformanceCase = {
   title:
     "an out-of-memory death starts with driver-kit's headline: 'the task ran out of memory (memoryLimitMb: 64)'",
   timeout: 120_000,
+  childHeapMb: 256,
   async run(ctx) {
     const wg = new WaitGroup({
       driver: ctx.driver({ concurrency: 1, memoryLimitMb: 64 }),

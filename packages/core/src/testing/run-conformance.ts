@@ -41,7 +41,8 @@ export interface ChildOutcome {
 }
 
 /**
- * Runs one case in a child process (which it may kill or hang) and reports how it ended.
+ * Runs one case in a child process (which it may kill or hang) and reports how it ended; `nodeArgs`
+ * go to that child's `node` before the script.
  *
  * @example
  * ```ts
@@ -53,6 +54,7 @@ export async function runCaseInChild(
   name: string,
   driverModule: string,
   limitMs: number,
+  nodeArgs: readonly string[] = [],
 ): Promise<ChildOutcome> {
   const casesUrl = new URL('./cases.js', import.meta.url).href;
   const script = `
@@ -67,7 +69,7 @@ export async function runCaseInChild(
       process.exit(1);
     }`;
   const { code, signal, out, err, timedOut } = await runNode(
-    ['--input-type=module', '-e', script],
+    [...nodeArgs, '--input-type=module', '-e', script],
     process.cwd(),
     limitMs,
   );
@@ -117,6 +119,7 @@ export function runConformance(options: ConformanceOptions): void {
               options.name,
               options.driverModule,
               c.childLimitMs ?? Math.min(c.timeout, 30_000),
+              c.childHeapMb ? [`--max-old-space-size=${c.childHeapMb}`] : [],
             );
             expect(
               outcome.kind,
