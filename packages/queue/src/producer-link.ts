@@ -33,6 +33,8 @@ export interface LinkHandlers {
   finished(jobId: string): void;
   /** A worker reported a late error of a job. */
   stray(jobId: string, encodedFailure: string): void;
+  /** A job's progress was written (an isolane task's progress report: task-frames.ts). */
+  progress?(jobId: string, data: unknown): void;
 }
 
 const warned = new Set<string>();
@@ -118,6 +120,7 @@ export class ProducerLink {
         events.on('error', onError);
         events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, returnvalue));
         events.on('failed', ({ jobId }) => handlers.finished(jobId));
+        events.on('progress', ({ jobId, data }) => handlers.progress?.(jobId, data));
         this.#events = events;
       });
     this.#channel = controlChannel(opts.prefix, opts.queueName);

@@ -26,6 +26,7 @@ import { ProducerLink } from './producer-link.js';
 import { crashed, type Entry } from './queue-entry.js';
 import { SettledJobs } from './settled-jobs.js';
 import { storedVerdict } from './stored-verdict.js';
+import { progressFrame } from './task-frames.js';
 import { decode, type JobPayload, readOutcome } from './wire.js';
 
 /** How long close() waits for Redis before dropping its connections, ms. */
@@ -126,6 +127,11 @@ export class QueueDriver implements Driver {
       this.#link = new ProducerLink(this.options, {
         completed: (id, returnvalue) => this.#onEvent(id, { returnvalue }),
         finished: (id) => this.#onEvent(id, FAILED),
+        progress: (id, data) => {
+          const open = this.#byId.get(id);
+          const frame = open === undefined ? undefined : progressFrame(data);
+          if (frame !== undefined) open!.sink.fromTask?.(frame);
+        },
         stray: (id, encoded) => {
           const failure = decode(encoded) as TaskFailure;
           const open = this.#byId.get(id);

@@ -28,6 +28,7 @@ import {
   newRedis,
   redisOptions,
 } from './connection.js';
+import { relayFrames } from './task-frames.js';
 import {
   type ControlMessage,
   controlChannel,
@@ -260,13 +261,22 @@ export class QueueWorker {
     };
     return await new Promise<JobOutcome>((resolve) => {
       let settled = false;
-      const handle = driver.start(local, {
+      // The task's progress goes out as the job's progress, before its result (task-frames.ts).
+      let handle: JobHandle | undefined;
+      const relay = relayFrames(
+        (data) => job.updateProgress(data as unknown as object),
+        (failure) => handle?.abort(failure),
+      );
+      handle = driver.start(local, {
         settle: (result) => {
           settled = true;
           this.#running.delete(id);
-          resolve(outcome(result));
+          const writing = relay.drained();
+          if (writing === undefined) resolve(outcome(result));
+          else void writing.then(() => resolve(outcome(result)));
         },
         stray: (failure: TaskFailure) => this.#stray(id, failure),
+        fromTask: (frame) => relay.fromTask(frame),
       });
       if (!settled) this.#running.set(id, handle);
     });
