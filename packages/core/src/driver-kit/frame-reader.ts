@@ -17,6 +17,21 @@
 import { deserialize } from 'node:v8';
 import { decodeFast, FAST_TAG } from './fast-codec.js';
 
+// Taken when this module loads, before any bootstrap or task runs: in a pool worker process the reader
+// of the job pipe must keep working after a task patched `Array.prototype.push`, `Buffer.concat` or a
+// Buffer method (it did not: a patched `push` dropped every later chunk and killed the worker).
+const { bind, call } = Function.prototype;
+const uncurried = <A extends unknown[], R>(method: (this: Buffer, ...args: A) => R) =>
+  bind.call(call, method) as (self: Buffer, ...args: A) => R;
+const concat: typeof Buffer.concat = Buffer.concat.bind(Buffer);
+const copyOf: (bytes: Uint8Array) => Buffer = Buffer.from.bind(Buffer) as (bytes: Uint8Array) => Buffer;
+const readLength = uncurried(Buffer.prototype.readUInt32BE);
+const slice = uncurried(Buffer.prototype.subarray) as (self: Buffer, start: number, end?: number) => Buffer;
+const equal = uncurried(Buffer.prototype.equals);
+const toHex = uncurried(Buffer.prototype.toString) as (self: Buffer, encoding: 'hex') => string;
+
+const EMPTY = Buffer.alloc(0);
+
 /** Bytes of the random key a child's frames carry. */
 export const FRAME_KEY_BYTES = 16;
 /** The largest payload a frame may announce (2 GiB - 1): a longer header is corruption. */
@@ -49,7 +64,9 @@ export class FrameReader {
   readonly #header: number;
   readonly #max: number;
   #key: Buffer | undefined;
+  /** Received bytes not consumed yet: `#chunks[#first..]` (no Array methods: see the captures above). */
   #chunks: Buffer[] = [];
+  #first = 0;
   #size = 0;
   #corrupt: string | undefined;
   #ended = false;
@@ -73,7 +90,7 @@ export class FrameReader {
   /** Feeds the next bytes of the stream. */
   push(chunk: Buffer): void {
     if (this.#corrupt !== undefined || this.#ended || chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    this.#chunks[this.#chunks.length] = chunk;
     this.#size += chunk.length;
     this.#drain();
   }
@@ -90,13 +107,13 @@ export class FrameReader {
   #drain(): void {
     if (this.#key === undefined && this.#options.keyed) {
       if (this.#size < FRAME_KEY_BYTES) return;
-      this.#key = Buffer.from(this.#take(FRAME_KEY_BYTES));
+      this.#key = copyOf(this.#take(FRAME_KEY_BYTES));
     }
     while (this.#size >= this.#header && this.#corrupt === undefined) {
       const head = this.#peek(this.#header);
-      const length = head.readUInt32BE(0);
+      const length = readLength(head, 0);
       const key = this.#key;
-      if (key !== undefined && !key.equals(head.subarray(4, this.#header))) {
+      if (key !== undefined && !equal(key, slice(head, 4, this.#header))) {
         this.#fail(`bytes that are not a frame of the driver's (${describeBytes(head)})`);
         return;
       }
@@ -108,7 +125,7 @@ export class FrameReader {
       const frame = this.#take(this.#header + length);
       let value: unknown;
       try {
-        const payload = frame.subarray(this.#header);
+        const payload = slice(frame, this.#header);
         value = payload[0] === FAST_TAG ? decodeFast(payload) : deserialize(payload);
       } catch (err) {
         this.#fail(`a frame that does not deserialize (${err instanceof Error ? err.message : String(err)})`);
@@ -120,30 +137,40 @@ export class FrameReader {
 
   /** The first `n` buffered bytes, without consuming them (n ≤ size). */
   #peek(n: number): Buffer {
-    const first = this.#chunks[0]!;
-    if (first.length >= n) return first;
-    const joined = Buffer.concat(this.#chunks, this.#size);
-    this.#chunks = [joined];
-    return joined;
+    const first = this.#chunks[this.#first]!;
+    return first.length >= n ? first : this.#joined();
   }
 
   /** Consumes the first `n` buffered bytes (n ≤ size). */
   #take(n: number): Buffer {
-    let first = this.#chunks[0]!;
-    if (first.length < n) {
-      first = Buffer.concat(this.#chunks, this.#size);
-      this.#chunks = [first];
-    }
-    const out = first.subarray(0, n);
-    if (first.length === n) this.#chunks.shift();
-    else this.#chunks[0] = first.subarray(n);
+    let first = this.#chunks[this.#first]!;
+    if (first.length < n) first = this.#joined();
+    const out = slice(first, 0, n);
+    if (first.length === n) {
+      this.#chunks[this.#first++] = EMPTY;
+      if (this.#first === this.#chunks.length) {
+        this.#chunks = [];
+        this.#first = 0;
+      }
+    } else this.#chunks[this.#first] = slice(first, n);
     this.#size -= n;
     return out;
+  }
+
+  /** Every buffered byte as one chunk (which it then is). */
+  #joined(): Buffer {
+    const parts: Buffer[] = [];
+    for (let i = this.#first; i < this.#chunks.length; i++) parts[i - this.#first] = this.#chunks[i]!;
+    const joined = concat(parts, this.#size);
+    this.#chunks = [joined];
+    this.#first = 0;
+    return joined;
   }
 
   #fail(detail: string): void {
     this.#corrupt = detail;
     this.#chunks = [];
+    this.#first = 0;
     this.#size = 0;
     this.#options.onCorrupt(detail);
   }
@@ -151,5 +178,5 @@ export class FrameReader {
 
 /** The first bytes of a bad header, in hex, for the failure's message. */
 function describeBytes(bytes: Buffer): string {
-  return `starting ${bytes.subarray(0, 8).toString('hex')}`;
+  return `starting ${toHex(slice(bytes, 0, 8), 'hex')}`;
 }

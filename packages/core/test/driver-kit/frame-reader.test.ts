@@ -46,6 +46,57 @@ describe('FrameReader', () => {
     }
   });
 
+  it('keeps reading after a task patched Array.prototype.push/shift, Buffer.concat and Buffer methods', () => {
+    const stream = Buffer.concat([KEY, keyedFrame({ a: 1 }), keyedFrame('x'.repeat(5_000)), keyedFrame([2])]);
+    // The test's own bookkeeping uses no patched method (index assignment, not push).
+    const frames: unknown[] = [];
+    const corrupt: string[] = [];
+    const r = new FrameReader({
+      keyed: true,
+      onFrame: (v) => {
+        frames[frames.length] = v;
+      },
+      onCorrupt: (d) => {
+        corrupt[corrupt.length] = d;
+      },
+    });
+    const saved = {
+      push: Array.prototype.push,
+      shift: Array.prototype.shift,
+      concat: Buffer.concat,
+      read: Buffer.prototype.readUInt32BE,
+      equals: Buffer.prototype.equals,
+      subarray: Buffer.prototype.subarray,
+    };
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += 7) chunks[chunks.length] = stream.subarray(at, at + 7);
+    try {
+      Array.prototype.push = function push(this: unknown[]) {
+        return this.length;
+      };
+      Array.prototype.shift = () => undefined;
+      Buffer.concat = () => Buffer.alloc(0);
+      Buffer.prototype.readUInt32BE = () => 0;
+      Buffer.prototype.equals = () => false;
+      Buffer.prototype.subarray = function subarray(this: Buffer) {
+        return Buffer.alloc(0);
+      } as typeof Buffer.prototype.subarray;
+      for (const chunk of chunks) r.push(chunk);
+    } finally {
+      Array.prototype.push = saved.push;
+      Array.prototype.shift = saved.shift;
+      Buffer.concat = saved.concat;
+      Buffer.prototype.readUInt32BE = saved.read;
+      Buffer.prototype.equals = saved.equals;
+      Buffer.prototype.subarray = saved.subarray;
+    }
+    expect(corrupt).toEqual([]);
+    expect(frames).toHaveLength(3);
+    expect(frames[0]).toEqual({ a: 1 });
+    expect((frames[1] as string).length).toBe(5_000);
+    expect(frames[2]).toEqual([2]);
+  });
+
   it('reports a frame without the key at once (a forgery), and reads nothing after it', () => {
     const { r, frames, corrupt } = reader();
     r.push(Buffer.concat([KEY, keyedFrame('ok'), keyedFrame('FORGED', Buffer.alloc(FRAME_KEY_BYTES))]));
