@@ -25,7 +25,7 @@ const uncurried = <A extends unknown[], R>(method: (this: Buffer, ...args: A) =>
   bind.call(call, method) as (self: Buffer, ...args: A) => R;
 const concat: typeof Buffer.concat = Buffer.concat.bind(Buffer);
 const copyOf: (bytes: Uint8Array) => Buffer = Buffer.from.bind(Buffer) as (bytes: Uint8Array) => Buffer;
-const readLength = uncurried(Buffer.prototype.readUInt32BE);
+const readLength = uncurried(Buffer.prototype.readUInt32BE) as (self: Buffer, offset: number) => number;
 const slice = uncurried(Buffer.prototype.subarray) as (self: Buffer, start: number, end?: number) => Buffer;
 const equal = uncurried(Buffer.prototype.equals);
 const toHex = uncurried(Buffer.prototype.toString) as (self: Buffer, encoding: 'hex') => string;
