@@ -19,10 +19,10 @@
  */
 import { type CallerFrame, type RunOptions, type TaskFrame, TaskMessages } from '@isolane/core/runtime';
 import { FROM_WORKER_FRAME, type FramesToWorker } from './channel-protocol.js';
+import { snapshotValue } from './plain-copy.js';
 
-/** `setImmediate` and `structuredClone`, taken at load (a task may replace the globals). */
+/** `setImmediate`, taken at load (a task may replace the global). */
 const nextTurn: typeof setImmediate = setImmediate;
-const clone: typeof structuredClone = structuredClone;
 /** Task messages gathered into one batch at most. */
 const BATCH = 32;
 
@@ -175,5 +175,5 @@ function endedMailbox(): TaskMessages {
 function snapshot(frame: Extract<TaskFrame, { v: unknown }>): TaskFrame {
   const v = frame.v;
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return frame;
-  return { t: frame.t, v: clone(v) };
+  return { t: frame.t, v: snapshotValue(v) };
 }
