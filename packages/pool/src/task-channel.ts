@@ -15,7 +15,7 @@ import {
   type TaskFrame,
   taskFrameProblem,
 } from '@isolane/core/driver-kit';
-import { type FrameFromWorker, TO_WORKER_FRAMES } from './channel-protocol.js';
+import { type FrameFromWorker, MESSAGE_VALUES, TO_WORKER_FRAMES } from './channel-protocol.js';
 import { JOB_DONE, JOB_QUEUED, type PoolJob } from './pool-job.js';
 import type { WorkerState } from './worker-state.js';
 
@@ -75,13 +75,15 @@ export function resendKept(w: WorkerState, j: PoolJob): void {
  */
 export function frameFromWorker(w: WorkerState, m: FrameFromWorker, now: number): void {
   const id = m[1];
+  // A batch of message values: their frames are made here (any value is a message's).
+  const values = m[2] === MESSAGE_VALUES;
   let problem =
-    m.length < 3
-      ? `a message of tag ${m[0]} with ${m.length} elements, not 3 or more`
+    m.length < (values ? 4 : 3)
+      ? `a message of tag ${m[0]} with ${m.length} elements, too few`
       : Number.isInteger(id) && id >= 0
         ? undefined
         : 'a task frame whose job id is not an id';
-  for (let i = 2; problem === undefined && i < m.length; i++) problem = taskFrameProblem(m[i]);
+  if (!values) for (let i = 2; problem === undefined && i < m.length; i++) problem = taskFrameProblem(m[i]);
   const j = w.head();
   if (problem !== undefined) {
     const failure = channelCorruptedFailure({ worker: w.noun, detail: problem });
@@ -95,7 +97,8 @@ export function frameFromWorker(w: WorkerState, m: FrameFromWorker, now: number)
   else f.kept = undefined;
   const sink = j.sink;
   if (sink.fromTask === undefined) return;
-  for (let i = 2; i < m.length; i++) sink.fromTask(m[i] as TaskFrame);
+  if (values) for (let i = 3; i < m.length; i++) sink.fromTask({ t: 'msg', v: m[i] });
+  else for (let i = 2; i < m.length; i++) sink.fromTask(m[i] as TaskFrame);
 }
 
 function post(w: WorkerState, message: unknown[]): void {

@@ -18,7 +18,7 @@
  * `setImmediate` is taken at load.
  */
 import { type CallerFrame, type RunOptions, type TaskFrame, TaskMessages } from '@isolane/core/runtime';
-import { FROM_WORKER_FRAME, type FramesToWorker } from './channel-protocol.js';
+import { FROM_WORKER_FRAME, type FramesToWorker, MESSAGE_VALUES } from './channel-protocol.js';
 import { snapshotValue } from './plain-copy.js';
 
 /** `setImmediate`, taken at load (a task may replace the global). */
@@ -71,7 +71,7 @@ export function createWorkerFrames(
     }
     return messages;
   };
-  /** The running job's frames not posted yet: `[FROM_WORKER_FRAME, id, frame, …]`. */
+  /** The running job's messages not posted yet: `[FROM_WORKER_FRAME, id, MESSAGE_VALUES, value, …]`. */
   let batch: unknown[] | undefined;
   let flushQueued = false;
 
@@ -84,16 +84,20 @@ export function createWorkerFrames(
   };
   const postFrame = (id: number, frame: TaskFrame): void => {
     let out = batch;
-    if (out !== undefined && out[1] !== id) {
-      flush();
+    if (out !== undefined && (out[1] !== id || frame.t !== 'msg')) {
+      flush(); // messages before it go first
       out = undefined;
     }
+    if (frame.t !== 'msg') {
+      post([FROM_WORKER_FRAME, id, frame.t === 'credit' ? frame : snapshot(frame)]);
+      return;
+    }
     if (out === undefined) {
-      out = [FROM_WORKER_FRAME, id];
+      out = [FROM_WORKER_FRAME, id, MESSAGE_VALUES];
       batch = out;
     }
-    out[out.length] = frame.t === 'credit' ? frame : snapshot(frame);
-    if (frame.t !== 'msg' || out.length >= BATCH + 2) flush();
+    out[out.length] = snapshotValue(frame.v);
+    if (out.length >= BATCH + 3) flush();
     else if (!flushQueued) {
       flushQueued = true;
       nextTurn(flush);
