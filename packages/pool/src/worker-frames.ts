@@ -5,10 +5,11 @@
  * before their job starts (it waits in this worker's queue) are kept and delivered, in order, when it
  * does; those for a job that is over, or was skipped or handed back, are dropped.
  *
- * A task's messages go out in batches (`[FROM_WORKER_FRAME, id, frame, frame, …]`): a stream of them
- * costs the parent one message per batch, not one per message. A batch goes when it is full, when the
- * task lets the thread's event loop turn (it awaits anything but a send with room, or returns), and at
- * once for a progress report or a credit — so progress stays live even in a task that never yields.
+ * A task's messages go out in batches of their values (`[FROM_WORKER_FRAME, id, MESSAGE_VALUES, value,
+ * …]`): a stream of them costs the parent one message per batch, not one per message. A batch goes when
+ * it is full (32), when the task lets the thread's event loop turn (it awaits anything but a send with
+ * room, or returns), and before any other frame — a progress report or a credit goes at once, on its own
+ * (`[FROM_WORKER_FRAME, id, frame]`), so progress stays live even in a task that never yields.
  * A message that waits in a batch is a snapshot taken when it was sent (core's runtime hands the frame
  * over uncloned: a thread's port would clone it at once), so what the task changes afterwards is not
  * seen; a process's transport, which gathers messages too, gets the same snapshots.
