@@ -13,6 +13,11 @@ export interface Progress {
   begin?(label: string): void;
   /** One unit finished; `label` names it, `note` is its short outcome. */
   tick(label: string, note: string): void;
+  /**
+   * The unit `label` reports how far it got (a task's `taskContext().progress()`, through its group's
+   * `onProgress`): shown next to its name while it runs.
+   */
+  note?(label: string, text: string): void;
   stop(): void;
 }
 
@@ -58,8 +63,20 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
   let total = 0;
   let done = 0;
   const running: string[] = [];
+  /** The latest progress text of each running unit. */
+  const notes = new Map<string, string>();
   const started = performance.now();
-  const now = (): string => running.join(', ') || 'finishing';
+  const now = (): string => {
+    const shown = running.map((l) => (notes.has(l) ? `${l} (${notes.get(l)})` : l));
+    // A unit that reports without having said it began is shown too, until it ends.
+    for (const [l, text] of notes) if (!running.includes(l)) shown.push(`${l} (${text})`);
+    return shown.join(', ') || 'finishing';
+  };
+  const forget = (label: string): void => {
+    notes.delete(label);
+    const i = running.indexOf(label);
+    if (i >= 0) running.splice(i, 1);
+  };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -72,7 +89,7 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       cliProgress.Presets.shades_classic,
     );
     const payload = () => ({
-      label: now().slice(0, 40),
+      label: now().slice(0, 60),
       timing: timing(performance.now() - started, done, total),
     });
     // The bar redraws on its own, so the elapsed time moves while a long unit runs.
@@ -90,9 +107,12 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       },
       tick: (label) => {
         done++;
-        const i = running.indexOf(label);
-        if (i >= 0) running.splice(i, 1);
+        forget(label);
         bar.increment(1, payload());
+      },
+      note: (label, text) => {
+        notes.set(label, text);
+        bar.update(payload());
       },
       stop: () => {
         if (timer) clearInterval(timer);
@@ -100,6 +120,7 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       },
     };
   }
+  const lastNote = new Map<string, number>();
   return {
     start: (n) => {
       total = n;
@@ -112,11 +133,17 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
     },
     tick: (label, note) => {
       done++;
-      const i = running.indexOf(label);
-      if (i >= 0) running.splice(i, 1);
+      forget(label);
       stream.write(
         `[${done}/${total} ${timing(performance.now() - started, done, total)}] ${label}: ${note}\n`,
       );
+    },
+    note: (label, text) => {
+      // A log gets a line per unit and per second at most: not every report.
+      const now = performance.now();
+      if (now - (lastNote.get(label) ?? -Infinity) < 1_000) return;
+      lastNote.set(label, now);
+      stream.write(`  ${label}: ${text}\n`);
     },
     stop: () => {},
   };

@@ -26,6 +26,16 @@ describe('progress names the unit in progress, elapsed and estimated time left',
     expect(lines[2]).toMatch(/running latency thread$/);
   });
 
+  it("a unit's progress report: a line off a terminal, at most one per unit and per second", () => {
+    const { stream, lines } = fakeStream();
+    const p = stderrProgress(stream);
+    p.start(2);
+    p.note?.('pool', '1/4');
+    p.note?.('pool', '2/4'); // within the same second: not printed
+    p.note?.('thread', '1/4');
+    expect(lines).toEqual(['  pool: 1/4', '  thread: 1/4']);
+  });
+
   it('estimates the time left from the pace so far', () => {
     expect(timing(30_000, 3, 10)).toBe('30 s elapsed, ~1 min 10 s left');
     expect(timing(5_000, 0, 10)).toBe('5 s elapsed, time left: ?');

@@ -30,6 +30,8 @@ export interface ChildOptions {
   readonly timeoutMs: number;
   /** Node flags of the host (e.g. a small heap for an in-process OOM probe). */
   readonly execArgv?: readonly string[];
+  /** The host reported how far it got (a `progress` message; the run goes on). */
+  readonly onProgress?: (text: string) => void;
 }
 
 const live = new Set<ChildProcess>();
@@ -114,6 +116,10 @@ export function runEntryInChild(
       finish({ status: 'hung', ms: performance.now() - started, stderr: stderr.trim() });
     }, options.timeoutMs);
     child.on('message', (m: HostMessage) => {
+      if (m?.type === 'progress') {
+        if (!done && typeof m.text === 'string') options.onProgress?.(m.text);
+        return;
+      }
       const ms = performance.now() - started;
       // The report is what counts; the host is about to exit and its group is swept.
       if (m.type === 'result') finish({ status: 'ok', data: m.data, ms });

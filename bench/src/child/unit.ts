@@ -17,4 +17,6 @@ export type Unit =
 /** Messages a unit host sends to the bench. */
 export type HostMessage =
   | { readonly type: 'result'; readonly data: unknown }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** Not the end: how far the host's work got (a task's progress report, as text). */
+  | { readonly type: 'progress'; readonly text: string };

@@ -117,6 +117,8 @@ export async function runTaskBench(options: TaskBenchOptions): Promise<TaskBench
       const outcome = await runEntryInChild(HOST, plan, {
         timeoutMs: budget.hostTimeoutMs,
         execArgv: [...options.hostFlags, '--expose-gc'],
+        // What the user's task reports with taskContext().progress(), live next to the runner's name.
+        onProgress: (text) => options.progress.note?.(id, text),
       });
       let figures: RunnerFigures;
       if (outcome.status === 'ok') {

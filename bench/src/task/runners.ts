@@ -127,6 +127,21 @@ async function serialRunner(target: TaskTarget): Promise<Runner> {
 
 const CLOSE_BOUND_MS = 10_000;
 
+let progressHook: ((value: unknown) => void) | undefined;
+
+/**
+ * Where the progress reports of the user's task go (`taskContext().progress()` under an isolane driver's
+ * runner, through its group's `onProgress`): the measuring host forwards them to the bench's progress bar.
+ *
+ * @example
+ * ```ts
+ * onTaskProgress((value) => process.send?.({ type: 'progress', text: progressText(value) }));
+ * ```
+ */
+export function onTaskProgress(hook: ((value: unknown) => void) | undefined): void {
+  progressHook = hook;
+}
+
 async function driverRunner(id: RunnerId, target: TaskTarget): Promise<Runner> {
   const factory: DriverFactory = await loadDriverFactory(id as 'cooperative' | 'thread' | 'fork' | 'pool');
   const driver = factory({
@@ -138,7 +153,13 @@ async function driverRunner(id: RunnerId, target: TaskTarget): Promise<Runner> {
   const task = defineTask(target.moduleUrl, target.exportName, (..._args: unknown[]): unknown => {
     throw new Error('a module task runs its export, not this placeholder');
   });
-  const group = { driver, timeout: target.timeoutMs, globals: [], onError: () => {} };
+  const group = {
+    driver,
+    timeout: target.timeoutMs,
+    globals: [],
+    onError: () => {},
+    onProgress: (value: unknown) => progressHook?.(value),
+  };
   const toOutcome = (r: Awaited<ReturnType<WaitGroup['wait']>>[number] | undefined): Outcome => {
     if (!r) return { ok: false, failure: { kind: 'crashed', name: 'Error', message: 'no result' } };
     return r.ok ? { ok: true, value: r.value } : { ok: false, failure: failureInfo(r.error) };

@@ -5,11 +5,23 @@
  */
 import type { HostMessage } from '../child/unit.js';
 import { type HostPlan, measureRunner } from './measure-runner.js';
+import { progressText } from './progress-text.js';
+import { onTaskProgress } from './runners.js';
 
 function reply(message: HostMessage): void {
   // Exit without waiting for whatever the task left running.
   process.send!(message, undefined, undefined, () => process.exit(0));
 }
+
+// The user's task reports progress (taskContext().progress()): the bench's progress bar shows the
+// latest, a few times a second at most.
+let lastProgress = 0;
+onTaskProgress((value) => {
+  const now = performance.now();
+  if (now - lastProgress < 200) return;
+  lastProgress = now;
+  process.send?.({ type: 'progress', text: progressText(value) } satisfies HostMessage);
+});
 
 process.once('message', (plan: HostPlan) => {
   measureRunner(plan).then(

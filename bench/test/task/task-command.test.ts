@@ -96,6 +96,21 @@ function expectRecommendationFromFigures(result: TaskBenchResult): void {
 
 describe('isolane-bench task', () => {
   it(
+    "shows the progress a task reports through taskContext().progress() next to its runner's name",
+    async () => {
+      const run = await bench(
+        'progress.js#steps',
+        ['--args', '[4]', '--budget', '4000', '--tasks', '4', '--drivers', 'pool', '--baselines', 'none'],
+        'progress',
+      );
+      expect(run.code, run.stderr).toBe(0);
+      // Off a terminal: a line per runner and per second at most, with the task's latest report.
+      expect(run.stderr).toMatch(/^ {2}pool: [1-4]\/4$/m);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
     'measures a tiny task under every driver and raw baseline, with progress, table and a valid JSON',
     async () => {
       const run = await bench(
