@@ -56,8 +56,8 @@ export async function summarizeShardInSteps(
   const kinds = db.prepare(
     `SELECT kind, COUNT(*) AS events, SUM(amount) AS amountCents FROM ${table} WHERE id BETWEEN ? AND ? GROUP BY kind`,
   );
-  const users = db.prepare(`SELECT DISTINCT user_id AS u FROM ${table} WHERE id BETWEEN ? AND ?`).pluck();
-  const seen = new Set<number>();
+  // Distinct users do not add up over ranges: one count over the shard, after the last range.
+  const users = db.prepare(`SELECT COUNT(DISTINCT user_id) FROM ${table}`).pluck();
   const byKind = new Map<string, { events: number; amountCents: number }>();
   let events = 0;
   let amountCents = 0;
@@ -84,7 +84,6 @@ export async function summarizeShardInSteps(
         sum.amountCents += k.amountCents;
         byKind.set(k.kind, sum);
       }
-      for (const u of users.all(from, to) as number[]) seen.add(u);
       options.onProgress?.({ shard, rows: events, of: span.n });
       await breathe();
     }
@@ -92,7 +91,7 @@ export async function summarizeShardInSteps(
   return {
     shard,
     events,
-    users: seen.size,
+    users: users.get() as number,
     amountCents,
     firstTs: firstTs ?? 0,
     lastTs: lastTs ?? 0,
