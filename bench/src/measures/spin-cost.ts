@@ -35,6 +35,12 @@ export interface SpinOptions {
   readonly tasks: number;
   /** Idle time observed after the burst, ms. */
   readonly idleMs: number;
+  /**
+   * Reads the CPU ms used so far by this process and the given children (default: `process.cpuUsage()`
+   * plus /proc). Tests pass a scripted one: the real reading also counts whatever else this process does
+   * (a test runner's own work), so only a scripted clock can say what a window must be called.
+   */
+  readonly readCpuMs?: ((children: readonly number[]) => number) | undefined;
 }
 
 /** Pids of this process's direct children (Linux /proc; empty elsewhere). */
@@ -91,18 +97,19 @@ export async function measureSpinCost(session: Session, options: SpinOptions): P
   // Warm (workers started), so the children are there to be listed.
   for (let i = 0; i < 50; i++) await session.run('noop', i);
   const children = childPids();
-  const cpu0 = cpuNow(children);
+  const read = options.readCpuMs ?? cpuNow;
+  const cpu0 = read(children);
   const t0 = performance.now();
   for (let i = 0; i < options.tasks; i++) await session.run('noop', i);
   const t1 = performance.now();
-  const cpu1 = cpuNow(children);
+  const cpu1 = read(children);
   let last = cpu1;
   let lastAt = t1;
   let spinMs = 0;
   while (lastAt - t1 < options.idleMs) {
     await sleep(WINDOW_MS);
     const at = performance.now();
-    const cpu = cpuNow(children);
+    const cpu = read(children);
     if (cpu - last > (at - lastAt) * SPIN_SHARE) spinMs = at - t1;
     last = cpu;
     lastAt = at;

@@ -39,9 +39,34 @@ describe('measureSpinCost', () => {
   }, 30_000);
 
   it('finds no spin in a session that goes quiet after its last result', async () => {
-    const spin = await measureSpinCost(cpuSession(0, 0, 0), { tasks: 100, idleMs: 300 });
-    expect(spin.spinMs).toBe(0);
-    expect(spin.idleCpuMs).toBeLessThan(spin.idleMs * 0.5);
+    // A scripted CPU clock: the real one also counts the test runner's own work in this process.
+    const quiet = await measureSpinCost(cpuSession(0, 0, 0), { tasks: 100, idleMs: 300, readCpuMs: () => 5 });
+    expect(quiet.spinMs).toBe(0);
+    expect(quiet.idleCpuMs).toBe(0);
+    expect(quiet.idleMs).toBeGreaterThanOrEqual(300);
+  }, 30_000);
+
+  it('calls the windows spinning while the CPU clock runs at a full core, and only those', async () => {
+    let end = 0;
+    // A full core of CPU for the first 60 ms after the burst (wall time stands for CPU), then none.
+    const session: Session = {
+      run: async () => {
+        end = performance.now();
+      },
+      runMany: async () => 0,
+      close: async () => {},
+    };
+    const readCpuMs = (): number => {
+      const since = performance.now() - end;
+      return since <= 0 ? 0 : Math.min(since, 60);
+    };
+    const spin = await measureSpinCost(session, { tasks: 10, idleMs: 300, readCpuMs });
+    // The last spinning window ends near the 60 ms mark (a window straddling it counts only if a fifth
+    // of it was CPU), never in the idle rest: windows are 10 ms, longer on a slow machine.
+    expect(spin.spinMs).toBeGreaterThanOrEqual(40);
+    expect(spin.spinMs).toBeLessThan(250);
+    expect(spin.idleCpuMs).toBeGreaterThan(40);
+    expect(spin.idleCpuMs).toBeLessThanOrEqual(60);
   }, 30_000);
 
   it('rejects bad sizes naming the option', async () => {
