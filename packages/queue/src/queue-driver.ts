@@ -71,6 +71,8 @@ export class QueueDriver implements Driver {
   #idle: NodeJS.Timeout | undefined;
   #lastSweep = 0;
   #pumpScheduled = false;
+  /** Jobs to stop, gathered over one turn: all are removed before any running one is cancelled. */
+  #toCancel: [id: string, reason: string][] = [];
 
   constructor(settings: DriverSettings) {
     this.#concurrency = checkConcurrency(settings.concurrency, 'queue driver: "concurrency"');
@@ -304,10 +306,23 @@ export class QueueDriver implements Driver {
   }
 
   #cancelJob(id: string, reason: string): void {
+    if (!this.#link) return;
+    this.#toCancel.push([id, reason]);
+    if (this.#toCancel.length === 1) queueMicrotask(() => void this.#flushCancels());
+  }
+
+  /**
+   * Removes the gathered jobs, then cancels them on the workers. In that order: a worker whose running
+   * job is cancelled takes its next job at once, and it must not be a waiting one this abort is about to
+   * remove (it would start, and run to its end, since its cancel went out before it started).
+   */
+  async #flushCancels(): Promise<void> {
     const link = this.#link;
+    const batch = this.#toCancel;
+    this.#toCancel = [];
     if (!link) return;
-    void link.remove(id);
-    link.cancel(id, reason).catch(() => {});
+    await Promise.all(batch.map(([id]) => link.remove(id)));
+    await Promise.all(batch.map(([id, reason]) => link.cancel(id, reason).catch(() => {})));
   }
 
   /** One timer while work is pending: connection watchdog, sweep of stored states, removals. */
