@@ -8,21 +8,15 @@
  * of the moment.
  */
 import type { WorkerNoun } from '@isolane/core/driver-kit';
-import { JOB_DONE, type PoolJob } from './pool-job.js';
+import type { DeadlineWorker } from './head-deadline.js';
+import { JOB_DONE } from './pool-job.js';
 
-/** What the watch reads of its worker. */
-export interface WatchedWorker {
+/**
+ * What the watch reads of its worker: what a head deadline reads, plus its noun; `stopFor` here moves
+ * `target` and what is queued behind it to another worker.
+ */
+export interface WatchedWorker extends DeadlineWorker {
   readonly noun: WorkerNoun;
-  readonly dying: boolean;
-  readonly dead: boolean;
-  /** The job it runs or runs next. */
-  head(): PoolJob | undefined;
-  /** When the head became the head (performance.now()). */
-  headSince(): number;
-  /** How many jobs it has started (the last started job's `seq`). */
-  startedCount(): number;
-  /** Stops it to end (here: to move) `target` and what is queued behind it. */
-  stopFor(target: PoolJob): void;
 }
 
 /**
