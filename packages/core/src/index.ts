@@ -59,7 +59,7 @@ export {
   type TaskEntry,
   type ValuesOf,
 } from './helpers.js';
-export { type CallerFrame, MESSAGE_WINDOW, type TaskFrame } from './message-frames.js';
+export { type CallerFrame, MESSAGE_WINDOW, PROGRESS_WINDOW, type TaskFrame } from './message-frames.js';
 export { isOk, type Result } from './result.js';
 export { shutdown, shutdownOnSignals } from './shutdown.js';
 export { defineTask, type ModuleTask, moduleTaskSpec, type TaskSpec } from './task.js';

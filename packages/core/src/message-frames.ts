@@ -29,6 +29,32 @@ export const MESSAGE_WINDOW = 64;
 export const CREDIT_BATCH = 16;
 
 /**
+ * How many progress reports may be in flight per slot: posted by `taskContext().progress()` and not yet
+ * acknowledged by the caller. Past it, the task side keeps only the latest value (a snapshot) and posts
+ * it when acknowledgements come back — and always when the run ends, before its result — so a task
+ * reporting in a tight loop never queues more than this many reports on its transport, and the caller
+ * always ends with the task's last value. Progress has a window of its own: it never waits for messages,
+ * nor they for it.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < 1e6; i++) taskContext().progress(i); // at most PROGRESS_WINDOW (+ the last) posted
+ * ```
+ */
+export const PROGRESS_WINDOW = 8;
+
+/**
+ * The caller acknowledges progress reports in batches of this many (a `{ t: 'credit', n, progress: true }`
+ * frame); it divides {@link PROGRESS_WINDOW}, so a full window always gets acknowledged.
+ *
+ * @example
+ * ```ts
+ * if (++unacked === PROGRESS_ACK_BATCH) post({ t: 'credit', n: unacked, progress: true });
+ * ```
+ */
+export const PROGRESS_ACK_BATCH = 4;
+
+/**
  * A frame from the running task to its caller: a message, a progress value, or credits for caller
  * messages the task consumed.
  *
@@ -43,17 +69,19 @@ export type TaskFrame =
   | { readonly t: 'credit'; readonly n: number };
 
 /**
- * A frame from the caller to its running task: a message, or credits for task messages the caller
- * consumed.
+ * A frame from the caller to its running task: a message, credits for task messages the caller
+ * consumed, or (`progress: true`) acknowledgements of progress reports it received. Every transport
+ * routes all three as it routes a credit.
  *
  * @example
  * ```ts
  * const frame: CallerFrame = { t: 'credit', n: 16 };
+ * const ack: CallerFrame = { t: 'credit', n: 4, progress: true };
  * ```
  */
 export type CallerFrame =
   | { readonly t: 'msg'; readonly v: unknown }
-  | { readonly t: 'credit'; readonly n: number };
+  | { readonly t: 'credit'; readonly n: number; readonly progress?: true };
 
 /**
  * True for a tag of a message frame (`msg`, `progress`, `credit`): what a transport that mixes them with

@@ -1,7 +1,8 @@
 /**
  * The caller side of one slot's two-way messages (issue 18): the buffer of task messages (bounded by
  * the window: a worker that goes past it, or forges credits, corrupts its slot's channel), the caller's
- * sends waiting for room or for the job to start, the latest progress value, and credits given back in
+ * sends waiting for room or for the job to start, the latest progress value (each report acknowledged,
+ * in batches, so the task side keeps at most `PROGRESS_WINDOW` in flight), and credits given back in
  * batches as the caller consumes. The WaitGroup keeps one per slot that uses messages, made on first use.
  */
 import type { JobHandle } from './driver.js';
@@ -10,6 +11,7 @@ import {
   CREDIT_BATCH,
   isCreditCount,
   MESSAGE_WINDOW,
+  PROGRESS_ACK_BATCH,
   type TaskFrame,
 } from './message-frames.js';
 
@@ -65,6 +67,8 @@ export class SlotMessages {
   #settled = false;
   #hasProgress = false;
   #progress: unknown;
+  /** Progress reports received and not acknowledged yet. */
+  #progressUnacked = 0;
 
   constructor(host: SlotMessagesHost, slot: number, driver: string | undefined) {
     this.#host = host;
@@ -81,6 +85,7 @@ export class SlotMessages {
   attach(handle: JobHandle, driver: string | undefined): void {
     this.#handle = handle;
     this.#driver = driver ?? this.#driver;
+    if (this.#progressUnacked >= PROGRESS_ACK_BATCH) this.#ackProgress();
     this.#flush();
   }
 
@@ -121,6 +126,8 @@ export class SlotMessages {
             this.#host.handlerThrew(this.#slot, err);
           }
         }
+        // After the handler: under cooperative the acknowledgement may bring the next report at once.
+        if (++this.#progressUnacked >= PROGRESS_ACK_BATCH) this.#ackProgress();
         return;
       case 'credit':
         if (this.#settled) return;
@@ -213,6 +220,18 @@ export class SlotMessages {
     this.#unacked = 0;
     this.#inFlight -= n;
     this.#toTask({ t: 'credit', n });
+  }
+
+  /**
+   * Acknowledges the progress reports received (never a stall: the task holds a report back only with a
+   * whole window in flight, and receiving it sends `PROGRESS_WINDOW / PROGRESS_ACK_BATCH` batches). Kept
+   * for later while the job's handle is not known yet, or after the slot settled (nothing to free).
+   */
+  #ackProgress(): void {
+    if (this.#handle === undefined || this.#settled) return;
+    const n = this.#progressUnacked;
+    this.#progressUnacked = 0;
+    this.#toTask({ t: 'credit', n, progress: true });
   }
 
   #toTask(frame: CallerFrame): void {

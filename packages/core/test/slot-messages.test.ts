@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { JobHandle } from '../src/driver.js';
-import { type CallerFrame, CREDIT_BATCH, MESSAGE_WINDOW } from '../src/message-frames.js';
+import {
+  type CallerFrame,
+  CREDIT_BATCH,
+  MESSAGE_WINDOW,
+  PROGRESS_ACK_BATCH,
+  PROGRESS_WINDOW,
+} from '../src/message-frames.js';
 import { SlotMessages, type SlotMessagesHost } from '../src/slot-messages.js';
 
 function setup(overrides: Partial<SlotMessagesHost> = {}) {
@@ -94,5 +100,32 @@ describe('SlotMessages (the caller side)', () => {
     await box.send('late');
     box.fromTask({ t: 'msg', v: 'late' });
     expect(events.dropped).toBe(2);
+  });
+
+  it('acknowledges progress reports in batches, after the handler; none once settled', () => {
+    const seen: unknown[] = [];
+    const { box, sent, handle } = setup({ onProgress: (v) => seen.push(v) });
+    box.attach(handle, 'test');
+    for (let i = 0; i < PROGRESS_WINDOW; i++) box.fromTask({ t: 'progress', v: i });
+    expect(sent).toEqual(
+      Array.from({ length: PROGRESS_WINDOW / PROGRESS_ACK_BATCH }, () => ({
+        t: 'credit',
+        n: PROGRESS_ACK_BATCH,
+        progress: true,
+      })),
+    );
+    expect(seen).toEqual(Array.from({ length: PROGRESS_WINDOW }, (_, i) => i));
+    box.settle();
+    for (let i = 0; i < PROGRESS_WINDOW; i++) box.fromTask({ t: 'progress', v: i });
+    expect(sent).toHaveLength(PROGRESS_WINDOW / PROGRESS_ACK_BATCH);
+  });
+
+  it('progress received before the handle is known is acknowledged once it is', () => {
+    const { box, sent, handle } = setup();
+    for (let i = 0; i < PROGRESS_WINDOW; i++) box.fromTask({ t: 'progress', v: i });
+    expect(sent).toEqual([]);
+    box.attach(handle, 'test');
+    expect(sent).toEqual([{ t: 'credit', n: PROGRESS_WINDOW, progress: true }]);
+    expect(box.progress).toBe(PROGRESS_WINDOW - 1);
   });
 });

@@ -32,6 +32,8 @@ export {
   type CallerFrame,
   isFrameTag,
   MESSAGE_WINDOW,
+  PROGRESS_ACK_BATCH,
+  PROGRESS_WINDOW,
   type TaskFrame,
 } from '../message-frames.js';
 export type { Result } from '../result.js';

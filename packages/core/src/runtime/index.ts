@@ -15,6 +15,8 @@ export {
   type CallerFrame,
   isFrameTag,
   MESSAGE_WINDOW,
+  PROGRESS_ACK_BATCH,
+  PROGRESS_WINDOW,
   type TaskFrame,
 } from '../message-frames.js';
 export { findUnportable } from '../portable.js';

@@ -1,8 +1,9 @@
 /**
  * The task side of one job's two-way messages (issue 18), shared by every driver's worker: the inbox of
  * caller messages (with `receive()` and `messages()` stopping when the task is stopped), the window of
- * task messages in flight (a `send()` past it waits for credits), progress reports, and credits given
- * back in batches as the task consumes its inbox. A driver's worker makes one per job, hands it to the
+ * task messages in flight (a `send()` past it waits for credits), progress reports (a window of their
+ * own: past it, only the latest value is kept, posted when the caller's acknowledgements come back and
+ * always when the run ends), and credits given back in batches as the task consumes its inbox. A driver's worker makes one per job, hands it to the
  * runtime (`RunOptions.messages`) and calls {@link TaskMessages.deliver} with the caller's frames; the
  * frames it posts go to the caller by the driver's own transport.
  */
@@ -12,6 +13,7 @@ import {
   CREDIT_BATCH,
   isCreditCount,
   MESSAGE_WINDOW,
+  PROGRESS_WINDOW,
   type TaskFrame,
 } from '../message-frames.js';
 import { PromiseCtor } from './intrinsics.js';
@@ -56,6 +58,11 @@ export class TaskMessages {
   /** Caller messages consumed and not credited back yet. */
   #unacked = 0;
   #ended = false;
+  /** Progress reports that may still be posted before the caller acknowledges some. */
+  #progressCredits = PROGRESS_WINDOW;
+  /** The latest progress value held back while the progress window is full (a snapshot). */
+  #heldProgress: unknown;
+  #holdsProgress = false;
 
   /** `post` hands a frame to the driver's transport (which clones it on the way). */
   constructor(post: (frame: TaskFrame) => void) {
@@ -66,6 +73,11 @@ export class TaskMessages {
   deliver(frame: CallerFrame): void {
     if (frame.t === 'credit') {
       if (!isCreditCount(frame.n)) return;
+      if (frame.progress === true) {
+        this.#progressCredits = Math.min(PROGRESS_WINDOW, this.#progressCredits + frame.n);
+        this.#flushProgress();
+        return;
+      }
       this.#credits = Math.min(MESSAGE_WINDOW, this.#credits + frame.n);
       this.#flush();
       return;
@@ -84,8 +96,10 @@ export class TaskMessages {
   }
 
   /**
-   * The task's run is over (its result is known): sends still waiting for room resolve and their
-   * messages are dropped, and so is whatever it sends later (its slot settles with the result).
+   * The task's run is over (its result is known; call it before posting the result): a progress value
+   * held back by the progress window is posted now, past the window — the caller ends with the task's
+   * last report. Sends still waiting for room resolve and their messages are dropped, and so is
+   * whatever it sends or reports later (its slot settles with the result).
    */
   end(): void {
     if (this.#ended) return;
@@ -93,6 +107,16 @@ export class TaskMessages {
     const blocked = this.#blocked;
     this.#blocked = undefined;
     this.#inbox = undefined;
+    if (this.#holdsProgress) {
+      const v = this.#heldProgress;
+      this.#holdsProgress = false;
+      this.#heldProgress = undefined;
+      try {
+        this.#post({ t: 'progress', v });
+      } catch {
+        // Checked and cloned when it was reported: a transport that fails now is gone.
+      }
+    }
     if (blocked !== undefined) for (const b of blocked) b.resolve();
   }
 
@@ -117,10 +141,26 @@ export class TaskMessages {
     }
   }
 
-  /** `taskContext().progress()`: the caller keeps the latest value. Throws for an unportable value. */
+  /**
+   * `taskContext().progress()`: the caller keeps the latest value. Posted at once while the progress
+   * window has room; else a snapshot is held (replacing the one held before) until acknowledgements come
+   * back or the run ends. Throws for an unportable value.
+   */
   progress(value: unknown): void {
     checkMessage(value, 'taskContext().progress()');
-    if (!this.#ended) this.#post({ t: 'progress', v: value });
+    if (this.#ended) return;
+    if (this.#progressCredits > 0) {
+      this.#progressCredits--;
+      try {
+        this.#post({ t: 'progress', v: value });
+      } catch (err) {
+        this.#progressCredits++;
+        throw err;
+      }
+      return;
+    }
+    this.#heldProgress = snapshotMessage(value, 'taskContext().progress()');
+    this.#holdsProgress = true;
   }
 
   /** `taskContext().receive()`: the next caller message; rejects with the signal's reason once it fires. */
@@ -178,6 +218,20 @@ export class TaskMessages {
     const n = this.#unacked;
     this.#unacked = 0;
     this.#post({ t: 'credit', n });
+  }
+
+  /** Progress acknowledgements came back: the value held back (if any) goes now. */
+  #flushProgress(): void {
+    if (!this.#holdsProgress || this.#progressCredits === 0 || this.#ended) return;
+    const v = this.#heldProgress;
+    this.#holdsProgress = false;
+    this.#heldProgress = undefined;
+    this.#progressCredits--;
+    try {
+      this.#post({ t: 'progress', v });
+    } catch {
+      // Checked and cloned when it was reported: a transport that fails now is gone.
+    }
   }
 
   /** Credits came back: post the waiting sends while there is room. */

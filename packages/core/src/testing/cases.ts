@@ -19,6 +19,7 @@ import { MESSAGE_CASES } from './message-cases.js';
 import { OUTPUT_CASES } from './output-cases.js';
 import { PARITY_CASES } from './parity-cases.js';
 import { PROCESS_TREE_CASES } from './process-tree-cases.js';
+import { PROGRESS_WINDOW_CASES } from './progress-window-case.js';
 import { RESULT_CASES } from './result-cases.js';
 import { ROUNDTRIP_CASES } from './roundtrip-cases.js';
 import { SCHEDULING_CASES } from './scheduling-cases.js';
@@ -59,6 +60,7 @@ export const CONFORMANCE_CASES: readonly ConformanceCase[] = [
   ...TRANSFER_PORT_CASES,
   ...BOOTSTRAP_DEADLINE_CASES,
   ...MESSAGE_CASES,
+  ...PROGRESS_WINDOW_CASES,
 ];
 
 /**

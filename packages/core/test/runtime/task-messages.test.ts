@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CREDIT_BATCH, MESSAGE_WINDOW, type TaskFrame } from '../../src/message-frames.js';
+import {
+  CREDIT_BATCH,
+  MESSAGE_WINDOW,
+  PROGRESS_ACK_BATCH,
+  PROGRESS_WINDOW,
+  type TaskFrame,
+} from '../../src/message-frames.js';
 import { TaskMessages } from '../../src/runtime/task-messages.js';
 
 function mailbox(): { box: TaskMessages; posted: TaskFrame[] } {
@@ -83,5 +89,45 @@ describe('TaskMessages (the task side)', () => {
     box.deliver({ t: 'credit', n: MESSAGE_WINDOW });
     for (let i = 0; i < MESSAGE_WINDOW + 1; i++) void box.send(i);
     expect(posted).toHaveLength(MESSAGE_WINDOW);
+  });
+
+  it('progress: at most PROGRESS_WINDOW in flight; past it the latest snapshot is held, posted on an ack', () => {
+    const { box, posted } = mailbox();
+    for (let i = 1; i < 1_000; i++) box.progress({ done: i });
+    const last = { done: 1_000 };
+    box.progress(last);
+    last.done = -1; // after the report: the held value is its snapshot
+    expect(posted).toHaveLength(PROGRESS_WINDOW);
+    expect(posted.at(-1)).toEqual({ t: 'progress', v: { done: PROGRESS_WINDOW } });
+    box.deliver({ t: 'credit', n: PROGRESS_ACK_BATCH, progress: true });
+    expect(posted).toHaveLength(PROGRESS_WINDOW + 1);
+    expect(posted.at(-1)).toEqual({ t: 'progress', v: { done: 1_000 } });
+    // Room left: the next reports go at once, up to the window again.
+    for (let i = 0; i < PROGRESS_WINDOW; i++) box.progress(i);
+    expect(posted).toHaveLength(PROGRESS_WINDOW + PROGRESS_ACK_BATCH);
+  });
+
+  it('progress: end() posts the held value past the window (the last report always arrives)', () => {
+    const { box, posted } = mailbox();
+    for (let i = 1; i <= 100; i++) box.progress(i);
+    expect(posted).toHaveLength(PROGRESS_WINDOW);
+    box.end();
+    expect(posted).toHaveLength(PROGRESS_WINDOW + 1);
+    expect(posted.at(-1)).toEqual({ t: 'progress', v: 100 });
+    box.deliver({ t: 'credit', n: PROGRESS_WINDOW, progress: true });
+    box.progress(101);
+    expect(posted).toHaveLength(PROGRESS_WINDOW + 1);
+  });
+
+  it('progress acks and message credits are separate windows; a forged ack never grows it', async () => {
+    const { box, posted } = mailbox();
+    box.deliver({ t: 'credit', n: MESSAGE_WINDOW, progress: true });
+    for (let i = 0; i < PROGRESS_WINDOW * 2; i++) box.progress(i);
+    expect(posted).toHaveLength(PROGRESS_WINDOW);
+    // A full progress window does not hold messages back, and message credits do not free progress.
+    for (let i = 0; i < MESSAGE_WINDOW; i++) await box.send(i);
+    box.deliver({ t: 'credit', n: CREDIT_BATCH });
+    expect(posted.filter((f) => f.t === 'progress')).toHaveLength(PROGRESS_WINDOW);
+    expect(posted.filter((f) => f.t === 'msg')).toHaveLength(MESSAGE_WINDOW);
   });
 });
