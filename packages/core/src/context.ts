@@ -24,7 +24,11 @@ export interface TaskContext {
   receive(): Promise<unknown>;
   /** The caller's messages as an async iterable; it ends once the task is stopped. */
   messages(): AsyncIterable<unknown>;
-  /** Reports progress: the caller keeps the latest value (`wg.progress(slot)`, `onProgress`). */
+  /**
+   * Reports progress: the caller keeps the latest value (`wg.progress(slot)`, `onProgress`). Never waits:
+   * past `PROGRESS_WINDOW` reports in flight, only the latest is kept and sent once the caller has
+   * acknowledged some (and always before the result).
+   */
   progress(value: unknown): void;
 }
 

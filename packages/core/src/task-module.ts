@@ -14,7 +14,7 @@
 export { type TaskContext, taskContext } from './context.js';
 export { CaptureError, isCaptureError, isSpawnError, SpawnError } from './errors.js';
 export { type FailureKind, makeFailure, type TaskFailure } from './failure.js';
-export { MESSAGE_WINDOW } from './message-frames.js';
+export { MESSAGE_WINDOW, PROGRESS_WINDOW } from './message-frames.js';
 export type { Result } from './result.js';
 export { defineTask, type ModuleTask, type TaskSpec } from './task.js';
 export { isTransfer, type Transfer, transfer } from './transfer.js';
