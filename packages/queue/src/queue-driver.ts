@@ -186,6 +186,11 @@ export class QueueDriver implements Driver {
   }
 
   #pump(): void {
+    // While at least half the window is in Redis (workers have plenty to take), refill it in batches of
+    // a sixteenth at least: one MULTI of many adds costs Redis and this process far less per job than a
+    // few adds after every completion event.
+    const free = this.#concurrency - this.#inflight;
+    if (this.#inflight * 2 >= this.#concurrency && free < this.#concurrency >> 4) return;
     const batch: Entry[] = [];
     while (this.#inflight < this.#concurrency && this.#fifoHead < this.#fifo.length) {
       const entry = this.#fifo[this.#fifoHead++] as Entry;
