@@ -35,6 +35,10 @@ export interface LinkHandlers {
   stray(jobId: string, encodedFailure: string): void;
   /** A job's progress was written (an isolane task's progress report: task-frames.ts). */
   progress?(jobId: string, data: unknown): void;
+  /** A notice of task messages on the control channel (producer-messages.ts). */
+  messages?(msg: Extract<ControlMessage, { type: 'messages' }>): void;
+  /** A worker took a job. */
+  active?(jobId: string): void;
 }
 
 const warned = new Set<string>();
@@ -121,6 +125,7 @@ export class ProducerLink {
         events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, returnvalue));
         events.on('failed', ({ jobId }) => handlers.finished(jobId));
         events.on('progress', ({ jobId, data }) => handlers.progress?.(jobId, data));
+        if (handlers.active) events.on('active', ({ jobId }) => handlers.active?.(jobId));
         this.#events = events;
       });
     this.#channel = controlChannel(opts.prefix, opts.queueName);
@@ -134,8 +139,25 @@ export class ProducerLink {
       }
       if (msg?.type === 'stray' && typeof msg.jobId === 'string' && typeof msg.failure === 'string') {
         handlers.stray(msg.jobId, msg.failure);
+      } else if (msg?.type === 'messages' && typeof msg.jobId === 'string') {
+        handlers.messages?.(msg);
       }
     });
+  }
+
+  /** The command connection (task messages write and read their streams through it). */
+  get client(): Redis {
+    return this.#client;
+  }
+
+  /** The queue's control channel. */
+  get channel(): string {
+    return this.#channel;
+  }
+
+  /** The Redis key of a job. */
+  jobKey(jobId: string): string {
+    return this.#queue.toKey(jobId);
   }
 
   /** True while the command connection is up. */

@@ -9,6 +9,7 @@
  * have run); the recorded outcome is exactly one per job.
  */
 import {
+  type CallerFrame,
   checkConcurrency,
   closedFailure,
   type Driver,
@@ -23,11 +24,12 @@ import {
 import { jobPayload, type PayloadSettings, payloadSettings } from './job-payload.js';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
+import { ProducerMessages } from './producer-messages.js';
 import { crashed, type Entry } from './queue-entry.js';
 import { SettledJobs } from './settled-jobs.js';
 import { storedVerdict } from './stored-verdict.js';
 import { progressFrame } from './task-frames.js';
-import { decode, type JobPayload, readOutcome } from './wire.js';
+import { decode, type JobPayload, messagesMark, readOutcome } from './wire.js';
 
 /** How long close() waits for Redis before dropping its connections, ms. */
 const CLOSE_GRACE_MS = 3_000;
@@ -65,6 +67,8 @@ export class QueueDriver implements Driver {
   /** Events of jobs whose add() has not answered yet (see #onEvent). */
   readonly #early = new Map<string, EarlyEvent>();
   #link: ProducerLink | undefined;
+  /** Task messages of the slots that use them (made on first use, with the link). */
+  #messages: ProducerMessages | undefined;
   #closed = false;
   #downSince: number | undefined;
   #tick: NodeJS.Timeout | undefined;
@@ -87,7 +91,10 @@ export class QueueDriver implements Driver {
       this.#schedulePump();
       this.#arm();
     }
-    return { abort: (failure: TaskFailure) => this.#abort(entry, failure) };
+    return {
+      abort: (failure: TaskFailure) => this.#abort(entry, failure),
+      toTask: (frame: CallerFrame) => entry.state !== 'done' && this.#useMessages().toTask(entry, frame),
+    };
   }
 
   async close(): Promise<void> {
@@ -134,6 +141,8 @@ export class QueueDriver implements Driver {
           const frame = open === undefined ? undefined : progressFrame(data);
           if (frame !== undefined) open!.sink.fromTask?.(frame);
         },
+        messages: (msg) => this.#useMessages().notice(msg),
+        active: (id) => this.#messages?.active(id),
         stray: (id, encoded) => {
           const failure = decode(encoded) as TaskFailure;
           const open = this.#byId.get(id);
@@ -151,6 +160,17 @@ export class QueueDriver implements Driver {
       this.#downSince = performance.now();
     }
     return this.#link;
+  }
+
+  #useMessages(): ProducerMessages {
+    this.#messages ??= new ProducerMessages(this.#ensureLink(), this.#byId, (e, f) => this.#abort(e, f));
+    return this.#messages;
+  }
+
+  /** Settles from a job's outcome; one whose task sent messages waits for them (producer-messages.ts). */
+  #settleOutcome(entry: Entry, result: Result<unknown>, mark: string | undefined): void {
+    const settle = () => this.#settle(entry, result);
+    if (mark === undefined || !this.#useMessages().settleAfter(entry, mark, settle)) settle();
   }
 
   /**
@@ -171,7 +191,8 @@ export class QueueDriver implements Driver {
     } catch {
       outcome = undefined;
     }
-    if (outcome) this.#settle(entry, outcome);
+    if (outcome)
+      this.#settleOutcome(entry, outcome, messagesMark((event as { returnvalue: unknown }).returnvalue));
     else void this.#read(entry);
   }
 
@@ -227,6 +248,7 @@ export class QueueDriver implements Driver {
           entry.id = id;
           entry.state = 'added';
           this.#byId.set(id, entry);
+          this.#messages?.added(entry);
           const early = this.#early.get(id);
           if (early !== undefined) {
             this.#early.delete(id);
@@ -268,9 +290,10 @@ export class QueueDriver implements Driver {
       if (entry.state !== 'added' || entry.id !== id) return;
       switch (verdict.kind) {
         case 'settle':
-          this.#settle(entry, verdict.result);
+          this.#settleOutcome(entry, verdict.result, verdict.mark);
           break;
         case 'retry':
+          this.#messages?.release(entry);
           this.#byId.delete(id);
           this.#settled.discard(id);
           entry.unlockedAt = 0;
@@ -294,6 +317,7 @@ export class QueueDriver implements Driver {
     if (entry.state === 'done') return;
     const wasInflight = entry.state === 'adding' || entry.state === 'added';
     entry.state = 'done';
+    this.#messages?.release(entry);
     if (entry.id !== undefined) {
       this.#byId.delete(entry.id);
       this.#settled.add(entry.id, entry.sink);
@@ -387,6 +411,8 @@ export class QueueDriver implements Driver {
     const link = this.#link;
     this.#link = undefined;
     this.#idle = undefined;
+    this.#messages?.close();
+    this.#messages = undefined;
     if (!link) return;
     if (link.ready) await link.removeSettled(this.#settled.takeRemovals());
     let timer: NodeJS.Timeout | undefined;

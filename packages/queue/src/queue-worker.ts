@@ -38,6 +38,7 @@ import {
   type JobPayload,
   resolveUnderRoot,
 } from './wire.js';
+import { WorkerMessages } from './worker-messages.js';
 
 /** The local drivers a worker can run jobs on. */
 export const WORKER_RUNTIMES = ['pool', 'fork', 'thread'] as const;
@@ -91,6 +92,8 @@ export class QueueWorker {
   readonly #drivers = new Map<string, Driver>();
   readonly #running = new Map<string, JobHandle>();
   readonly #cancelled = new Set<string>();
+  /** Task messages of the jobs that use them (made on first use). */
+  #messages: WorkerMessages | undefined;
   #lastError = '';
   #closing: Promise<void> | undefined;
 
@@ -158,6 +161,7 @@ export class QueueWorker {
     this.#closing ??= (async () => {
       await this.#worker.close(force).catch(() => {});
       await Promise.allSettled([...this.#drivers.values()].map((d) => d.close()));
+      this.#messages?.close();
       for (const c of [this.#sub, this.#client]) {
         if (c.status === 'ready') await c.quit().catch(() => c.disconnect());
         else c.disconnect();
@@ -173,11 +177,23 @@ export class QueueWorker {
     } catch {
       return;
     }
+    if (msg?.type === 'messages' && typeof msg.jobId === 'string') this.#useMessages().notice(msg);
     if (msg?.type !== 'cancel' || typeof msg.jobId !== 'string') return;
     const handle = this.#running.get(msg.jobId);
     if (!handle) return;
     this.#cancelled.add(msg.jobId);
     handle.abort(makeFailure('aborted', String(msg.reason)));
+  }
+
+  #useMessages(): WorkerMessages {
+    const { prefix, queueName } = this.#opts;
+    this.#messages ??= new WorkerMessages({
+      client: this.#client,
+      jobKey: (id) => `${prefix}:${queueName}:${id}`,
+      channel: this.#channel,
+      running: (id) => this.#running.get(id),
+    });
+    return this.#messages;
   }
 
   #driverFor(
@@ -265,20 +281,25 @@ export class QueueWorker {
       let handle: JobHandle | undefined;
       const relay = relayFrames(
         (data) => job.updateProgress(data as unknown as object),
-        (failure) => handle?.abort(failure),
+        (frame) => handle && this.#useMessages().fromTask(id, handle, frame),
       );
       handle = driver.start(local, {
         settle: (result) => {
           settled = true;
           this.#running.delete(id);
           const writing = relay.drained();
-          if (writing === undefined) resolve(outcome(result));
-          else void writing.then(() => resolve(outcome(result)));
+          // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).
+          const sending = this.#messages?.end(id, this.#cancelled.has(id));
+          if (writing === undefined && sending === undefined) resolve(outcome(result));
+          else void Promise.all([writing, sending]).then(([, mark]) => resolve(outcome(result, mark)));
         },
         stray: (failure: TaskFailure) => this.#stray(id, failure),
         fromTask: (frame) => relay.fromTask(frame),
       });
-      if (!settled) this.#running.set(id, handle);
+      if (!settled) {
+        this.#running.set(id, handle);
+        this.#messages?.started(id, handle);
+      }
     });
   }
 
@@ -290,9 +311,9 @@ export class QueueWorker {
   }
 }
 
-function outcome(result: Result<unknown>): JobOutcome {
+function outcome(result: Result<unknown>, mark?: string): JobOutcome {
   try {
-    return { r: encode(result) };
+    return mark === undefined ? { r: encode(result) } : { r: encode(result), m: mark };
   } catch (err) {
     return {
       r: encode({

@@ -7,12 +7,12 @@
 import type { Result } from '@isolane/core/driver-kit';
 import type { ProducerLink } from './producer-link.js';
 import { crashed } from './queue-entry.js';
-import { readOutcome } from './wire.js';
+import { messagesMark, readOutcome } from './wire.js';
 
 /** The verdict on one job. */
 export type StoredVerdict =
-  /** Settle the slot with this result. */
-  | { readonly kind: 'settle'; readonly result: Result<unknown> }
+  /** Settle the slot with this result (`mark`: after the task's messages up to it, worker-messages.ts). */
+  | { readonly kind: 'settle'; readonly result: Result<unknown>; readonly mark?: string | undefined }
   /** Its worker died holding it and attempts are left: add it again. */
   | { readonly kind: 'retry' }
   /** Started, unfinished and unlocked on this sweep: stalled if it is still so on the next one. */
@@ -58,7 +58,7 @@ export async function storedVerdict(link: ProducerLink, input: VerdictInput): Pr
   let reason: string;
   if (job.finishedOn) {
     const outcome = job.failedReason ? undefined : readOutcome(job.returnvalue);
-    if (outcome) return { kind: 'settle', result: outcome };
+    if (outcome) return { kind: 'settle', result: outcome, mark: messagesMark(job.returnvalue) };
     reason = job.failedReason || 'the job finished without an outcome';
   } else {
     // Workers notice each other's stalled jobs; when none is left alive, the producer must.

@@ -1,35 +1,16 @@
 /**
- * What the queue carries of a task's two-way messages (issue 18): its progress reports, and nothing
- * else yet. A worker relays the latest progress value of the job it runs through BullMQ's own job
- * progress (`job.updateProgress`, read by the producer's QueueEvents as a "progress" event, in the same
- * event stream as the job's completion — so the latest report arrives before the result); at most one
- * update is in flight per job, later reports replace the one waiting. A task message (`taskContext()
- * .send()`) cannot reach the caller through the queue: the worker fails that task with an error that
- * says so, rather than leave it waiting at the window for credits that would never come. `wg.send()` to
- * a queue slot is refused by the group (the driver's handles carry no frames).
+ * How a worker relays the frames of a task's two-way messages (issue 18). Progress reports travel as
+ * BullMQ's own job progress (`job.updateProgress`, read by the producer's QueueEvents as a "progress"
+ * event, in the same event stream as the job's completion — so the latest report arrives before the
+ * result); at most one update is in flight per job, later reports replace the one waiting. Messages and
+ * credits go to the job's message streams (worker-messages.ts).
  */
-import { makeFailure, type TaskFailure, type TaskFrame, taskFrameProblem } from '@isolane/core/driver-kit';
+import { type TaskFrame, taskFrameProblem } from '@isolane/core/driver-kit';
 import { decode, encode } from './wire.js';
 
 /** The job progress a worker writes: the value's structured-clone snapshot, as base64. */
 export interface ProgressData {
   readonly isolane: string;
-}
-
-/**
- * The failure of a queue task that sent a message to its caller.
- *
- * @example
- * ```ts
- * handle.abort(messagesUnsupported()); // the slot fails: threw UnsupportedError (ISOLANE_QUEUE_NO_MESSAGES)
- * ```
- */
-export function messagesUnsupported(): TaskFailure {
-  return makeFailure(
-    'threw',
-    'taskContext().send(): the queue driver does not carry task messages (only taskContext().progress() reaches the caller, as the job progress)',
-    { name: 'UnsupportedError', code: 'ISOLANE_QUEUE_NO_MESSAGES' },
-  );
 }
 
 /** A worker's relay of one job's frames; see {@link relayFrames}. */
@@ -41,22 +22,21 @@ export interface FrameRelay {
 }
 
 /**
- * The relay of a running job's frames: progress to `update` (BullMQ's `job.updateProgress`), a message
- * to `refuse` (which stops the task with {@link messagesUnsupported}).
+ * The relay of a running job's frames: progress to `update` (BullMQ's `job.updateProgress`), messages
+ * and credits to `messages` (the job's message streams).
  *
  * @example
  * ```ts
- * const relay = relayFrames((data) => job.updateProgress(data), (failure) => handle.abort(failure));
+ * const relay = relayFrames((data) => job.updateProgress(data), (frame) => bridge.fromTask(id, handle, frame));
  * driver.start(local, { settle, stray, fromTask: (f) => relay.fromTask(f) });
  * ```
  */
 export function relayFrames(
   update: (data: ProgressData) => Promise<unknown>,
-  refuse: (failure: TaskFailure) => void,
+  messages: (frame: TaskFrame) => void,
 ): FrameRelay {
   let waiting: ProgressData | undefined;
   let writing: Promise<void> | undefined;
-  let refused = false;
   const write = (): Promise<void> => {
     const data = waiting!;
     waiting = undefined;
@@ -79,9 +59,8 @@ export function relayFrames(
         writing ??= write().finally(() => {
           writing = undefined;
         });
-      } else if (frame.t === 'msg' && !refused) {
-        refused = true;
-        refuse(messagesUnsupported());
+      } else {
+        messages(frame);
       }
     },
     drained: () => writing,

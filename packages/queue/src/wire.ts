@@ -34,12 +34,16 @@ export interface JobPayload {
 /** A job's return value: base64 of `v8.serialize(result)`. */
 export interface JobOutcome {
   readonly r: string;
+  /** The id of the last frame the task wrote to its message stream, if it wrote any (worker-messages.ts). */
+  readonly m?: string;
 }
 
 /** Messages on the queue's control channel. */
 export type ControlMessage =
   | { readonly type: 'cancel'; readonly jobId: string; readonly reason: string }
-  | { readonly type: 'stray'; readonly jobId: string; readonly failure: string };
+  | { readonly type: 'stray'; readonly jobId: string; readonly failure: string }
+  /** A job has message frames for `to` in its stream (producer-messages.ts, worker-messages.ts). */
+  | { readonly type: 'messages'; readonly jobId: string; readonly to: 'task' | 'caller' };
 
 /**
  * The pub/sub channel workers and producers of one queue share (cancels, late errors).
@@ -194,4 +198,18 @@ export function readOutcome(value: unknown): Result<unknown> | undefined {
   const result = decode((value as JobOutcome).r) as Result<unknown>;
   if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean') return undefined;
   return result;
+}
+
+/**
+ * The messages mark of a job's stored outcome: the id of the last frame its task wrote to its message
+ * stream (undefined: it wrote none).
+ *
+ * @example
+ * ```ts
+ * messagesMark({ r: '...', m: '1700000000000-3' }); // '1700000000000-3'
+ * ```
+ */
+export function messagesMark(value: unknown): string | undefined {
+  const m = (value as Partial<JobOutcome> | null | undefined)?.m;
+  return typeof m === 'string' ? m : undefined;
 }

@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverSettings } from '@isolane/core';
-import { BOOT_GATE_ENV, MESSAGE_CASE_IDS, runConformance } from '@isolane/core/testing';
+import { BOOT_GATE_ENV, runConformance } from '@isolane/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDriver } from '../src/index.js';
 import { type PrivateRedis, startRedis } from './helpers/redis-server.js';
@@ -14,9 +14,6 @@ import { noMarkedLeft, queueName, REPO_ROOT, startWorker, type TestWorker } from
 // process: fds 3..9 are that process's own, not a channel of isolane's (Redis carries the results).
 const IN_WORKER =
   "the task runs inside an isolane-worker process on its local driver (pool threads): fds 3..9 are the worker's own, not a channel the driver reads";
-
-const QUEUE_MESSAGES_REASON =
-  "the queue carries a task's progress (as the job's progress) but not its messages: taskContext().send() fails the task (ISOLANE_QUEUE_NO_MESSAGES) and wg.send() is refused naming the driver";
 
 const OUTPUT_IN_WORKER =
   "a queue task's stdout/stderr are its isolane-worker process's (on the machine that runs it), not the caller's";
@@ -64,15 +61,6 @@ runConformance({
       reason:
         'the case writes its task module to a temp folder, outside the declared root: workers refuse modules outside their --root',
     },
-    // Task messages (issue 18): the queue carries progress only (the job progress); a task's send()
-    // fails it with ISOLANE_QUEUE_NO_MESSAGES and wg.send() is refused (test/task-progress.test.ts).
-    // messages-receive-stopped passes: a task waiting in receive() is stopped by its timeout or abort.
-    ...Object.fromEntries(
-      MESSAGE_CASE_IDS.filter((id) => id !== 'messages-receive-stopped').map((id) => [
-        id,
-        { reason: QUEUE_MESSAGES_REASON },
-      ]),
-    ),
   },
 });
 
