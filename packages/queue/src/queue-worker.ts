@@ -282,6 +282,7 @@ export class QueueWorker {
       const relay = relayFrames(
         (data) => job.updateProgress(data as unknown as object),
         (frame) => handle && this.#useMessages().fromTask(id, handle, frame),
+        (n) => handle?.toTask?.({ t: 'credit', n, progress: true }),
       );
       handle = driver.start(local, {
         settle: (result) => {

@@ -2,8 +2,10 @@
  * How a worker relays the frames of a task's two-way messages (issue 18). Progress reports travel as
  * BullMQ's own job progress (`job.updateProgress`, read by the producer's QueueEvents as a "progress"
  * event, in the same event stream as the job's completion — so the latest report arrives before the
- * result); at most one update is in flight per job, later reports replace the one waiting. Messages and
- * credits go to the job's message streams (worker-messages.ts).
+ * result); at most one update is in flight per job, later reports replace the one waiting. The worker
+ * acknowledges the reports itself (the progress window, `PROGRESS_WINDOW`) as each update is written,
+ * so a task reporting in a tight loop is held to one Redis write per window. Messages and credits go to
+ * the job's message streams (worker-messages.ts).
  */
 import { type TaskFrame, taskFrameProblem } from '@isolane/core/driver-kit';
 import { decode, encode } from './wire.js';
@@ -22,40 +24,52 @@ export interface FrameRelay {
 }
 
 /**
- * The relay of a running job's frames: progress to `update` (BullMQ's `job.updateProgress`), messages
- * and credits to `messages` (the job's message streams).
+ * The relay of a running job's frames: progress to `update` (BullMQ's `job.updateProgress`; `ack` gives
+ * the task back the reports taken, once written), messages and credits to `messages` (the job's message
+ * streams).
  *
  * @example
  * ```ts
- * const relay = relayFrames((data) => job.updateProgress(data), (frame) => bridge.fromTask(id, handle, frame));
+ * const relay = relayFrames((data) => job.updateProgress(data), (frame) => bridge.fromTask(id, handle, frame),
+ *   (n) => handle.toTask?.({ t: 'credit', n, progress: true }));
  * driver.start(local, { settle, stray, fromTask: (f) => relay.fromTask(f) });
  * ```
  */
 export function relayFrames(
   update: (data: ProgressData) => Promise<unknown>,
   messages: (frame: TaskFrame) => void,
+  ack: (n: number) => void,
 ): FrameRelay {
-  let waiting: ProgressData | undefined;
+  let waiting: { v: unknown } | undefined;
   let writing: Promise<void> | undefined;
+  /** Reports taken and not acknowledged yet (at most the task's progress window). */
+  let taken = 0;
+  const next = (): Promise<void> | undefined => {
+    if (taken > 0) {
+      const n = taken;
+      taken = 0;
+      ack(n);
+    }
+    return waiting === undefined ? undefined : write();
+  };
   const write = (): Promise<void> => {
-    const data = waiting!;
+    const { v } = waiting!;
     waiting = undefined;
-    return update(data).then(
-      () => (waiting === undefined ? undefined : write()),
-      () => (waiting === undefined ? undefined : write()), // a lost update: the next one carries the latest
-    );
+    let data: ProgressData;
+    try {
+      data = { isolane: encode(v) };
+    } catch {
+      return Promise.resolve(next()); // the runtime checked it portable; one v8 cannot serialize is not reported
+    }
+    // A lost update: the next one carries the latest.
+    return update(data).then(next, next);
   };
   return {
     fromTask(frame) {
       if (taskFrameProblem(frame) !== undefined) return;
       if (frame.t === 'progress') {
-        let data: ProgressData;
-        try {
-          data = { isolane: encode(frame.v) };
-        } catch {
-          return; // the runtime checked it portable; a value v8 cannot serialize is not reported
-        }
-        waiting = data;
+        taken++;
+        waiting = { v: frame.v };
         writing ??= write().finally(() => {
           writing = undefined;
         });
