@@ -1,15 +1,15 @@
 /**
  * What travels through Redis: a job's payload (task by root-relative path or inline source, arguments as
- * a V8 structured-clone snapshot in base64) and its outcome (a `Result` snapshot). Modules cross machines
- * by path relative to a declared root, never by absolute URL, so a producer and workers on different
- * machines agree on a task while each keeps its own checkout.
+ * a structured-clone snapshot in text: snapshot-text.ts) and its outcome (a `Result` snapshot). Modules
+ * cross machines by path relative to a declared root, never by absolute URL, so a producer and workers
+ * on different machines agree on a task while each keeps its own checkout.
  */
 
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
 import type { Result, TaskSpec } from '@isolane/core/driver-kit';
+import { fromSnapshotText, toSnapshotText } from './snapshot-text.js';
 
 /** A task as it travels: a module by root-relative path, or inline source. */
 export type WireTask =
@@ -21,7 +21,7 @@ export interface JobPayload {
   /** Format version. */
   readonly v: 1;
   readonly task: WireTask;
-  /** base64 of `v8.serialize(args)`. */
+  /** The arguments' snapshot ({@link encode}). */
   readonly args: string;
   readonly timeout?: number;
   /** Root-relative path of the bootstrap module. */
@@ -31,7 +31,7 @@ export interface JobPayload {
   readonly bootstrapTimeout?: number | null;
 }
 
-/** A job's return value: base64 of `v8.serialize(result)`. */
+/** A job's return value: the result's snapshot ({@link encode}). */
 export interface JobOutcome {
   readonly r: string;
   /** The id of the last frame the task wrote to its message stream, if it wrote any (worker-messages.ts). */
@@ -58,7 +58,8 @@ export function controlChannel(prefix: string, queueName: string): string {
 }
 
 /**
- * A structured-clone snapshot as base64 text (BullMQ stores JSON).
+ * A structured-clone snapshot as text (BullMQ stores JSON): JSON behind `~` when it reads back the same,
+ * base64 of `v8.serialize` otherwise (snapshot-text.ts).
  *
  * @example
  * ```ts
@@ -66,7 +67,7 @@ export function controlChannel(prefix: string, queueName: string): string {
  * ```
  */
 export function encode(value: unknown): string {
-  return serialize(value).toString('base64');
+  return toSnapshotText(value);
 }
 
 /**
@@ -78,7 +79,7 @@ export function encode(value: unknown): string {
  * ```
  */
 export function decode(text: string): unknown {
-  return deserialize(Buffer.from(text, 'base64'));
+  return fromSnapshotText(text);
 }
 
 /** Where a path sits relative to a root. */
