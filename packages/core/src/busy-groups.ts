@@ -21,11 +21,16 @@ const KEY = Symbol.for('isolane.busyGroups');
  * ```
  */
 export function busyGroups(): Set<Abortable> {
+  if (known !== undefined) return known;
   const holder = globalThis as unknown as Record<symbol, Set<Abortable> | undefined>;
   let set = holder[KEY];
   if (!set) {
     set = new Set();
     holder[KEY] = set;
   }
+  known = set;
   return set;
 }
+
+/** The set once found: a group per request looks it up twice, and a symbol on `globalThis` is slow. */
+let known: Set<Abortable> | undefined;

@@ -181,14 +181,20 @@ export function checkGroupOptions(options: WaitGroupOptions): CheckedOptions {
     cwd,
     config,
   };
-  if (driverInstance) {
-    for (const key of DRIVER_KEYS) {
-      if (options[key] !== undefined) {
-        throw new TypeError(
-          `options.${key} belongs to the driver when options.driver is a Driver instance: pass it to the driver`,
-        );
-      }
-    }
+  // Named reads first (a keyed read per name is a slow lookup on a hot path: a group per request).
+  if (
+    driverInstance &&
+    (options.bootstrap !== undefined ||
+      options.bootstrapTimeout !== undefined ||
+      options.concurrency !== undefined ||
+      options.memoryLimitMb !== undefined ||
+      options.maxResultMb !== undefined ||
+      options.driverOptions !== undefined)
+  ) {
+    const key = DRIVER_KEYS.find((k) => options[k] !== undefined);
+    throw new TypeError(
+      `options.${key} belongs to the driver when options.driver is a Driver instance: pass it to the driver`,
+    );
   }
   return checked;
 }
