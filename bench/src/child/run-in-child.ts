@@ -7,7 +7,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostMessage, Unit } from './unit.js';
 
-const ENTRY = fileURLToPath(new URL('./unit-entry.js', import.meta.url));
+/**
+ * The bench's unit host script (unit-entry.js, next to this module).
+ *
+ * @example
+ * ```ts
+ * await runEntryInChild(UNIT_ENTRY, unit, { timeoutMs: 45_000 });
+ * ```
+ */
+export const UNIT_ENTRY: string = fileURLToPath(new URL('./unit-entry.js', import.meta.url));
 
 /** How a child run ended. */
 export type ChildOutcome =
@@ -70,7 +78,7 @@ const STDERR_TAIL = 2_000;
  * ```
  */
 export function runInChild(unit: Unit, options: ChildOptions): Promise<ChildOutcome> {
-  return runEntryInChild(ENTRY, unit, options);
+  return runEntryInChild(UNIT_ENTRY, unit, options);
 }
 
 /**

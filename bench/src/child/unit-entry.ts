@@ -4,6 +4,7 @@
  */
 import { runUnit } from './run-unit.js';
 import type { HostMessage, Unit } from './unit.js';
+import { setUnitProgressSink } from './unit-progress.js';
 
 function reply(message: HostMessage): void {
   process.send!(message, undefined, undefined, () => {
@@ -11,6 +12,9 @@ function reply(message: HostMessage): void {
     process.exit(0);
   });
 }
+
+// How far the unit got (phase and round boundaries, two reports a second at most): the bench's bar.
+setUnitProgressSink((text) => process.send?.({ type: 'progress', text } satisfies HostMessage));
 
 process.once('message', (unit: Unit) => {
   runUnit(unit).then(

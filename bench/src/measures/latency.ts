@@ -10,6 +10,7 @@
  * (spin-poll) over sequential round trips and the idleness after them.
  */
 import { LOCAL_DRIVERS } from '@isolane/core/driver-kit';
+import { unitProgress } from '../child/unit-progress.js';
 import { pairsCold, pairsWarm } from '../paired.js';
 import type { Plan } from '../plan.js';
 import type { GroupConstruction, LatencyRow, PairedCold, PairedWarm, SpinCost } from '../result.js';
@@ -51,7 +52,10 @@ async function coldSample(
 async function cold(subject: Subject, plan: Plan): Promise<number[]> {
   const samples: number[] = [];
   const n = coldSampleCount(subject, plan);
-  for (let i = 0; i < n; i++) samples.push(await coldSample(subject, plan));
+  for (let i = 0; i < n; i++) {
+    samples.push(await coldSample(subject, plan));
+    unitProgress(`cold ${i + 1}/${n}`);
+  }
   return samples;
 }
 
@@ -75,6 +79,7 @@ async function pairedCold(
   for (let i = 0; i < n; i++) {
     // Rotate the order each round, so no series always runs right after another.
     for (let k = 0; k < takers.length; k++) await takers[(i + k) % takers.length]!();
+    unitProgress(`cold ${i + 1}/${n}`);
   }
   const own = summarize(series.own);
   const base = summarize(series.base);
@@ -113,6 +118,7 @@ async function warmSequential(subject: Subject, plan: Plan): Promise<WarmSeries>
         ];
         if (round % 2 === 1) order.reverse();
         for (const [runner, into] of order) into.push(...(await sequentialSamples(runner, block)));
+        unitProgress(`warm round ${round + 1}/${WARM_ROUNDS}`);
       }
       return series;
     } finally {
@@ -167,6 +173,7 @@ async function pairedWarm(
           const [runner, into] = runners[(round + k) % runners.length]!;
           into.push(...(await sequentialSamples(runner, block)));
         }
+        unitProgress(`warm round ${round + 1}/${WARM_ROUNDS}`);
       }
       const ownSamples = runners[0]![1];
       const ownStats = summarize(ownSamples);
@@ -206,6 +213,8 @@ async function warmPrespawned(subject: Subject, plan: Plan): Promise<WarmSeries>
         await runner.run('noop', i);
         into.push(performance.now() - t0);
       }
+      // Before the next interval's sleep: the report is not in a timed round trip.
+      unitProgress(`warm ${i + 1}/${plan.latency.prespawnSamples}`);
     }
     return series;
   } finally {
@@ -263,9 +272,11 @@ export async function measureLatency(
   const reused: Stats | undefined = series.reused?.length ? summarize(series.reused) : undefined;
   const perRequestVsReused = reused ? ratio(summarize(warmSamples).p50, reused.p50) : null;
   const driver = namedDriver(subject);
+  if (driver) unitProgress('group construction');
   const construction: GroupConstruction | undefined = driver
     ? await measureGroupConstruction(driver, { rounds: plan.latency.constructionRounds })
     : undefined;
+  if (SPIN_COST_SUBJECTS.includes(subject.id)) unitProgress('spin cost');
   const spin = SPIN_COST_SUBJECTS.includes(subject.id) ? await spinCost(subject, plan) : undefined;
   return {
     subject: subject.id,

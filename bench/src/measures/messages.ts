@@ -8,6 +8,7 @@
  */
 import { WaitGroup } from '@isolane/core';
 import { PoolDriver } from '@isolane/pool';
+import { unitProgress } from '../child/unit-progress.js';
 import type { Plan } from '../plan.js';
 import { type Stats, summarize } from '../stats.js';
 import { openRawMessageStream } from '../subjects/raw-message-stream.js';
@@ -141,6 +142,7 @@ export async function measureMessages(
           errors[i] = (err as Error).message;
         }
       }
+      unitProgress(`round ${round + 1}/${samples}`);
     }
   } finally {
     await Promise.all(streamers.map((s) => ('close' in s ? s.close().catch(() => {}) : undefined)));

@@ -4,6 +4,7 @@
  * calibrated on this machine (not a wall-clock spin, which would fake parallelism when tasks outnumber
  * cores). Also the many-small-CPU-tasks batch that holds the pool driver's overhead against raw piscina.
  */
+import { unitProgress } from '../child/unit-progress.js';
 import type { Plan } from '../plan.js';
 import type { Subject } from '../subjects/subject.js';
 import { cpu } from '../workers/tasks.js';
@@ -45,6 +46,7 @@ export function measureSerial(plan: Plan, iterations: number): number {
     const t0 = performance.now();
     for (let i = 0; i < plan.scaling.tasks; i++) cpu(iterations);
     best = Math.min(best, performance.now() - t0);
+    unitProgress(`repeat ${r + 1}/${plan.scaling.repeats}`);
   }
   return best;
 }
@@ -70,6 +72,7 @@ export async function measureParallel(subject: Subject, plan: Plan, iterations: 
       const ok = await session.runMany('cpu', iterations, plan.scaling.tasks);
       best = Math.min(best, performance.now() - t0);
       if (ok !== plan.scaling.tasks) throw new Error(`${plan.scaling.tasks - ok} CPU tasks failed`);
+      unitProgress(`repeat ${r + 1}/${plan.scaling.repeats}`);
     }
     return best;
   } finally {
@@ -89,6 +92,7 @@ export async function measureParallel(subject: Subject, plan: Plan, iterations: 
 export async function measureCpuBatch(subject: Subject, plan: Plan, iterations: number): Promise<number> {
   const session = await subject.open({ concurrency: plan.concurrency });
   try {
+    unitProgress(`warm-up, then ${plan.cpuBatch.tasks} tasks`);
     await session.runMany('cpu', iterations, plan.concurrency * 20);
     const t0 = performance.now();
     const ok = await session.runMany('cpu', iterations, plan.cpuBatch.tasks);

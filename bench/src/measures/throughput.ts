@@ -3,6 +3,7 @@
  * drivers), tasks per second. 100,000 for pools and in-process subjects; per-task models spawn a worker
  * or a process per task, so they get a count that finishes in seconds.
  */
+import { unitProgress } from '../child/unit-progress.js';
 import type { Plan } from '../plan.js';
 import type { ThroughputRow } from '../result.js';
 import type { Subject } from '../subjects/subject.js';
@@ -36,6 +37,7 @@ export async function measureThroughput(subject: Subject, plan: Plan): Promise<T
   try {
     // Warm-up: start the workers and let the JIT see the path once.
     const warm = subject.features.perTask ? plan.concurrency : Math.min(2_000, Math.ceil(tasks / 10));
+    unitProgress(`warm-up, then ${tasks} tasks`);
     await session.runMany('noop', 0, warm);
     const t0 = performance.now();
     const ok = await session.runMany('noop', 1, tasks);
