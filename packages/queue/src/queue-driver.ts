@@ -21,11 +21,12 @@ import {
   type Result,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
+import { JobCancels } from './job-cancels.js';
 import { jobPayload, type PayloadSettings, payloadSettings } from './job-payload.js';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
 import { ProducerMessages } from './producer-messages.js';
-import { crashed, type Entry } from './queue-entry.js';
+import { crashed, type Entry, newEntry } from './queue-entry.js';
 import { SettledJobs } from './settled-jobs.js';
 import { storedVerdict } from './stored-verdict.js';
 import { progressFrame } from './task-frames.js';
@@ -76,7 +77,7 @@ export class QueueDriver implements Driver {
   #lastSweep = 0;
   #pumpScheduled = false;
   /** Jobs to stop, gathered over one turn: all are removed before any running one is cancelled. */
-  #toCancel: [id: string, reason: string][] = [];
+  readonly #cancels = new JobCancels(() => this.#link);
 
   constructor(settings: DriverSettings) {
     this.#concurrency = checkConcurrency(settings.concurrency, 'queue driver: "concurrency"');
@@ -85,7 +86,10 @@ export class QueueDriver implements Driver {
   }
 
   start(job: Job, sink: JobSink): JobHandle {
-    const entry = this.#entry(job, sink);
+    const entry = newEntry(
+      sink,
+      this.#closed ? { failure: closedFailure('queue') } : jobPayload(job, this.#payload),
+    );
     if (entry.state !== 'done') {
       this.#fifo.push(entry);
       this.#schedulePump();
@@ -108,23 +112,6 @@ export class QueueDriver implements Driver {
     if (this.#tick) clearInterval(this.#tick);
     if (this.#idle) clearTimeout(this.#idle);
     await this.#closeLink();
-  }
-
-  #entry(job: Job, sink: JobSink): Entry {
-    const made = this.#closed ? { failure: closedFailure('queue') } : jobPayload(job, this.#payload);
-    if ('failure' in made) {
-      sink.settle({ ok: false, error: made.failure, ms: 0 });
-      return { sink, state: 'done', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
-    }
-    return {
-      sink,
-      payload: made.payload,
-      state: 'queued',
-      addedAt: 0,
-      runs: 0,
-      reading: false,
-      unlockedAt: 0,
-    };
   }
 
   #ensureLink(): ProducerLink {
@@ -242,7 +229,7 @@ export class QueueDriver implements Driver {
           const id = ids[i] as string;
           this.#adding.delete(entry);
           if (entry.state === 'done') {
-            this.#cancelJob(id, 'aborted before it started');
+            this.#cancels.add(id, 'aborted before it started');
             continue;
           }
           entry.id = id;
@@ -331,27 +318,7 @@ export class QueueDriver implements Driver {
   #abort(entry: Entry, failure: TaskFailure): void {
     const id = entry.state === 'added' ? entry.id : undefined;
     this.#settle(entry, { ok: false, error: failure, ms: 0 });
-    if (id !== undefined) this.#cancelJob(id, failure.message);
-  }
-
-  #cancelJob(id: string, reason: string): void {
-    if (!this.#link) return;
-    this.#toCancel.push([id, reason]);
-    if (this.#toCancel.length === 1) queueMicrotask(() => void this.#flushCancels());
-  }
-
-  /**
-   * Removes the gathered jobs, then cancels them on the workers. In that order: a worker whose running
-   * job is cancelled takes its next job at once, and it must not be a waiting one this abort is about to
-   * remove (it would start, and run to its end, since its cancel went out before it started).
-   */
-  async #flushCancels(): Promise<void> {
-    const link = this.#link;
-    const batch = this.#toCancel;
-    this.#toCancel = [];
-    if (!link) return;
-    await Promise.all(batch.map(([id]) => link.remove(id)));
-    await Promise.all(batch.map(([id, reason]) => link.cancel(id, reason).catch(() => {})));
+    if (id !== undefined) this.#cancels.add(id, failure.message);
   }
 
   /** One timer while work is pending: connection watchdog, sweep of stored states, removals. */

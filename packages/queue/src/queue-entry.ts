@@ -22,6 +22,26 @@ export interface Entry {
 }
 
 /**
+ * The entry of a `go()`: queued with its payload, or already settled with the failure that prevented
+ * one (the slot fails at once: outside the root, unsendable arguments, a closed driver).
+ *
+ * @example
+ * ```ts
+ * const entry = newEntry(sink, jobPayload(job, settings)); // entry.state: 'queued' or 'done'
+ * ```
+ */
+export function newEntry(
+  sink: JobSink,
+  made: { readonly payload: JobPayload } | { readonly failure: TaskFailure },
+): Entry {
+  if ('failure' in made) {
+    sink.settle({ ok: false, error: made.failure, ms: 0 });
+    return { sink, state: 'done', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
+  }
+  return { sink, payload: made.payload, state: 'queued', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
+}
+
+/**
  * A `crashed` result with a code users can branch on.
  *
  * @example
