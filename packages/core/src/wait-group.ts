@@ -7,13 +7,13 @@ import { checkArgs, snapshotArgs } from './argument-snapshot.js';
 import { unwrapBufferResult } from './buffer-codec.js';
 import { busyGroups } from './busy-groups.js';
 import { inlineTaskSpec } from './capture/inline-task.js';
-import type { Driver, Job, JobHandle, JobSink } from './driver.js';
+import type { Driver, Job, JobHandle } from './driver.js';
 import { SpawnError } from './errors.js';
 import { makeFailure, type TaskFailure, toFailure } from './failure.js';
 import { checkSlot, GroupMessages } from './group-messages.js';
 import { GroupSettings } from './group-settings.js';
+import { GroupSlot, SettledRoute, type SlotHooks } from './group-slot.js';
 import { checkMessage, snapshotMessage } from './message-check.js';
-import type { TaskFrame } from './message-frames.js';
 import { assertModuleExists } from './module-url.js';
 import { isErrorValue, printable } from './printable.js';
 import type { Result } from './result.js';
@@ -36,11 +36,10 @@ export type AnyTask = (...args: any[]) => unknown;
 
 const specCache = new WeakMap<Function, TaskSpec>();
 
-// A slot reaches its group's private settle/stray through these, set in WaitGroup's static block: the
-// driver-facing sink stays out of WaitGroup's public surface.
-let settleSlot: (group: WaitGroup, index: number, result: Result<unknown>) => void;
-let straySlot: (group: WaitGroup, index: number, failure: TaskFailure) => void;
-let boxOf: (group: WaitGroup, index: number) => SlotMessages;
+// A slot reaches its group's private settle/stray/messages through these, set in WaitGroup's static
+// block: the driver-facing sink stays out of WaitGroup's public surface.
+let hooks: SlotHooks<WaitGroup>;
+type Slot = GroupSlot<WaitGroup>;
 
 /**
  * The failure of a group aborted with `reason`, whatever the reason is: a string or an Error's message
@@ -56,24 +55,6 @@ function abortFailure(reason: unknown): TaskFailure {
 
 const UNPRINTABLE_REASON = 'the group was aborted: <unprintable reason>';
 
-/** The sink a driver reports one job's outcome to. */
-class Slot implements JobSink {
-  handle: JobHandle | undefined;
-  constructor(
-    readonly group: WaitGroup,
-    readonly index: number,
-  ) {}
-  settle(result: Result<unknown>): void {
-    settleSlot(this.group, this.index, result);
-  }
-  stray(failure: TaskFailure): void {
-    straySlot(this.group, this.index, failure);
-  }
-  fromTask(frame: TaskFrame): void {
-    boxOf(this.group, this.index).fromTask(frame);
-  }
-}
-
 /**
  * Runs tasks under one isolation model and collects exactly one result per `go()`.
  *
@@ -87,9 +68,11 @@ class Slot implements JobSink {
  */
 export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Completion<T>> {
   static {
-    settleSlot = (group, index, result) => group.#settle(index, result);
-    straySlot = (group, index, failure) => group.#stray(index, failure);
-    boxOf = (group, index) => group.#box(index);
+    hooks = {
+      settle: (group, index, result) => group.#settle(index, result),
+      stray: (group, index, failure) => group.#stray(index, failure),
+      fromTask: (group, index, frame) => group.#box(index).fromTask(frame),
+    };
   }
 
   readonly #results: (Result<unknown> | undefined)[] = [];
@@ -107,6 +90,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   #closed = false;
   #onAbort: (() => void) | undefined;
   #messages: GroupMessages | undefined; // its slots' two-way messages, made on first use
+  #route: SettledRoute | undefined; // what its settled slots keep (group-slot.ts), made on first use
   readonly #options: WaitGroupOptions;
 
   constructor(options: WaitGroupOptions = {}) {
@@ -220,11 +204,12 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
   }
 
   #start(index: number, job: Job): void {
-    const slot = new Slot(this, index);
+    const slot = new GroupSlot(hooks, this, index);
     this.#slots[index] = slot;
     try {
-      slot.handle = this.#driver!.start(job, slot);
-      this.#messages?.get(index)?.attach(slot.handle, this.#driver!.name);
+      const handle = this.#driver!.start(job, slot);
+      if (this.#results[index] === undefined) slot.handle = handle; // unless it settled in start()
+      this.#messages?.get(index)?.attach(handle, this.#driver!.name);
     } catch (err) {
       this.#settle(index, { ok: false, error: toFailure(err, 'crashed'), ms: 0 });
     }
@@ -256,7 +241,13 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
       if (value !== result.value) result = { ...result, value };
     }
     this.#results[index] = result;
+    const slot = this.#slots[index];
     this.#slots[index] = undefined;
+    // Without messages a settled slot needs nothing of the group: the driver may keep it a while.
+    if (slot !== undefined && this.#messages === undefined) {
+      this.#route ??= new SettledRoute(this.#settings.onError);
+      slot.detach(this.#route);
+    }
     this.#messages?.get(index)?.settle();
     this.#order.push(index);
     if (--this.#outstanding === 0) this.#busy(false);
@@ -307,7 +298,7 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
 
   /** Messages dropped because their slot had settled (in either direction). */
   get droppedMessages(): number {
-    return this.#messages?.dropped ?? 0;
+    return (this.#messages?.dropped ?? 0) + (this.#route?.dropped ?? 0);
   }
 
   /** A task that breaks its message window: its slot fails (a stray, once settled), its job stops. */
@@ -364,20 +355,20 @@ export class WaitGroup<T = unknown> implements AsyncDisposable, AsyncIterable<Co
     // Every open slot settles first; then the work stops, newest first: a driver's FIFO holds this
     // group's waiting jobs behind its running ones, so the waiting ones are dropped before a running
     // one frees its place (else each freed place would start the next doomed job).
-    const running: Slot[] = [];
+    const running: [index: number, handle: JobHandle][] = [];
     for (let i = 0; i < this.#results.length; i++) {
       if (this.#results[i] !== undefined) continue;
-      const slot = this.#slots[i];
+      const handle = this.#slots[i]?.handle; // taken first: a settled slot lets go of its handle
       this.#settle(i, { ok: false, error: failure, ms: 0 });
-      if (slot?.handle) running.push(slot);
+      if (handle) running.push([i, handle]);
     }
     for (let i = running.length - 1; i >= 0; i--) {
-      const slot = running[i]!;
+      const [index, handle] = running[i]!;
       try {
-        slot.handle!.abort(failure);
+        handle.abort(failure);
       } catch (err) {
         // The slot has its result; a driver that fails to stop the work must not stop the others'.
-        reportStray(this.#settings.onError, toFailure(err, 'crashed'), slot.index);
+        reportStray(this.#settings.onError, toFailure(err, 'crashed'), index);
       }
     }
   }
