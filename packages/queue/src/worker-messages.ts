@@ -95,8 +95,10 @@ export class WorkerMessages {
 
   /** A message or credit frame of a local task (progress goes its own way). */
   fromTask(jobId: string, handle: JobHandle, frame: TaskFrame): void {
-    const bridge = this.#bridge(jobId, handle);
-    if (bridge.broken) return;
+    // Frames a local driver delivers after its slot settled (a batch the task posted at once): dropped.
+    const bridge =
+      this.#bridges.get(jobId) ?? (this.#host.running(jobId) ? this.#bridge(jobId, handle) : undefined);
+    if (bridge === undefined || bridge.broken) return;
     if (frame.t === 'msg' && ++bridge.inFlight > MESSAGE_WINDOW) {
       this.#break(bridge, `more than ${MESSAGE_WINDOW} messages in flight (the message window)`);
       return;

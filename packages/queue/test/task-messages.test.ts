@@ -6,6 +6,8 @@
 import { MESSAGE_WINDOW, WaitGroup } from '@isolane/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Core's hostile fixture of the conformance case messages-forged-credits (a module under the workers' root).
+import { forgeCredits } from '../../core/dist/testing/fixtures/message-tasks.js';
 import { itLeavesNoWorkerProcess, useQueueTestEnv, workerArgs } from './helpers/queue-test-env.js';
 import { queueName } from './helpers/workers.js';
 
@@ -257,6 +259,26 @@ describe('frames forged into a stream', () => {
     }
   }, 120_000);
 });
+
+it('a task forging credits fails its slot with a ChannelError; its stream never holds more than the window', async () => {
+  const driver = env.driver(queue, 2);
+  const sampler = sampleStreams(queue);
+  try {
+    const wg = new WaitGroup({ driver, timeout: 60_000 });
+    // It reaches its own mailbox and gives itself credits: 5,000 sends go out at once, past the window.
+    wg.go(forgeCredits, 5_000);
+    const [r] = await wg.wait();
+    expect(r).toMatchObject({ ok: false, error: { kind: 'crashed', name: 'ChannelError' } });
+    if (!r?.ok) expect(r?.error.message).toMatch(/message window/);
+    const { max } = await sampler.stop();
+    // The worker writes nothing past the window (its caller never read: nothing was trimmed).
+    expect(max).toBeLessThanOrEqual(MESSAGE_WINDOW);
+    expect(await untilNoStreams(queue)).toEqual([]);
+  } finally {
+    await sampler.stop();
+    await driver.close();
+  }
+}, 120_000);
 
 describe('a worker killed while its task streams', () => {
   // Fast stall detection: a silent worker's lock expires after 4 s; checks every second.
