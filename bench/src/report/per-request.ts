@@ -111,7 +111,8 @@ export function perRequestMarkdown(result: BenchResult): string[] {
         `then over about ${formatMs(s0.idleMs)} of idleness right after them. "Spins for" is the time after the last ` +
         `result until the last ${formatMs(s0.windowMs)} window in which CPU stayed above a fifth of a core (0: no such window). ` +
         'The idle CPU includes the sampling itself (the same for every row). A pool worker thread that finished a lone task ' +
-        'polls its port for 20 µs before it sleeps (`packages/pool/src/worker-loop.ts`; threads only, on more than one core): the latency that ' +
+        'polls its port for 20 µs before it sleeps, while such polls mostly find the next request (else after one lone task in 8; ' +
+        '`packages/pool/src/worker-loop.ts`; threads only, on more than one core): the latency that ' +
         'buys is in the warm column; its price is in the CPU per 1,000 tasks, not in idle time.',
       '',
       ...table(
