@@ -339,7 +339,9 @@ export class PoolDriver implements Driver {
           frameFromWorker(w, m, now);
           break;
       }
-      m = w.receive();
+      // What else has arrived is taken now, so a batch's answers are settled before the worker counts
+      // as idle; with nothing left in flight (a lone job answered) anything more comes as its own event.
+      m = w.inflight.length > 0 ? w.receive() : undefined;
     }
     if (bounced !== undefined) this.#requeue(bounced);
     if (w.inflight.length === 0 && !w.dead) {
