@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.js';
+import { twoFilesAtATime } from '../../vitest.two-files.js';
 
 /**
  * The volume run (10,000 tasks through 4 workers) is a soak, not a unit of behaviour: `pnpm test`
@@ -8,11 +8,12 @@ import shared from '../../vitest.shared.js';
  */
 export const SCALE_FILES = ['test/scale.test.ts'];
 
-// Each file starts its own Redis and worker processes: one file at a time keeps a 2-core machine sane.
-// A redis-server binary is made sure of once, before any file starts its private server.
-export default mergeConfig(shared, {
+// Two files at a time, the conformance suite and the faults first (most of the time): each file starts its
+// own Redis on a free port, marks its worker processes with a uuid of its own (their leftover check looks
+// for that marker only) and names its queues with a uuid. A redis-server binary is made sure of once,
+// before any file starts its private server.
+export default mergeConfig(twoFilesAtATime(['test/conformance.test.ts', 'test/faults.test.ts']), {
   test: {
-    fileParallelism: false,
     globalSetup: ['./test/helpers/ensure-redis.ts'],
     exclude: ['**/node_modules/**', ...SCALE_FILES],
   },
