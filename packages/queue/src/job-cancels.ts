@@ -32,11 +32,20 @@ export class JobCancels {
     if (this.#batch.length === 1) queueMicrotask(() => void this.#flush());
   }
 
+  /**
+   * Sends the stops gathered so far now, not after this turn: a closing driver calls it before it drops
+   * its connections (after that, the stops of its last turn would find no link and be lost — the workers
+   * would run the closed driver's jobs to their end).
+   */
+  flush(): Promise<void> {
+    return this.#flush();
+  }
+
   async #flush(): Promise<void> {
     const link = this.#link();
     const batch = this.#batch;
     this.#batch = [];
-    if (!link) return;
+    if (!link || batch.length === 0) return;
     await Promise.all(batch.map(([id]) => link.remove(id)));
     await Promise.all(batch.map(([id, reason]) => link.cancel(id, reason).catch(() => {})));
   }

@@ -111,6 +111,8 @@ export class QueueDriver implements Driver {
     this.#fifoHead = 0;
     if (this.#tick) clearInterval(this.#tick);
     if (this.#idle) clearTimeout(this.#idle);
+    // The aborts above gathered their stops for the end of this turn; the link goes before that.
+    if (this.#link?.ready) await withinGrace(this.#cancels.flush());
     await this.#closeLink();
   }
 
@@ -382,15 +384,20 @@ export class QueueDriver implements Driver {
     this.#messages = undefined;
     if (!link) return;
     if (link.ready) await link.removeSettled(this.#settled.takeRemovals());
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      link.close(),
-      new Promise<void>((r) => {
-        timer = setTimeout(r, CLOSE_GRACE_MS);
-      }),
-    ]);
-    if (timer) clearTimeout(timer);
+    await withinGrace(link.close());
   }
+}
+
+/** Waits for `work`, at most {@link CLOSE_GRACE_MS} (an unreachable Redis never holds close() up). */
+async function withinGrace(work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work,
+    new Promise<void>((r) => {
+      timer = setTimeout(r, CLOSE_GRACE_MS);
+    }),
+  ]);
+  if (timer) clearTimeout(timer);
 }
 
 /**

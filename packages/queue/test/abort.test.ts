@@ -1,6 +1,6 @@
 // Abort on a queue: a job still waiting in Redis is removed (it never runs), a running one is cancelled
 // on its worker (the worker is free again at once, and the job is cleaned up), and both slots settle as
-// aborted.
+// aborted. Closing the driver stops its running jobs the same way.
 import { WaitGroup } from '@isolane/core';
 import { Queue } from 'bullmq';
 import { expect, it } from 'vitest';
@@ -61,6 +61,31 @@ it('wg.abort(): the waiting job is removed from Redis, the running one is cancel
     const began = performance.now();
     expect((await again.wait())[0]).toMatchObject({ ok: true, value: 5 });
     expect(performance.now() - began).toBeLessThan(20_000);
+  } finally {
+    await driver.close();
+    await q.close();
+  }
+}, 90_000);
+
+it('driver.close(): the running job is cancelled on its worker, not run to its end', async () => {
+  const q = new Queue(queue, { connection: { host: '127.0.0.1', port: env.redis.port } });
+  const driver = env.driver(queue, 4);
+  try {
+    const wg = new WaitGroup({ driver });
+    wg.go(t.sleepThen, 60_000, 'running');
+    await until(async () => (await q.getActiveCount()) === 1, 30_000, 'the job to start');
+    const [active] = await q.getActive();
+    // close() aborts its slots and drops its connections in the same turn: the cancel must go first.
+    await driver.close();
+    const [r] = await wg.wait();
+    expect(r?.ok).toBe(false);
+    // The worker stops the job (not after its 60 s) and cleans it up.
+    await until(
+      async () => (await q.getJob(String(active?.id))) === undefined,
+      20_000,
+      'the cancelled job to be cleaned up',
+    );
+    expect(await q.getActiveCount()).toBe(0);
   } finally {
     await driver.close();
     await q.close();
