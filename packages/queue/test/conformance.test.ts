@@ -22,7 +22,10 @@ let redis: PrivateRedis;
 const workers: TestWorker[] = [];
 /** The worker of the cases run in child processes (their own queue); see beforeAll. */
 let childWorker: TestWorker | undefined;
+/** The worker of the case that patches builtins on its pool thread (its own queue); see beforeAll. */
+let patchedWorker: TestWorker | undefined;
 const queue = queueName('conformance');
+const patchedQueue = `${queue}-patched`;
 let options: Record<string, unknown> = {};
 
 beforeAll(async () => {
@@ -45,15 +48,20 @@ beforeAll(async () => {
     ...['--redis', redis.url, '--root', REPO_ROOT, '--concurrency', '2', '--allow-inline'],
     ...['--shutdown-grace', '5000'],
   ];
+  // The patched-builtins case leaves its patches on the pool thread that ran them (docs/failures.md:
+  // later tasks on that thread still see them); every other model's suite gives each case a fresh
+  // driver, so it gets a queue and a worker of its own here, SIGKILLed at the end like the children's.
   const started = await Promise.all(
-    [queue, queue, childQueue].map((q) => startWorker([...args, '--queue', q])),
+    [queue, queue, childQueue, patchedQueue].map((q) => startWorker([...args, '--queue', q])),
   );
+  patchedWorker = started.pop();
   childWorker = started.pop();
   workers.push(...started);
 }, 120_000);
 
 afterAll(async () => {
   childWorker?.child.kill('SIGKILL');
+  patchedWorker?.child.kill('SIGKILL');
   await Promise.all(workers.map((w) => w.stop()));
   await redis?.dispose();
 }, 120_000);
@@ -67,6 +75,13 @@ runConformance({
   // The two workers are children of this test process for the whole file; the leftover check of the
   // suite (no child process after close()) would count them. The marker check below covers them.
   checkLeftovers: false,
+  createDriverFor: {
+    'patched-builtins': (settings: DriverSettings) =>
+      createDriver({
+        ...settings,
+        options: { ...options, queueName: patchedQueue, ...(settings.options ?? {}) },
+      }),
+  },
   unsupported: {
     'hostile-channel-garbage': { reason: IN_WORKER },
     'hostile-channel-huge-header': { reason: IN_WORKER },
@@ -84,6 +99,7 @@ runConformance({
 
 it('no worker process (or anything a worker started) is left after the suite', async () => {
   childWorker?.child.kill('SIGKILL');
+  patchedWorker?.child.kill('SIGKILL');
   const exits = await Promise.all(
     workers.map(async (w) => {
       await w.stop();

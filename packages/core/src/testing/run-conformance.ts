@@ -32,6 +32,13 @@ export interface ConformanceOptions {
   readonly manyTasks?: number;
   /** Check that OS threads / child processes return to their baseline after each case (default true). */
   readonly checkLeftovers?: boolean;
+  /**
+   * Cases that get drivers from a factory of their own, by case id. For a model whose suite shares
+   * long-lived workers between cases (the queue's isolane-worker processes), where a case that leaves its
+   * worker damaged on purpose (a task patching builtins, which a warm pool thread keeps) would otherwise
+   * reach the cases after it: the other models give every case a fresh driver anyway.
+   */
+  readonly createDriverFor?: Readonly<Record<string, (settings: DriverSettings) => Driver>>;
 }
 
 /** How an unsupported case ended in its sacrificial process. */
@@ -103,6 +110,11 @@ export function runConformance(options: ConformanceOptions): void {
     if (!CASE_IDS.includes(id))
       throw new TypeError(`expectation table of ${options.name}: unknown case "${id}"`);
   }
+  const ownDrivers = options.createDriverFor ?? {};
+  for (const id of Object.keys(ownDrivers)) {
+    if (!CASE_IDS.includes(id))
+      throw new TypeError(`createDriverFor of ${options.name}: unknown case "${id}"`);
+  }
   describe(`conformance: ${options.name}`, () => {
     // Start libuv's thread pool before any baseline is taken, so its threads are not counted as leaks.
     beforeAll(async () => {
@@ -136,7 +148,7 @@ export function runConformance(options: ConformanceOptions): void {
           const threads = countThreads();
           await runCase(c.id, {
             name: options.name,
-            createDriver: options.createDriver,
+            createDriver: ownDrivers[c.id] ?? options.createDriver,
             driverModule: options.driverModule,
             ...(options.manyTasks !== undefined ? { manyTasks: options.manyTasks } : {}),
           });
