@@ -128,3 +128,27 @@ export function readReply(reply: unknown): [key: string, entries: StreamEntry[]]
   }
   return out;
 }
+
+/** How long a notice for a job not (yet) known here is remembered, ms. */
+export const NOTICE_MEMORY_MS = 60_000;
+
+/**
+ * Remembers `id` in `seen` (id → when) for {@link NOTICE_MEMORY_MS}: a notice that came before its job is
+ * known here (its add() has not answered, or it has not started on this worker). Past 1,000 entries the
+ * expired ones go; past 10,000 (a flood of notices for other processes' jobs) all of them.
+ *
+ * @example
+ * ```ts
+ * const early = new Map<string, number>();
+ * rememberNotice(early, jobId);
+ * if (early.delete(jobId)) console.log('it was announced');
+ * ```
+ */
+export function rememberNotice(seen: Map<string, number>, id: string): void {
+  const now = performance.now();
+  if (seen.size >= 1_000) {
+    for (const [known, at] of seen) if (now - at > NOTICE_MEMORY_MS) seen.delete(known);
+    if (seen.size >= 10_000) seen.clear();
+  }
+  seen.set(id, now);
+}

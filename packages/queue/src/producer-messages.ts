@@ -28,6 +28,7 @@ import {
   frameText,
   IN_SUFFIX,
   OUT_SUFFIX,
+  rememberNotice,
   STREAM_TTL_MS,
   type StreamEntry,
 } from './message-streams.js';
@@ -60,9 +61,6 @@ interface SlotState {
   /** A settle waiting for the frames up to `mark`. */
   drain?: { readonly mark: string; readonly settle: () => void; readonly timer: NodeJS.Timeout } | undefined;
 }
-
-/** Job ids a worker announced before their add() answered, kept this long, ms. */
-const EARLY_MS = 60_000;
 
 /**
  * Messages of one producer link's slots.
@@ -130,12 +128,7 @@ export class ProducerMessages {
       return;
     }
     // Its add() may not have answered yet (or it is another producer's job): remember it a while.
-    const now = performance.now();
-    if (this.#early.size >= 1_000) {
-      for (const [id, at] of this.#early) if (now - at > EARLY_MS) this.#early.delete(id);
-      if (this.#early.size >= 10_000) this.#early.clear();
-    }
-    this.#early.set(msg.jobId, now);
+    rememberNotice(this.#early, msg.jobId);
   }
 
   /** A job went active: if it has caller frames, tell its worker again. */

@@ -27,6 +27,7 @@ import {
   frameText,
   IN_SUFFIX,
   OUT_SUFFIX,
+  rememberNotice,
   STREAM_TTL_MS,
   type StreamEntry,
 } from './message-streams.js';
@@ -35,9 +36,6 @@ import type { ControlMessage } from './wire.js';
 
 /** The worker noun in a ChannelError's message. */
 const WORKER = 'queue worker';
-
-/** Jobs announced before they run here, kept this long, ms. */
-const ANNOUNCED_MS = 60_000;
 
 interface Bridge {
   readonly jobId: string;
@@ -130,12 +128,7 @@ export class WorkerMessages {
       return;
     }
     // Not running here (yet): remembered a while, for a job this worker is about to start.
-    const now = performance.now();
-    if (this.#announced.size >= 1_000) {
-      for (const [id, at] of this.#announced) if (now - at > ANNOUNCED_MS) this.#announced.delete(id);
-      if (this.#announced.size >= 10_000) this.#announced.clear();
-    }
-    this.#announced.set(msg.jobId, now);
+    rememberNotice(this.#announced, msg.jobId);
   }
 
   /** A job started here: read its caller frames if they were announced. */
