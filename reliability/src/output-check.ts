@@ -55,6 +55,13 @@ process.stdout.write('DONE ' + JSON.stringify(failed) + '\\n');
 `;
 }
 
+/** Lines of `text` that carry `marker` somewhere other than at their start: cut by another's output. */
+function brokenLines(text: string, marker: string): number {
+  let broken = 0;
+  for (const line of text.split('\n')) if (line.includes(marker) && !line.startsWith(`${marker} `)) broken++;
+  return broken;
+}
+
 /** Distinct expected lines of `stream` found in `text`. */
 function countLines(text: string, marker: string, stream: 'out' | 'err', plan: OutputPlan): number {
   const seen = new Set<string>();
@@ -99,6 +106,13 @@ export async function outputCheck(variant: DriverVariant, plan: OutputPlan): Pro
       problems.push(`script that ${ending}: stdout delivered ${out} of ${perStream} lines`);
     if (err < perStream)
       problems.push(`script that ${ending}: stderr delivered ${err} of ${perStream} lines`);
+    for (const [name, text] of [
+      ['stdout', run.out],
+      ['stderr', run.err],
+    ] as const) {
+      const broken = brokenLines(text, marker);
+      if (broken > 0) problems.push(`script that ${ending}: ${broken} ${name} lines cut by other output`);
+    }
   }
   return { delivered, expected, problems };
 }

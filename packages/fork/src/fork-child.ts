@@ -13,14 +13,14 @@
  * Raw `fork` costs a few KB per child, and nothing execa added (buffering, rejection, lines) was used.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   afterChildDrained,
   ChildChannel,
+  ChildOutput,
   channelStdio,
+  childStdoutSpec,
   endProcessTree,
-  forwardOutput,
   markedEnv,
   newTreeMarker,
 } from '@isolane/core/driver-kit';
@@ -31,9 +31,6 @@ import { type ChildConfig, type ChildMessage, childMessageProblem, type ParentMe
 
 // The child entry bundled with core's runtime: one file for a cold child to load (see child-entry.ts).
 const ENTRY = fileURLToPath(new URL('./child-entry.bundle.js', import.meta.url));
-const OOM_MARKER = /JavaScript heap out of memory|Fatal (?:JavaScript|process) out of memory/;
-/** How much of the end of stderr is kept to explain a death. */
-const TAIL_CHARS = 2048;
 /** How long a dead child's stderr may still drain before its death is classified without it. */
 const STDERR_DRAIN_MS = 200;
 
@@ -91,11 +88,8 @@ export class ForkChild {
   readonly tree: string = newTreeMarker();
   readonly #process: ChildProcess;
   readonly #channel: ChildChannel | undefined;
-  readonly #stderr: Readable | null;
-  readonly #stdout: Readable | null;
+  readonly #output: ChildOutput;
   #alive = true;
-  #oom = false;
-  #tail = '';
   #killTimer: NodeJS.Timeout | undefined;
   #stopping = false;
   #held = true;
@@ -108,9 +102,10 @@ export class ForkChild {
     const execPath = (launch as { execPath?: string }).execPath ?? process.execPath;
     const subprocess = spawn(execPath, [...launch.execArgv, ENTRY, JSON.stringify(options.config)], {
       env: markedEnv(options.env, this.tree),
-      // Output is never buffered here: stdout is inherited, ignored or streamed to `onOutput`; only a
-      // small tail of stderr is kept, to explain a death. Fds 3 and 4: the channel.
-      stdio: channelStdio(['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe']) as (
+      // Output is never buffered here: it is forwarded in whole lines (or inherited on a terminal),
+      // ignored or streamed to `onOutput`; only a small tail of stderr is kept, to explain a death
+      // (driver-kit's ChildOutput). Fds 3 and 4: the channel.
+      stdio: channelStdio(['ignore', childStdoutSpec(options.stdio), 'pipe']) as (
         | 'pipe'
         | 'ignore'
         | 'inherit'
@@ -118,8 +113,12 @@ export class ForkChild {
     });
     this.#process = subprocess;
     if (subprocess.pid !== undefined) killOnParentExit(subprocess);
-    this.#stderr = subprocess.stderr;
-    this.#stdout = options.stdio === 'capture' ? subprocess.stdout : null;
+    const onOutput = options.onOutput;
+    this.#output = new ChildOutput(
+      subprocess,
+      options.stdio,
+      onOutput === undefined ? undefined : (stream, text) => onOutput(stream, text, this),
+    );
     let corrupt = false;
     const onCorrupt = (detail: string, atEnd = false): void => {
       if (corrupt) return;
@@ -150,12 +149,6 @@ export class ForkChild {
       if (subprocess.pid === undefined)
         this.#finish({ exitCode: null, signal: null, spawnError: err.message });
     });
-    this.#watchStderr(options);
-    if (this.#stdout && options.onOutput) {
-      const onOutput = options.onOutput;
-      this.#stdout.setEncoding('utf8');
-      this.#stdout.on('data', (text: string) => onOutput('stdout', text, this));
-    }
   }
 
   /** The process id (undefined if it could not be spawned). */
@@ -208,29 +201,11 @@ export class ForkChild {
     this.#channel?.ref(on);
     if (on) {
       p.ref();
-      (this.#stderr as { ref?: () => void } | null)?.ref?.();
-      (this.#stdout as { ref?: () => void } | null)?.ref?.();
+      this.#output.ref(true);
     } else {
       p.unref();
-      (this.#stderr as { unref?: () => void } | null)?.unref?.();
-      (this.#stdout as { unref?: () => void } | null)?.unref?.();
+      this.#output.ref(false);
     }
-  }
-
-  #watchStderr(options: ForkChildOptions): void {
-    const stderr = this.#stderr;
-    if (!stderr) return;
-    const onOutput = options.stdio === 'capture' ? options.onOutput : undefined;
-    const forward = options.stdio === 'inherit';
-    stderr.on('data', (chunk: Buffer) => {
-      if (forward) forwardOutput(stderr, process.stderr, chunk);
-      const text = chunk.toString('utf8');
-      if (onOutput) onOutput('stderr', text, this);
-      // The marker may straddle two chunks: scan it together with the end of the previous one.
-      const window = this.#tail.slice(-64) + text;
-      if (!this.#oom && OOM_MARKER.test(window)) this.#oom = true;
-      this.#tail = (this.#tail + text).slice(-TAIL_CHARS);
-    });
   }
 
   #exited(code: number | null, signal: NodeJS.Signals | null): void {
@@ -238,7 +213,7 @@ export class ForkChild {
     if (this.#stopping || code !== 0 || signal !== null) endProcessTree(this.tree);
     // Its last messages, the end of its stderr (V8's OOM report) and of its captured stdout may still
     // be on their way.
-    const streams = [this.#stderr, this.#stdout, this.#channel?.answers ?? null];
+    const streams = [this.#output.stderr, this.#output.stdout, this.#channel?.answers ?? null];
     afterChildDrained(this.#process, streams, STDERR_DRAIN_MS, () =>
       setImmediate(() => this.#finish({ exitCode: code, signal })),
     );
@@ -250,7 +225,8 @@ export class ForkChild {
     if (this.#killTimer) clearTimeout(this.#killTimer);
     // A process its task started may still hold the other end of these pipes (`stdio: 'inherit'`):
     // whatever it still writes is forwarded, but it never keeps this process alive.
-    for (const stream of [this.#stderr, this.#stdout]) (stream as { unref?: () => void } | null)?.unref?.();
-    this.onExit({ ...exit, oom: this.#oom, stderrTail: this.#tail });
+    this.#output.ref(false);
+    this.#output.flush();
+    this.onExit({ ...exit, oom: this.#output.oom, stderrTail: this.#output.tail });
   }
 }

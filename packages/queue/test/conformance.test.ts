@@ -90,6 +90,7 @@ runConformance({
     'output-lines': { reason: OUTPUT_IN_WORKER },
     'output-large-stderr': { reason: OUTPUT_IN_WORKER },
     'output-script-ends': { reason: OUTPUT_IN_WORKER },
+    'output-whole-lines': { reason: OUTPUT_IN_WORKER },
     'typescript-tasks': {
       reason:
         'the case writes its task module to a temp folder, outside the declared root: workers refuse modules outside their --root',

@@ -46,6 +46,7 @@ export {
 } from './child-channel.js';
 export { afterChildDrained } from './child-drain.js';
 export { ChildGrants, type ChildLaunch, type GrantsOwner } from './child-grants.js';
+export { ChildOutput, type ChildStdioMode, childStdoutSpec } from './child-output.js';
 export { describeValue } from './describe-value.js';
 export {
   createDriverByName,
@@ -80,6 +81,7 @@ export {
 export { hostHeapFlagMb, withOwnHeapLimit } from './heap-flag.js';
 export { inheritedFlags } from './inherited-flags.js';
 export { JobQueue } from './job-queue.js';
+export { LineForward, MAX_HELD_LINE_BYTES } from './line-forward.js';
 export { checkModuleHref } from './module-href.js';
 export { refuseMovedPorts } from './moved-ports.js';
 export {

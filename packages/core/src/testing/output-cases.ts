@@ -182,9 +182,70 @@ export const OUTPUT_SCRIPT_ENDS_CASE: ConformanceCase = {
   },
 };
 
+/** Long lines of the whole-lines case: tasks × lines each, of this many bytes. */
+const LONG = { tasks: 3, lines: 600, bytes: 5_000 } as const;
+
+/**
+ * What is wrong with the long lines `<marker> <task> <i> xxx…` found in `text`, or undefined: a line
+ * carrying the marker must be whole (another task's bytes cut into it would break two lines), and every
+ * one must be there, in order per task.
+ */
+function brokenLongLines(text: string, marker: string): string | undefined {
+  const whole: string[] = [];
+  const broken: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes(marker)) continue;
+    const [head, task, i, pad] = line.split(' ');
+    const ok = head === marker && pad !== undefined && line.length === LONG.bytes - 1 && /^x+$/.test(pad);
+    if (ok) whole.push(`${head} ${task} ${i}`);
+    else broken.push(`${line.slice(0, 60)}… (${line.length} chars)`);
+  }
+  if (broken.length > 0) return `${broken.length} broken lines, e.g. ${broken.slice(0, 2).join(' | ')}`;
+  return missing(whole, LONG.tasks, LONG.lines);
+}
+
+/**
+ * Tasks running at once print long lines to stdout and stderr of a fresh Node process whose output is
+ * read slowly (its pipes fill up): every line comes out whole — no task's bytes in the middle of
+ * another's line — and none is missing.
+ */
+export const OUTPUT_WHOLE_LINES_CASE: ConformanceCase = {
+  id: 'output-whole-lines',
+  title: `tasks printing at once never cut each other's lines (${LONG.tasks} × ${LONG.lines} lines of ${LONG.bytes} bytes, slow reader)`,
+  timeout: 180_000,
+  async run(ctx) {
+    assert.ok(ctx.driverModule, 'this case needs the driver module URL');
+    const core = JSON.stringify(new URL('../index.js', import.meta.url).href);
+    const marker = newMarker();
+    const script = `
+      const { WaitGroup } = await import(${core});
+      const { createDriver } = await import(${JSON.stringify(ctx.driverModule)});
+      const print = (marker, task, n, bytes) => {
+        for (let i = 0; i < n; i++) {
+          const head = marker + ' ' + task + ' ' + i + ' ';
+          const line = head + 'x'.repeat(bytes - 1 - head.length) + '\\n';
+          process.stdout.write(line);
+          process.stderr.write(line);
+        }
+        return n;
+      };
+      const driver = createDriver({ concurrency: ${LONG.tasks} });
+      const wg = new WaitGroup({ driver });
+      for (let t = 0; t < ${LONG.tasks}; t++) wg.go(print, ${JSON.stringify(marker)}, t, ${LONG.lines}, ${LONG.bytes});
+      const failed = (await wg.wait()).filter((r) => !r.ok);
+      await driver.close();
+      if (failed.length > 0) throw new Error('tasks failed: ' + JSON.stringify(failed));`;
+    const run = await runNode(['--input-type=module', '-e', script], process.cwd(), 150_000, 1);
+    assert.equal(run.code, 0, `the script failed: ${run.err.slice(-2000)}`);
+    assert.equal(brokenLongLines(run.out, marker), undefined, 'stdout');
+    assert.equal(brokenLongLines(run.err, marker), undefined, 'stderr');
+  },
+};
+
 /** The output cases, in the order they run. */
 export const OUTPUT_CASES: readonly ConformanceCase[] = [
   OUTPUT_LINES_CASE,
   OUTPUT_LARGE_CASE,
   OUTPUT_SCRIPT_ENDS_CASE,
+  OUTPUT_WHOLE_LINES_CASE,
 ];

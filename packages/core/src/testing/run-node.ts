@@ -15,24 +15,35 @@ export interface NodeRun {
 }
 
 /**
- * Runs `node ...args` in `cwd`, killing it after `limitMs`.
+ * Runs `node ...args` in `cwd`, killing it after `limitMs`. With `pauseMs`, its output is read slowly
+ * (each stream paused that long after every chunk), so its pipes fill up as behind a busy reader.
  *
  * @example
  * ```ts
  * const { out, code } = await runNode(['-e', 'console.log(1)'], process.cwd(), 5_000);
  * ```
  */
-export function runNode(args: readonly string[], cwd: string, limitMs: number): Promise<NodeRun> {
+export function runNode(
+  args: readonly string[],
+  cwd: string,
+  limitMs: number,
+  pauseMs = 0,
+): Promise<NodeRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    for (const [stream, into] of [
+      [child.stdout, out],
+      [child.stderr, err],
+    ] as const) {
+      stream.on('data', (d: Buffer) => {
+        into.push(d);
+        if (pauseMs <= 0) return;
+        stream.pause();
+        setTimeout(() => stream.resume(), pauseMs);
+      });
+    }
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -40,7 +51,8 @@ export function runNode(args: readonly string[], cwd: string, limitMs: number): 
     }, limitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, out, err, timedOut });
+      const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+      resolve({ code, signal, out: text(out), err: text(err), timedOut });
     });
   });
 }
