@@ -19,16 +19,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   afterChildDrained,
   ChildChannel,
   type ChildGrants,
+  ChildOutput,
   channelCorruptedFailure,
   channelStdio,
+  childStdoutSpec,
   forgetOnParentExit,
-  forwardOutput,
   inheritedFlags,
   killOnParentExit,
   markedWorkerEnv,
@@ -45,9 +45,6 @@ import { type WorkerDeath, type WorkerEvents, WorkerState } from './worker-state
 
 // The same bundled entry as the threads': it picks its transport by where it runs.
 const ENTRY = fileURLToPath(new URL('./worker-entry.bundle.js', import.meta.url));
-const OOM_MARKER = /JavaScript heap out of memory|Fatal (?:JavaScript|process) out of memory/;
-/** How much of the end of stderr is kept to explain a death. */
-const TAIL_CHARS = 2048;
 /** How long a dead child's IPC and stderr may still drain before its death is reconciled without them. */
 const DRAIN_MS = 200;
 /** How often the fallback watchdog thread polls the parent pid. */
@@ -95,8 +92,7 @@ export class ProcessWorker extends WorkerState {
   exit: ProcessExit | undefined = undefined;
   /** With `permissions`: what this worker may read (a task whose module is not among them goes elsewhere). */
   readonly reads: readonly string[] | '*' | undefined;
-  readonly #stderr: Readable | null;
-  readonly #stdout: Readable | null;
+  readonly #output: ChildOutput;
   #packet: unknown[][] = NO_PACKET;
   #at = 0;
   /** Its channel (undefined if it could not be spawned). */
@@ -107,8 +103,6 @@ export class ProcessWorker extends WorkerState {
   #counterFd: number;
   readonly #counter = new Int32Array(1);
   #lastStarted = 0;
-  #oom = false;
-  #tail = '';
   #refed = true;
   #resolveExited!: () => void;
 
@@ -138,7 +132,9 @@ export class ProcessWorker extends WorkerState {
     try {
       const execPath = (launch as { execPath?: string }).execPath ?? process.execPath;
       // stderr is always piped: its end tells an out-of-memory death from a crash (both are aborts).
-      const stdio = channelStdio(['ignore', options.stdio === 'capture' ? 'pipe' : options.stdio, 'pipe']);
+      // stdout is forwarded in whole lines (inherited on a terminal), ignored or captured: driver-kit's
+      // ChildOutput.
+      const stdio = channelStdio(['ignore', childStdoutSpec(options.stdio), 'pipe']);
       stdio[STARTED_FD] = this.#counterFd;
       child = spawn(execPath, [...launch.execArgv, ENTRY, JSON.stringify(boot)], {
         env,
@@ -154,8 +150,13 @@ export class ProcessWorker extends WorkerState {
     }
     this.child = child;
     if (child.pid !== undefined) killOnParentExit(child);
-    this.#stderr = child.stderr;
-    this.#stdout = options.stdio === 'capture' ? child.stdout : null;
+    const onOutput = options.stdio === 'capture' ? options.onOutput : undefined;
+    const pid = child.pid;
+    this.#output = new ChildOutput(
+      child,
+      options.stdio,
+      onOutput === undefined ? undefined : (stream, text) => onOutput({ stream, text, pid }),
+    );
     this.#channel =
       child.pid === undefined
         ? undefined
@@ -182,7 +183,6 @@ export class ProcessWorker extends WorkerState {
         this.#finish({ exitCode: null, signal: null });
       }
     });
-    this.#watchOutput(options);
     if (!options.keepAlive) this.#setRef(false);
   }
 
@@ -233,7 +233,12 @@ export class ProcessWorker extends WorkerState {
   /** How it ended: its exit code or signal, out of memory by V8's report on its stderr, that stderr's end. */
   override death(code: number): WorkerDeath {
     const exit = this.exit ?? { exitCode: code, signal: null };
-    return { exitCode: exit.exitCode, signal: exit.signal, oom: this.#oom, stderrTail: this.#tail };
+    return {
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      oom: this.#output.oom,
+      stderrTail: this.#output.tail,
+    };
   }
 
   #onPacket(packet: unknown): void {
@@ -297,7 +302,7 @@ export class ProcessWorker extends WorkerState {
     forgetOnParentExit(this.child);
     // Its last packets, the end of its stderr (V8's OOM report) and of its captured stdout may still be
     // on their way.
-    const streams = [this.#stderr, this.#stdout, this.#channel?.answers ?? null];
+    const streams = [this.#output.stderr, this.#output.stdout, this.#channel?.answers ?? null];
     afterChildDrained(this.child, streams, DRAIN_MS, () =>
       setImmediate(() => this.#finish({ exitCode: code, signal })),
     );
@@ -308,6 +313,7 @@ export class ProcessWorker extends WorkerState {
     this.exit = exit;
     this.dead = true;
     this.endTreeAtExit();
+    this.#output.flush();
     try {
       this.#setRef(false);
       this.events.onExit(this, exit.exitCode ?? -1);
@@ -329,35 +335,9 @@ export class ProcessWorker extends WorkerState {
     this.#refed = on;
     const child = this.child;
     this.#channel?.ref(on);
-    const streams = [this.#stderr, this.#stdout] as ({ ref?: () => void; unref?: () => void } | null)[];
-    if (on) {
-      child.ref();
-      for (const s of streams) s?.ref?.();
-    } else {
-      child.unref();
-      for (const s of streams) s?.unref?.();
-    }
-  }
-
-  #watchOutput(options: ProcessSpawnOptions): void {
-    const onOutput = options.stdio === 'capture' ? options.onOutput : undefined;
-    const pid = this.child.pid;
-    const stderr = this.#stderr;
-    if (stderr !== null) {
-      const forward = options.stdio === 'inherit';
-      stderr.on('data', (chunk: Buffer) => {
-        if (forward) forwardOutput(stderr, process.stderr, chunk);
-        const text = chunk.toString('utf8');
-        if (onOutput !== undefined) onOutput({ stream: 'stderr', text, pid });
-        // The marker may straddle two chunks: scan it together with the end of the previous one.
-        if (!this.#oom && OOM_MARKER.test(this.#tail.slice(-64) + text)) this.#oom = true;
-        this.#tail = (this.#tail + text).slice(-TAIL_CHARS);
-      });
-    }
-    if (this.#stdout !== null && onOutput !== undefined) {
-      this.#stdout.setEncoding('utf8');
-      this.#stdout.on('data', (text: string) => onOutput({ stream: 'stdout', text, pid }));
-    }
+    if (on) child.ref();
+    else child.unref();
+    this.#output.ref(on);
   }
 }
 
