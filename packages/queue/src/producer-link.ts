@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { bullmqConnection, checkServer, describeConnection, newRedis, redisOptions } from './connection.js';
 import type { ResolvedQueueOptions } from './options.js';
 import { removeFinished } from './remove-finished.js';
-import { type ControlMessage, controlChannel, type JobPayload } from './wire.js';
+import { type ControlMessage, controlChannel, type JobPayload, STARTED_FIELD } from './wire.js';
 
 /** What a finished (or unfinished) job holds in Redis. */
 export interface StoredJob {
@@ -20,6 +20,8 @@ export interface StoredJob {
   readonly finishedOn: number;
   /** 0 while no worker has taken the job. */
   readonly processedOn: number;
+  /** A worker started it on its local driver (not only fetched it: job-gate.ts). */
+  readonly started: boolean;
 }
 
 /** What the link tells the driver. */
@@ -44,7 +46,14 @@ export interface LinkHandlers {
 const warned = new Set<string>();
 
 /** The job fields {@link ProducerLink.stored} reads, in this order. */
-const STORED_FIELDS = ['returnvalue', 'failedReason', 'finishedOn', 'timestamp', 'processedOn'] as const;
+const STORED_FIELDS = [
+  'returnvalue',
+  'failedReason',
+  'finishedOn',
+  'timestamp',
+  'processedOn',
+  STARTED_FIELD,
+] as const;
 
 /**
  * Connections of a producer to one queue.
@@ -193,7 +202,7 @@ export class ProducerLink {
    */
   async stored(jobId: string): Promise<StoredJob | undefined> {
     // `timestamp` is set when a job is added: its absence means the job is gone (one command, no Lua).
-    const [returnvalue, failedReason, finishedOn, timestamp, processedOn] = await this.#read(
+    const [returnvalue, failedReason, finishedOn, timestamp, processedOn, started] = await this.#read(
       this.#queue.toKey(jobId),
     );
     if (timestamp === null || timestamp === undefined) return undefined;
@@ -210,6 +219,7 @@ export class ProducerLink {
       failedReason: failedReason ?? '',
       finishedOn: finishedOn ? Number(finishedOn) : 0,
       processedOn: processedOn ? Number(processedOn) : 0,
+      started: started !== null && started !== undefined,
     };
   }
 

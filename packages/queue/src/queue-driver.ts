@@ -286,6 +286,8 @@ export class QueueDriver implements Driver {
           this.#byId.delete(id);
           this.#settled.discard(id);
           entry.unlockedAt = 0;
+          // A job its worker fetched but never started: the same run again (#add counts one more).
+          if (!verdict.started) entry.runs--;
           this.#add([entry]);
           break;
         case 'unlocked':

@@ -28,6 +28,7 @@ import {
   newRedis,
   redisOptions,
 } from './connection.js';
+import { JobGate } from './job-gate.js';
 import { relayFrames } from './task-frames.js';
 import {
   type ControlMessage,
@@ -37,6 +38,7 @@ import {
   type JobOutcome,
   type JobPayload,
   resolveUnderRoot,
+  STARTED_FIELD,
 } from './wire.js';
 import { WorkerMessages } from './worker-messages.js';
 
@@ -92,6 +94,8 @@ export class QueueWorker {
   readonly #drivers = new Map<string, Driver>();
   readonly #running = new Map<string, JobHandle>();
   readonly #cancelled = new Set<string>();
+  /** Which fetched jobs run now; the others wait here, not started (job-gate.ts). */
+  readonly #gate: JobGate;
   /** Task messages of the jobs that use them (made on first use). */
   #messages: WorkerMessages | undefined;
   #lastError = '';
@@ -113,6 +117,7 @@ export class QueueWorker {
     this.#client.on('error', onError);
     this.#sub.on('error', onError);
     this.#sub.on('message', (_channel: string, text: string) => this.#onControl(text));
+    this.#gate = new JobGate(opts.concurrency);
     this.#worker = new Worker(opts.queueName, (job) => this.#process(job), {
       connection: bullmqConnection(options),
       prefix: opts.prefix,
@@ -179,6 +184,10 @@ export class QueueWorker {
     }
     if (msg?.type === 'messages' && typeof msg.jobId === 'string') this.#useMessages().notice(msg);
     if (msg?.type !== 'cancel' || typeof msg.jobId !== 'string') return;
+    if (this.#gate.drop(msg.jobId, String(msg.reason))) {
+      this.#cancelled.add(msg.jobId);
+      return;
+    }
     const handle = this.#running.get(msg.jobId);
     if (!handle) return;
     this.#cancelled.add(msg.jobId);
@@ -275,6 +284,14 @@ export class QueueWorker {
       args,
       ...(typeof data.timeout === 'number' ? { timeout: data.timeout } : {}),
     };
+    // Fetched ahead while every slot is busy: held, not started, until one frees (job-gate.ts).
+    const entered = this.#gate.enter(id);
+    const dropped = entered === true ? true : await entered;
+    if (dropped !== true) return outcome({ ok: false, error: makeFailure('aborted', dropped), ms: 0 });
+    // Marks the job started before it starts: if this worker dies, a job without the mark goes back to
+    // the queue (never run), one with it settles as `crashed` (stored-verdict.ts).
+    const { prefix, queueName } = this.#opts;
+    this.#client.hset(`${prefix}:${queueName}:${id}`, STARTED_FIELD, '1').catch(() => {});
     return await new Promise<JobOutcome>((resolve) => {
       let settled = false;
       // The task's progress goes out as the job's progress, before its result (task-frames.ts).
@@ -288,6 +305,9 @@ export class QueueWorker {
         settle: (result) => {
           settled = true;
           this.#running.delete(id);
+          this.#gate.leave(result.ms);
+          const ahead = this.#gate.fetchAhead();
+          if (this.#worker.concurrency !== ahead) this.#worker.concurrency = ahead;
           const writing = relay.drained();
           // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).
           const sending = this.#messages?.end(id, this.#cancelled.has(id));

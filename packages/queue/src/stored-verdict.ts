@@ -13,8 +13,11 @@ import { messagesMark, readOutcome } from './wire.js';
 export type StoredVerdict =
   /** Settle the slot with this result (`mark`: after the task's messages up to it, worker-messages.ts). */
   | { readonly kind: 'settle'; readonly result: Result<unknown>; readonly mark?: string | undefined }
-  /** Its worker died holding it and attempts are left: add it again. */
-  | { readonly kind: 'retry' }
+  /**
+   * Its worker died holding it: add it again — as a new run when it had started and attempts are left,
+   * or as the same run (`started: false`) when the worker had only fetched it, never started it.
+   */
+  | { readonly kind: 'retry'; readonly started: boolean }
   /** Started, unfinished and unlocked on this sweep: stalled if it is still so on the next one. */
   | { readonly kind: 'unlocked' }
   /** Running, waiting, or not read on a sweep: leave it to its events and the next sweep. */
@@ -68,8 +71,11 @@ export async function storedVerdict(link: ProducerLink, input: VerdictInput): Pr
     reason = 'job stalled: its worker stopped renewing its lock and no live worker failed it';
   }
   const stalled = /stalled/i.test(reason);
-  // The worker died holding the job: run it again (at-least-once), as `attempts` asks.
-  if (stalled && input.runs < input.attempts) return { kind: 'retry' };
+  // The worker died holding a job it had fetched but not started (job-gate.ts): it never ran, so it
+  // goes back to the queue whatever `attempts` says.
+  if (stalled && !job.started) return { kind: 'retry', started: false };
+  // The worker died running the job: run it again (at-least-once), as `attempts` asks.
+  if (stalled && input.runs < input.attempts) return { kind: 'retry', started: true };
   return {
     kind: 'settle',
     result: stalled

@@ -38,6 +38,13 @@ export interface JobOutcome {
   readonly m?: string;
 }
 
+/**
+ * The field a worker sets in a job's hash when it starts the job on its local driver (job-gate.ts): a
+ * job whose worker died without setting it was fetched but never started, and goes back to the queue
+ * instead of settling as `crashed`.
+ */
+export const STARTED_FIELD = 'isolaneStarted';
+
 /** Messages on the queue's control channel. */
 export type ControlMessage =
   | { readonly type: 'cancel'; readonly jobId: string; readonly reason: string }

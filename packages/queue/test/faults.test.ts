@@ -115,6 +115,35 @@ describe('a worker SIGKILLed mid-job', () => {
     expect(r).toMatchObject({ ok: true, value: 'second run' });
     await d.close();
   }, 120_000);
+
+  it('jobs it had fetched ahead but not started go back to the queue and run on a live worker', async () => {
+    const queue = queueName('held');
+    const victim = await env.startWorker(
+      workerArgs(env.redis.url, queue, 1, [
+        '--lock-duration',
+        String(LOCK_MS),
+        '--stalled-interval',
+        String(STALL_CHECK_MS),
+      ]),
+    );
+    const d = driver(queue);
+    // Short tasks first: with them the worker fetches jobs ahead of its one slot.
+    const warm = new WaitGroup({ driver: d });
+    for (let i = 0; i < 60; i++) warm.go(t.add, i, 0);
+    expect((await warm.wait()).every((r) => r.ok)).toBe(true);
+    const wg = new WaitGroup({ driver: d });
+    wg.go(t.sleepThen, 60_000, 'never');
+    for (let i = 0; i < 3; i++) wg.go(t.add, i, 100);
+    // Its one slot runs the sleep; the three others are fetched (active in BullMQ), held, not started.
+    await activeJobs(queue, 4);
+    await worker(queue);
+    victim.child.kill('SIGKILL');
+    const results = await wg.wait();
+    expect(results[0]).toMatchObject({ ok: false, error: { kind: 'crashed', code: 'ISOLANE_JOB_STALLED' } });
+    expect(results.slice(1).map((r) => (r.ok ? r.value : r.error))).toEqual([100, 101, 102]);
+    expect(await victim.exited).toMatchObject({ signal: 'SIGKILL' });
+    await d.close();
+  }, 120_000);
 });
 
 describe('Redis', () => {
