@@ -3,14 +3,16 @@
  * and a warm worker process (`pool` with `runtime: 'process'`):
  * - `'inherit'`: what the child prints comes out of this process's stdout/stderr, in whole lines (see
  *   line-forward.ts: children sharing one pipe cut each other's lines). stdout goes through this process
- *   unless it is a terminal, where the child writes to it directly (a task keeps its colours; a
- *   terminal write is not cut short like a pipe's). stderr is always piped through this process.
+ *   when it is a pipe or a socket; when it is a terminal, a file or a device such as /dev/null the child
+ *   writes to it directly (a task keeps its colours on a terminal; a write there is never cut short
+ *   like a pipe's, and a file takes it whole). stderr is always piped through this process.
  * - `'capture'`: both go to `onOutput`, as chunks.
  * - `'ignore'`: stdout is dropped; stderr is still read.
  * stderr is always read, whatever the mode: its last characters explain a death, and V8's out-of-memory
  * report there tells an OOM from another abort.
  */
 import type { ChildProcess } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { LineForward } from './line-forward.js';
 
@@ -22,9 +24,25 @@ const OOM_MARKER = /JavaScript heap out of memory|Fatal (?:JavaScript|process) o
 /** How much of the end of stderr is kept to explain a death. */
 const TAIL_CHARS = 2048;
 
+/** Whether this process's stdout takes children's writes whole (a terminal, a file, a device): once. */
+let stdoutTakesWholeWrites: boolean | undefined;
+
+function directStdout(): boolean {
+  if (stdoutTakesWholeWrites === undefined) {
+    try {
+      const stat = fstatSync(1);
+      stdoutTakesWholeWrites = stat.isFile() || stat.isCharacterDevice();
+    } catch {
+      // No stdout at all (a closed descriptor): nothing to forward to; the child gets what this has.
+      stdoutTakesWholeWrites = true;
+    }
+  }
+  return stdoutTakesWholeWrites;
+}
+
 /**
- * The `stdio` entry for a child's stdout in `mode`: piped, except `'inherit'` onto a terminal (direct)
- * and `'ignore'`.
+ * The `stdio` entry for a child's stdout in `mode`: piped, except `'inherit'` onto a terminal, a file
+ * or a device (direct) and `'ignore'`.
  *
  * @example
  * ```ts
@@ -34,7 +52,7 @@ const TAIL_CHARS = 2048;
 export function childStdoutSpec(mode: ChildStdioMode): 'pipe' | 'inherit' | 'ignore' {
   if (mode === 'capture') return 'pipe';
   if (mode === 'ignore') return 'ignore';
-  return process.stdout.isTTY === true ? 'inherit' : 'pipe';
+  return directStdout() ? 'inherit' : 'pipe';
 }
 
 /**
