@@ -195,14 +195,17 @@ export class QueueWorker {
   }
 
   #useMessages(): WorkerMessages {
-    const { prefix, queueName } = this.#opts;
     this.#messages ??= new WorkerMessages({
       client: this.#client,
-      jobKey: (id) => `${prefix}:${queueName}:${id}`,
+      jobKey: (id) => this.#jobKey(id),
       channel: this.#channel,
       running: (id) => this.#running.get(id),
     });
     return this.#messages;
+  }
+
+  #jobKey(id: string): string {
+    return `${this.#opts.prefix}:${this.#opts.queueName}:${id}`;
   }
 
   #driverFor(
@@ -288,10 +291,6 @@ export class QueueWorker {
     const entered = this.#gate.enter(id);
     const dropped = entered === true ? true : await entered;
     if (dropped !== true) return outcome({ ok: false, error: makeFailure('aborted', dropped), ms: 0 });
-    // Marks the job started before it starts: if this worker dies, a job without the mark goes back to
-    // the queue (never run), one with it settles as `crashed` (stored-verdict.ts).
-    const { prefix, queueName } = this.#opts;
-    this.#client.hset(`${prefix}:${queueName}:${id}`, STARTED_FIELD, '1').catch(() => {});
     return await new Promise<JobOutcome>((resolve) => {
       let settled = false;
       // The task's progress goes out as the job's progress, before its result (task-frames.ts).
@@ -317,6 +316,10 @@ export class QueueWorker {
         stray: (failure: TaskFailure) => this.#stray(id, failure),
         fromTask: (frame) => relay.fromTask(frame),
       });
+      // Marks the job started (after it went to the local driver, whose thread is waking meanwhile): if
+      // this worker dies, a job without the mark never ran and goes back to the queue; one with it settles
+      // as `crashed` (stored-verdict.ts). Dying between the two: the started job runs again (at least once).
+      this.#client.hset(this.#jobKey(id), STARTED_FIELD, '1').catch(() => {});
       if (!settled) {
         this.#running.set(id, handle);
         this.#messages?.started(id, handle);
