@@ -300,22 +300,34 @@ export class QueueWorker {
         (frame) => handle && this.#useMessages().fromTask(id, handle, frame),
         (n) => handle?.toTask?.({ t: 'credit', n, progress: true }),
       );
-      handle = driver.start(local, {
-        settle: (result) => {
-          settled = true;
-          this.#running.delete(id);
-          this.#gate.leave(result.ms);
-          const ahead = this.#gate.fetchAhead();
-          if (this.#worker.concurrency !== ahead) this.#worker.concurrency = ahead;
-          const writing = relay.drained();
-          // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).
-          const sending = this.#messages?.end(id, this.#cancelled.has(id));
-          if (writing === undefined && sending === undefined) resolve(outcome(result));
-          else void Promise.all([writing, sending]).then(([, mark]) => resolve(outcome(result, mark)));
-        },
-        stray: (failure: TaskFailure) => this.#stray(id, failure),
-        fromTask: (frame) => relay.fromTask(frame),
-      });
+      const settle = (result: Result<unknown>) => {
+        settled = true;
+        this.#running.delete(id);
+        this.#gate.leave(result.ms);
+        const ahead = this.#gate.fetchAhead();
+        if (this.#worker.concurrency !== ahead) this.#worker.concurrency = ahead;
+        const writing = relay.drained();
+        // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).
+        const sending = this.#messages?.end(id, this.#cancelled.has(id));
+        if (writing === undefined && sending === undefined) resolve(outcome(result));
+        else void Promise.all([writing, sending]).then(([, mark]) => resolve(outcome(result, mark)));
+      };
+      try {
+        handle = driver.start(local, {
+          settle,
+          stray: (failure: TaskFailure) => this.#stray(id, failure),
+          fromTask: (frame) => relay.fromTask(frame),
+        });
+      } catch (err) {
+        // Never expected (a driver settles its failures), but the slot must not stay taken.
+        if (!settled)
+          settle({
+            ok: false,
+            error: makeFailure('crashed', `the local driver failed: ${(err as Error).message}`),
+            ms: 0,
+          });
+        return;
+      }
       // Marks the job started (after it went to the local driver, whose thread is waking meanwhile): if
       // this worker dies, a job without the mark never ran and goes back to the queue; one with it settles
       // as `crashed` (stored-verdict.ts). Dying between the two: the started job runs again (at least once).
