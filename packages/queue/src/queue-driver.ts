@@ -1,7 +1,7 @@
 /**
  * The queue driver: each job becomes a BullMQ job on Redis, run by `isolane-worker` processes (on this
  * machine or others) on their own local isolane driver. At most `concurrency` jobs are in Redis at once
- * per driver; the rest wait here. The job's stored state is the source of truth: a "completed" event
+ * per driver; the rest wait here (job-window.ts). The job's stored state is the source of truth: a "completed" event
  * carries the value BullMQ stored with the job in the same atomic write (so it settles the slot without a
  * read-back), any other event makes the driver read the job (stored-verdict.ts), and a periodic sweep
  * reads the stored state of every job in flight, so a trimmed or missed event never loses a slot. Settled
@@ -23,6 +23,7 @@ import {
 } from '@isolane/core/driver-kit';
 import { JobCancels } from './job-cancels.js';
 import { jobPayload, type PayloadSettings, payloadSettings } from './job-payload.js';
+import { JobWindow } from './job-window.js';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
 import { ProducerMessages } from './producer-messages.js';
@@ -55,12 +56,9 @@ type EarlyEvent = { readonly returnvalue: unknown } | typeof FAILED;
 export class QueueDriver implements Driver {
   readonly name = 'queue';
   readonly options: ResolvedQueueOptions;
-  readonly #concurrency: number;
   /** What every payload carries to the worker's local driver. */
   readonly #payload: PayloadSettings;
-  readonly #fifo: Entry[] = [];
-  #fifoHead = 0;
-  #inflight = 0;
+  readonly #window: JobWindow;
   readonly #byId = new Map<string, Entry>();
   /** Jobs whose add() has not answered yet (not in #byId: they have no id). */
   readonly #adding = new Set<Entry>();
@@ -80,7 +78,7 @@ export class QueueDriver implements Driver {
   readonly #cancels = new JobCancels(() => this.#link);
 
   constructor(settings: DriverSettings) {
-    this.#concurrency = checkConcurrency(settings.concurrency, 'queue driver: "concurrency"');
+    this.#window = new JobWindow(checkConcurrency(settings.concurrency, 'queue driver: "concurrency"'));
     this.options = resolveQueueOptions(settings.options ?? {});
     this.#payload = payloadSettings(settings, this.options.root);
   }
@@ -91,7 +89,7 @@ export class QueueDriver implements Driver {
       this.#closed ? { failure: closedFailure('queue') } : jobPayload(job, this.#payload),
     );
     if (entry.state !== 'done') {
-      this.#fifo.push(entry);
+      this.#window.push(entry);
       this.#schedulePump();
       this.#arm();
     }
@@ -105,10 +103,8 @@ export class QueueDriver implements Driver {
     if (this.#closed) return;
     this.#closed = true;
     const failure = closedFailure('queue');
-    for (const entry of this.#fifo.slice(this.#fifoHead)) this.#abort(entry, failure);
+    for (const entry of this.#window.drain()) this.#abort(entry, failure);
     for (const entry of [...this.#byId.values(), ...this.#adding]) this.#abort(entry, failure);
-    this.#fifo.length = 0;
-    this.#fifoHead = 0;
     if (this.#tick) clearInterval(this.#tick);
     if (this.#idle) clearTimeout(this.#idle);
     // The aborts above gathered their stops for the end of this turn; the link goes before that.
@@ -196,23 +192,8 @@ export class QueueDriver implements Driver {
   }
 
   #pump(): void {
-    // While at least half the window is in Redis (workers have plenty to take), refill it in batches of
-    // a sixteenth at least: one MULTI of many adds costs Redis and this process far less per job than a
-    // few adds after every completion event.
-    const free = this.#concurrency - this.#inflight;
-    if (this.#inflight * 2 >= this.#concurrency && free < this.#concurrency >> 4) return;
-    const batch: Entry[] = [];
-    while (this.#inflight < this.#concurrency && this.#fifoHead < this.#fifo.length) {
-      const entry = this.#fifo[this.#fifoHead++] as Entry;
-      if (entry.state !== 'queued') continue;
-      this.#inflight++;
-      batch.push(entry);
-    }
+    const batch = this.#window.take();
     if (batch.length > 0) this.#add(batch);
-    if (this.#fifoHead > 1024 && this.#fifoHead * 2 > this.#fifo.length) {
-      this.#fifo.splice(0, this.#fifoHead);
-      this.#fifoHead = 0;
-    }
   }
 
   /** Adds entries (already counted in flight) to Redis in one round trip. */
@@ -272,6 +253,7 @@ export class QueueDriver implements Driver {
       const verdict = await storedVerdict(link, {
         id,
         runs: entry.runs,
+        returned: entry.returned,
         unlockedAt: entry.unlockedAt,
         sweep,
         attempts: this.options.attempts,
@@ -287,7 +269,10 @@ export class QueueDriver implements Driver {
           this.#settled.discard(id);
           entry.unlockedAt = 0;
           // A job its worker fetched but never started: the same run again (#add counts one more).
-          if (!verdict.started) entry.runs--;
+          if (!verdict.started) {
+            entry.runs--;
+            entry.returned++;
+          }
           this.#add([entry]);
           break;
         case 'unlocked':
@@ -313,7 +298,7 @@ export class QueueDriver implements Driver {
       this.#byId.delete(entry.id);
       this.#settled.add(entry.id, entry.sink);
     }
-    if (wasInflight) this.#inflight--;
+    if (wasInflight) this.#window.left();
     entry.sink.settle(result);
     for (const failure of entry.strays ?? []) entry.sink.stray(failure);
     this.#schedulePump();
@@ -333,7 +318,7 @@ export class QueueDriver implements Driver {
 
   #onTick(): void {
     const link = this.#link;
-    const pending = this.#inflight + (this.#fifo.length - this.#fifoHead);
+    const pending = this.#window.pending;
     if (link && this.#settled.pendingRemovals > 0 && link.ready) {
       void link.removeSettled(this.#settled.takeRemovals());
     }
@@ -372,7 +357,7 @@ export class QueueDriver implements Driver {
   }
 
   #failAll(result: Result<unknown>): void {
-    for (const entry of this.#fifo.slice(this.#fifoHead)) this.#settle(entry, result);
+    for (const entry of this.#window.drain()) this.#settle(entry, result);
     for (const entry of [...this.#byId.values()]) this.#settle(entry, result);
     // Jobs still being added: their add() may yet succeed when Redis returns; they are removed then.
     for (const entry of [...this.#adding]) this.#settle(entry, result);

@@ -14,6 +14,8 @@ export interface Entry {
   /** When its job was last added to Redis (performance.now()). */
   addedAt: number;
   runs: number;
+  /** Times its job came back unstarted from a worker that died holding it (stored-verdict.ts). */
+  returned: number;
   reading: boolean;
   /** When the sweep first found the job started, unfinished and unlocked (0: not seen so). */
   unlockedAt: number;
@@ -36,9 +38,18 @@ export function newEntry(
 ): Entry {
   if ('failure' in made) {
     sink.settle({ ok: false, error: made.failure, ms: 0 });
-    return { sink, state: 'done', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
+    return { sink, state: 'done', addedAt: 0, runs: 0, returned: 0, reading: false, unlockedAt: 0 };
   }
-  return { sink, payload: made.payload, state: 'queued', addedAt: 0, runs: 0, reading: false, unlockedAt: 0 };
+  return {
+    sink,
+    payload: made.payload,
+    state: 'queued',
+    addedAt: 0,
+    runs: 0,
+    returned: 0,
+    reading: false,
+    unlockedAt: 0,
+  };
 }
 
 /**

@@ -9,6 +9,14 @@ import type { ProducerLink } from './producer-link.js';
 import { crashed } from './queue-entry.js';
 import { messagesMark, readOutcome } from './wire.js';
 
+/**
+ * How many times a job may come back unstarted from a worker that died holding it before its slot fails
+ * as `crashed` instead. A job is marked started right after it goes to its worker's local driver: a task
+ * that kills its worker within that instant (a native crash, `process.kill(process.pid, 'SIGKILL')`) can
+ * look unstarted, and must not go round the workers killing each one for ever.
+ */
+export const MAX_UNSTARTED_RETURNS = 5;
+
 /** The verdict on one job. */
 export type StoredVerdict =
   /** Settle the slot with this result (`mark`: after the task's messages up to it, worker-messages.ts). */
@@ -28,6 +36,8 @@ export interface VerdictInput {
   readonly id: string;
   /** Runs so far (1 on the first). */
   readonly runs: number;
+  /** Times it came back unstarted from a dead worker so far. */
+  readonly returned: number;
   /** The sweep saw it unlocked before (0: not). */
   readonly unlockedAt: number;
   /** Read by the periodic sweep (only a sweep may take an unlocked job for stalled). */
@@ -42,7 +52,7 @@ export interface VerdictInput {
  *
  * @example
  * ```ts
- * const v = await storedVerdict(link, { id: '7', runs: 1, unlockedAt: 0, sweep: true, attempts: 1 });
+ * const v = await storedVerdict(link, { id: '7', runs: 1, returned: 0, unlockedAt: 0, sweep: true, attempts: 1 });
  * if (v.kind === 'settle') sink.settle(v.result);
  * ```
  */
@@ -72,8 +82,11 @@ export async function storedVerdict(link: ProducerLink, input: VerdictInput): Pr
   }
   const stalled = /stalled/i.test(reason);
   // The worker died holding a job it had fetched but not started (job-gate.ts): it never ran, so it
-  // goes back to the queue whatever `attempts` says.
-  if (stalled && !job.started) return { kind: 'retry', started: false };
+  // goes back to the queue whatever `attempts` says — up to a bound.
+  if (stalled && !job.started) {
+    if (input.returned < MAX_UNSTARTED_RETURNS) return { kind: 'retry', started: false };
+    reason = `${reason}; it came back unstarted from ${input.returned} workers that died holding it before (at most ${MAX_UNSTARTED_RETURNS}), so its task may be what kills them`;
+  }
   // The worker died running the job: run it again (at-least-once), as `attempts` asks.
   if (stalled && input.runs < input.attempts) return { kind: 'retry', started: true };
   return {
