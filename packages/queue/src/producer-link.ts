@@ -73,6 +73,8 @@ export class ProducerLink {
   #events: QueueEvents | undefined;
   /** Settles once the events reader exists, reading from before the first job this link adds. */
   readonly #eventsReady: Promise<void>;
+  /** The control channel's subscription (a worker's notices published before it would be lost). */
+  readonly #subscribed: Promise<unknown>;
   readonly #channel: string;
   #lastError = '';
   #closing = false;
@@ -138,7 +140,7 @@ export class ProducerLink {
         this.#events = events;
       });
     this.#channel = controlChannel(opts.prefix, opts.queueName);
-    this.#sub.subscribe(this.#channel).catch(onError);
+    this.#subscribed = this.#sub.subscribe(this.#channel).catch(onError);
     this.#sub.on('message', (_channel: string, text: string) => {
       let msg: ControlMessage;
       try {
@@ -185,7 +187,10 @@ export class ProducerLink {
    * job itself once its slot is settled).
    */
   async addBulk(payloads: readonly JobPayload[]): Promise<string[]> {
-    await this.#eventsReady;
+    // Nothing is added before the control channel is subscribed: a task's first `messages` notice (or a
+    // late error) published while this link was still subscribing would reach no one, and a task awaiting
+    // its caller's reply would wait for its timeout (seen once in CI on a loaded machine).
+    await Promise.all([this.#eventsReady, this.#subscribed]);
     const opts = { attempts: 1, removeOnComplete: false, removeOnFail: false };
     const jobs =
       payloads.length === 1
