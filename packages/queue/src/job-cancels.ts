@@ -13,23 +13,33 @@ import type { ProducerLink } from './producer-link.js';
  * @example
  * ```ts
  * const cancels = new JobCancels(() => link);
- * cancels.add('17', 'aborted by the caller'); // removed, or cancelled on its worker, after this turn
+ * cancels.add('17', ['17'], 'aborted by the caller'); // removed, or cancelled on its worker, after this turn
  * ```
  */
 export class JobCancels {
   readonly #link: () => ProducerLink | undefined;
-  #batch: [id: string, reason: string][] = [];
+  #batch: Stop[] = [];
 
   /** `link`: the driver's connections now (none: nothing to stop). */
   constructor(link: () => ProducerLink | undefined) {
     this.#link = link;
   }
 
-  /** Stops job `id` after this turn, with every other job stopped in it. */
-  add(id: string, reason: string): void {
-    if (!this.#link()) return;
-    this.#batch.push([id, reason]);
-    if (this.#batch.length === 1) queueMicrotask(() => void this.#flush());
+  /**
+   * Stops job `job` after this turn, with every other job stopped in it: it is removed if it waits, and
+   * its tasks `taskIds` are cancelled on the worker running them.
+   */
+  add(job: string, taskIds: readonly string[], reason: string): void {
+    this.#push({ job, taskIds, reason });
+  }
+
+  /**
+   * Stops one task of a bundle job whose other tasks go on: the job's data is rewritten from `previous`
+   * to `next` (JSON text; the task marked cancelled, so a worker that takes the job later skips it), and
+   * the task is cancelled on the worker running it.
+   */
+  addBundled(job: string, taskId: string, reason: string, previous: string, next: string): void {
+    this.#push({ job, taskIds: [taskId], reason, rewrite: { previous, next } });
   }
 
   /**
@@ -41,12 +51,32 @@ export class JobCancels {
     return this.#flush();
   }
 
+  #push(stop: Stop): void {
+    if (!this.#link()) return;
+    this.#batch.push(stop);
+    if (this.#batch.length === 1) queueMicrotask(() => void this.#flush());
+  }
+
   async #flush(): Promise<void> {
     const link = this.#link();
     const batch = this.#batch;
     this.#batch = [];
     if (!link || batch.length === 0) return;
-    await Promise.all(batch.map(([id]) => link.remove(id)));
-    await Promise.all(batch.map(([id, reason]) => link.cancel(id, reason).catch(() => {})));
+    await Promise.all(
+      batch.map((s) =>
+        s.rewrite === undefined
+          ? link.remove(s.job)
+          : link.rewriteData(s.job, s.rewrite.previous, s.rewrite.next).catch(() => {}),
+      ),
+    );
+    await Promise.all(batch.flatMap((s) => s.taskIds.map((id) => link.cancel(id, s.reason).catch(() => {}))));
   }
+}
+
+/** One stop: a job removed (or one of its tasks rewritten as cancelled), its tasks cancelled. */
+interface Stop {
+  readonly job: string;
+  readonly taskIds: readonly string[];
+  readonly reason: string;
+  readonly rewrite?: { readonly previous: string; readonly next: string };
 }

@@ -48,12 +48,15 @@ export class JobGate {
   }
 
   /**
-   * How many jobs the BullMQ worker may hold: the slots, plus a few more per slot while the running
-   * average of task run times is short (long tasks are never held back from another worker that is free).
+   * How many jobs the BullMQ worker may hold: the slots, plus a few more tasks per slot while the running
+   * average of task run times is short (long tasks are never held back from another worker that is free),
+   * in jobs of `tasksPerJob` tasks.
    */
-  fetchAhead(): number {
+  fetchAhead(tasksPerJob = 1): number {
     const short = this.#avgMs >= 0 && this.#avgMs < SHORT_TASK_MS;
-    return short ? this.#size * (1 + AHEAD_PER_SLOT) : this.#size;
+    if (!short) return this.#size;
+    // Jobs carrying several tasks (bundle-policy.ts): about the same number of tasks held, in fewer jobs.
+    return this.#size + Math.ceil((this.#size * AHEAD_PER_SLOT) / Math.max(1, tasksPerJob));
   }
 
   /** `true` at once when a slot is free; otherwise a promise of `true` when one frees, or why it was dropped. */

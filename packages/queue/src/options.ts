@@ -30,6 +30,11 @@ export interface QueueDriverOptions {
   readonly sweepMs?: number;
   /** How long an idle driver keeps its Redis connections before closing them, ms (default 2000). */
   readonly lingerMs?: number;
+  /**
+   * The most tasks one BullMQ job may carry (1 to 64, default 16; 1: every task its own job). Only tasks
+   * known to be short (a running average under half a millisecond) share a job: see bundle-policy.ts.
+   */
+  readonly maxTasksPerJob?: number;
 }
 
 /** Options after checks and defaults. */
@@ -42,6 +47,7 @@ export interface ResolvedQueueOptions {
   readonly connectTimeout: number;
   readonly sweepMs: number;
   readonly lingerMs: number;
+  readonly maxTasksPerJob: number;
 }
 
 const KNOWN = [
@@ -53,7 +59,11 @@ const KNOWN = [
   'connectTimeout',
   'sweepMs',
   'lingerMs',
+  'maxTasksPerJob',
 ] as const;
+
+/** The most tasks one job may carry (`maxTasksPerJob`; a worker refuses larger bundles). */
+export const MAX_TASKS_PER_JOB = 64;
 
 /** Default Redis URL when neither the option nor `ISOLANE_REDIS_URL` says otherwise. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -97,6 +107,11 @@ export function resolveQueueOptions(input: Readonly<Record<string, unknown>> = {
     }),
     sweepMs: checkTimerMs(input.sweepMs ?? 1_000, 'queue driver: "sweepMs"', { min: 10 }),
     lingerMs: checkTimerMs(input.lingerMs ?? 2_000, 'queue driver: "lingerMs"'),
+    maxTasksPerJob: checkNumberInRange(input.maxTasksPerJob ?? 16, 'queue driver: "maxTasksPerJob"', {
+      min: 1,
+      max: MAX_TASKS_PER_JOB,
+      integer: true,
+    }),
   };
 }
 

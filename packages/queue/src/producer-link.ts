@@ -10,7 +10,13 @@ import type { Redis } from 'ioredis';
 import { bullmqConnection, checkServer, describeConnection, newRedis, redisOptions } from './connection.js';
 import type { ResolvedQueueOptions } from './options.js';
 import { removeFinished } from './remove-finished.js';
-import { type ControlMessage, controlChannel, type JobPayload, STARTED_FIELD } from './wire.js';
+import {
+  type BundlePayload,
+  type ControlMessage,
+  controlChannel,
+  type JobPayload,
+  startedField,
+} from './wire.js';
 
 /** What a finished (or unfinished) job holds in Redis. */
 export interface StoredJob {
@@ -20,8 +26,10 @@ export interface StoredJob {
   readonly finishedOn: number;
   /** 0 while no worker has taken the job. */
   readonly processedOn: number;
-  /** A worker started it on its local driver (not only fetched it: job-gate.ts). */
-  readonly started: boolean;
+  /**
+   * Per task asked about: a worker started it on its local driver (not only fetched it: job-gate.ts).
+   */
+  readonly started: readonly boolean[];
 }
 
 /** What the link tells the driver. */
@@ -45,15 +53,17 @@ export interface LinkHandlers {
 
 const warned = new Set<string>();
 
-/** The job fields {@link ProducerLink.stored} reads, in this order. */
-const STORED_FIELDS = [
-  'returnvalue',
-  'failedReason',
-  'finishedOn',
-  'timestamp',
-  'processedOn',
-  STARTED_FIELD,
-] as const;
+/** Compare-and-set of a job's `data` field (see {@link ProducerLink.rewriteData}). */
+const REWRITE_DATA = `
+if redis.call('HGET', KEYS[1], 'data') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'data', ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** The job fields {@link ProducerLink.stored} reads first, in this order (the started marks follow). */
+const STORED_FIELDS = ['returnvalue', 'failedReason', 'finishedOn', 'timestamp', 'processedOn'] as const;
 
 /**
  * Connections of a producer to one queue.
@@ -81,6 +91,7 @@ export class ProducerLink {
   /** Reads waiting for this turn's pipeline. */
   #reads: {
     key: string;
+    fields: readonly string[];
     resolve: (fields: (string | null)[]) => void;
     reject: (err: Error) => void;
   }[] = [];
@@ -186,7 +197,7 @@ export class ProducerLink {
    * (`addBulk`). Results are never removed by BullMQ before the driver has read them (it removes each
    * job itself once its slot is settled).
    */
-  async addBulk(payloads: readonly JobPayload[]): Promise<string[]> {
+  async addBulk(payloads: readonly (JobPayload | BundlePayload)[]): Promise<string[]> {
     // Nothing is added before the control channel is subscribed: a task's first `messages` notice (or a
     // late error) published while this link was still subscribing would reach no one, and a task awaiting
     // its caller's reply would wait for its timeout (seen once in CI on a loaded machine).
@@ -194,7 +205,7 @@ export class ProducerLink {
     const opts = { attempts: 1, removeOnComplete: false, removeOnFail: false };
     const jobs =
       payloads.length === 1
-        ? [await this.#queue.add('task', payloads[0] as JobPayload, opts)]
+        ? [await this.#queue.add('task', payloads[0] as JobPayload | BundlePayload, opts)]
         : await this.#queue.addBulk(payloads.map((data) => ({ name: 'task', data, opts })));
     return jobs.map((job) => {
       if (job.id === undefined) throw new Error('BullMQ returned a job without an id');
@@ -203,13 +214,19 @@ export class ProducerLink {
   }
 
   /**
-   * The stored outcome fields of a job (not its arguments), or undefined when the job is gone.
+   * The stored outcome fields of a job (not its arguments), with the started marks of the tasks at
+   * `indices` (undefined: the task alone in the job), or undefined when the job is gone.
    */
-  async stored(jobId: string): Promise<StoredJob | undefined> {
+  async stored(
+    jobId: string,
+    indices: readonly (number | undefined)[] = [undefined],
+  ): Promise<StoredJob | undefined> {
     // `timestamp` is set when a job is added: its absence means the job is gone (one command, no Lua).
-    const [returnvalue, failedReason, finishedOn, timestamp, processedOn, started] = await this.#read(
-      this.#queue.toKey(jobId),
-    );
+    const fields = await this.#read(this.#queue.toKey(jobId), [
+      ...STORED_FIELDS,
+      ...indices.map((i) => startedField(i)),
+    ]);
+    const [returnvalue, failedReason, finishedOn, timestamp, processedOn] = fields;
     if (timestamp === null || timestamp === undefined) return undefined;
     let value: unknown = null;
     if (returnvalue) {
@@ -224,14 +241,14 @@ export class ProducerLink {
       failedReason: failedReason ?? '',
       finishedOn: finishedOn ? Number(finishedOn) : 0,
       processedOn: processedOn ? Number(processedOn) : 0,
-      started: started !== null && started !== undefined,
+      started: fields.slice(STORED_FIELDS.length).map((mark) => mark !== null && mark !== undefined),
     };
   }
 
-  /** HMGET of a job's outcome fields; the reads of one turn (a sweep) go out in one write. */
-  #read(key: string): Promise<(string | null)[]> {
+  /** HMGET of a job's fields; the reads of one turn (a sweep) go out in one write. */
+  #read(key: string, fields: readonly string[]): Promise<(string | null)[]> {
     return new Promise((resolve, reject) => {
-      if (this.#reads.push({ key, resolve, reject }) === 1) queueMicrotask(() => this.#flushReads());
+      if (this.#reads.push({ key, fields, resolve, reject }) === 1) queueMicrotask(() => this.#flushReads());
     });
   }
 
@@ -239,7 +256,7 @@ export class ProducerLink {
     const batch = this.#reads;
     this.#reads = [];
     const pipe = this.#client.pipeline();
-    for (const r of batch) pipe.hmget(r.key, ...STORED_FIELDS);
+    for (const r of batch) pipe.hmget(r.key, ...r.fields);
     pipe.exec().then(
       (replies) => {
         for (const [i, r] of batch.entries()) {
@@ -285,7 +302,22 @@ export class ProducerLink {
     await Promise.all(missed.map((id) => this.remove(id)));
   }
 
-  /** Asks every worker to stop a running job. */
+  /**
+   * Replaces a job's data with `next` if it still is `previous` (both JSON text, as BullMQ stores it): a
+   * bundled task aborted while its job waits is rewritten as cancelled, so no worker runs it. A job that
+   * is gone or changed is left alone.
+   */
+  async rewriteData(jobId: string, previous: string, next: string): Promise<void> {
+    const c = this.#client as Redis & {
+      isolaneRewriteData?(key: string, previous: string, next: string): Promise<number>;
+    };
+    if (typeof c.isolaneRewriteData !== 'function') {
+      c.defineCommand('isolaneRewriteData', { numberOfKeys: 1, lua: REWRITE_DATA });
+    }
+    await c.isolaneRewriteData?.(this.#queue.toKey(jobId), previous, next);
+  }
+
+  /** Asks every worker to stop a running task (by its task id, wire.ts `taskId`). */
   async cancel(jobId: string, reason: string): Promise<void> {
     const msg: ControlMessage = { type: 'cancel', jobId, reason };
     await this.#client.publish(this.#channel, JSON.stringify(msg));

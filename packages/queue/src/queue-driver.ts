@@ -1,12 +1,13 @@
 /**
- * The queue driver: each job becomes a BullMQ job on Redis, run by `isolane-worker` processes (on this
- * machine or others) on their own local isolane driver. At most `concurrency` jobs are in Redis at once
- * per driver; the rest wait here (job-window.ts). The job's stored state is the source of truth: a "completed" event
- * carries the value BullMQ stored with the job in the same atomic write (so it settles the slot without a
+ * The queue driver: each `go()` becomes a task of a BullMQ job on Redis — alone in its job, or with other
+ * short tasks (bundle-policy.ts) — run by `isolane-worker` processes (on this machine or others) on their
+ * own local isolane driver. At most `concurrency` tasks are in Redis at once per driver; the rest wait
+ * here (job-window.ts). The job's stored state is the source of truth: a "completed" event carries the
+ * value BullMQ stored with the job in the same atomic write (so it settles the slots without a
  * read-back), any other event makes the driver read the job (stored-verdict.ts), and a periodic sweep
- * reads the stored state of every job in flight, so a trimmed or missed event never loses a slot. Settled
- * jobs are removed in batches once their outcome is read. Execution is at least once (a stalled job may
- * have run); the recorded outcome is exactly one per job.
+ * reads the stored state of every job in flight, so a trimmed or missed event never loses a slot. Jobs
+ * are removed in batches once no slot waits on them. Execution is at least once (a stalled task may have
+ * run); the recorded outcome is exactly one per task.
  */
 import {
   type CallerFrame,
@@ -21,25 +22,22 @@ import {
   type Result,
   type TaskFailure,
 } from '@isolane/core/driver-kit';
+import { BundlePolicy } from './bundle-policy.js';
+import { ConnectionWatch } from './connection-watch.js';
+import { JobBook, taskIdsOf } from './job-book.js';
 import { JobCancels } from './job-cancels.js';
+import { JobEvents } from './job-events.js';
 import { jobPayload, type PayloadSettings, payloadSettings } from './job-payload.js';
 import { JobWindow } from './job-window.js';
 import { type ResolvedQueueOptions, resolveQueueOptions } from './options.js';
 import { ProducerLink } from './producer-link.js';
 import { ProducerMessages } from './producer-messages.js';
-import { crashed, type Entry, newEntry } from './queue-entry.js';
+import { crashed, type Entry, type JobRecord, newEntry } from './queue-entry.js';
 import { SettledJobs } from './settled-jobs.js';
 import { storedVerdict } from './stored-verdict.js';
-import { progressFrame } from './task-frames.js';
-import { decode, type JobPayload, messagesMark, readOutcome } from './wire.js';
-
-/** How long close() waits for Redis before dropping its connections, ms. */
-const CLOSE_GRACE_MS = 3_000;
-
-/** A "failed" event (the job is read back). */
-const FAILED = Symbol('failed');
-/** A finish event seen before its job's add() answered. */
-type EarlyEvent = { readonly returnvalue: unknown } | typeof FAILED;
+import { progressFrame, progressIndex } from './task-frames.js';
+import { type BundlePayload, decode, type JobPayload, taskId } from './wire.js';
+import { withinGrace } from './within-grace.js';
 
 /**
  * Runs tasks as BullMQ jobs on Redis.
@@ -59,17 +57,25 @@ export class QueueDriver implements Driver {
   /** What every payload carries to the worker's local driver. */
   readonly #payload: PayloadSettings;
   readonly #window: JobWindow;
-  readonly #byId = new Map<string, Entry>();
+  /** Which go()s share a job (bundle-policy.ts). */
+  readonly #bundles: BundlePolicy;
+  /** Entries and jobs in Redis. */
+  readonly #book = new JobBook();
   /** Jobs whose add() has not answered yet (not in #byId: they have no id). */
   readonly #adding = new Set<Entry>();
   readonly #settled = new SettledJobs();
-  /** Events of jobs whose add() has not answered yet (see #onEvent). */
-  readonly #early = new Map<string, EarlyEvent>();
+  /** Finish events of the jobs (job-events.ts). */
+  readonly #events = new JobEvents({
+    book: this.#book,
+    pendingAdds: () => this.#adding.size,
+    settleOutcome: (entry, result, mark) => this.#settleOutcome(entry, result, mark),
+    read: (job) => void this.#read(job),
+  });
   #link: ProducerLink | undefined;
   /** Task messages of the slots that use them (made on first use, with the link). */
   #messages: ProducerMessages | undefined;
   #closed = false;
-  #downSince: number | undefined;
+  readonly #watch: ConnectionWatch;
   #tick: NodeJS.Timeout | undefined;
   #idle: NodeJS.Timeout | undefined;
   #lastSweep = 0;
@@ -80,6 +86,8 @@ export class QueueDriver implements Driver {
   constructor(settings: DriverSettings) {
     this.#window = new JobWindow(checkConcurrency(settings.concurrency, 'queue driver: "concurrency"'));
     this.options = resolveQueueOptions(settings.options ?? {});
+    this.#bundles = new BundlePolicy(this.options.maxTasksPerJob);
+    this.#watch = new ConnectionWatch(this.options.connectTimeout);
     this.#payload = payloadSettings(settings, this.options.root);
   }
 
@@ -104,7 +112,7 @@ export class QueueDriver implements Driver {
     this.#closed = true;
     const failure = closedFailure('queue');
     for (const entry of this.#window.drain()) this.#abort(entry, failure);
-    for (const entry of [...this.#byId.values(), ...this.#adding]) this.#abort(entry, failure);
+    for (const entry of [...this.#book.byId.values(), ...this.#adding]) this.#abort(entry, failure);
     if (this.#tick) clearInterval(this.#tick);
     if (this.#idle) clearTimeout(this.#idle);
     // The aborts above gathered their stops for the end of this turn; the link goes before that.
@@ -119,36 +127,40 @@ export class QueueDriver implements Driver {
     }
     if (!this.#link) {
       this.#link = new ProducerLink(this.options, {
-        completed: (id, returnvalue) => this.#onEvent(id, { returnvalue }),
-        finished: (id) => this.#onEvent(id, FAILED),
-        progress: (id, data) => {
-          const open = this.#byId.get(id);
+        completed: (job, returnvalue) => this.#events.completed(job, returnvalue),
+        finished: (job) => this.#events.failed(job),
+        progress: (job, data) => {
+          const open = this.#book.entry(taskId(job, progressIndex(data)));
           const frame = open === undefined ? undefined : progressFrame(data);
           if (frame !== undefined) open!.sink.fromTask?.(frame);
         },
         messages: (msg) => this.#useMessages().notice(msg),
-        active: (id) => this.#messages?.active(id),
+        active: (job) => {
+          if (this.#messages === undefined) return;
+          for (const entry of this.#book.jobs.get(job)?.members ?? [])
+            this.#messages.active(entry.id as string);
+        },
         stray: (id, encoded) => {
           const failure = decode(encoded) as TaskFailure;
-          const open = this.#byId.get(id);
+          const open = this.#book.entry(id);
           if (open) {
             // A worker reports a late error only after the job settled there, so its outcome is in
             // Redis (or on its way): read it first — the error must never take the job's own slot.
             open.strays ??= [];
             open.strays.push(failure);
-            void this.#read(open);
+            if (open.job !== undefined) void this.#read(open.job);
             return;
           }
           this.#settled.sinkOf(id)?.stray(failure);
         },
       });
-      this.#downSince = performance.now();
+      this.#watch.connecting(performance.now());
     }
     return this.#link;
   }
 
   #useMessages(): ProducerMessages {
-    this.#messages ??= new ProducerMessages(this.#ensureLink(), this.#byId, (e, f) => this.#abort(e, f));
+    this.#messages ??= new ProducerMessages(this.#ensureLink(), this.#book.byId, (e, f) => this.#abort(e, f));
     return this.#messages;
   }
 
@@ -156,29 +168,6 @@ export class QueueDriver implements Driver {
   #settleOutcome(entry: Entry, result: Result<unknown>, mark: string | undefined): void {
     const settle = () => this.#settle(entry, result);
     if (mark === undefined || !this.#useMessages().settleAfter(entry, mark, settle)) settle();
-  }
-
-  /**
-   * A job finished. A "completed" event's value is the one stored with the job (one atomic write in
-   * Redis): the slot settles from it without reading the job back; anything else is read from Redis.
-   * An event can outrun the reply of the add that made its job (two connections): while adds are
-   * unanswered, events of unknown jobs wait for them.
-   */
-  #onEvent(id: string, event: EarlyEvent): void {
-    const entry = this.#byId.get(id);
-    if (!entry) {
-      if (this.#adding.size > 0) this.#early.set(id, event);
-      return;
-    }
-    let outcome: Result<unknown> | undefined;
-    try {
-      outcome = event !== FAILED && entry.state === 'added' ? readOutcome(event.returnvalue) : undefined;
-    } catch {
-      outcome = undefined;
-    }
-    if (outcome)
-      this.#settleOutcome(entry, outcome, messagesMark((event as { returnvalue: unknown }).returnvalue));
-    else void this.#read(entry);
   }
 
   /** Pumps once per microtask, so the go() calls of one tick reach Redis in one round trip. */
@@ -196,36 +185,30 @@ export class QueueDriver implements Driver {
     if (batch.length > 0) this.#add(batch);
   }
 
-  /** Adds entries (already counted in flight) to Redis in one round trip. */
+  /**
+   * Adds entries (already counted in flight) to Redis in one round trip: alone, or several short ones to
+   * a job (bundle-policy.ts).
+   */
   #add(batch: readonly Entry[]): void {
     const link = this.#ensureLink();
-    const now = performance.now();
+    const groups = this.#bundles.split(batch);
+    const payloads = groups.map((group): JobPayload | BundlePayload =>
+      group.length === 1
+        ? (group[0]?.payload as JobPayload)
+        : { v: 1, bundle: group.map((entry) => entry.payload as JobPayload) },
+    );
     for (const entry of batch) {
-      entry.addedAt = now;
       entry.state = 'adding';
       entry.runs++;
       this.#adding.add(entry);
     }
-    link.addBulk(batch.map((entry) => entry.payload as JobPayload)).then(
+    link.addBulk(payloads).then(
       (ids) => {
-        for (const [i, entry] of batch.entries()) {
-          const id = ids[i] as string;
-          this.#adding.delete(entry);
-          if (entry.state === 'done') {
-            this.#cancels.add(id, 'aborted before it started');
-            continue;
-          }
-          entry.id = id;
-          entry.state = 'added';
-          this.#byId.set(id, entry);
-          this.#messages?.added(entry);
-          const early = this.#early.get(id);
-          if (early !== undefined) {
-            this.#early.delete(id);
-            this.#onEvent(id, early);
-          }
+        const now = performance.now();
+        for (const [g, group] of groups.entries()) {
+          this.#added(ids[g] as string, group, payloads[g] as JobPayload | BundlePayload, now);
         }
-        if (this.#adding.size === 0) this.#early.clear();
+        this.#events.addsDone();
       },
       (err: Error) => {
         for (const entry of batch) {
@@ -238,55 +221,73 @@ export class QueueDriver implements Driver {
             ms: 0,
           });
         }
-        if (this.#adding.size === 0) this.#early.clear();
+        this.#events.addsDone();
       },
     );
   }
 
-  /** Reads a job's stored state and settles its slot when it is final. */
-  async #read(entry: Entry, sweep = false): Promise<void> {
+  /** A job is in Redis: its entries are known by their task ids; those aborted meanwhile are stopped. */
+  #added(job: string, group: readonly Entry[], payload: JobPayload | BundlePayload, now: number): void {
+    for (const entry of group) this.#adding.delete(entry);
+    const { record, aborted } = this.#book.register(job, group, payload, now);
+    if (record === undefined) {
+      this.#cancels.add(job, taskIdsOf(job, group.length), 'aborted before it started');
+      this.#settled.discard(job);
+      return;
+    }
+    if (this.#messages) for (const entry of record.members) this.#messages.added(entry);
+    for (const entry of aborted) this.#stopBundled(record, entry, 'aborted before it started');
+    this.#events.added(job);
+  }
+
+  /** Reads a job's stored state and settles the slots of its tasks when it is final. */
+  async #read(job: string, sweep = false): Promise<void> {
     const link = this.#link;
-    const id = entry.id;
-    if (!link || id === undefined || entry.reading || entry.state !== 'added') return;
-    entry.reading = true;
+    const record = this.#book.jobs.get(job);
+    if (!link || !record || record.reading) return;
+    const entries = record.members.filter((e) => e.state === 'added');
+    if (entries.length === 0) return;
+    record.reading = true;
     try {
       const verdict = await storedVerdict(link, {
-        id,
-        runs: entry.runs,
-        returned: entry.returned,
-        unlockedAt: entry.unlockedAt,
+        id: job,
+        tasks: entries.map((e) => ({ index: e.index, runs: e.runs, returned: e.returned })),
+        unlockedAt: record.unlockedAt,
         sweep,
         attempts: this.options.attempts,
       });
-      if (entry.state !== 'added' || entry.id !== id) return;
-      switch (verdict.kind) {
-        case 'settle':
-          this.#settleOutcome(entry, verdict.result, verdict.mark);
-          break;
-        case 'retry':
+      if (verdict.kind === 'unlocked') record.unlockedAt = performance.now();
+      else if (verdict.kind === 'pending') record.unlockedAt = 0;
+      else {
+        const again: Entry[] = [];
+        for (const [i, v] of verdict.tasks.entries()) {
+          const entry = entries[i] as Entry;
+          if (entry.state !== 'added' || entry.job !== job) continue;
+          if (v.kind === 'settle') {
+            this.#settleOutcome(entry, v.result, v.mark);
+            continue;
+          }
           this.#messages?.release(entry);
-          this.#byId.delete(id);
-          this.#settled.discard(id);
-          entry.unlockedAt = 0;
-          // A job its worker fetched but never started: the same run again (#add counts one more).
-          if (!verdict.started) {
+          this.#leave(entry);
+          // A task its worker fetched but never started: the same run again (#add counts one more).
+          if (!v.started) {
             entry.runs--;
             entry.returned++;
           }
-          this.#add([entry]);
-          break;
-        case 'unlocked':
-          entry.unlockedAt = performance.now();
-          break;
-        case 'pending':
-          entry.unlockedAt = 0;
-          break;
+          again.push(entry);
+        }
+        if (again.length > 0) this.#add(again);
       }
     } catch {
       // Redis is unreachable: the watchdog decides when that fails the slot.
     } finally {
-      entry.reading = false;
+      record.reading = false;
     }
+  }
+
+  /** An entry leaves its job (settled, or added again elsewhere); a job left by all is removed. */
+  #leave(entry: Entry): void {
+    if (this.#book.leave(entry)) this.#settled.discard(entry.job as string);
   }
 
   #settle(entry: Entry, result: Result<unknown>): void {
@@ -295,9 +296,10 @@ export class QueueDriver implements Driver {
     entry.state = 'done';
     this.#messages?.release(entry);
     if (entry.id !== undefined) {
-      this.#byId.delete(entry.id);
-      this.#settled.add(entry.id, entry.sink);
+      this.#leave(entry);
+      this.#settled.remember(entry.id, entry.sink);
     }
+    if (result.ok || result.ms > 0) this.#bundles.record(result.ms);
     if (wasInflight) this.#window.left();
     entry.sink.settle(result);
     for (const failure of entry.strays ?? []) entry.sink.stray(failure);
@@ -305,9 +307,24 @@ export class QueueDriver implements Driver {
   }
 
   #abort(entry: Entry, failure: TaskFailure): void {
-    const id = entry.state === 'added' ? entry.id : undefined;
+    const record = entry.state === 'added' ? this.#book.jobs.get(entry.job as string) : undefined;
     this.#settle(entry, { ok: false, error: failure, ms: 0 });
-    if (id !== undefined) this.#cancels.add(id, failure.message);
+    if (record === undefined) return;
+    // The last task of its job: remove the job if it waits, cancel what runs. Else only this task stops.
+    if (record.members.length === 0) {
+      const job = entry.job as string;
+      this.#cancels.add(job, taskIdsOf(job, record.size), failure.message);
+    } else this.#stopBundled(record, entry, failure.message);
+  }
+
+  /**
+   * Stops one task of a bundle whose other tasks go on: rewritten as cancelled in the stored data (a
+   * worker that takes the job later skips it), cancelled on the worker that runs it.
+   */
+  #stopBundled(record: JobRecord, entry: Entry, reason: string): void {
+    const rewrite = this.#book.cancelInData(record, entry, reason);
+    if (rewrite === undefined) return;
+    this.#cancels.addBundled(entry.job as string, entry.id as string, reason, rewrite.previous, rewrite.next);
   }
 
   /** One timer while work is pending: connection watchdog, sweep of stored states, removals. */
@@ -327,38 +344,33 @@ export class QueueDriver implements Driver {
     if (pending === 0) {
       clearInterval(this.#tick);
       this.#tick = undefined;
-      this.#downSince = undefined;
+      this.#watch.reset();
       this.#idle = setTimeout(() => void this.#closeLink(), this.options.lingerMs);
       this.#idle.unref();
       return;
     }
     if (!link) return;
-    if (link.ready) this.#downSince = undefined;
-    else {
-      this.#downSince ??= now;
-      if (now - this.#downSince >= this.options.connectTimeout) {
-        this.#downSince = now;
-        this.#failAll(
-          crashed(
-            `Redis at ${link.name} has been unreachable for ${this.options.connectTimeout} ms (connectTimeout): ${link.lastError}`,
-            'ISOLANE_REDIS_UNREACHABLE',
-          ),
-        );
-        return;
-      }
+    if (this.#watch.expired(link.ready, now)) {
+      this.#failAll(
+        crashed(
+          `Redis at ${link.name} has been unreachable for ${this.options.connectTimeout} ms (connectTimeout): ${link.lastError}`,
+          'ISOLANE_REDIS_UNREACHABLE',
+        ),
+      );
+      return;
     }
     if (link.ready && now - this.#lastSweep >= this.options.sweepMs) {
       this.#lastSweep = now;
       // Jobs added since the last sweep are left to their events; older ones are read from Redis.
-      for (const entry of this.#byId.values()) {
-        if (now - entry.addedAt >= this.options.sweepMs) void this.#read(entry, true);
+      for (const [job, record] of this.#book.jobs) {
+        if (now - record.addedAt >= this.options.sweepMs) void this.#read(job, true);
       }
     }
   }
 
   #failAll(result: Result<unknown>): void {
     for (const entry of this.#window.drain()) this.#settle(entry, result);
-    for (const entry of [...this.#byId.values()]) this.#settle(entry, result);
+    for (const entry of [...this.#book.byId.values()]) this.#settle(entry, result);
     // Jobs still being added: their add() may yet succeed when Redis returns; they are removed then.
     for (const entry of [...this.#adding]) this.#settle(entry, result);
   }
@@ -373,18 +385,6 @@ export class QueueDriver implements Driver {
     if (link.ready) await link.removeSettled(this.#settled.takeRemovals());
     await withinGrace(link.close());
   }
-}
-
-/** Waits for `work`, at most {@link CLOSE_GRACE_MS} (an unreachable Redis never holds close() up). */
-async function withinGrace(work: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work,
-    new Promise<void>((r) => {
-      timer = setTimeout(r, CLOSE_GRACE_MS);
-    }),
-  ]);
-  if (timer) clearTimeout(timer);
 }
 
 /**

@@ -8,12 +8,10 @@
 import { hostname } from 'node:os';
 import {
   type Driver,
-  type Job as IsolaneJob,
   type JobHandle,
   makeFailure,
   type Result,
   type TaskFailure,
-  type TaskSpec,
 } from '@isolane/core/driver-kit';
 import { createDriver as createFork } from '@isolane/fork';
 import { createDriver as createPool } from '@isolane/pool';
@@ -29,16 +27,18 @@ import {
   redisOptions,
 } from './connection.js';
 import { JobGate } from './job-gate.js';
+import { intake, outcome, refused, refusedOutcome } from './job-intake.js';
+import { MAX_TASKS_PER_JOB } from './options.js';
 import { relayFrames } from './task-frames.js';
 import {
+  type BundleOutcome,
+  type BundlePayload,
   type ControlMessage,
   controlChannel,
-  decode,
   encode,
   type JobOutcome,
-  type JobPayload,
-  resolveUnderRoot,
-  STARTED_FIELD,
+  startedField,
+  taskId,
 } from './wire.js';
 import { WorkerMessages } from './worker-messages.js';
 
@@ -71,6 +71,9 @@ export interface QueueWorkerOptions {
 
 const FACTORIES = { pool: createPool, fork: createFork, thread: createThread } as const;
 
+/** Cancels of tasks not here that a worker remembers. */
+const RECENT_CANCELS = 10_000;
+
 /**
  * One worker process's job loop.
  *
@@ -96,6 +99,13 @@ export class QueueWorker {
   readonly #cancelled = new Set<string>();
   /** Which fetched jobs run now; the others wait here, not started (job-gate.ts). */
   readonly #gate: JobGate;
+  /**
+   * Cancels of tasks not (yet) here, by task id: a cancel can outrun the job it is about (published while
+   * BullMQ was handing the job to this worker); such a task is dropped when it comes. Bounded.
+   */
+  readonly #recentCancels = new Map<string, string>();
+  /** Tasks per job of the last bundle taken (fetching ahead counts tasks, not jobs). */
+  #tasksPerJob = 1;
   /** Task messages of the jobs that use them (made on first use). */
   #messages: WorkerMessages | undefined;
   #lastError = '';
@@ -131,8 +141,14 @@ export class QueueWorker {
     });
     this.#worker.on('error', onError);
     this.#worker.on('completed', (job) => {
-      // A cancelled job ran to its (aborted) end here; its producer has moved on: clean it up.
-      if (job.id !== undefined && this.#cancelled.delete(job.id)) void job.remove().catch(() => {});
+      // A job whose every task was cancelled ran to its (aborted) end here; its producer has moved on:
+      // clean it up (a job with other tasks is removed by its producer once it read their outcomes).
+      if (job.id === undefined) return;
+      const bundle = (job.data as Partial<BundlePayload> | undefined)?.bundle;
+      const ids = Array.isArray(bundle) ? bundle.map((_, i) => taskId(String(job.id), i)) : [job.id];
+      let all = true;
+      for (const id of ids) if (!this.#cancelled.delete(id)) all = false;
+      if (all) void job.remove().catch(() => {});
     });
   }
 
@@ -184,14 +200,21 @@ export class QueueWorker {
     }
     if (msg?.type === 'messages' && typeof msg.jobId === 'string') this.#useMessages().notice(msg);
     if (msg?.type !== 'cancel' || typeof msg.jobId !== 'string') return;
-    if (this.#gate.drop(msg.jobId, String(msg.reason))) {
+    const reason = String(msg.reason);
+    if (this.#gate.drop(msg.jobId, reason)) {
       this.#cancelled.add(msg.jobId);
       return;
     }
     const handle = this.#running.get(msg.jobId);
-    if (!handle) return;
+    if (!handle) {
+      if (this.#recentCancels.size >= RECENT_CANCELS) {
+        this.#recentCancels.delete(this.#recentCancels.keys().next().value as string);
+      }
+      this.#recentCancels.set(msg.jobId, reason);
+      return;
+    }
     this.#cancelled.add(msg.jobId);
-    handle.abort(makeFailure('aborted', String(msg.reason)));
+    handle.abort(makeFailure('aborted', reason));
   }
 
   #useMessages(): WorkerMessages {
@@ -227,66 +250,46 @@ export class QueueWorker {
     return driver;
   }
 
-  async #process(job: Job): Promise<JobOutcome> {
+  /** A job: one task, or a bundle of them (each its own task here, with its own outcome). */
+  async #process(job: Job): Promise<JobOutcome | BundleOutcome> {
     const id = String(job.id);
-    const data = job.data as JobPayload;
-    const refuse = (message: string, code: string, kind: 'threw' | 'bootstrap' = 'threw') => {
-      this.#log(`isolane-worker: job ${id} refused: ${message}`);
-      return outcome({
-        ok: false,
-        error: makeFailure(kind, message, {
-          name: kind === 'threw' ? 'RefusedError' : 'BootstrapError',
-          code,
-        }),
-        ms: 0,
-      });
-    };
-    if (typeof data !== 'object' || data === null || data.v !== 1 || typeof data.args !== 'string') {
-      return refuse('the job is not an isolane task (unknown payload format)', 'ISOLANE_BAD_JOB');
+    const data = job.data as Partial<BundlePayload> | undefined;
+    if (data === null || typeof data !== 'object' || !Array.isArray(data.bundle)) {
+      this.#tasksPerJob = 1;
+      return await this.#runTask(job, id, job.data);
     }
-    let task: TaskSpec;
-    if (data.task?.kind === 'inline') {
-      if (!this.#opts.allowInline) {
-        return refuse(
-          'inline task refused: this worker was not started with --allow-inline (anyone who can write to Redis could run code on it); use a module task under the worker root',
-          'ISOLANE_INLINE_REFUSED',
-        );
-      }
-      task = { kind: 'inline', source: String(data.task.source) };
-    } else if (data.task?.kind === 'module') {
-      const at = resolveUnderRoot(data.task.path, this.#opts.root);
-      if ('refused' in at) return refuse(at.refused, 'ISOLANE_OUTSIDE_ROOT');
-      task = { kind: 'module', module: at.url, name: String(data.task.name) };
-    } else {
-      return refuse('the job names no task', 'ISOLANE_BAD_JOB');
+    const tasks = data.bundle;
+    if (tasks.length === 0 || tasks.length > MAX_TASKS_PER_JOB) {
+      const why = `a bundle of ${tasks.length} tasks (1 to ${MAX_TASKS_PER_JOB} allowed)`;
+      this.#log(`isolane-worker: job ${id} refused: ${why}`);
+      return refusedOutcome(refused(`the job is not an isolane task: ${why}`, 'ISOLANE_BAD_JOB'));
     }
-    let bootstrap = this.#opts.bootstrap;
-    if (data.bootstrap !== undefined) {
-      const at = resolveUnderRoot(data.bootstrap, this.#opts.root);
-      if ('refused' in at) return refuse(at.refused, 'ISOLANE_OUTSIDE_ROOT', 'bootstrap');
-      bootstrap = at.url;
+    this.#tasksPerJob = tasks.length;
+    return { b: await Promise.all(tasks.map((task, i) => this.#runTask(job, taskId(id, i), task, i))) };
+  }
+
+  /** One task of a job: refused, dropped, or run on the local driver. */
+  async #runTask(job: Job, id: string, payload: unknown, index?: number): Promise<JobOutcome> {
+    const cancelled = (payload as { cancelled?: unknown } | null)?.cancelled;
+    const early = this.#recentCancels.get(id);
+    if (typeof cancelled === 'string' || early !== undefined) {
+      this.#recentCancels.delete(id);
+      this.#cancelled.add(id);
+      return outcome({ ok: false, error: makeFailure('aborted', early ?? String(cancelled)), ms: 0 });
     }
-    let args: unknown[];
-    try {
-      args = decode(data.args) as unknown[];
-      if (!Array.isArray(args)) throw new TypeError('the arguments are not an array');
-    } catch (err) {
-      return refuse(`the job's arguments cannot be read: ${(err as Error).message}`, 'ISOLANE_BAD_JOB');
+    const read = intake(payload, this.#opts);
+    if ('refused' in read) {
+      this.#log(`isolane-worker: job ${id} refused: ${read.refused}`);
+      return refusedOutcome(read);
     }
-    // `null` on the wire: no bootstrap deadline (Infinity). The local driver checks the values.
-    const bootstrapTimeout =
-      data.bootstrapTimeout === null ? Number.POSITIVE_INFINITY : (data.bootstrapTimeout ?? undefined);
     let driver: Driver;
     try {
-      driver = this.#driverFor(bootstrap, data.memoryLimitMb, bootstrapTimeout);
+      driver = this.#driverFor(read.bootstrap, read.memoryLimitMb, read.bootstrapTimeout);
     } catch (err) {
-      return refuse(`the job's driver settings are invalid: ${(err as Error).message}`, 'ISOLANE_BAD_JOB');
+      return refusedOutcome(
+        refused(`the job's driver settings are invalid: ${(err as Error).message}`, 'ISOLANE_BAD_JOB'),
+      );
     }
-    const local: IsolaneJob = {
-      task,
-      args,
-      ...(typeof data.timeout === 'number' ? { timeout: data.timeout } : {}),
-    };
     // Fetched ahead while every slot is busy: held, not started, until one frees (job-gate.ts).
     const entered = this.#gate.enter(id);
     const dropped = entered === true ? true : await entered;
@@ -299,12 +302,13 @@ export class QueueWorker {
         (data) => job.updateProgress(data as unknown as object),
         (frame) => handle && this.#useMessages().fromTask(id, handle, frame),
         (n) => handle?.toTask?.({ t: 'credit', n, progress: true }),
+        index,
       );
       const settle = (result: Result<unknown>) => {
         settled = true;
         this.#running.delete(id);
         this.#gate.leave(result.ms);
-        const ahead = this.#gate.fetchAhead();
+        const ahead = this.#gate.fetchAhead(this.#tasksPerJob);
         if (this.#worker.concurrency !== ahead) this.#worker.concurrency = ahead;
         const writing = relay.drained();
         // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).
@@ -313,7 +317,7 @@ export class QueueWorker {
         else void Promise.all([writing, sending]).then(([, mark]) => resolve(outcome(result, mark)));
       };
       try {
-        handle = driver.start(local, {
+        handle = driver.start(read.job, {
           settle,
           stray: (failure: TaskFailure) => this.#stray(id, failure),
           fromTask: (frame) => relay.fromTask(frame),
@@ -328,10 +332,10 @@ export class QueueWorker {
           });
         return;
       }
-      // Marks the job started (after it went to the local driver, whose thread is waking meanwhile): if
-      // this worker dies, a job without the mark never ran and goes back to the queue; one with it settles
-      // as `crashed` (stored-verdict.ts). Dying between the two: the started job runs again (at least once).
-      this.#client.hset(this.#jobKey(id), STARTED_FIELD, '1').catch(() => {});
+      // Marks the task started (after it went to the local driver, whose thread is waking meanwhile): if
+      // this worker dies, a task without the mark never ran and goes back to the queue; one with it
+      // settles as `crashed` (stored-verdict.ts). Dying between the two: the started task runs again.
+      this.#client.hset(this.#jobKey(String(job.id)), startedField(index), '1').catch(() => {});
       if (!settled) {
         this.#running.set(id, handle);
         this.#messages?.started(id, handle);
@@ -344,19 +348,5 @@ export class QueueWorker {
     this.#client.publish(this.#channel, JSON.stringify(msg)).catch((err: Error) => {
       this.#log(`isolane-worker: late error of job ${jobId} could not be reported: ${err.message}`);
     });
-  }
-}
-
-function outcome(result: Result<unknown>, mark?: string): JobOutcome {
-  try {
-    return mark === undefined ? { r: encode(result) } : { r: encode(result), m: mark };
-  } catch (err) {
-    return {
-      r: encode({
-        ok: false,
-        error: makeFailure('unserializable', `the result cannot be sent back: ${(err as Error).message}`),
-        ms: result.ms,
-      }),
-    };
   }
 }

@@ -14,7 +14,8 @@ export const STRAY_WINDOW_MS = 60_000;
  * @example
  * ```ts
  * const settled = new SettledJobs();
- * settled.add('17', sink);
+ * settled.remember('17', sink); // its late errors go to sink for a while
+ * settled.discard('17');         // its job is done with: remove it
  * await link.removeSettled(settled.takeRemovals());
  * ```
  */
@@ -22,15 +23,14 @@ export class SettledJobs {
   #toRemove: string[] = [];
   readonly #recent = new Map<string, { sink: JobSink; at: number }>();
 
-  /** A job whose outcome was read: remove it, and route its late errors to `sink` for a while. */
-  add(id: string, sink: JobSink): void {
-    this.#toRemove.push(id);
-    this.#recent.set(id, { sink, at: performance.now() });
+  /** A task whose slot settled: route its late errors to `sink` for a while. */
+  remember(taskId: string, sink: JobSink): void {
+    this.#recent.set(taskId, { sink, at: performance.now() });
   }
 
-  /** A job left behind (its slot goes on with another one): remove it. */
-  discard(id: string): void {
-    this.#toRemove.push(id);
+  /** A job no slot waits on any more (its outcomes read, or its tasks gone on in other jobs): remove it. */
+  discard(jobId: string): void {
+    this.#toRemove.push(jobId);
   }
 
   /** Jobs waiting for removal. */
@@ -45,12 +45,12 @@ export class SettledJobs {
     return ids;
   }
 
-  /** Where a late error of a settled job goes, while it is remembered. */
-  sinkOf(id: string): JobSink | undefined {
-    return this.#recent.get(id)?.sink;
+  /** Where a late error of a settled task goes, while it is remembered. */
+  sinkOf(taskId: string): JobSink | undefined {
+    return this.#recent.get(taskId)?.sink;
   }
 
-  /** Forgets jobs settled more than {@link STRAY_WINDOW_MS} ago. */
+  /** Forgets tasks settled more than {@link STRAY_WINDOW_MS} ago. */
   expire(now: number): void {
     for (const [id, r] of this.#recent) {
       if (now - r.at < STRAY_WINDOW_MS) break;

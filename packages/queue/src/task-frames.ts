@@ -10,9 +10,11 @@
 import { type TaskFrame, taskFrameProblem } from '@isolane/core/driver-kit';
 import { decode, encode } from './wire.js';
 
-/** The job progress a worker writes: the value's structured-clone snapshot, as base64. */
+/** The job progress a worker writes: the value's snapshot (wire.ts `encode`), and the task's place in a bundle. */
 export interface ProgressData {
   readonly isolane: string;
+  /** The reporting task's index in its bundle job (absent: the task is alone in its job). */
+  readonly i?: number;
 }
 
 /** A worker's relay of one job's frames; see {@link relayFrames}. */
@@ -39,6 +41,7 @@ export function relayFrames(
   update: (data: ProgressData) => Promise<unknown>,
   messages: (frame: TaskFrame) => void,
   ack: (n: number) => void,
+  index?: number,
 ): FrameRelay {
   let waiting: { v: unknown } | undefined;
   let writing: Promise<void> | undefined;
@@ -57,7 +60,7 @@ export function relayFrames(
     waiting = undefined;
     let data: ProgressData;
     try {
-      data = { isolane: encode(v) };
+      data = index === undefined ? { isolane: encode(v) } : { isolane: encode(v), i: index };
     } catch {
       return Promise.resolve(next()); // the runtime checked it portable; one v8 cannot serialize is not reported
     }
@@ -99,4 +102,18 @@ export function progressFrame(data: unknown): TaskFrame | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The bundle index a "progress" event names (undefined: the task is alone in its job, or the data is not
+ * an isolane task's report).
+ *
+ * @example
+ * ```ts
+ * progressIndex({ isolane: '~1', i: 3 }); // 3
+ * ```
+ */
+export function progressIndex(data: unknown): number | undefined {
+  const i = (data as Partial<ProgressData> | null | undefined)?.i;
+  return typeof i === 'number' && Number.isInteger(i) && i >= 0 ? i : undefined;
 }

@@ -31,11 +31,73 @@ export interface JobPayload {
   readonly bootstrapTimeout?: number | null;
 }
 
-/** A job's return value: the result's snapshot ({@link encode}). */
+/**
+ * The data of a BullMQ job carrying several short tasks (a bundle: bundle-policy.ts); each runs on the
+ * worker as its own task, with its own outcome.
+ */
+export interface BundlePayload {
+  readonly v: 1;
+  readonly bundle: readonly (JobPayload | CancelledPayload)[];
+}
+
+/** A bundled task aborted while its job waited: the producer rewrote it so (it never runs). */
+export interface CancelledPayload {
+  readonly v: 1;
+  readonly cancelled: string;
+}
+
+/** A task's outcome: the result's snapshot ({@link encode}). */
 export interface JobOutcome {
   readonly r: string;
   /** The id of the last frame the task wrote to its message stream, if it wrote any (worker-messages.ts). */
   readonly m?: string;
+}
+
+/** The return value of a bundle job: each task's outcome, in bundle order. */
+export interface BundleOutcome {
+  readonly b: readonly JobOutcome[];
+}
+
+/**
+ * The id of a task: its BullMQ job's id when it is alone in the job, `<job id>.<index>` in a bundle. Cancel
+ * messages, late-error reports and message streams name tasks by it.
+ *
+ * @example
+ * ```ts
+ * taskId('17'); // '17'
+ * taskId('17', 3); // '17.3'
+ * ```
+ */
+export function taskId(jobId: string, index?: number): string {
+  return index === undefined ? jobId : `${jobId}.${index}`;
+}
+
+/**
+ * The field of the job's hash marking a task started ({@link STARTED_FIELD}, `.<index>` in a bundle).
+ *
+ * @example
+ * ```ts
+ * startedField(); // 'isolaneStarted'
+ * startedField(2); // 'isolaneStarted.2'
+ * ```
+ */
+export function startedField(index?: number): string {
+  return index === undefined ? STARTED_FIELD : `${STARTED_FIELD}.${index}`;
+}
+
+/**
+ * The outcome of one task in a job's return value: the value itself for a task alone in its job, its
+ * element for a bundled one (undefined when the value has no such element).
+ *
+ * @example
+ * ```ts
+ * outcomeOf({ b: [{ r: '~1' }] }, 0); // { r: '~1' }
+ * ```
+ */
+export function outcomeOf(returnvalue: unknown, index?: number): unknown {
+  if (index === undefined) return returnvalue;
+  const b = (returnvalue as Partial<BundleOutcome> | null | undefined)?.b;
+  return Array.isArray(b) ? b[index] : undefined;
 }
 
 /**

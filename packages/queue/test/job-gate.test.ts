@@ -45,12 +45,16 @@ describe('JobGate', () => {
       gate.enter(String(i));
       gate.leave(0.05);
     }
-    expect(gate.fetchAhead()).toBeGreaterThan(2);
+    expect(gate.fetchAhead()).toBe(8);
+    // Jobs carrying 16 tasks each: about the same number of tasks held, in fewer jobs (the slots, plus one).
+    expect(gate.fetchAhead(16)).toBe(3);
+    expect(gate.fetchAhead(3)).toBe(4);
     for (let i = 0; i < 40; i++) {
       gate.enter(`long${i}`);
       gate.leave(500);
     }
     expect(gate.fetchAhead()).toBe(2);
+    expect(gate.fetchAhead(16)).toBe(2);
   });
 
   it('a new job never overtakes a held one', () => {

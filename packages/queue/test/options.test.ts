@@ -17,7 +17,13 @@ describe('driver options', () => {
     expect(resolveQueueOptions({}).connection).toBe('redis://10.0.0.5:6380');
     expect(resolveQueueOptions({ connection: 'redis://h:1' }).connection).toBe('redis://h:1');
     const o = resolveQueueOptions({});
-    expect(o).toMatchObject({ queueName: 'isolane', prefix: 'bull', attempts: 1, root: process.cwd() });
+    expect(o).toMatchObject({
+      queueName: 'isolane',
+      prefix: 'bull',
+      attempts: 1,
+      root: process.cwd(),
+      maxTasksPerJob: 16,
+    });
   });
 
   it.each([
@@ -32,6 +38,10 @@ describe('driver options', () => {
     [{ connectTimeout: 2 ** 31 }, /"connectTimeout"/],
     [{ sweepMs: 1 }, /"sweepMs"/],
     [{ root: 7 }, /"root"/],
+    [{ maxTasksPerJob: 0 }, /"maxTasksPerJob"/],
+    [{ maxTasksPerJob: 65 }, /"maxTasksPerJob"/],
+    [{ maxTasksPerJob: 2.5 }, /"maxTasksPerJob"/],
+    [{ maxTasksPerJob: '8' }, /"maxTasksPerJob"/],
   ])('%j is refused, naming the option', (input, pattern) => {
     expect(() => resolveQueueOptions(input as Record<string, unknown>)).toThrow(pattern);
   });

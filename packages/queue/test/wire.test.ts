@@ -8,7 +8,11 @@ import {
   decode,
   encode,
   fromRootPath,
+  outcomeOf,
   readOutcome,
+  STARTED_FIELD,
+  startedField,
+  taskId,
   toRootPath,
   wireTask,
 } from '../src/wire.js';
@@ -84,5 +88,23 @@ describe('snapshots', () => {
   it('one control channel per prefix and queue', () => {
     expect(controlChannel('bull', 'q')).not.toBe(controlChannel('bull', 'r'));
     expect(controlChannel('bull', 'q')).not.toBe(controlChannel('other', 'q'));
+  });
+});
+
+describe('task ids and bundle outcomes', () => {
+  it('a task alone is named by its job id, a bundled one by job id and index; so are their started marks', () => {
+    expect(taskId('17')).toBe('17');
+    expect(taskId('17', 0)).toBe('17.0');
+    expect(startedField()).toBe(STARTED_FIELD);
+    expect(startedField(3)).toBe(`${STARTED_FIELD}.3`);
+  });
+
+  it("outcomeOf picks a bundled task's element, and nothing from a value that is not a bundle's", () => {
+    const value = { b: [{ r: '~1' }, { r: '~2' }] };
+    expect(outcomeOf(value, 1)).toEqual({ r: '~2' });
+    expect(outcomeOf(value, 2)).toBeUndefined();
+    expect(outcomeOf({ r: '~1' }, 0)).toBeUndefined();
+    expect(outcomeOf(null, 0)).toBeUndefined();
+    expect(outcomeOf(value)).toBe(value);
   });
 });
