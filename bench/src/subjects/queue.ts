@@ -40,7 +40,9 @@ export function queueSubject(): Subject {
     // What a figure of this row includes beyond the raw BullMQ row: each task crosses from the worker's
     // main thread to a thread of its local pool and back (two thread wake-ups the raw processor does not
     // pay), a group per go(), and the removal of every settled job from Redis (raw BullMQ keeps them).
-    model: `BullMQ jobs on a private loopback redis-server, ${QUEUE_WORKERS} isolane-worker processes (local pool driver each: the task runs on a pool thread, not the worker's main thread); settled jobs removed from Redis`,
+    // What it saves: once tasks are known to be short, up to 16 travel in one BullMQ job (each still its
+    // own task on the worker), where the raw row pays a job per task.
+    model: `BullMQ jobs on a private loopback redis-server, ${QUEUE_WORKERS} isolane-worker processes (local pool driver each: the task runs on a pool thread, not the worker's main thread); short tasks up to 16 per job once known short (maxTasksPerJob); settled jobs removed from Redis`,
     features: {
       timeout: 'on the worker: its local driver terminates the task',
       memoryLimit: true,
