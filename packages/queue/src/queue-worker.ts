@@ -131,7 +131,8 @@ export class QueueWorker {
     this.#worker = new Worker(opts.queueName, (job) => this.#process(job), {
       connection: bullmqConnection(options),
       prefix: opts.prefix,
-      concurrency: opts.concurrency,
+      // Idle: one job at a time (see #setFetching).
+      concurrency: 1,
       lockDuration: opts.lockDuration,
       stalledInterval: opts.stalledInterval,
       // A stalled job (its worker died) fails at once; the producer retries it if `attempts` asks.
@@ -250,21 +251,33 @@ export class QueueWorker {
     return driver;
   }
 
+  /**
+   * How many jobs BullMQ may hold. An idle worker takes one: BullMQ fetches up to its concurrency before
+   * it hands the first job to the processor, so with more it would spend one more Redis round trip
+   * (finding the queue empty) before a lone job starts. While jobs run, it takes its slots' worth and
+   * more (job-gate.ts); the processor raises it as a job starts (BullMQ's loop reads it right after), so
+   * those fetches overlap with the job instead of delaying it.
+   */
+  #setFetching(busy: boolean): void {
+    const jobs = busy ? this.#gate.fetchAhead(this.#tasksPerJob) : 1;
+    if (this.#worker.concurrency !== jobs) this.#worker.concurrency = jobs;
+  }
+
   /** A job: one task, or a bundle of them (each its own task here, with its own outcome). */
   async #process(job: Job): Promise<JobOutcome | BundleOutcome> {
     const id = String(job.id);
     const data = job.data as Partial<BundlePayload> | undefined;
-    if (data === null || typeof data !== 'object' || !Array.isArray(data.bundle)) {
-      this.#tasksPerJob = 1;
-      return await this.#runTask(job, id, job.data);
-    }
-    const tasks = data.bundle;
+    const tasks =
+      data !== null && typeof data === 'object' && Array.isArray(data.bundle) ? data.bundle : undefined;
+    this.#tasksPerJob = Math.min(Math.max(tasks?.length ?? 1, 1), MAX_TASKS_PER_JOB);
+    // Called synchronously by BullMQ's loop: it fetches the next jobs only once this has returned.
+    this.#setFetching(true);
+    if (tasks === undefined) return await this.#runTask(job, id, job.data);
     if (tasks.length === 0 || tasks.length > MAX_TASKS_PER_JOB) {
       const why = `a bundle of ${tasks.length} tasks (1 to ${MAX_TASKS_PER_JOB} allowed)`;
       this.#log(`isolane-worker: job ${id} refused: ${why}`);
       return refusedOutcome(refused(`the job is not an isolane task: ${why}`, 'ISOLANE_BAD_JOB'));
     }
-    this.#tasksPerJob = tasks.length;
     return { b: await Promise.all(tasks.map((task, i) => this.#runTask(job, taskId(id, i), task, i))) };
   }
 
@@ -308,8 +321,7 @@ export class QueueWorker {
         settled = true;
         this.#running.delete(id);
         this.#gate.leave(result.ms);
-        const ahead = this.#gate.fetchAhead(this.#tasksPerJob);
-        if (this.#worker.concurrency !== ahead) this.#worker.concurrency = ahead;
+        this.#setFetching(this.#gate.active + this.#gate.held > 0);
         const writing = relay.drained();
         // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).
         const sending = this.#messages?.end(id, this.#cancelled.has(id));
