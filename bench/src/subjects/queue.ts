@@ -19,6 +19,11 @@ import {
 } from './queue-env.js';
 import type { Session, SessionOptions, Subject } from './subject.js';
 
+/** The workers' job lock, ms (`--lock-duration`; the default is 30,000). */
+const BENCH_LOCK_MS = 2_000;
+/** How often the workers look for jobs of dead workers, ms (`--stalled-interval`; default 30,000). */
+const BENCH_STALLED_MS = 500;
+
 /** The bench package: the root module tasks are named under, on both sides. */
 const BENCH_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -42,7 +47,7 @@ export function queueSubject(): Subject {
     // pay), a group per go(), and the removal of every settled job from Redis (raw BullMQ keeps them).
     // What it saves: once tasks are known to be short, up to 16 travel in one BullMQ job (each still its
     // own task on the worker), where the raw row pays a job per task.
-    model: `BullMQ jobs on a private loopback redis-server, ${QUEUE_WORKERS} isolane-worker processes (local pool driver each: the task runs on a pool thread, not the worker's main thread); short tasks up to 16 per job once known short (maxTasksPerJob); settled jobs removed from Redis`,
+    model: `BullMQ jobs on a private loopback redis-server, ${QUEUE_WORKERS} isolane-worker processes (local pool driver each: the task runs on a pool thread, not the worker's main thread); short tasks up to 16 per job once known short (maxTasksPerJob); settled jobs removed from Redis; workers started with --lock-duration ${BENCH_LOCK_MS} --stalled-interval ${BENCH_STALLED_MS}, so a worker that dies is noticed within the probes' deadline`,
     features: {
       timeout: 'on the worker: its local driver terminates the task',
       memoryLimit: true,
@@ -72,6 +77,12 @@ export function queueSubject(): Subject {
                 BENCH_ROOT,
                 '--concurrency',
                 String(options.concurrency),
+                // A worker killed by its task (the native-crash probe) is found within ~2.5 s, inside the
+                // probes' deadline; the defaults (30 s + 30 s) would show it as hung.
+                '--lock-duration',
+                String(BENCH_LOCK_MS),
+                '--stalled-interval',
+                String(BENCH_STALLED_MS),
               ],
             }),
           );
