@@ -28,23 +28,30 @@ function driver(queue: string, root = REPO_ROOT): QueueDriver {
   return env.driver(queue, 2, { root });
 }
 
-/** Adds a raw job (as anyone with Redis access could) and returns its decoded outcome. */
-async function rawJob(
-  queue: string,
-  payload: unknown,
-): Promise<{ ok: boolean; error?: { name: string; code?: string; message: string } }> {
+type Outcome = {
+  ok: boolean;
+  value?: unknown;
+  error?: { kind?: string; name: string; code?: string; message: string };
+};
+
+/** Adds a raw job (as anyone with Redis access could) and returns the value its worker stored. */
+async function rawValue(queue: string, payload: unknown): Promise<unknown> {
   const connection = { host: '127.0.0.1', port: env.redis.port };
   const q = new Queue(queue, { connection });
   const events = new QueueEvents(queue, { connection });
   try {
     await events.waitUntilReady();
     const job = await q.add('task', payload);
-    const value = (await job.waitUntilFinished(events, 60_000)) as { r: string };
-    return decode(value.r) as { ok: boolean; error?: { name: string; code?: string; message: string } };
+    return await job.waitUntilFinished(events, 60_000);
   } finally {
     await events.close();
     await q.close();
   }
+}
+
+/** Adds a raw job and returns its decoded outcome. */
+async function rawJob(queue: string, payload: unknown): Promise<Outcome> {
+  return decode(((await rawValue(queue, payload)) as { r: string }).r) as Outcome;
 }
 
 describe('a worker refuses', () => {
@@ -90,6 +97,40 @@ describe('a worker refuses', () => {
     expect(r?.ok).toBe(false);
     if (r && !r.ok) expect(r.error.message).toContain(join(inner, 'core', 'dist'));
     await d.close();
+  }, 90_000);
+});
+
+describe('a worker reads a bundle task by task', () => {
+  it('a forged bundle: each task is judged alone; a bundle of more than 64 tasks, or none, is refused whole', async () => {
+    const queue = queueName('forged-bundle');
+    await worker(['--queue', queue, '--root', REPO_ROOT]);
+    const add = (path: string): JobPayload => ({
+      v: 1,
+      task: { kind: 'module', path, name: 'add' },
+      args: encode([1, 2]),
+    });
+    const good = add('packages/core/dist/testing/fixtures/tasks.js');
+    const value = (await rawValue(queue, {
+      v: 1,
+      bundle: [good, add('../outside.js'), { v: 9 }, { v: 1, cancelled: 'stopped by its caller' }, good],
+    })) as { b: { r: string }[] };
+    const outcomes = value.b.map((o) => decode(o.r) as Outcome);
+    expect(outcomes).toHaveLength(5);
+    expect(outcomes[0]).toMatchObject({ ok: true, value: 3 });
+    expect(outcomes[1]?.error).toMatchObject({ name: 'RefusedError', code: 'ISOLANE_OUTSIDE_ROOT' });
+    expect(outcomes[2]?.error).toMatchObject({ name: 'RefusedError', code: 'ISOLANE_BAD_JOB' });
+    expect(outcomes[3]?.error).toMatchObject({ kind: 'aborted', message: 'stopped by its caller' });
+    expect(outcomes[4]).toMatchObject({ ok: true, value: 3 });
+    for (const bundle of [Array.from({ length: 65 }, () => good), []]) {
+      const whole = await rawJob(queue, { v: 1, bundle });
+      expect(whole.error, `${bundle.length} tasks`).toMatchObject({
+        name: 'RefusedError',
+        code: 'ISOLANE_BAD_JOB',
+      });
+      expect(whole.error?.message).toMatch(
+        new RegExp(`a bundle of ${bundle.length} tasks \\(1 to 64 allowed\\)`),
+      );
+    }
   }, 90_000);
 });
 
