@@ -427,6 +427,37 @@ describe('bundling', () => {
     }
   }, 120_000);
 
+  it("late errors that arrive long before their bundle's outcome never take a slot and are not lost", async () => {
+    const driver = env.driver(queue, 128, { maxTasksPerJob: 8 });
+    try {
+      await warm(driver, queue);
+      const strays: { failure: TaskFailure; slot: number }[] = [];
+      const wg = new WaitGroup({ driver, onError: (failure, slot) => strays.push({ failure, slot }) });
+      const before = await jobsMade(queue);
+      // Each bundle of 8: a task that throws right after it returned, then 7 siblings of 150 ms.
+      for (let i = 0; i < 32; i++)
+        i % 8 === 0 ? wg.go(c.lateThrow, 0, `late ${i}`) : wg.go(t.sleepThen, 150, i);
+      const results = await wg.wait();
+      expect((await jobsMade(queue)) - before, 'the burst was not bundled').toBeLessThan(32);
+      expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual(
+        Array.from({ length: 32 }, (_, i) => (i % 8 === 0 ? 'returned' : i)),
+      );
+      await until(
+        async () => strays.length >= 4,
+        20_000,
+        () => `4 late errors, got ${JSON.stringify(strays)}`,
+      );
+      expect(strays.map((x) => [x.slot, x.failure.message]).sort()).toEqual([
+        [0, 'late 0'],
+        [16, 'late 16'],
+        [24, 'late 24'],
+        [8, 'late 8'],
+      ]);
+    } finally {
+      await driver.close();
+    }
+  }, 120_000);
+
   it('after bursts, every settled job has left Redis', async () => {
     const driver = env.driver(queue, 64);
     const q = new Queue(queue, { connection: { host: '127.0.0.1', port: env.redis.port } });
@@ -704,13 +735,17 @@ describe('aborts landing at every stage of bundles', () => {
 });
 
 describe('a worker SIGKILLed holding bundles', () => {
-  it('every slot settles; started tasks crashed, unstarted ones ran elsewhere; none lost or run twice', async () => {
+  /**
+   * Two workers with fast stall detection; a warm burst of 48 tasks of 250 ms in bundles of 8; the first
+   * worker to have started two tasks is SIGKILLed. Per slot: its result, its runs, those on the killed one.
+   */
+  async function killMidBundles(attempts: number) {
     const name = queueName('bundles-kill');
     const stall = ['--lock-duration', '4000', '--stalled-interval', '1000'];
     const workers = await Promise.all(
       [0, 1].map(() => env.startWorker(workerArgs(env.redis.url, name, 2, stall))),
     );
-    const driver = env.driver(name, 128, { maxTasksPerJob: 8 });
+    const driver = env.driver(name, 128, { maxTasksPerJob: 8, attempts });
     try {
       await warm(driver, name);
       const n = 48;
@@ -721,7 +756,6 @@ describe('a worker SIGKILLed holding bundles', () => {
       const starts = (i: number) => runsOf(f(i)).filter((x) => x.what === 'start');
       const ranOn = (pid: number | undefined) => (x: { pid: number; ppid: number }) =>
         x.pid === pid || x.ppid === pid;
-      // The first worker to have started two tasks is killed.
       const victim = await until(
         async () => {
           const all = Array.from({ length: n }, (_, i) => starts(i)).flat();
@@ -740,30 +774,44 @@ describe('a worker SIGKILLed holding bundles', () => {
         onVictim: starts(i).filter(ranOn(victim.child.pid)).length,
         runs: starts(i).length,
       }));
-      const summary = JSON.stringify(rows);
-      for (const [i, r] of results.entries()) {
-        if (r.ok) expect(r.value, summary).toBe(i);
-        else expect(r.error, summary).toMatchObject({ kind: 'crashed', code: 'ISOLANE_JOB_STALLED' });
-      }
-      const crashed = rows.filter((x) => x.kind !== 'ok');
-      console.log(
-        `killed holding bundles: ${crashed.length} crashed, ${rows.filter((x) => x.kind === 'ok' && x.onVictim === 0).length} ok elsewhere, ${rows.filter((x) => x.kind === 'ok' && x.onVictim > 0).length} ok on it before the kill`,
-      );
-      expect(crashed.length, `no task was running on the killed worker: ${summary}`).toBeGreaterThan(0);
-      // A crashed task had started on the killed worker and ran nowhere else; a task it never started ended ok
-      // having run once. (One of each is let pass: a worker may die between a task's start and its started
-      // mark reaching Redis.)
-      expect(crashed.filter((x) => x.onVictim === 0 || x.runs > 1).length, summary).toBeLessThanOrEqual(1);
-      expect(rows.filter((x) => x.kind === 'ok' && x.runs !== 1).length, summary).toBeLessThanOrEqual(1);
-      expect(
-        rows.filter((x) => x.kind === 'ok' && x.runs === 0),
-        summary,
-      ).toEqual([]);
       await driver.close();
       expect(await noJobKeys(name)).toEqual([]);
+      return { results, rows, summary: JSON.stringify(rows) };
     } finally {
       await driver.close();
     }
+  }
+
+  it('every slot settles; started tasks crashed, unstarted ones ran elsewhere; none lost or run twice', async () => {
+    const { results, rows, summary } = await killMidBundles(1);
+    for (const [i, r] of results.entries()) {
+      if (r.ok) expect(r.value, summary).toBe(i);
+      else expect(r.error, summary).toMatchObject({ kind: 'crashed', code: 'ISOLANE_JOB_STALLED' });
+    }
+    const crashed = rows.filter((x) => x.kind !== 'ok');
+    console.log(
+      `killed holding bundles: ${crashed.length} crashed, ${rows.filter((x) => x.kind === 'ok' && x.onVictim === 0).length} ok elsewhere, ${rows.filter((x) => x.kind === 'ok' && x.onVictim > 0).length} ok on it before the kill`,
+    );
+    expect(crashed.length, `no task was running on the killed worker: ${summary}`).toBeGreaterThan(0);
+    // A crashed task had started on the killed worker and ran nowhere else; a task it never started ended ok
+    // having run once. (One of each is let pass: a worker may die between a task's start and its started
+    // mark reaching Redis.)
+    expect(crashed.filter((x) => x.onVictim === 0 || x.runs > 1).length, summary).toBeLessThanOrEqual(1);
+    expect(rows.filter((x) => x.kind === 'ok' && x.runs !== 1).length, summary).toBeLessThanOrEqual(1);
+    expect(rows.filter((x) => x.kind === 'ok' && x.runs === 0).length, summary).toBe(0);
+  }, 120_000);
+
+  it('with attempts: 2, the tasks it had started run again elsewhere: every slot ok, none run a third time', async () => {
+    const { results, rows, summary } = await killMidBundles(2);
+    expect(results.map((r) => (r.ok ? r.value : r.error.message))).toEqual(
+      Array.from({ length: 48 }, (_, i) => i),
+    );
+    const again = rows.filter((x) => x.runs === 2);
+    console.log(`killed holding bundles, attempts 2: ${again.length} tasks ran a second time`);
+    expect(again.length, `no task was running on the killed worker: ${summary}`).toBeGreaterThan(0);
+    // A second run only for a task that had started on the killed worker; never a third.
+    expect(again.filter((x) => x.onVictim === 0).length, summary).toBeLessThanOrEqual(1);
+    expect(rows.filter((x) => x.runs === 0 || x.runs > 2).length, summary).toBe(0);
   }, 120_000);
 });
 
