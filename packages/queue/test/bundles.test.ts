@@ -406,6 +406,51 @@ describe('bundling', () => {
     }
   }, 120_000);
 
+  it('an aborted bundled task that was streaming messages leaves no stream behind; siblings ok', async () => {
+    const driver = env.driver(queue, 128, { maxTasksPerJob: 8 });
+    try {
+      await warm(driver, queue);
+      const main = new WaitGroup({ driver });
+      const streaming = alone(driver);
+      const before = await jobsMade(queue);
+      for (let i = 0; i < 32; i++) i === 6 ? streaming.wg.go(b.sendForever) : main.go(t.add, i, 0);
+      let seen = 0;
+      let streams: string[] = [];
+      for await (const m of streaming.wg.messages(0)) {
+        expect(m).toBe(seen);
+        if (++seen === 50) streams = await client.keys(`bull:${queue}:*isolane-*`);
+        if (seen === 100) streaming.ac.abort('enough');
+      }
+      // Named after the task: `<job id>.<index in the bundle>`.
+      expect(streams.length).toBeGreaterThan(0);
+      for (const key of streams) expect(key).toMatch(/^bull:[^:]+:\d+\.\d+:isolane-/);
+      expect((await streaming.wg.wait())[0]).toMatchObject({ ok: false, error: { kind: 'aborted' } });
+      expect((await main.wait()).every((r) => r.ok)).toBe(true);
+      expect((await jobsMade(queue)) - before, 'the burst was not bundled').toBeLessThan(32);
+      // The task's streams (`<job>.<index>:isolane-…`) and its job are gone.
+      expect(await noJobKeys(queue)).toEqual([]);
+    } finally {
+      await driver.close();
+    }
+  }, 120_000);
+
+  it('a bundled task that kills its thread fails alone; its siblings are ok', async () => {
+    const driver = env.driver(queue, 128, { maxTasksPerJob: 8 });
+    try {
+      await warm(driver, queue);
+      const wg = new WaitGroup({ driver });
+      const before = await jobsMade(queue);
+      for (let i = 0; i < 32; i++) i === 5 ? wg.go(c.exitWith, 3) : wg.go(t.add, i, 0);
+      const results = await wg.wait();
+      expect((await jobsMade(queue)) - before, 'the burst was not bundled').toBeLessThan(32);
+      expect(results.map((r, i) => (i === 5 ? kindOf(r) : r.ok ? r.value : r.error.message))).toEqual(
+        Array.from({ length: 32 }, (_, i) => (i === 5 ? 'crashed' : i)),
+      );
+    } finally {
+      await driver.close();
+    }
+  }, 120_000);
+
   it("a bundled task's late error reaches its own group as a stray, not a sibling's", async () => {
     const driver = env.driver(queue, 128, { maxTasksPerJob: 8 });
     try {
@@ -517,7 +562,7 @@ describe('bundled tasks aborted before they started', () => {
     } while (Date.now() < deadline);
   }
 
-  it('one held, one waiting, one whole waiting bundle aborted: none of them runs; the rest run once', async () => {
+  it('aborted while held, while waiting (some of a bundle, in one turn and later) or a whole waiting bundle: none runs; the rest run once', async () => {
     const driver = env.driver(name, 128, { maxTasksPerJob: 4 });
     try {
       await warm(driver, name);
@@ -536,30 +581,44 @@ describe('bundled tasks aborted before they started', () => {
         30_000,
         'a bundle of the burst held by the busy worker and every other one waiting in Redis',
       );
-      const waitingJobs = [...byJob(waiting)].filter(([, v]) => v.length >= 2);
-      expect(waitingJobs.length, 'two waiting bundles of two tasks or more').toBeGreaterThanOrEqual(2);
+      const waitingJobs = [...byJob(waiting)].filter(([, v]) => v.length === 4);
+      expect(waitingJobs.length, 'two waiting bundles of 4 tasks').toBeGreaterThanOrEqual(2);
       expect(Math.max(...[...byJob(waiting).values(), ...byJob(held).values()].map((v) => v.length))).toBe(4);
       const [[idH, inH]] = [...byJob(held)] as [[string, number[]]];
       const [[idA, inA], [idB, inB]] = waitingJobs as [[string, number[]], [string, number[]]];
-      const aborted = new Set([inH.at(-1) as number, inA[1] as number, ...inB]);
-      for (const i of aborted) tasks[i]?.ac.abort(`not needed ${i}`);
-      for (const i of aborted) {
-        expect((await tasks[i]?.wg.wait())?.[0]).toMatchObject({ ok: false, error: { kind: 'aborted' } });
-      }
-      // While the worker is still busy: B (all aborted) is removed, A is rewritten without its task.
+      // In one turn: the last task of the held bundle, two tasks of A, every task of B.
+      const first = [inH.at(-1), inA[0], inA[2], ...inB] as number[];
+      for (const i of first) tasks[i]?.ac.abort(`not needed ${i}`);
+      const aborted = new Set(first);
+      const abortedOk = async (ids: Iterable<number>) => {
+        for (const i of ids) {
+          expect((await tasks[i]?.wg.wait())?.[0]).toMatchObject({ ok: false, error: { kind: 'aborted' } });
+        }
+      };
+      await abortedOk(first);
+      /** Waits until A no longer carries the tasks `gone` (and still carries `kept`). */
+      const rewritten = (gone: number[], kept: number[]) =>
+        until(
+          async () => {
+            const job = await q.getJob(idA);
+            const at = job === undefined ? new Map() : locate([job], f);
+            return gone.every((i) => !at.has(i)) && kept.every((i) => at.has(i));
+          },
+          15_000,
+          `job A (${idA}) rewritten without tasks ${gone} (keeping ${kept})`,
+        );
+      // While the worker is still busy: B (all aborted) is removed, A is rewritten without its tasks.
       await until(
         async () => (await client.exists(`bull:${name}:${idB}`)) === 0,
         15_000,
         `job B (${idB}) removed`,
       );
-      await until(
-        async () => {
-          const job = await q.getJob(idA);
-          return job !== undefined && !locate([job], f).has(inA[1] as number);
-        },
-        15_000,
-        `job A (${idA}) rewritten without task ${inA[1]}`,
-      );
+      await rewritten([inA[0], inA[2]] as number[], [inA[1], inA[3]] as number[]);
+      // A later turn: one more task of A (its previous rewrite must not be undone).
+      tasks[inA[3] as number]?.ac.abort('not needed either');
+      aborted.add(inA[3] as number);
+      await abortedOk([inA[3] as number]);
+      await rewritten([inA[0], inA[2], inA[3]] as number[], [inA[1]] as number[]);
       expect(await (await q.getJob(idA))?.getState()).toBe('waiting');
       expect(await (await q.getJob(idH))?.getState()).toBe('active');
       sleeping.abort('free the worker');
@@ -813,6 +872,38 @@ describe('a worker SIGKILLed holding bundles', () => {
     expect(again.filter((x) => x.onVictim === 0).length, summary).toBeLessThanOrEqual(1);
     expect(rows.filter((x) => x.runs === 0 || x.runs > 2).length, summary).toBe(0);
   }, 120_000);
+});
+
+describe('Redis restarted mid-burst of bundles', () => {
+  it('no hang, no lost slot: each settles with its own value or crashed', async () => {
+    const driver = env.driver(queue, 64, { connectTimeout: 20_000 });
+    try {
+      await warm(driver, queue);
+      const wg = new WaitGroup({ driver });
+      const n = 600;
+      const before = await jobsMade(queue);
+      for (let i = 0; i < n; i++) wg.go(t.add, i, 3);
+      const all: Result<unknown>[] = [];
+      let restarted = false;
+      for await (const { index, result } of wg) {
+        all[index] = result;
+        if (all.filter(Boolean).length >= 100 && !restarted) {
+          restarted = true;
+          expect((await jobsMade(queue)) - before, 'the burst was not bundled').toBeLessThan(100);
+          await env.redis.restart();
+        }
+      }
+      expect(restarted).toBe(true);
+      expect(all.filter(Boolean)).toHaveLength(n);
+      const wrong = all.flatMap((r, i): { i: number; r: Result<unknown> }[] =>
+        (r.ok ? r.value === i + 3 : r.error.kind === 'crashed') ? [] : [{ i, r }],
+      );
+      expect(wrong.slice(0, 3)).toEqual([]);
+      console.log(`Redis restarted mid-burst: ${all.filter((r) => !r.ok).length} of ${n} crashed`);
+    } finally {
+      await driver.close();
+    }
+  }, 180_000);
 });
 
 itLeavesNoWorkerProcess(env);

@@ -24,6 +24,8 @@ export interface CoreFailureTasks {
   throwValue(which: 'string' | 'number' | 'object' | 'undefined'): never;
   returnUnserializable(which: 'function' | 'class'): unknown;
   lateThrow(ms: number, message: string): string;
+  /** Exits its process (or thread) with `code` after 20 ms. */
+  exitWith(code: number): Promise<never>;
 }
 
 /** core's conformance task fixtures that fail (or throw late). */
@@ -43,6 +45,8 @@ export interface BundleTasks {
   progressSteps(tag: string, steps: number): Promise<string>;
   /** Sends `hello from <tag>`, waits for one reply, returns `<tag> got <reply>`. */
   greetAndReply(tag: string): Promise<string>;
+  /** Sends 0, 1, 2, … to its caller until it is stopped. */
+  sendForever(): Promise<never>;
 }
 
 /** The task module of bundles.test.ts. */
