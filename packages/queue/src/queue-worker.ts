@@ -307,6 +307,16 @@ export class QueueWorker {
     const entered = this.#gate.enter(id);
     const dropped = entered === true ? true : await entered;
     if (dropped !== true) return outcome({ ok: false, error: makeFailure('aborted', dropped), ms: 0 });
+    // Its cancel came while the gate was letting it go (a running task's abort freed the slot in the same
+    // turn, before this task was running): it must not start.
+    const late = this.#recentCancels.get(id);
+    if (late !== undefined) {
+      this.#recentCancels.delete(id);
+      this.#cancelled.add(id);
+      this.#gate.leave(Number.NaN);
+      this.#setFetching(this.#gate.active + this.#gate.held > 0);
+      return outcome({ ok: false, error: makeFailure('aborted', late), ms: 0 });
+    }
     return await new Promise<JobOutcome>((resolve) => {
       let settled = false;
       // The task's progress goes out as the job's progress, before its result (task-frames.ts).

@@ -634,7 +634,7 @@ describe('bundled tasks aborted before they started', () => {
     }
   }, 120_000);
 
-  it.each(['wg.abort()'])(
+  it.each(['their own signals, in go() order', 'wg.abort()', 'driver.close()'])(
     '%s: a job running and one held behind it (jobs of one task) both stop at once',
     async (how) => {
       await idle(q);
@@ -729,6 +729,54 @@ describe('bundled tasks aborted before they started', () => {
       await neverRan(Array.from({ length: 20 }, (_, i) => [file('group')(i), file('close')(i)]).flat());
     } finally {
       await driver.close();
+    }
+  }, 120_000);
+});
+
+describe('a bundle aborted while its first task runs and the others are held on the worker', () => {
+  it('aborted task by task in go() order: every task stops at once (none starts after), the jobs leave Redis, the slot is free', async () => {
+    const name = queueName('bundles-held');
+    await env.startWorker(workerArgs(env.redis.url, name, 1));
+    const driver = env.driver(name, 128, { maxTasksPerJob: 4 });
+    const q = new Queue(name, { connection: { host: '127.0.0.1', port: env.redis.port } });
+    try {
+      await warm(driver, name);
+      const f = (i: number) => join(dir, `${name}-${i}`);
+      const tasks = Array.from({ length: 16 }, () => alone(driver));
+      const before = await jobsMade(name);
+      for (const [i, { wg }] of tasks.entries()) wg.go(b.recordThen, f(i), 6_000, i);
+      // Its one slot runs the first task; the rest of its bundle (and what it fetched ahead) is held.
+      await until(async () => runsOf(f(0)).length > 0, 30_000, 'the first task to start');
+      const made = (await jobsMade(name)) - before;
+      expect(made, 'the burst was not bundled').toBeLessThan(16);
+      await until(async () => (await q.getActiveCount()) >= 1, 10_000, 'an active job');
+      // Each by its own signal, in go() order, in one turn: the running one first, then those held behind it.
+      const abortedAt = Date.now();
+      for (const { ac } of tasks) ac.abort('stop all');
+      const results = await Promise.all(tasks.map(({ wg }) => wg.wait().then(([r]) => r)));
+      expect(results.map(kindOf)).toEqual(Array(16).fill('aborted'));
+      const ids = Array.from({ length: made }, (_, k) => `bull:${name}:${before + 1 + k}`);
+      // Nothing else frees the slot: a task that starts after the abort (or runs to its end) missed its stop.
+      const lateRuns = () =>
+        ranAfter(
+          Array.from({ length: 16 }, (_, i) => f(i)),
+          abortedAt,
+        );
+      await until(
+        async () => (await client.exists(...ids)) === 0,
+        20_000,
+        () => `the aborted bundles to leave Redis (runs after the abort: ${JSON.stringify(lateRuns())})`,
+      );
+      expect(lateRuns(), 'ran after the abort').toEqual([]);
+      // The worker's one slot is free again: a new task runs at once.
+      const again = new WaitGroup({ driver });
+      again.go(t.add, 2, 3);
+      const began = performance.now();
+      expect((await again.wait())[0]).toMatchObject({ ok: true, value: 5 });
+      expect(performance.now() - began).toBeLessThan(5_000);
+    } finally {
+      await driver.close();
+      await q.close();
     }
   }, 120_000);
 });
