@@ -97,15 +97,13 @@ export class QueueWorker {
   readonly #drivers = new Map<string, Driver>();
   readonly #running = new Map<string, JobHandle>();
   readonly #cancelled = new Set<string>();
-  /** Which fetched jobs run now; the others wait here, not started (job-gate.ts). */
+  /** Which tasks run now; the others (of bundles) wait here, not started (job-gate.ts). */
   readonly #gate: JobGate;
   /**
    * Cancels of tasks not (yet) here, by task id: a cancel can outrun the job it is about (published while
    * BullMQ was handing the job to this worker); such a task is dropped when it comes. Bounded.
    */
   readonly #recentCancels = new Map<string, string>();
-  /** Tasks per job of the last bundle taken (fetching ahead counts tasks, not jobs). */
-  #tasksPerJob = 1;
   /** Task messages of the jobs that use them (made on first use). */
   #messages: WorkerMessages | undefined;
   #lastError = '';
@@ -254,12 +252,13 @@ export class QueueWorker {
   /**
    * How many jobs BullMQ may hold. An idle worker takes one: BullMQ fetches up to its concurrency before
    * it hands the first job to the processor, so with more it would spend one more Redis round trip
-   * (finding the queue empty) before a lone job starts. While jobs run, it takes its slots' worth and
-   * more (job-gate.ts); the processor raises it as a job starts (BullMQ's loop reads it right after), so
-   * those fetches overlap with the job instead of delaying it.
+   * (finding the queue empty) before a lone job starts. While jobs run, it takes as many as it has slots,
+   * never more (a job held behind a long one would wait while another worker is free); the processor
+   * raises it as a job starts (BullMQ's loop reads it right after), so those fetches overlap with the job
+   * instead of delaying it.
    */
   #setFetching(busy: boolean): void {
-    const jobs = busy ? this.#gate.fetchAhead(this.#tasksPerJob) : 1;
+    const jobs = busy ? this.#opts.concurrency : 1;
     if (this.#worker.concurrency !== jobs) this.#worker.concurrency = jobs;
   }
 
@@ -269,7 +268,6 @@ export class QueueWorker {
     const data = job.data as Partial<BundlePayload> | undefined;
     const tasks =
       data !== null && typeof data === 'object' && Array.isArray(data.bundle) ? data.bundle : undefined;
-    this.#tasksPerJob = Math.min(Math.max(tasks?.length ?? 1, 1), MAX_TASKS_PER_JOB);
     // Called synchronously by BullMQ's loop: it fetches the next jobs only once this has returned.
     this.#setFetching(true);
     if (tasks === undefined) return await this.#runTask(job, id, job.data);
@@ -303,7 +301,7 @@ export class QueueWorker {
         refused(`the job's driver settings are invalid: ${(err as Error).message}`, 'ISOLANE_BAD_JOB'),
       );
     }
-    // Fetched ahead while every slot is busy: held, not started, until one frees (job-gate.ts).
+    // A task of a bundle while every slot is busy: held, not started, until one frees (job-gate.ts).
     const entered = this.#gate.enter(id);
     const dropped = entered === true ? true : await entered;
     if (dropped !== true) return outcome({ ok: false, error: makeFailure('aborted', dropped), ms: 0 });
@@ -313,7 +311,7 @@ export class QueueWorker {
     if (late !== undefined) {
       this.#recentCancels.delete(id);
       this.#cancelled.add(id);
-      this.#gate.leave(Number.NaN);
+      this.#gate.leave();
       this.#setFetching(this.#gate.active + this.#gate.held > 0);
       return outcome({ ok: false, error: makeFailure('aborted', late), ms: 0 });
     }
@@ -330,7 +328,7 @@ export class QueueWorker {
       const settle = (result: Result<unknown>) => {
         settled = true;
         this.#running.delete(id);
-        this.#gate.leave(result.ms);
+        this.#gate.leave();
         this.#setFetching(this.#gate.active + this.#gate.held > 0);
         const writing = relay.drained();
         // A task that sent messages: its outcome waits for them and names the last (worker-messages.ts).

@@ -16,7 +16,6 @@ import {
   neverRan,
   ranAfter,
   sleepers,
-  turn,
   until,
   useBundleKit,
 } from './helpers/bundle-helpers.js';
@@ -99,7 +98,8 @@ describe('bundling', () => {
 });
 
 describe('bundled tasks aborted before they started', () => {
-  // One worker with one slot: a sleeper keeps it busy; what it fetched ahead is held there, not started.
+  // One worker with one slot: the first task of a bundle sleeps; the bundle's other tasks are held there,
+  // not started, and the other jobs wait in Redis (a worker takes no more jobs than its slots).
   const name = queueName('bundles-wait');
   const file = (tag: string) => (i: number) => join(dir, `${name}-${tag}-${i}`);
   let q: Queue;
@@ -115,12 +115,11 @@ describe('bundled tasks aborted before they started', () => {
     const driver = env.driver(name, 128, { maxTasksPerJob: 4 });
     try {
       await warm(driver, name);
-      const sleeping = await sleepers(driver, 1);
       const n = 40;
       const f = file('one');
       const tasks = Array.from({ length: n }, () => alone(driver));
-      for (const [i, { wg }] of tasks.entries()) wg.go(b.recordThen, f(i), 0, i);
-      // The worker holds one bundle behind the sleeper (fetched ahead); the others wait in Redis.
+      // Task 0 sleeps: its bundle's other tasks are held behind it on the worker's one slot.
+      for (const [i, { wg }] of tasks.entries()) wg.go(b.recordThen, f(i), i === 0 ? 120_000 : 0, i);
       const { held, waiting } = await until(
         async () => {
           const held = locate(await q.getActive(), f);
@@ -170,12 +169,14 @@ describe('bundled tasks aborted before they started', () => {
       await rewritten([inA[0], inA[2], inA[3]] as number[], [inA[1]] as number[]);
       expect(await (await q.getJob(idA))?.getState()).toBe('waiting');
       expect(await (await q.getJob(idH))?.getState()).toBe('active');
-      sleeping.abort('free the worker');
+      // Free the worker: the sleeping task (it started, so it is not among those that must never run).
+      tasks[0]?.ac.abort('free the worker');
+      expect((await tasks[0]?.wg.wait())?.[0]).toMatchObject({ ok: false, error: { kind: 'aborted' } });
       for (const [i, { wg }] of tasks.entries()) {
         const [r] = await wg.wait();
-        if (!aborted.has(i)) expect(r, `task ${i}`).toMatchObject({ ok: true, value: i });
+        if (i > 0 && !aborted.has(i)) expect(r, `task ${i}`).toMatchObject({ ok: true, value: i });
       }
-      for (let i = 0; i < n; i++) if (!aborted.has(i)) expect(runsOf(f(i)), `runs of ${i}`).toHaveLength(1);
+      for (let i = 1; i < n; i++) if (!aborted.has(i)) expect(runsOf(f(i)), `runs of ${i}`).toHaveLength(1);
       await neverRan([...aborted].map(f));
       expect(await noJobKeys(name)).toEqual([]);
     } finally {
@@ -184,26 +185,26 @@ describe('bundled tasks aborted before they started', () => {
   }, 120_000);
 
   it.each(['their own signals, in go() order', 'wg.abort()', 'driver.close()'])(
-    '%s: a job running and one held behind it (jobs of one task) both stop at once',
+    '%s: a task running and one held behind it in the same job both stop at once',
     async (how) => {
       await idle(q);
-      const driver = env.driver(name, 8, { maxTasksPerJob: 1 });
+      const driver = env.driver(name, 8, { maxTasksPerJob: 2 });
       try {
-        // Enough short tasks that the worker fetches ahead again, whatever ran before.
+        // Short tasks first, so a burst is bundled whatever ran before.
         await warm(driver, name, false, 5);
         const f = file(`pair-${how.replace(/\W+/g, '-')}`);
         const wg = new WaitGroup({ driver });
         const own = [alone(driver), alone(driver)];
-        for (let i = 0; i < 2; i++) {
-          const group = how.startsWith('their') ? own[i]?.wg : wg;
-          group?.go(b.recordThen, f(i), 6_000, i);
-          await turn();
+        // A burst of 8 in one turn: jobs of 2 tasks; the first job's tasks sleep, the rest are short.
+        for (let i = 0; i < 8; i++) {
+          const group = how.startsWith('their') && i < 2 ? own[i]?.wg : wg;
+          group?.go(b.recordThen, f(i), i < 2 ? 6_000 : 0, i);
         }
-        // Its one slot runs the first; the second was fetched ahead and is held there.
+        // Its one slot runs task 0; task 1, in the same job, is held there.
         await until(
-          async () => runsOf(f(0)).length > 0 && (await q.getActiveCount()) === 2,
+          async () => runsOf(f(0)).length > 0 && (await q.getActiveCount()) === 1,
           40_000,
-          'one job running and one held',
+          'one job on the worker: a task running and one held',
         );
         const ids = (await q.getActive()).map((j) => `bull:${name}:${j.id}`);
         const stoppedAt = Date.now();
@@ -212,8 +213,9 @@ describe('bundled tasks aborted before they started', () => {
         else for (const o of own) o.ac.abort('stop both');
         const results = how.startsWith('their')
           ? (await Promise.all(own.map((o) => o.wg.wait()))).flat()
-          : await wg.wait();
+          : (await wg.wait()).slice(0, 2);
         expect(results.map(kindOf)).toEqual(['aborted', 'aborted']);
+        if (how.startsWith('their')) expect((await wg.wait()).every((r) => r.ok)).toBe(true);
         const lateRuns = () => ranAfter([f(0), f(1)], stoppedAt);
         await until(
           async () => (await client.exists(...ids)) === 0,

@@ -116,7 +116,7 @@ describe('a worker SIGKILLed mid-job', () => {
     await d.close();
   }, 120_000);
 
-  it('jobs it had fetched ahead but not started go back to the queue and run on a live worker', async () => {
+  it('a long task never holds short jobs back from a free worker (a worker takes no more jobs than its slots); killed, only its own job is crashed', async () => {
     const queue = queueName('held');
     const victim = await env.startWorker(
       workerArgs(env.redis.url, queue, 1, [
@@ -127,16 +127,24 @@ describe('a worker SIGKILLed mid-job', () => {
       ]),
     );
     const d = driver(queue);
-    // Short tasks first: with them the worker fetches jobs ahead of its one slot.
+    // Short tasks first: before bundles, a worker fetched jobs ahead of its slots while tasks were short,
+    // and held them behind a long one.
     const warm = new WaitGroup({ driver: d });
     for (let i = 0; i < 60; i++) warm.go(t.add, i, 0);
     expect((await warm.wait()).every((r) => r.ok)).toBe(true);
     const wg = new WaitGroup({ driver: d });
     wg.go(t.sleepThen, 60_000, 'never');
+    await activeJobs(queue, 1);
     for (let i = 0; i < 3; i++) wg.go(t.add, i, 100);
-    // Its one slot runs the sleep; the three others are fetched (active in BullMQ), held, not started.
-    await activeJobs(queue, 4);
+    // The victim's one slot runs the sleep: the three short jobs wait in Redis, and a second worker runs
+    // them while the sleep goes on.
     await worker(queue);
+    const short: unknown[] = [];
+    for await (const { result } of wg) {
+      short.push(result.ok ? result.value : result.error);
+      if (short.length === 3) break;
+    }
+    expect(short.sort()).toEqual([100, 101, 102]);
     victim.child.kill('SIGKILL');
     const results = await wg.wait();
     expect(results[0]).toMatchObject({ ok: false, error: { kind: 'crashed', code: 'ISOLANE_JOB_STALLED' } });

@@ -14,11 +14,11 @@ describe('JobGate', () => {
     const started: string[] = [];
     void (third as Promise<true | string>).then(() => started.push('3'));
     void (fourth as Promise<true | string>).then(() => started.push('4'));
-    gate.leave(1);
+    gate.leave();
     await third;
     expect(started).toEqual(['3']);
     expect(gate.held).toBe(1);
-    gate.leave(1);
+    gate.leave();
     expect(await fourth).toBe(true);
     expect(started).toEqual(['3', '4']);
     expect(gate.active).toBe(2);
@@ -32,36 +32,17 @@ describe('JobGate', () => {
     expect(gate.drop('b', 'aborted by the caller')).toBe(true);
     expect(await b).toBe('aborted by the caller');
     expect(gate.drop('a', 'running, not held')).toBe(false);
-    gate.leave(1);
+    gate.leave();
     expect(await c).toBe(true);
     expect(gate.active).toBe(1);
     expect(gate.held).toBe(0);
-  });
-
-  it('fetches ahead only while the running average of task run times is short', () => {
-    const gate = new JobGate(2);
-    expect(gate.fetchAhead()).toBe(2); // nothing known yet
-    for (let i = 0; i < 3; i++) {
-      gate.enter(String(i));
-      gate.leave(0.05);
-    }
-    expect(gate.fetchAhead()).toBe(8);
-    // Jobs carrying 16 tasks each: about the same number of tasks held, in fewer jobs (the slots, plus one).
-    expect(gate.fetchAhead(16)).toBe(3);
-    expect(gate.fetchAhead(3)).toBe(4);
-    for (let i = 0; i < 40; i++) {
-      gate.enter(`long${i}`);
-      gate.leave(500);
-    }
-    expect(gate.fetchAhead()).toBe(2);
-    expect(gate.fetchAhead(16)).toBe(2);
   });
 
   it('a new job never overtakes a held one', () => {
     const gate = new JobGate(1);
     expect(gate.enter('x')).toBe(true);
     const y = gate.enter('y');
-    gate.leave(1); // y takes the freed slot (its promise resolves on a later turn)
+    gate.leave(); // y takes the freed slot (its promise resolves on a later turn)
     expect(gate.enter('z')).toBeInstanceOf(Promise);
     expect(y).toBeInstanceOf(Promise);
   });
